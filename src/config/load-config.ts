@@ -1,0 +1,135 @@
+import ipaddr from 'ipaddr.js';
+import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { parseCidrList, type CidrList } from './cidr.js';
+
+/** callevt's settings, validated. Frozen: nothing changes them after start. */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** When set, callbacks are served only under `/callbacks/<secret>/...`. */
+  callbackSecret: string | null;
+  /** When set, callbacks are accepted only from these source networks. */
+  callbackAllowCidrs: CidrList | null;
+  /** Whether X-Forwarded-For is believed: false, true (any hop), or the proxies' networks. */
+  trustProxy: boolean | string[];
+  /** Bearer tokens accepted by the read API; empty means the API is open (loopback only). */
+  apiTokens: string[];
+  logLevel: string;
+  logRequests: boolean;
+  ingestMaxBatch: number;
+}
+
+/** Names of the environment variables callevt reads. */
+export type ConfigEnv = Partial<Record<
+  | 'HOST' | 'PORT' | 'DATABASE_URL' | 'CALLBACK_SECRET' | 'CALLBACK_ALLOW_CIDRS' | 'TRUST_PROXY'
+  | 'API_TOKEN' | 'LOG_LEVEL' | 'LOG_REQUESTS' | 'INGEST_MAX_BATCH',
+  string | undefined
+>>;
+
+/** Shortest accepted callback secret, in characters: guessing it must be impractical. */
+export const MIN_CALLBACK_SECRET_CHARS = 16;
+/** Shortest accepted API token, in characters. */
+export const MIN_API_TOKEN_CHARS = 16;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Raised with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the configuration from environment-style variables. Pure: the caller passes
+ * `process.env` (merged with CLI flags). Reports all problems in one ConfigError.
+ *
+ * @example loadConfig({ PORT: '9000' }).port // 9000
+ */
+export function loadConfig(env: ConfigEnv): Readonly<Config> {
+  const problems: string[] = [];
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  const port = integer(env.PORT, 'PORT', 8080, 0, 65535, problems);
+  const databaseUrl = nonEmpty(env.DATABASE_URL) ?? DEFAULT_DATABASE_URL;
+  const callbackSecret = nonEmpty(env.CALLBACK_SECRET) ?? null;
+  if (callbackSecret !== null) {
+    if (callbackSecret.length < MIN_CALLBACK_SECRET_CHARS) {
+      problems.push(`CALLBACK_SECRET must be at least ${MIN_CALLBACK_SECRET_CHARS} characters`);
+    }
+    if (!/^[A-Za-z0-9_-]+$/.test(callbackSecret)) {
+      problems.push('CALLBACK_SECRET may contain only letters, digits, "_" and "-" (it is a URL path segment)');
+    }
+  }
+  let callbackAllowCidrs: CidrList | null = null;
+  if (nonEmpty(env.CALLBACK_ALLOW_CIDRS) !== undefined) {
+    const parsed = parseCidrList(env.CALLBACK_ALLOW_CIDRS ?? '');
+    if (parsed.ok) callbackAllowCidrs = parsed.list;
+    else problems.push(`CALLBACK_ALLOW_CIDRS: ${parsed.problem}`);
+  }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const apiTokens = (env.API_TOKEN ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  for (const token of apiTokens) {
+    if (token.length < MIN_API_TOKEN_CHARS) problems.push(`each API_TOKEN must be at least ${MIN_API_TOKEN_CHARS} characters`);
+  }
+  if (apiTokens.length === 0 && !isLoopbackHost(host)) {
+    problems.push(
+      `HOST=${host} is reachable from other machines, so the read API needs API_TOKEN (one or more tokens, comma-separated); ` +
+        'or listen on 127.0.0.1',
+    );
+  }
+  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logRequests = boolean(env.LOG_REQUESTS, 'LOG_REQUESTS', false, problems);
+  const ingestMaxBatch = integer(env.INGEST_MAX_BATCH, 'INGEST_MAX_BATCH', DEFAULT_MAX_BATCH, 1, 10_000, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
+  });
+}
+
+/** Whether a listen address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  const addr = ipaddr.process(host);
+  return addr.range() === 'loopback';
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const text = nonEmpty(raw);
+  if (text === undefined) return fallback;
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function boolean(raw: string | undefined, name: string, fallback: boolean, problems: string[]): boolean {
+  const text = nonEmpty(raw)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  problems.push(`${name} must be true or false (got "${text}")`);
+  return fallback;
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | string[] {
+  const text = nonEmpty(raw);
+  if (text === undefined || ['0', 'false', 'no', 'off'].includes(text.toLowerCase())) return false;
+  if (['1', 'true', 'yes', 'on'].includes(text.toLowerCase())) return true;
+  const parsed = parseCidrList(text);
+  if (!parsed.ok) {
+    problems.push(`TRUST_PROXY must be true, false or a comma-separated list of proxy addresses/CIDRs: ${parsed.problem}`);
+    return false;
+  }
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}

@@ -1,0 +1,193 @@
+import type { CallEvent, CallType, FieldProblem } from './call-event.js';
+import { CALL_EVENT_FIELDS } from './call-event.js';
+
+/** Bounds on callback values, named with their units. */
+export const MAX_ID_BYTES = 256;
+export const MAX_APP_DATA_BYTES = 4095;
+export const MAX_USER_REL_CODE_BYTES = 300;
+export const MAX_RELEASER_BYTES = 255;
+export const MAX_REL_CODE_STR_BYTES = 128;
+export const MAX_EXTRA_VALUE_BYTES = 4095;
+/** 9999-12-31T23:59:59Z: anything larger is not Unix seconds (often milliseconds). */
+export const MAX_UNIX_SECONDS = 253_402_300_799;
+/** One year: no call lasts longer. */
+export const MAX_DURATION_SEC = 31_536_000;
+export const MIN_CODE = -2_147_483_648;
+export const MAX_CODE = 2_147_483_647;
+export const MAX_TERMINATE = 255;
+
+/** The result of parsing a callback: a typed event, or every reason it was refused. */
+export type ParseResult = { ok: true; event: CallEvent } | { ok: false; problems: FieldProblem[] };
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const INTEGER = /^-?(0|[1-9][0-9]{0,15})$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+const IPV6_CHARS = /^[0-9a-fA-F:.]{2,45}$/;
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(CALL_EVENT_FIELDS);
+const utf8 = new TextEncoder();
+
+/**
+ * Turns the decoded keys of a 1-to-1 Call Event callback into a typed {@link CallEvent}.
+ * Total: every input gives a result; it never throws. Each refused field is reported
+ * with its own reason. Unknown keys are kept in `extra`, never a reason to refuse.
+ *
+ * @example parseCallEvent(new Map([['sid', 'x']])) // { ok: false, problems: [...] }
+ */
+export function parseCallEvent(values: ReadonlyMap<string, string>): ParseResult {
+  const p = new FieldReader(values);
+  const event: CallEvent = {
+    sid: p.required('sid', readSid),
+    from_service_id: p.required('from_service_id', readId),
+    from_user_id: p.required('from_user_id', readId),
+    to_service_id: p.required('to_service_id', readId),
+    to_user_id: p.required('to_user_id', readId),
+    type: p.required('type', readCallType),
+    stid: p.optional('stid', text(MAX_APP_DATA_BYTES, true)),
+    app_svr_data: p.optional('app_svr_data', text(MAX_APP_DATA_BYTES, true)),
+    setup_time: p.required('setup_time', readUnixSeconds),
+    start_time: p.required('start_time', readUnixSeconds),
+    end_time: p.required('end_time', readUnixSeconds),
+    duration: p.required('duration', readSeconds),
+    billing_sec: p.optional('billing_sec', readSeconds),
+    srcip: p.required('srcip', readIp),
+    dstip: p.required('dstip', readIp),
+    terminate: p.required('terminate', integerIn(0, MAX_TERMINATE)),
+    disconnect_reason: p.optional('disconnect_reason', integerIn(MIN_CODE, MAX_CODE)),
+    releaser_type: p.optional('releaser_type', integerIn(MIN_CODE, MAX_CODE)),
+    call_end_reason: p.optional('call_end_reason', integerIn(MIN_CODE, MAX_CODE)),
+    releaser: p.optional('releaser', text(MAX_RELEASER_BYTES, false)),
+    rel_code: p.required('rel_code', integerIn(MIN_CODE, MAX_CODE)),
+    rel_code_str: p.required('rel_code_str', text(MAX_REL_CODE_STR_BYTES, false)),
+    user_rel_code: p.optional('user_rel_code', text(MAX_USER_REL_CODE_BYTES, false)),
+    extra: p.extra(),
+  };
+  return p.problems.length === 0 ? { ok: true, event } : { ok: false, problems: p.problems };
+}
+
+/** A reader returns the typed value, or a string saying why the text was refused. */
+type Reader<T> = (text: string) => { value: T } | string;
+
+class FieldReader {
+  readonly problems: FieldProblem[] = [];
+  constructor(private readonly values: ReadonlyMap<string, string>) {}
+
+  required<T>(field: string, read: Reader<T>): T {
+    const raw = this.values.get(field);
+    if (raw === undefined || raw === '') {
+      this.problems.push({ field, problem: raw === undefined ? 'is required' : 'is required and must not be empty' });
+      return undefined as T; // never observed: a result with problems carries no event
+    }
+    return this.read(field, raw, read) as T;
+  }
+
+  optional<T>(field: string, read: Reader<T>): T | null {
+    const raw = this.values.get(field);
+    if (raw === undefined || raw === '') return null;
+    return this.read(field, raw, read);
+  }
+
+  extra(): Record<string, string> {
+    const extra: Record<string, string> = {};
+    for (const [key, value] of this.values) {
+      if (KNOWN_FIELDS.has(key)) continue;
+      if (value.includes('\u0000')) this.problems.push({ field: key, problem: 'contains a NUL character' });
+      else if (byteLength(value) > MAX_EXTRA_VALUE_BYTES) {
+        this.problems.push({ field: key, problem: `is longer than ${MAX_EXTRA_VALUE_BYTES} bytes` });
+      } else extra[key] = value;
+    }
+    return extra;
+  }
+
+  private read<T>(field: string, raw: string, read: Reader<T>): T | null {
+    const result = read(raw);
+    if (typeof result === 'string') {
+      this.problems.push({ field, problem: result });
+      return null;
+    }
+    return result.value;
+  }
+}
+
+function readSid(raw: string): { value: string } | string {
+  return UUID.test(raw) ? { value: raw } : 'must be a UUID of exactly 36 characters (8-4-4-4-12 hex digits)';
+}
+
+function readId(raw: string): { value: string } | string {
+  if (CONTROL_CHARS.test(raw)) return 'must not contain control characters';
+  if (byteLength(raw) > MAX_ID_BYTES) return `must be at most ${MAX_ID_BYTES} bytes`;
+  return { value: raw };
+}
+
+function readCallType(raw: string): { value: CallType } | string {
+  return raw === 'A' || raw === 'V' ? { value: raw } : "must be 'A' (audio) or 'V' (video)";
+}
+
+function readUnixSeconds(raw: string): { value: number } | string {
+  const n = parseInteger(raw);
+  if (n === null) return 'must be a whole number of Unix seconds';
+  if (n < 0) return 'must not be negative';
+  if (n > MAX_UNIX_SECONDS) return 'is too large for Unix seconds (milliseconds?)';
+  return { value: n };
+}
+
+function readSeconds(raw: string): { value: number } | string {
+  const n = parseInteger(raw);
+  if (n === null) return 'must be a whole number of seconds';
+  if (n < 0) return 'must not be negative';
+  if (n > MAX_DURATION_SEC) return `must be at most ${MAX_DURATION_SEC} seconds`;
+  return { value: n };
+}
+
+function integerIn(min: number, max: number): Reader<number> {
+  return (raw) => {
+    const n = parseInteger(raw);
+    if (n === null) return 'must be an integer';
+    if (n < min || n > max) return `must be between ${min} and ${max}`;
+    return { value: n };
+  };
+}
+
+function text(maxBytes: number, allowLineBreaks: boolean): Reader<string> {
+  return (raw) => {
+    if (raw.includes('\u0000')) return 'contains a NUL character';
+    if (!allowLineBreaks && CONTROL_CHARS.test(raw)) return 'must not contain control characters';
+    if (byteLength(raw) > maxBytes) return `must be at most ${maxBytes} bytes`;
+    return { value: raw };
+  };
+}
+
+function readIp(raw: string): { value: string } | string {
+  if (IPV4.test(raw)) return { value: raw };
+  if (IPV6_CHARS.test(raw) && raw.includes(':') && isIpv6(raw)) return { value: raw };
+  return 'must be an IPv4 or IPv6 address';
+}
+
+function isIpv6(raw: string): boolean {
+  let text = raw;
+  let groupsWanted = 8;
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!IPV4.test(tail)) return false;
+    text = `${text.slice(0, lastColon + 1)}0`;
+    groupsWanted = 7;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
+  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? groups.length < groupsWanted : groups.length === groupsWanted;
+}
+
+function parseInteger(raw: string): number | null {
+  if (!INTEGER.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function byteLength(text: string): number {
+  return utf8.encode(text).length;
+}

@@ -1,0 +1,58 @@
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load-config.js';
+import { GroupCommitter } from '../ingest/group-committer.js';
+import type { CallbackRecord, CallStore, RecordResult } from '../storage/port.js';
+import { requireApiToken } from './api-auth.js';
+import { installErrorHandlers } from './error-handler.js';
+import { callRoutes } from './routes/call-routes.js';
+import { callbackRoutes } from './routes/callback-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { quarantineRoutes } from './routes/quarantine-routes.js';
+
+/** Largest request head (request line + headers) Node accepts, in bytes: room for a 16 KiB query. */
+export const MAX_HEADER_BYTES = 32_768;
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  store: CallStore;
+  logger?: Logger;
+  /** The clock, in Unix milliseconds (tests pass their own). */
+  now?: () => number;
+}
+
+/** A built app, with the group committer that must be drained on shutdown. */
+export interface CallevtApp {
+  app: FastifyInstance;
+  committer: GroupCommitter<CallbackRecord, RecordResult>;
+}
+
+/**
+ * Builds the HTTP application without listening: `server.ts` listens, tests use
+ * `app.inject()`. Everything it needs arrives in `deps`.
+ */
+export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    trustProxy: config.trustProxy,
+    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    routerOptions: { maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+  installErrorHandlers(app);
+  const committer = new GroupCommitter<CallbackRecord, RecordResult>((records) => store.recordCallbacks(records), {
+    maxBatch: config.ingestMaxBatch,
+  });
+  await app.register(callbackRoutes, { config, committer, now });
+  await app.register(healthRoutes, { store });
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireApiToken(config.apiTokens));
+    await api.register(callRoutes, { store });
+    await api.register(quarantineRoutes, { store });
+  });
+  app.addHook('onClose', async () => committer.idle());
+  return { app, committer };
+}

@@ -1,0 +1,29 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { CidrList } from '../config/cidr.js';
+
+/** The path segment that stands for the callback secret in stored paths and logs. */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+/**
+ * Compares a presented secret with the configured one in constant time (both are
+ * hashed first so that their lengths do not leak either).
+ */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Whether a source address may deliver callbacks (everyone, when no allowlist is set). */
+export function sourceAllowed(allow: CidrList | null, address: string): boolean {
+  return allow === null || allow.contains(address);
+}
+
+/** Replaces the secret segment of a callback path, for storage and logs. */
+export function redactSecretPath(path: string, secret: string | null): string {
+  if (secret === null) return path;
+  return path
+    .split('/')
+    .map((segment) => (segment === secret ? SECRET_PLACEHOLDER : segment))
+    .join('/');
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/load-config.js';
+import type { FieldProblem } from '../../domain/call-event.js';
+import { decodeQueryString } from '../../domain/parse-query-string.js';
+import { AppError } from '../../errors/app-error.js';
+import type { GroupCommitter } from '../../ingest/group-committer.js';
+import { malformedRecord, toCallbackRecord } from '../../ingest/receive-callback.js';
+import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
+import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
+import { decodeBody } from './decode-body.js';
+
+/** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
+export const MAX_QUERY_BYTES = 16_384;
+/** Largest POST body accepted, in bytes. */
+export const MAX_BODY_BYTES = 16_384;
+
+export interface CallbackRouteOptions {
+  config: Readonly<Config>;
+  committer: GroupCommitter<CallbackRecord, RecordResult>;
+  now: () => number;
+  onResult?: (result: RecordResult | 'rejected', seconds: number) => void;
+}
+
+/**
+ * The 1-to-1 Call Event endpoint (`on_call_evt_cb_url`): GET with query keys, or POST
+ * with a form or JSON body carrying the same keys. Answers 200 only after the delivery
+ * is committed; a malformed one is committed to quarantine, then answered 400.
+ */
+export async function callbackRoutes(app: FastifyInstance, options: CallbackRouteOptions): Promise<void> {
+  const { config, committer, now } = options;
+  const secret = config.callbackSecret;
+  const path = secret === null ? '/callbacks/call-event' : '/callbacks/:secret/call-event';
+
+  // Bodies reach the handler as text: we decode them ourselves, so that an undecodable
+  // body is quarantined like any other malformed callback instead of failing in the framework.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request: FastifyRequest<{ Params: { secret?: string } }>) => {
+    if (secret !== null && !secretMatches(request.params.secret ?? '', secret)) {
+      throw new AppError('not_found', 'No route for this path');
+    }
+    if (!sourceAllowed(config.callbackAllowCidrs, request.ip)) {
+      throw new AppError('forbidden', 'This source address may not deliver callbacks');
+    }
+  });
+
+  // Refusals that happen before the handler (an oversized body) are still kept.
+  app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
+    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+    const problem = { field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` };
+    return respond(request, reply, malformedRecord(rawRequestOf(request, null), [problem]), 413);
+  });
+
+  const respond = async (request: FastifyRequest, reply: FastifyReply, record: CallbackRecord, status = 400) => {
+    const started = process.hrtime.bigint();
+    let result: RecordResult;
+    try {
+      result = await committer.submit(record);
+    } catch (cause) {
+      options.onResult?.('rejected', elapsed(started));
+      throw new AppError('storage_unavailable', 'The callback could not be stored; please retry', [], { cause });
+    }
+    options.onResult?.(result, elapsed(started));
+    if (record.kind === 'malformed') {
+      const code = status === 413 ? 'payload_too_large' : status === 414 ? 'uri_too_long' : 'invalid_callback';
+      const fields = [...new Set(record.problems.map((p) => p.field))].join(', ');
+      const error = new AppError(code, `The callback was refused and quarantined: bad ${fields}`, record.problems);
+      return reply.code(error.status).send(error.toBody());
+    }
+    return reply.code(200).send({ result, sid: record.event.sid });
+  };
+
+  const rawRequestOf = (request: FastifyRequest, body: string | null): RawRequest => {
+    const url = request.raw.url ?? '';
+    const q = url.indexOf('?');
+    return {
+      receivedAt: now(),
+      method: request.method,
+      path: redactSecretPath(q === -1 ? url : url.slice(0, q), secret),
+      query: q === -1 ? '' : url.slice(q + 1, q + 1 + MAX_QUERY_BYTES),
+      body,
+      contentType: request.headers['content-type'] ?? null,
+      sourceIp: request.ip,
+    };
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = typeof request.body === 'string' ? request.body : null;
+    const raw = rawRequestOf(request, body);
+    const fullQueryLength = queryLength(request.raw.url ?? '');
+    if (fullQueryLength > MAX_QUERY_BYTES) {
+      const problem = { field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` };
+      return respond(request, reply, malformedRecord(raw, [problem]), 414);
+    }
+    const fromQuery = decodeQueryString(raw.query);
+    const fromBody = body === null ? null : decodeBody(body, raw.contentType);
+    const problems: FieldProblem[] = [...fromQuery.problems, ...(fromBody?.problems ?? [])];
+    const values = new Map(fromQuery.values);
+    for (const [key, value] of fromBody?.values ?? []) {
+      if (values.has(key) && values.get(key) !== value) problems.push({ field: key, problem: 'differs between the query and the body' });
+      values.set(key, value);
+    }
+    return respond(request, reply, toCallbackRecord(raw, values, problems));
+  };
+
+  app.get(path, handle);
+  app.post(path, handle);
+}
+
+function queryLength(url: string): number {
+  const q = url.indexOf('?');
+  return q === -1 ? 0 : url.length - q - 1;
+}
+
+function elapsed(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

@@ -1,0 +1,69 @@
+/** Default upper bound on how many deliveries one transaction commits. */
+export const DEFAULT_MAX_BATCH = 512;
+
+interface Pending<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items submitted while a commit is in flight are gathered and written
+ * by the next commit, so that a burst of N requests costs about one fsync, not N.
+ * Each submit resolves only after the commit that holds its item has finished.
+ *
+ * @example
+ * const committer = new GroupCommitter((items) => store.recordCallbacks(items));
+ * const result = await committer.submit(record);
+ */
+export class GroupCommitter<T, R> {
+  private queue: Array<Pending<T, R>> = [];
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly commit: (items: T[]) => Promise<R[]>,
+    private readonly options: { maxBatch?: number; onBatch?: (size: number, seconds: number) => void } = {},
+  ) {}
+
+  /** Queues an item; resolves with its result once durably committed, rejects if the commit failed. */
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // Let the requests already read by this turn of the event loop join the batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** Resolves once nothing is queued or being committed. */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** How many items wait for a commit (for metrics and backpressure). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private async drain(): Promise<void> {
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, maxBatch);
+      const started = process.hrtime.bigint();
+      try {
+        const results = await this.commit(batch.map((p) => p.item));
+        this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+        batch.forEach((p, i) => p.resolve(results[i] as R));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+      if (this.queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.running = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}

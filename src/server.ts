@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/load-config.js';
+import { buildApp, type CallevtApp } from './http/build-app.js';
+import { createLogger } from './logging/create-logger.js';
+import { openStore } from './storage/open-store.js';
+import type { CallStore } from './storage/port.js';
+
+/** A running callevt server. */
+export interface RunningServer {
+  url: string;
+  store: CallStore;
+  app: CallevtApp['app'];
+  /** Stops accepting, finishes in-flight commits, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, builds the app and listens. Used by `callevt serve` and tests. */
+export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
+  const log = logger ?? createLogger({ level: config.logLevel, callbackSecret: config.callbackSecret });
+  const store = await openStore(config.databaseUrl);
+  const { app } = await buildApp({ config, store, logger: log });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    store,
+    app,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

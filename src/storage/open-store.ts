@@ -1,0 +1,25 @@
+import type { CallStore } from './port.js';
+import { createSqliteStore } from './sqlite/sqlite-store.js';
+
+/** The database callevt uses when none is configured. */
+export const DEFAULT_DATABASE_URL = './data/callevt.db';
+
+/** Which adapter a DATABASE_URL selects, and what it points at. */
+export type StoreLocation = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+/**
+ * Reads a DATABASE_URL: `postgres://` or `postgresql://` selects PostgreSQL; a path,
+ * `sqlite:PATH` or `file:PATH` selects SQLite. The only place that knows the adapters.
+ */
+export function parseDatabaseUrl(url: string): StoreLocation {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  const file = url.replace(/^(sqlite|file):(\/\/)?/i, '');
+  return { dialect: 'sqlite', file: file === '' ? DEFAULT_DATABASE_URL : file };
+}
+
+/** Opens the store a DATABASE_URL names, applying migrations. */
+export async function openStore(url: string): Promise<CallStore> {
+  const location = parseDatabaseUrl(url);
+  if (location.dialect === 'sqlite') return createSqliteStore(location.file);
+  throw new Error('PostgreSQL storage is not available in this build yet');
+}

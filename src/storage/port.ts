@@ -1,0 +1,89 @@
+import type { CallEvent, FieldProblem } from '../domain/call-event.js';
+import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
+import type { EndedBy } from '../domain/classify/release-codes.js';
+
+/**
+ * The storage port: what callevt needs from a database, and nothing more.
+ * Adapters (one folder per database) implement it; row types never leave them.
+ */
+export interface CallStore {
+  /** Which adapter this is, for logs and readiness. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Durably records a group of deliveries in one transaction: when the promise
+   * resolves, every record is committed (fsynced). Results are in input order.
+   */
+  recordCallbacks(records: readonly CallbackRecord[]): Promise<RecordResult[]>;
+  /** The stored call with this sid, or null. */
+  getCall(sid: string): Promise<StoredCall | null>;
+  /** Quarantined requests, newest first. */
+  listQuarantine(query: QuarantineQuery): Promise<QuarantinedRequest[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A request as it reached a callback endpoint, before any interpretation. */
+export interface RawRequest {
+  /** Unix milliseconds. */
+  receivedAt: number;
+  method: string;
+  /** The path with any secret segment replaced by `[secret]`. */
+  path: string;
+  /** The exact query string, without `?`. */
+  query: string;
+  /** The request body as text, for POST; null for GET. */
+  body: string | null;
+  contentType: string | null;
+  sourceIp: string;
+}
+
+/** One delivery to record: the raw request and what parsing made of it. */
+export type CallbackRecord =
+  | { raw: RawRequest; kind: 'event'; event: CallEvent; contentHash: string; classification: StoredClassification }
+  | { raw: RawRequest; kind: 'malformed'; problems: FieldProblem[]; sid: string | null };
+
+/** What happened to one delivery. */
+export type RecordResult = 'accepted' | 'duplicate' | 'conflict' | 'quarantined';
+
+/** The part of a call's status that is stored with it, so that filters and statistics are fast. */
+export interface StoredClassification {
+  outcome: Outcome;
+  ended_by: EndedBy;
+  reason: string;
+  reason_source: ReasonSource;
+  classifier_version: number;
+}
+
+/** A call as stored: the first version LINE Planet sent, and what we know about its delivery. */
+export interface StoredCall extends CallEvent, StoredClassification {
+  /** Unix milliseconds of the first delivery. */
+  received_at: number;
+  /** How many distinct conflicting versions of this sid arrived after the first. */
+  conflicts: number;
+  raw_request_id: number;
+}
+
+/** A call with its freshly computed status, as the API shows it. */
+export interface CallWithStatus extends StoredCall {
+  status: CallStatus;
+}
+
+export interface QuarantineQuery {
+  limit: number;
+  /** Only entries with an id lower than this (pagination). */
+  beforeId?: number;
+}
+
+/** A refused callback, kept so that nothing sent to us disappears. */
+export interface QuarantinedRequest {
+  id: number;
+  raw_request_id: number;
+  received_at: number;
+  method: string;
+  path: string;
+  query: string;
+  body: string | null;
+  source_ip: string;
+  reasons: FieldProblem[];
+}

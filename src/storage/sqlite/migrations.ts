@@ -1,0 +1,89 @@
+/**
+ * SQLite schema steps, applied in order. The PostgreSQL adapter has the same steps
+ * (same versions and names) in its own dialect; a test keeps the two lists aligned.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'calls, conflicts, raw requests and quarantine',
+    sql: `
+      CREATE TABLE raw_requests (
+        id INTEGER PRIMARY KEY,
+        received_at INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL,
+        body TEXT,
+        content_type TEXT,
+        source_ip TEXT NOT NULL,
+        result TEXT NOT NULL,
+        sid TEXT
+      );
+      CREATE INDEX raw_requests_received_at ON raw_requests (received_at);
+
+      CREATE TABLE calls (
+        id INTEGER PRIMARY KEY,
+        sid TEXT NOT NULL UNIQUE,
+        from_service_id TEXT NOT NULL,
+        from_user_id TEXT NOT NULL,
+        to_service_id TEXT NOT NULL,
+        to_user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        stid TEXT,
+        app_svr_data TEXT,
+        setup_time INTEGER NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER NOT NULL,
+        duration INTEGER NOT NULL,
+        billing_sec INTEGER,
+        srcip TEXT NOT NULL,
+        dstip TEXT NOT NULL,
+        terminate INTEGER NOT NULL,
+        disconnect_reason INTEGER,
+        releaser_type INTEGER,
+        call_end_reason INTEGER,
+        releaser TEXT,
+        rel_code INTEGER NOT NULL,
+        rel_code_str TEXT NOT NULL,
+        user_rel_code TEXT,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        raw_request_id INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL,
+        ended_by TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        reason_source TEXT NOT NULL,
+        classifier_version INTEGER NOT NULL
+      );
+      CREATE INDEX calls_setup_time ON calls (setup_time, id);
+      CREATE INDEX calls_end_time ON calls (end_time, id);
+      CREATE INDEX calls_from_user ON calls (from_user_id, setup_time);
+      CREATE INDEX calls_to_user ON calls (to_user_id, setup_time);
+
+      CREATE TABLE call_conflicts (
+        id INTEGER PRIMARY KEY,
+        sid TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        event TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        raw_request_id INTEGER NOT NULL,
+        UNIQUE (sid, content_hash)
+      );
+
+      CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        raw_request_id INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        reasons TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,46 @@
+import { Kysely, SqliteDialect } from 'kysely';
+import type { CallStore } from '../port.js';
+import { selectCall, selectQuarantine } from '../sql/read-queries.js';
+import type { Database } from '../sql/schema-types.js';
+import { migrateSqlite, openSqlite } from './open-sqlite.js';
+import { createCallbackRecorder } from './record-callbacks.js';
+
+/** The SQLite adapter of the storage port. */
+export interface SqliteStore extends CallStore {
+  readonly dialect: 'sqlite';
+  readonly file: string;
+}
+
+/**
+ * Opens a SQLite database file (creating it and applying migrations) as a CallStore.
+ * One connection serves reads and writes: better-sqlite3 is synchronous, so a batch
+ * commit can never interleave with another statement.
+ */
+export function createSqliteStore(file: string, options: { now?: () => number } = {}): SqliteStore {
+  const now = options.now ?? Date.now;
+  const db = openSqlite(file);
+  migrateSqlite(db, now());
+  const record = createCallbackRecorder(db);
+  // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
+  const ping = db.prepare('SELECT 1');
+  let closed = false;
+
+  return {
+    dialect: 'sqlite',
+    file,
+    async recordCallbacks(records) {
+      return record(records);
+    },
+    getCall: (sid) => selectCall(kysely, sid),
+    listQuarantine: (query) => selectQuarantine(kysely, query),
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy(); // closes the shared better-sqlite3 handle
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
+
+/** Every part of the storage contract. Each feature adds its describe…Contract here. */
+export function describeStoreContract(name: string, open: StoreFactory): void {
+  describeIngestContract(name, open);
+}

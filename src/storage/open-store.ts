@@ -1,4 +1,5 @@
 import type { CallStore } from './port.js';
+import { createPostgresStore } from './postgres/postgres-store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 
 /** The database callevt uses when none is configured. */
@@ -21,5 +22,5 @@ export function parseDatabaseUrl(url: string): StoreLocation {
 export async function openStore(url: string): Promise<CallStore> {
   const location = parseDatabaseUrl(url);
   if (location.dialect === 'sqlite') return createSqliteStore(location.file);
-  throw new Error('PostgreSQL storage is not available in this build yet');
+  return createPostgresStore(location.url);
 }

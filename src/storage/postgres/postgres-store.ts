@@ -1,0 +1,52 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import type { CallStore } from '../port.js';
+import { selectCall, selectQuarantine } from '../sql/read-queries.js';
+import type { Database } from '../sql/schema-types.js';
+import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
+import { recordCallbacksPostgres } from './record-callbacks.js';
+
+/** The PostgreSQL adapter of the storage port. */
+export interface PostgresStore extends CallStore {
+  readonly dialect: 'postgres';
+  /** The pool, for maintenance (prune) and tests. */
+  readonly pool: pg.Pool;
+  readonly kysely: Kysely<Database>;
+}
+
+/**
+ * Connects to PostgreSQL (applying migrations) as a CallStore. Several callevt
+ * processes may share one database: ingest stays exactly-once per sid across them.
+ */
+export async function createPostgresStore(
+  url: string,
+  options: PostgresOptions & { now?: () => number } = {},
+): Promise<PostgresStore> {
+  const now = options.now ?? Date.now;
+  const pool = createPool(url, options);
+  try {
+    await migratePostgres(pool, now());
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+
+  return {
+    dialect: 'postgres',
+    pool,
+    kysely,
+    recordCallbacks: (records) => recordCallbacksPostgres(pool, records),
+    getCall: (sid) => selectCall(kysely, sid),
+    listQuarantine: (query) => selectQuarantine(kysely, query),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy(); // ends the pool
+    },
+  };
+}

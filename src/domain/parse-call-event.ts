@@ -90,15 +90,16 @@ class FieldReader {
   }
 
   extra(): Record<string, string> {
-    const extra: Record<string, string> = {};
+    const kept: Array<[string, string]> = [];
     for (const [key, value] of this.values) {
       if (KNOWN_FIELDS.has(key)) continue;
       if (value.includes('\u0000')) this.problems.push({ field: key, problem: 'contains a NUL character' });
       else if (byteLength(value) > MAX_EXTRA_VALUE_BYTES) {
         this.problems.push({ field: key, problem: `is longer than ${MAX_EXTRA_VALUE_BYTES} bytes` });
-      } else extra[key] = value;
+      } else kept.push([key, value]);
     }
-    return extra;
+    // fromEntries defines own properties: a key named "__proto__" is kept, not swallowed.
+    return Object.fromEntries(kept);
   }
 
   private read<T>(field: string, raw: string, read: Reader<T>): T | null {
@@ -184,7 +185,8 @@ function isIpv6(raw: string): boolean {
 
 function parseInteger(raw: string): number | null {
   if (!INTEGER.test(raw)) return null;
-  const n = Number(raw);
+  // `+ 0` turns "-0" into plain 0, so that equal facts always store and hash alike.
+  const n = Number(raw) + 0;
   return Number.isSafeInteger(n) ? n : null;
 }
 

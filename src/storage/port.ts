@@ -1,4 +1,5 @@
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
+import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
 
@@ -18,6 +19,15 @@ export interface CallStore {
   getCall(sid: string): Promise<StoredCall | null>;
   /** Quarantined requests, newest first. */
   listQuarantine(query: QuarantineQuery): Promise<QuarantinedRequest[]>;
+  /** One page of calls matching a filter, newest first (keyset pagination). */
+  listCalls(query: CallListQuery): Promise<CallPage>;
+  /** Every call matching a filter, newest first, read in chunks (never all in memory). */
+  streamCalls(filter: CallFilter): AsyncIterable<StoredCall>;
+  /**
+   * Recomputes the stored classification of every call whose classifier_version is not
+   * `classifierVersion`, in batches of `batchSize` (one short transaction each).
+   */
+  reclassifyCalls(options: ReclassifyOptions): Promise<ReclassifyResult>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -86,4 +96,43 @@ export interface QuarantinedRequest {
   body: string | null;
   source_ip: string;
   reasons: FieldProblem[];
+}
+
+/** Where a page of calls ended: the last call's time (on the filter's time field) and id. */
+export interface CallPosition {
+  time: number;
+  id: number;
+}
+
+export interface CallListQuery {
+  filter: CallFilter;
+  limit: number;
+  /** Only calls strictly after this position in newest-first order (the next page). */
+  after?: CallPosition;
+}
+
+export interface CallPage {
+  calls: StoredCall[];
+  /** The position to continue from, or null when this was the last page. */
+  next: CallPosition | null;
+}
+
+export interface ReclassifyOptions {
+  /** The version that is current: calls stored with any other are reclassified. */
+  classifierVersion: number;
+  /** Computes the stored classification of a call (the classifier, injected: storage imports no logic). */
+  classify: (call: StoredCall) => StoredClassification;
+  /** Calls per transaction. */
+  batchSize?: number;
+  /** Called after each committed batch, with the running total. */
+  onProgress?: (done: number) => void;
+  /** Stops between batches (each committed batch stays committed). */
+  signal?: AbortSignal;
+}
+
+export interface ReclassifyResult {
+  /** Calls whose stored classification was recomputed. */
+  reclassified: number;
+  /** Of those, calls whose outcome, ended_by, reason or reason_source changed. */
+  changed: number;
 }

@@ -1,6 +1,8 @@
+import { describeCallLogContract } from './call-log-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 
 /** Every part of the storage contract. Each feature adds its describe…Contract here. */
 export function describeStoreContract(name: string, open: StoreFactory): void {
   describeIngestContract(name, open);
+  describeCallLogContract(name, open);
 }

@@ -5,6 +5,7 @@ import {
   CLASSIFIER_VERSION,
   type CodeInfo,
   DISCONNECT_REASONS,
+  DISCONNECT_REASON_ERROR_RANGES,
   type EndedBy,
   LEGACY_CALL_END_REASONS,
   LEGACY_CONNECTED_CODES,
@@ -41,7 +42,7 @@ const UNKNOWN_CODE: CodeInfo = { name: '', kind: 'error', meaning: 'a code this 
 export function classifyCall(call: ClassifierInput): CallStatus {
   const connected = isConnected(call);
   const decisive = decisiveCode(call);
-  const outcome = outcomeOf(decisive.info.kind, connected, call.terminate);
+  const outcome = outcomeOf(decisiveKind(decisive, call.terminate), connected, call.terminate);
   const ended_by = endedByOf(call);
   const reason = decisive.info.name || unknownCodeName(decisive.code);
   const inconsistencies = findInconsistencies(call, connected, decisive, outcome);
@@ -88,6 +89,20 @@ function decisiveCode(call: ClassifierInput): Decisive {
 
 function lookup(source: ReasonSource, codes: ReadonlyMap<number, CodeInfo>, code: number): Decisive {
   return { source, code, info: codes.get(code) ?? UNKNOWN_CODE };
+}
+
+/**
+ * The kind of the decisive code. A code no table knows says nothing about what the
+ * people did, so terminate decides, unless the code lies in a range that holds only
+ * errors (a new error code is still an error).
+ */
+function decisiveKind(decisive: Decisive, terminate: number): ReasonKind {
+  if (decisive.info !== UNKNOWN_CODE) return decisive.info.kind;
+  const inErrorRange =
+    decisive.source === 'disconnect_reason' &&
+    DISCONNECT_REASON_ERROR_RANGES.some(([low, high]) => decisive.code >= low && decisive.code <= high);
+  if (inErrorRange || decisive.source === 'terminate') return 'error';
+  return TERMINATE_CAUSES.get(terminate)?.kind ?? 'error';
 }
 
 const KIND_OUTCOME: Record<Exclude<ReasonKind, 'normal' | 'error'>, Outcome> = {

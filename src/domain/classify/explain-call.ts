@@ -21,6 +21,9 @@ export function explainCall(
   const length = formatDuration(call.duration);
   switch (status.outcome) {
     case 'completed':
+      if (!status.connected) {
+        return `LINE Planet reported a normal end (${code}: ${reasonMeaning}), but nothing shows that the call connected (no start time, duration 0); released by ${who}.`;
+      }
       return `The call connected, lasted ${length} and was ended normally by ${who} (${code}: ${reasonMeaning}).`;
     case 'dropped':
       return `The call connected, lasted ${length}, then was cut off by an error: ${reasonMeaning} (${code}); released by ${who}.`;

@@ -6,7 +6,22 @@
  * Bump {@link CLASSIFIER_VERSION} whenever a table or a rule changes: stored calls
  * classified by an older version are then reclassified.
  */
-export const CLASSIFIER_VERSION = 1;
+export const CLASSIFIER_VERSION = 2;
+
+/**
+ * What changed in each version, newest first: kept so that an operator who sees
+ * calls being reclassified can tell why.
+ */
+export const CLASSIFIER_CHANGES: ReadonlyArray<{ version: number; change: string }> = [
+  {
+    version: 2,
+    change:
+      'an unknown disconnect_reason outside the error ranges (1101-1200, 1301-1600), or an unknown legacy ' +
+      'call_end_reason, no longer counts as an error: terminate decides the outcome (a new user-behaviour ' +
+      'code with terminate=17 is busy, not failed)',
+  },
+  { version: 1, change: 'first version' },
+];
 
 /** What a release code says about how the call ended. */
 export type ReasonKind = 'normal' | 'cancel' | 'reject' | 'busy' | 'no_answer' | 'error';
@@ -129,6 +144,15 @@ export const RELEASER_TYPES: ReadonlyMap<number, { name: string; endedBy: EndedB
   [4, { name: 'CLOUD_SERVER', endedBy: 'server' }],
   [5, { name: 'APP_SERVER', endedBy: 'app_server' }],
 ]);
+
+/**
+ * §5.3's ranges of disconnect_reason that hold only errors: a code in them that this
+ * version does not know is still an error. Unknown codes elsewhere defer to terminate.
+ */
+export const DISCONNECT_REASON_ERROR_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [1101, 1200],
+  [1301, 1600],
+];
 
 /** The codes a legacy call_end_reason uses to say that the call was connected. */
 export const LEGACY_CONNECTED_CODES: ReadonlySet<number> = new Set([1004, 1005]);

@@ -4,6 +4,8 @@ import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
+import { createReclassifier } from './reclassify.js';
+import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 
 /** The SQLite adapter of the storage port. */
 export interface SqliteStore extends CallStore {
@@ -24,6 +26,7 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');
+  const reclassify = createReclassifier(db);
   let closed = false;
 
   return {
@@ -34,6 +37,9 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
     },
     getCall: (sid) => selectCall(kysely, sid),
     listQuarantine: (query) => selectQuarantine(kysely, query),
+    listCalls: (query) => selectCallPage(kysely, query),
+    streamCalls: (filter) => streamCallsInChunks(kysely, filter),
+    reclassifyCalls: (options) => reclassify(options),
     async ping() {
       ping.get();
     },

@@ -19,11 +19,24 @@ export function sourceAllowed(allow: CidrList | null, address: string): boolean 
   return allow === null || allow.contains(address);
 }
 
-/** Replaces the secret segment of a callback path, for storage and logs. */
+/**
+ * Replaces the secret segment of a callback path, for storage and logs. Segments are
+ * compared after percent-decoding, because the router decodes them too: `%61bc…` is
+ * the secret `abc…` in disguise and must not reach a log.
+ */
 export function redactSecretPath(path: string, secret: string | null): string {
   if (secret === null) return path;
   return path
     .split('/')
-    .map((segment) => (segment === secret ? SECRET_PLACEHOLDER : segment))
+    .map((segment) => (segment === secret || safeDecode(segment) === secret ? SECRET_PLACEHOLDER : segment))
     .join('/');
+}
+
+function safeDecode(segment: string): string | null {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }

@@ -17,7 +17,10 @@ export function toCallbackRecord(
 ): CallbackRecord {
   const parsed = parseCallEvent(values);
   if (!parsed.ok || decodingProblems.length > 0) {
-    const problems = [...decodingProblems, ...(parsed.ok ? [] : parsed.problems)];
+    // A key that could not be decoded is reported once, for why, not again as "is required".
+    const undecodable = new Set(decodingProblems.map((p) => p.field));
+    const parseProblems = parsed.ok ? [] : parsed.problems.filter((p) => !undecodable.has(p.field));
+    const problems = [...decodingProblems, ...parseProblems];
     return { raw, kind: 'malformed', problems, sid: values.get('sid') ?? null };
   }
   const event = parsed.event;

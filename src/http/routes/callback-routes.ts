@@ -2,17 +2,25 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load-config.js';
 import type { FieldProblem } from '../../domain/call-event.js';
 import { decodeQueryString } from '../../domain/parse-query-string.js';
-import { AppError } from '../../errors/app-error.js';
+import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { malformedRecord, toCallbackRecord } from '../../ingest/receive-callback.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
-import { decodeBody } from './decode-body.js';
+import { decodeBody, isSupportedBodyType } from './decode-body.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
 export const MAX_QUERY_BYTES = 16_384;
 /** Largest POST body accepted, in bytes. */
 export const MAX_BODY_BYTES = 16_384;
+
+/** The error code a refused (quarantined) callback is answered with, by status. */
+const REFUSAL_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: 'invalid_callback',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+};
 
 export interface CallbackRouteOptions {
   config: Readonly<Config>;
@@ -63,7 +71,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     }
     options.onResult?.(result, elapsed(started));
     if (record.kind === 'malformed') {
-      const code = status === 413 ? 'payload_too_large' : status === 414 ? 'uri_too_long' : 'invalid_callback';
+      const code = REFUSAL_CODES[status] ?? 'invalid_callback';
       const fields = [...new Set(record.problems.map((p) => p.field))].join(', ');
       const error = new AppError(code, `The callback was refused and quarantined: bad ${fields}`, record.problems);
       return reply.code(error.status).send(error.toBody());
@@ -101,7 +109,10 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       if (values.has(key) && values.get(key) !== value) problems.push({ field: key, problem: 'differs between the query and the body' });
       values.set(key, value);
     }
-    return respond(request, reply, toCallbackRecord(raw, values, problems));
+    const status = body !== null && body !== '' && !isSupportedBodyType(raw.contentType) ? 415 : 400;
+    // A body that cannot be read as a whole says nothing about its fields: report only that.
+    if (fromBody?.problems.some((p) => p.field === 'body')) return respond(request, reply, malformedRecord(raw, problems), status);
+    return respond(request, reply, toCallbackRecord(raw, values, problems), status);
   };
 
   app.get(path, handle);

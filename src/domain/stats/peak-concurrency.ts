@@ -1,0 +1,31 @@
+/**
+ * The most intervals `[start, end)` open at one instant. Calls that never connected
+ * (`start_time` 0) or have no talking time (`end_time <= start_time`) do not count.
+ *
+ * @example peakConcurrency([{ start_time: 10, end_time: 20 }, { start_time: 20, end_time: 30 }]) // 1
+ */
+export function peakConcurrency(calls: Iterable<{ start_time: number; end_time: number }>): number {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const c of calls) {
+    if (c.start_time > 0 && c.end_time > c.start_time) {
+      starts.push(c.start_time);
+      ends.push(c.end_time);
+    }
+  }
+  starts.sort((a, b) => a - b);
+  ends.sort((a, b) => a - b);
+  let open = 0;
+  let peak = 0;
+  let j = 0;
+  for (const s of starts) {
+    // An interval ending at s is already closed at s (half-open intervals).
+    while (j < ends.length && (ends[j] as number) <= s) {
+      open--;
+      j++;
+    }
+    open++;
+    if (open > peak) peak = open;
+  }
+  return peak;
+}

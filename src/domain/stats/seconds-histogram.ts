@@ -1,0 +1,97 @@
+import { rankIndex } from './percentile.js';
+
+/** Below this many seconds, every whole second has its own bucket: percentiles are exact. */
+export const EXACT_BELOW_SEC = 600;
+/** From EXACT_BELOW_SEC on, each bucket is this much wider than the previous one (2 %). */
+export const LOG_BUCKET_GROWTH = 1.02;
+/**
+ * The most a reported percentile can differ from the exact one, relative to it: a value
+ * of a log bucket is reported as the bucket's middle, at most half a bucket (1 %) away.
+ */
+export const MAX_PERCENTILE_RELATIVE_ERROR = 0.01;
+
+/** Lower bounds (whole seconds) of the log buckets, up to beyond any safe integer. */
+const LOG_BOUNDS: number[] = (() => {
+  const bounds: number[] = [];
+  for (let i = 0; ; i++) {
+    const b = Math.ceil(EXACT_BELOW_SEC * LOG_BUCKET_GROWTH ** i);
+    bounds.push(b);
+    if (b > Number.MAX_SAFE_INTEGER) return bounds;
+  }
+})();
+
+/**
+ * A mergeable histogram of whole seconds: key = the value itself below EXACT_BELOW_SEC
+ * (negative values too), else EXACT_BELOW_SEC + the log bucket's index. Stored as JSON.
+ */
+export type SecondsHistogram = Map<number, number>;
+
+/** The histogram key of a value in whole seconds. */
+export function bucketKey(seconds: number): number {
+  if (seconds < EXACT_BELOW_SEC) return seconds;
+  let lo = 0;
+  let hi = LOG_BOUNDS.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((LOG_BOUNDS[mid] as number) <= seconds) lo = mid;
+    else hi = mid - 1;
+  }
+  return EXACT_BELOW_SEC + lo;
+}
+
+/** The value a key stands for: itself when exact, else the middle of its log bucket. */
+export function bucketValue(key: number): number {
+  if (key < EXACT_BELOW_SEC) return key;
+  const i = key - EXACT_BELOW_SEC;
+  const lo = LOG_BOUNDS[i] as number;
+  const next = LOG_BOUNDS[i + 1] ?? lo + 1;
+  return (lo + next - 1) / 2;
+}
+
+/** Adds `count` observations of a value. */
+export function addToHistogram(h: SecondsHistogram, seconds: number, count = 1): void {
+  const key = bucketKey(seconds);
+  h.set(key, (h.get(key) ?? 0) + count);
+}
+
+/** Adds every count of `from` into `into`. */
+export function mergeHistogram(into: SecondsHistogram, from: SecondsHistogram): void {
+  for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n);
+}
+
+/** The nearest-rank percentile (see percentile.ts) as the histogram can tell it, or null. */
+export function histogramPercentile(h: SecondsHistogram, p: number): number | null {
+  let n = 0;
+  for (const c of h.values()) n += c;
+  if (n === 0) return null;
+  const target = rankIndex(n, p) + 1;
+  let seen = 0;
+  for (const key of [...h.keys()].sort((a, b) => a - b)) {
+    seen += h.get(key) as number;
+    if (seen >= target) return bucketValue(key);
+  }
+  return null;
+}
+
+/** The histogram as compact JSON text: `{"key":count,...}`. */
+export function histogramToJson(h: SecondsHistogram): string {
+  return JSON.stringify(Object.fromEntries(h));
+}
+
+/** Reads histogram JSON text back (an empty or missing text is an empty histogram). */
+export function histogramFromJson(text: string | null): SecondsHistogram {
+  const h: SecondsHistogram = new Map();
+  if (text === null || text === '' || text === '{}') return h;
+  for (const [key, n] of Object.entries(JSON.parse(text) as Record<string, number>)) h.set(Number(key), n);
+  return h;
+}
+
+/** Merges histogram JSON text straight into `into` (the hot path of rollup reads). */
+export function mergeHistogramJson(into: SecondsHistogram, text: string | null): void {
+  if (text === null || text === '' || text === '{}') return;
+  const parsed = JSON.parse(text) as Record<string, number>;
+  for (const key in parsed) {
+    const k = Number(key);
+    into.set(k, (into.get(k) ?? 0) + (parsed[key] as number));
+  }
+}

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
+import { registerPrune } from './commands/prune.js';
 import { registerServe } from './commands/serve.js';
 
 /** The one list of CLI commands. */
 export function registerCommands(program: Command): void {
   registerServe(program);
+  registerMigrate(program);
+  registerPrune(program);
 }

@@ -1,5 +1,10 @@
 import type { CallStore } from './port.js';
+import { migratePostgresUrl } from './postgres/open-postgres.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
+import { prunePostgres } from './postgres/prune.js';
+import type { PruneOptions, PruneResult } from './sql/prune-old-records.js';
+import { migrateSqlite, openSqlite } from './sqlite/open-sqlite.js';
+import { pruneSqlite } from './sqlite/prune.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 
 /** The database callevt uses when none is configured. */
@@ -23,4 +28,23 @@ export async function openStore(url: string): Promise<CallStore> {
   const location = parseDatabaseUrl(url);
   if (location.dialect === 'sqlite') return createSqliteStore(location.file);
   return createPostgresStore(location.url);
+}
+
+/** Applies pending migrations to the database a DATABASE_URL names; returns the versions applied. */
+export async function migrateDatabase(url: string, now = Date.now()): Promise<number[]> {
+  const location = parseDatabaseUrl(url);
+  if (location.dialect === 'postgres') return migratePostgresUrl(location.url, now);
+  const db = openSqlite(location.file);
+  try {
+    return migrateSqlite(db, now);
+  } finally {
+    db.close();
+  }
+}
+
+/** Deletes records older than `options.before` from the database a DATABASE_URL names (see pruneOldRecords). */
+export async function pruneDatabase(url: string, options: PruneOptions, now = Date.now()): Promise<PruneResult> {
+  const location = parseDatabaseUrl(url);
+  if (location.dialect === 'postgres') return prunePostgres(location.url, options, now);
+  return pruneSqlite(location.file, options, now);
 }

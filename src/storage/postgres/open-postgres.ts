@@ -147,3 +147,13 @@ export async function migratePostgres(pool: pg.Pool, now: number): Promise<numbe
   }
   return done;
 }
+
+/** Applies pending migrations to the database a URL names, then disconnects; returns the versions applied. */
+export async function migratePostgresUrl(url: string, now: number): Promise<number[]> {
+  const pool = createPool(url, { poolMax: 1 });
+  try {
+    return await migratePostgres(pool, now);
+  } finally {
+    await pool.end();
+  }
+}

@@ -46,7 +46,8 @@ export async function createPostgresStore(
     async close() {
       if (closed) return;
       closed = true;
-      await kysely.destroy(); // ends the pool
+      await kysely.destroy(); // ends the pool, but only if Kysely ever used it
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -1,12 +1,45 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/load-config.js';
+import { type ConfigEnv, ConfigError, loadConfig } from '../../config/load-config.js';
 import { startServer } from '../../server.js';
 
-interface ServeOptions {
+/** The flags of `callevt serve`; each stands for one environment variable. */
+export interface ServeOptions {
   host?: string;
   port?: string;
   db?: string;
 }
+
+/** How long a graceful shutdown may take before the process gives up, in milliseconds. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * The settings `serve` runs with: the environment, with each given flag in place of its
+ * variable (flags win).
+ *
+ * @example serveEnv({ port: '9000' }, { PORT: '8080' }).PORT // '9000'
+ */
+export function serveEnv(options: ServeOptions, env: ConfigEnv): ConfigEnv {
+  return {
+    ...env,
+    ...(options.host !== undefined ? { HOST: options.host } : {}),
+    ...(options.port !== undefined ? { PORT: options.port } : {}),
+    ...(options.db !== undefined ? { DATABASE_URL: options.db } : {}),
+  };
+}
+
+/** The help text's list of environment variables (a test checks it names every one loadConfig reads). */
+export const SERVE_ENV_HELP = `
+Environment (flags win over these):
+  HOST                  address to listen on (default 127.0.0.1)
+  PORT                  port to listen on, 0 for any free port (default 8080)
+  DATABASE_URL          SQLite file path (or sqlite:PATH) or postgres:// URL (default ./data/callevt.db)
+  CALLBACK_SECRET       serve callbacks under /callbacks/<secret>/call-event only (16+ chars of A-Z a-z 0-9 _ -)
+  CALLBACK_ALLOW_CIDRS  accept callbacks only from these networks, e.g. 203.0.113.0/24,2001:db8::/32
+  TRUST_PROXY           true, or the proxies' addresses/CIDRs, to take the client address from X-Forwarded-For
+  API_TOKEN             bearer token(s) for the read API, comma-separated (required off loopback)
+  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info)
+  LOG_REQUESTS          true to log every request, without query strings or secrets (default false)
+  INGEST_MAX_BATCH      most callbacks committed in one transaction, 1 = one commit per request (default 512)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {
@@ -14,28 +47,13 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('receive LINE Planet callbacks and serve the API (settings also from the environment; flags win)')
     .option('--host <address>', 'address to listen on (env HOST; default 127.0.0.1)')
-    .option('--port <number>', 'port to listen on (env PORT; default 8080)')
+    .option('--port <number>', 'port to listen on, 0 for any free port (env PORT; default 8080)')
     .option('--db <url>', 'database: a SQLite file path or a postgres:// URL (env DATABASE_URL; default ./data/callevt.db)')
-    .addHelpText(
-      'after',
-      `
-Environment:
-  CALLBACK_SECRET       serve callbacks under /callbacks/<secret>/call-event only (16+ chars)
-  CALLBACK_ALLOW_CIDRS  accept callbacks only from these networks, e.g. 203.0.113.0/24,2001:db8::/32
-  TRUST_PROXY           true, or the proxies' addresses/CIDRs, to take the client address from X-Forwarded-For
-  API_TOKEN             bearer token(s) for the read API, comma-separated (required off loopback)
-  LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info)
-  LOG_REQUESTS          true to log every request (default false)
-  INGEST_MAX_BATCH      most callbacks committed in one transaction (default 512)`,
-    )
+    .addHelpText('after', SERVE_ENV_HELP)
     .action(async (options: ServeOptions) => {
-      const env = { ...process.env };
-      if (options.host !== undefined) env.HOST = options.host;
-      if (options.port !== undefined) env.PORT = options.port;
-      if (options.db !== undefined) env.DATABASE_URL = options.db;
       let config;
       try {
-        config = loadConfig(env);
+        config = loadConfig(serveEnv(options, process.env));
       } catch (error) {
         if (error instanceof ConfigError) {
           process.stderr.write(`${error.message}\n`);
@@ -46,7 +64,9 @@ Environment:
       const server = await startServer(config);
       server.app.log.info({ url: server.url, database: server.store.dialect }, 'callevt is listening');
       const stop = (signal: string) => {
-        server.app.log.info({ signal }, 'shutting down');
+        server.app.log.info({ signal }, 'shutting down: finishing in-flight commits');
+        // A stuck close (e.g. a hung database) must not keep the process alive forever.
+        setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
         server.close().then(
           () => process.exit(0),
           () => process.exit(1),

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { CONFIG_ENV_NAMES, ConfigError, isLoopbackHost, loadConfig } from './load-config.js';
+
+const TOKEN = 'tok_0123456789abcdef';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  return assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the safe defaults apply and the result is frozen', () => {
+    const config = loadConfig({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.databaseUrl, DEFAULT_DATABASE_URL);
+    assert.equal(config.callbackSecret, null);
+    assert.equal(config.callbackAllowCidrs, null);
+    assert.equal(config.trustProxy, false);
+    assert.deepEqual(config.apiTokens, []);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.logRequests, false);
+    assert.equal(config.ingestMaxBatch, DEFAULT_MAX_BATCH);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('when every variable is set to a good value, then each is read', () => {
+    const config = loadConfig({
+      HOST: '::1', PORT: '0', DATABASE_URL: 'sqlite:/var/lib/callevt.db', CALLBACK_SECRET: 'abcdefghij_KLMNOP-1',
+      CALLBACK_ALLOW_CIDRS: '203.0.113.0/24, 198.51.100.7', TRUST_PROXY: '10.0.0.0/8,127.0.0.1', API_TOKEN: `${TOKEN}, ${TOKEN}2`,
+      LOG_LEVEL: 'debug', LOG_REQUESTS: 'yes', INGEST_MAX_BATCH: '1',
+    });
+    assert.equal(config.host, '::1');
+    assert.equal(config.port, 0);
+    assert.equal(config.databaseUrl, 'sqlite:/var/lib/callevt.db');
+    assert.equal(config.callbackSecret, 'abcdefghij_KLMNOP-1');
+    assert.equal(config.callbackAllowCidrs?.contains('203.0.113.200'), true);
+    assert.equal(config.callbackAllowCidrs?.contains('198.51.100.7'), true);
+    assert.equal(config.callbackAllowCidrs?.contains('198.51.100.8'), false);
+    assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
+    assert.deepEqual(config.apiTokens, [TOKEN, `${TOKEN}2`]);
+    assert.equal(config.logLevel, 'debug');
+    assert.equal(config.logRequests, true);
+    assert.equal(config.ingestMaxBatch, 1);
+  });
+
+  it('when TRUST_PROXY is a yes/no word, then it becomes a boolean', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
+  });
+
+  it('when PORT is not a whole number in 0..65535, then it is refused with the value', () => {
+    for (const bad of ['-1', '65536', '80.5', 'http', '0x50']) {
+      const problems = problemsOf({ PORT: bad });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0] ?? '', new RegExp(`PORT must be a whole number from 0 to 65535 \\(got "${bad.replace('.', '\\.')}"\\)`));
+    }
+  });
+
+  it('when CALLBACK_SECRET is short or holds characters unfit for a path, then each problem is reported', () => {
+    assert.deepEqual(problemsOf({ CALLBACK_SECRET: 'short/x' }), [
+      'CALLBACK_SECRET must be at least 16 characters',
+      'CALLBACK_SECRET may contain only letters, digits, "_" and "-" (it is a URL path segment)',
+    ]);
+  });
+
+  it('when CALLBACK_ALLOW_CIDRS or TRUST_PROXY hold a bad network, then it is named', () => {
+    assert.match(problemsOf({ CALLBACK_ALLOW_CIDRS: '203.0.113.0/24,nonsense' })[0] ?? '', /"nonsense" is not an IP address/);
+    assert.match(problemsOf({ TRUST_PROXY: '10.0.0.0/99' })[0] ?? '', /TRUST_PROXY must be/);
+  });
+
+  it('when HOST is reachable from other machines without API_TOKEN, then it is refused; with a token it is fine', () => {
+    assert.match(problemsOf({ HOST: '0.0.0.0' })[0] ?? '', /needs API_TOKEN/);
+    assert.equal(loadConfig({ HOST: '0.0.0.0', API_TOKEN: TOKEN }).host, '0.0.0.0');
+  });
+
+  it('when an API token is short, then it is refused', () => {
+    assert.match(problemsOf({ API_TOKEN: 'short' })[0] ?? '', /at least 16 characters/);
+  });
+
+  it('when LOG_LEVEL, LOG_REQUESTS or INGEST_MAX_BATCH are invalid, then each is refused', () => {
+    assert.match(problemsOf({ LOG_LEVEL: 'verbose' })[0] ?? '', /LOG_LEVEL must be one of/);
+    assert.match(problemsOf({ LOG_REQUESTS: 'maybe' })[0] ?? '', /LOG_REQUESTS must be true or false/);
+    assert.match(problemsOf({ INGEST_MAX_BATCH: '0' })[0] ?? '', /INGEST_MAX_BATCH must be a whole number from 1 to 10000/);
+  });
+
+  it('when several variables are bad, then all problems are reported in one error', () => {
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', INGEST_MAX_BATCH: '-2', CALLBACK_SECRET: 'a', HOST: '192.0.2.1' });
+    assert.equal(problems.length, 5);
+    assert.throws(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' }), /Invalid configuration:\n {2}- PORT[^\n]*\n {2}- LOG_LEVEL/);
+  });
+
+  it('when values have blanks around them or are empty, then they are trimmed or treated as unset', () => {
+    const config = loadConfig({ PORT: ' 9000 ', LOG_LEVEL: '', HOST: '  ' });
+    assert.equal(config.port, 9000);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.host, '127.0.0.1');
+  });
+
+  it('when loadConfig reads variables, then it reads exactly the documented list', () => {
+    assert.deepEqual([...CONFIG_ENV_NAMES].sort(), [
+      'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HOST', 'INGEST_MAX_BATCH', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'TRUST_PROXY',
+    ]);
+  });
+
+  it('when a host is loopback, then isLoopbackHost says so', () => {
+    for (const host of ['127.0.0.1', '127.3.2.1', '::1', 'localhost']) assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['0.0.0.0', '::', '192.0.2.1', 'example.com']) assert.equal(isLoopbackHost(host), false, host);
+  });
+});

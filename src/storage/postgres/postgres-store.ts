@@ -1,10 +1,12 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { CallStore } from '../port.js';
+import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
 import { recordCallbacksPostgres } from './record-callbacks.js';
+import { createPostgresReclassifier } from './reclassify.js';
 
 /** The PostgreSQL adapter of the storage port. */
 export interface PostgresStore extends CallStore {
@@ -31,6 +33,7 @@ export async function createPostgresStore(
     throw error;
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const reclassify = createPostgresReclassifier(pool);
   let closed = false;
 
   return {
@@ -40,6 +43,9 @@ export async function createPostgresStore(
     recordCallbacks: (records) => recordCallbacksPostgres(pool, records),
     getCall: (sid) => selectCall(kysely, sid),
     listQuarantine: (query) => selectQuarantine(kysely, query),
+    listCalls: (query) => selectCallPage(kysely, query),
+    streamCalls: (filter) => streamCallsInChunks(kysely, filter),
+    reclassifyCalls: (options) => reclassify(options),
     async ping() {
       await pool.query('SELECT 1');
     },

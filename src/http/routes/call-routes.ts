@@ -1,19 +1,88 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { classifyCall } from '../../domain/classify/classify-call.js';
+import { decodeCursor, encodeCursor } from '../../domain/call-log/call-cursor.js';
+import { callToJson } from '../../domain/call-log/call-to-json.js';
+import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat, exportChunks } from '../../domain/call-log/export-lines.js';
+import type { CallFilter } from '../../domain/call-filter.js';
+import { type FilterQuery, parseCallFilter } from '../../domain/parse-call-filter.js';
 import { AppError } from '../../errors/app-error.js';
-import type { CallStore, StoredCall } from '../../storage/port.js';
+import type { CallListQuery, CallStore } from '../../storage/port.js';
 
-/** The JSON form of a call: LINE Planet field names, typed values, and its status. */
-export function callToJson(call: StoredCall): Record<string, unknown> {
-  const { received_at, outcome: _o, ended_by: _e, reason: _r, reason_source: _s, classifier_version: _v, ...fields } = call;
-  return { ...fields, received_at: new Date(received_at).toISOString(), status: classifyCall(call) };
-}
+export { callToJson } from '../../domain/call-log/call-to-json.js';
 
-/** Reading one call back: `GET /api/calls/:sid`. */
-export async function callRoutes(app: FastifyInstance, options: { store: CallStore }): Promise<void> {
+/** Calls one page returns by default, and at most. */
+export const DEFAULT_CALL_PAGE = 50;
+export const MAX_CALL_PAGE = 1_000;
+
+type Query = { Querystring: FilterQuery };
+
+/**
+ * The call log: `GET /api/calls` (filtered pages, newest first), `GET /api/calls/export`
+ * (every matching call, streamed as CSV or NDJSON) and `GET /api/calls/:sid`.
+ */
+export async function callRoutes(app: FastifyInstance, options: { store: CallStore; now?: () => number }): Promise<void> {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+
+  app.get<Query>('/api/calls', async (request) => {
+    const filter = filterOf(request.query, now());
+    const query: CallListQuery = { filter, limit: limitOf(request.query.limit) };
+    const cursor = single(request.query.cursor, 'cursor');
+    if (cursor !== undefined) {
+      const position = decodeCursor(cursor, filter.time_field);
+      if (typeof position === 'string') throw invalid('cursor', position);
+      query.after = position;
+    }
+    const page = await store.listCalls(query);
+    return {
+      items: page.calls.map(callToJson),
+      next_cursor: page.next === null ? null : encodeCursor(filter.time_field, page.next),
+    };
+  });
+
+  app.get<Query>('/api/calls/export', async (request, reply) => {
+    const filter = filterOf(request.query, now());
+    const format = (single(request.query.format, 'format') ?? 'csv') as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) throw invalid('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const stream = Readable.from(exportChunks(store.streamCalls(filter), format), { objectMode: false });
+    return reply
+      .type(EXPORT_MEDIA_TYPES[format])
+      .header('content-disposition', `attachment; filename="calls.${format}"`)
+      .header('cache-control', 'no-store')
+      .send(stream);
+  });
+
   app.get<{ Params: { sid: string } }>('/api/calls/:sid', async (request) => {
-    const call = await options.store.getCall(request.params.sid);
+    const call = await store.getCall(request.params.sid);
     if (call === null) throw new AppError('not_found', `No call with sid ${JSON.stringify(request.params.sid)}`);
     return callToJson(call);
   });
+}
+
+function filterOf(query: FilterQuery, nowMs: number): CallFilter {
+  const parsed = parseCallFilter(query, nowMs);
+  if (!parsed.ok) {
+    const names = parsed.problems.map((p) => p.field).join(', ');
+    throw new AppError('invalid_parameter', `Invalid query parameter(s): ${names}`, parsed.problems);
+  }
+  return parsed.filter;
+}
+
+function limitOf(raw: string | readonly string[] | undefined): number {
+  const text = single(raw, 'limit');
+  if (text === undefined) return DEFAULT_CALL_PAGE;
+  const n = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_CALL_PAGE)) throw invalid('limit', `must be a whole number from 1 to ${MAX_CALL_PAGE}`);
+  return n;
+}
+
+function single(raw: string | readonly string[] | undefined, field: string): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw === 'string') return raw;
+  if (new Set(raw).size > 1) throw invalid(field, 'must be given at most once');
+  return raw[0] === '' ? undefined : raw[0];
+}
+
+function invalid(field: string, problem: string): AppError {
+  return new AppError('invalid_parameter', `Invalid query parameter: ${field} ${problem}`, [{ field, problem }]);
 }

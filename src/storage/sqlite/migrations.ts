@@ -86,4 +86,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Statistics rollups (docs/statistics.md): per UTC hour slot of setup_time, per dimension value.
+    version: 2,
+    name: 'statistics rollups',
+    sql: `
+      CREATE TABLE call_rollups (
+        slot INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        canceled INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        busy INTEGER NOT NULL,
+        no_answer INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        duration_sum INTEGER NOT NULL,
+        billing_sum INTEGER NOT NULL,
+        answered_duration_sum INTEGER NOT NULL,
+        short_calls INTEGER NOT NULL,
+        peak_concurrency INTEGER NOT NULL,
+        duration_hist TEXT NOT NULL,
+        tta_hist TEXT NOT NULL,
+        PRIMARY KEY (dim, slot, value)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { CallEvent } from '../../domain/call-event.js';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
+import { createSqliteRollups } from './rollups.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
@@ -61,7 +62,13 @@ export function createCallbackRecorder(db: SqliteDatabase): (records: readonly C
     return 'conflict';
   };
 
-  const recordBatch = db.transaction((records: readonly CallbackRecord[]) => records.map(recordOne));
+  const rollups = createSqliteRollups(db);
+  const recordBatch = db.transaction((records: readonly CallbackRecord[]) => {
+    const results = records.map(recordOne);
+    // Statistics rollups of the hours that gained a call, in this same transaction.
+    rollups.refreshSlots(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [r.event.setup_time] : [])));
+    return results;
+  });
   return (records) => recordBatch.immediate(records);
 }
 

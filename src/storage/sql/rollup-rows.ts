@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import type { StatsCall } from '../../domain/stats/figures.js';
+import type { PartialFigures } from '../../domain/stats/partial-figures.js';
+import { histogramFromJson, histogramToJson } from '../../domain/stats/seconds-histogram.js';
+import type { RollupCell, RollupDimension } from '../../domain/stats/rollup-cells.js';
+import type { Database } from './schema-types.js';
+
+/**
+ * The statistics rollups (migration 2): one row per UTC hour slot × dimension × value,
+ * holding the mergeable figures of the calls set up in that hour. Row types stay here.
+ */
+export interface CallRollupsTable {
+  slot: number;
+  dim: string;
+  value: string;
+  completed: number;
+  dropped: number;
+  canceled: number;
+  rejected: number;
+  busy: number;
+  no_answer: number;
+  failed: number;
+  duration_sum: number;
+  billing_sum: number;
+  answered_duration_sum: number;
+  short_calls: number;
+  peak_concurrency: number;
+  /** JSON histogram (seconds-histogram.ts) of duration over answered calls. */
+  duration_hist: string;
+  /** JSON histogram of start_time − setup_time over answered calls with start_time > 0. */
+  tta_hist: string;
+}
+
+/** The shared Database plus the rollups table. */
+export interface StatsDatabase extends Database {
+  call_rollups: CallRollupsTable;
+}
+
+/** The same Kysely instance, typed with the rollups table. */
+export function statsDb(db: Kysely<Database>): Kysely<StatsDatabase> {
+  return db as unknown as Kysely<StatsDatabase>;
+}
+
+export type RollupRow = CallRollupsTable;
+
+/** The columns of call_rollups in insert order. */
+export const ROLLUP_COLUMNS = [
+  'slot', 'dim', 'value', 'completed', 'dropped', 'canceled', 'rejected', 'busy', 'no_answer', 'failed',
+  'duration_sum', 'billing_sum', 'answered_duration_sum', 'short_calls', 'peak_concurrency', 'duration_hist', 'tta_hist',
+] as const;
+
+/** A cell as a row's values, in ROLLUP_COLUMNS order. */
+export function cellToValues(cell: RollupCell): unknown[] {
+  const p = cell.partial;
+  const o = p.outcomes;
+  return [
+    cell.slot, cell.dim, cell.value, o.completed, o.dropped, o.canceled, o.rejected, o.busy, o.no_answer, o.failed,
+    p.duration_sum, p.billing_sum, p.answered_duration_sum, p.short_calls, p.peak_concurrency,
+    histogramToJson(p.duration_hist), histogramToJson(p.tta_hist),
+  ];
+}
+
+/** A row read back as a cell. */
+export function rowToCell(row: RollupRow): RollupCell {
+  const partial: PartialFigures = {
+    outcomes: {
+      completed: Number(row.completed), dropped: Number(row.dropped), canceled: Number(row.canceled),
+      rejected: Number(row.rejected), busy: Number(row.busy), no_answer: Number(row.no_answer), failed: Number(row.failed),
+    },
+    duration_sum: Number(row.duration_sum),
+    billing_sum: Number(row.billing_sum),
+    answered_duration_sum: Number(row.answered_duration_sum),
+    short_calls: Number(row.short_calls),
+    duration_hist: histogramFromJson(row.duration_hist),
+    tta_hist: histogramFromJson(row.tta_hist),
+    peak_concurrency: Number(row.peak_concurrency),
+  };
+  return { slot: Number(row.slot), dim: row.dim as RollupDimension, value: row.value, partial };
+}
+
+/** The calls columns statistics read, as SQL. */
+export const STATS_CALL_COLUMNS =
+  'setup_time, start_time, end_time, duration, billing_sec, outcome, reason, terminate, ended_by, type, ' +
+  'from_service_id, to_service_id, from_user_id, to_user_id';
+
+/** A selected calls row (STATS_CALL_COLUMNS) as a StatsCall, numbers as numbers. */
+export function rowToStatsCall(row: Record<string, unknown>): StatsCall {
+  return {
+    setup_time: Number(row.setup_time),
+    start_time: Number(row.start_time),
+    end_time: Number(row.end_time),
+    duration: Number(row.duration),
+    billing_sec: row.billing_sec === null ? null : Number(row.billing_sec),
+    outcome: row.outcome as StatsCall['outcome'],
+    reason: row.reason as string,
+    terminate: Number(row.terminate),
+    ended_by: row.ended_by as StatsCall['ended_by'],
+    type: row.type as StatsCall['type'],
+    from_service_id: row.from_service_id as string,
+    to_service_id: row.to_service_id as string,
+    from_user_id: row.from_user_id as string,
+    to_user_id: row.to_user_id as string,
+  };
+}

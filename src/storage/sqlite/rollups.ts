@@ -1,0 +1,60 @@
+import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
+import { cellToValues } from '../sql/rollup-rows.js';
+import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
+import type { ReclassifyHook } from './reclassify.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
+
+/** Slots recomputed per transaction by a rebuild, so that ingest waits only briefly. */
+export const REBUILD_SLOTS_PER_TRANSACTION = 24;
+
+/** The SQLite side of the statistics rollups: refresh at ingest, rebuild, bulk write. */
+export interface SqliteRollups {
+  /** Recomputes these slots; call inside the transaction that changed their calls. */
+  refreshSlots(setupTimes: Iterable<number>): void;
+  /** Recomputes every slot holding a call set up in [from, to); returns how many slots. */
+  rebuild(range?: { from?: number; to?: number }): Promise<number>;
+  /** Writes cells computed in memory (seed); the caller's transaction holds them. */
+  insertCells(cells: readonly RollupCell[]): void;
+  /** For createReclassifier: keeps rollups exact when stored outcomes change. */
+  reclassifyHook: ReclassifyHook;
+}
+
+/** Prepares the rollup statements on one SQLite connection. */
+export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
+  const statements = new Map<string, SqliteStatement>();
+  const statement = (text: string): SqliteStatement => {
+    let s = statements.get(text);
+    if (s === undefined) statements.set(text, (s = db.prepare(text)));
+    return s;
+  };
+  const all = (text: string, params: unknown[]) => statement(text).all(...params) as Array<Record<string, unknown>>;
+  const run = (text: string, params: unknown[]) => statement(text).run(...params);
+  const refreshSlots = (setupTimes: Iterable<number>) => {
+    for (const slot of slotsOf(setupTimes)) refreshRollupSlotSync(all, run, slot);
+  };
+  const refreshBatch = db.transaction((slots: number[]) => {
+    for (const slot of slots) refreshRollupSlotSync(all, run, slot);
+  });
+  const clearRange = db.transaction((from: number, to: number) => run(ROLLUP_SQL.deleteSlots, [from, to]));
+
+  return {
+    refreshSlots,
+    async rebuild(range = {}) {
+      const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
+      const to = range.to ?? Number.MAX_SAFE_INTEGER;
+      const slots = (all(ROLLUP_SQL.selectSlots, [from, to]) as Array<{ slot: number }>).map((r) => Number(r.slot));
+      clearRange.immediate(from, to);
+      for (let i = 0; i < slots.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
+        refreshBatch.immediate(slots.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return slots.length;
+    },
+    insertCells(cells) {
+      for (const cell of cells) run(ROLLUP_SQL.insertRow, cellToValues(cell));
+    },
+    reclassifyHook: (_db, changes) => {
+      refreshSlots(changes.map((c) => c.call.setup_time));
+    },
+  };
+}

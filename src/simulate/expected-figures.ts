@@ -1,0 +1,96 @@
+import { OUTCOMES, type Outcome } from '../domain/classify/call-status.js';
+import type { TruthCall } from './ground-truth.js';
+
+/** Seconds under which an answered call counts as short (outcomes-and-kpis.md §2). */
+export const SHORT_CALL_SEC = 10;
+
+/** The figures of outcomes-and-kpis.md §2, computed from the ground truth alone. */
+export type ExpectedFigures = Record<Outcome, number> & {
+  attempts: number;
+  answered: number;
+  asr: number | null;
+  ner: number | null;
+  drop_rate: number | null;
+  acd_sec: number | null;
+  total_duration_sec: number;
+  total_billing_sec: number;
+  short_call_ratio: number | null;
+  duration_p50_sec: number | null;
+  duration_p90_sec: number | null;
+  duration_p99_sec: number | null;
+  tta_p50_sec: number | null;
+  tta_p90_sec: number | null;
+  peak_concurrency: number;
+};
+
+/**
+ * The figures the statistics must show for these calls, computed here independently of
+ * callevt's statistics code (it is what verify checks them against). Percentiles use the
+ * nearest-rank method.
+ */
+export function expectedFigures(calls: readonly TruthCall[]): ExpectedFigures {
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  let totalDuration = 0;
+  let totalBilling = 0;
+  const answeredDurations: number[] = [];
+  const answerDelays: number[] = [];
+  for (const { fields, expected } of calls) {
+    counts[expected.outcome]++;
+    totalDuration += fields.duration;
+    totalBilling += fields.billing_sec ?? 0;
+    if (expected.outcome === 'completed' || expected.outcome === 'dropped') {
+      answeredDurations.push(fields.duration);
+      if (fields.start_time > 0) answerDelays.push(fields.start_time - fields.setup_time);
+    }
+  }
+  const attempts = calls.length;
+  const answered = counts.completed + counts.dropped;
+  const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
+  answeredDurations.sort((a, b) => a - b);
+  answerDelays.sort((a, b) => a - b);
+  return {
+    attempts,
+    ...counts,
+    answered,
+    asr: ratio(answered, attempts),
+    ner: ratio(attempts - counts.failed, attempts),
+    drop_rate: ratio(counts.dropped, answered),
+    acd_sec: ratio(answeredDurations.reduce((a, b) => a + b, 0), answered),
+    total_duration_sec: totalDuration,
+    total_billing_sec: totalBilling,
+    short_call_ratio: ratio(answeredDurations.filter((d) => d < SHORT_CALL_SEC).length, answered),
+    duration_p50_sec: nearestRank(answeredDurations, 0.5),
+    duration_p90_sec: nearestRank(answeredDurations, 0.9),
+    duration_p99_sec: nearestRank(answeredDurations, 0.99),
+    tta_p50_sec: nearestRank(answerDelays, 0.5),
+    tta_p90_sec: nearestRank(answerDelays, 0.9),
+    peak_concurrency: peakConcurrency(calls),
+  };
+}
+
+/** The figures verify requires to match exactly (ratios to 1e-9); the rest depend on definitions still settling. */
+export const JUDGED_FIGURES = [
+  'attempts', ...OUTCOMES, 'answered', 'asr', 'ner', 'drop_rate', 'acd_sec',
+  'total_duration_sec', 'total_billing_sec', 'short_call_ratio',
+] as const satisfies ReadonlyArray<keyof ExpectedFigures>;
+
+function nearestRank(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? null;
+}
+
+/** Most calls talking at once, over half-open [start_time, end_time) intervals. */
+function peakConcurrency(calls: readonly TruthCall[]): number {
+  const edges: Array<[number, number]> = [];
+  for (const { fields } of calls) {
+    if (fields.start_time > 0 && fields.end_time > fields.start_time) edges.push([fields.start_time, 1], [fields.end_time, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a start at the same second
+  let now = 0;
+  let peak = 0;
+  for (const [, delta] of edges) {
+    now += delta;
+    peak = Math.max(peak, now);
+  }
+  return peak;
+}

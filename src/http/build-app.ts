@@ -8,6 +8,7 @@ import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
 
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   });
   await app.register(callbackRoutes, { config, committer, now });
   await app.register(healthRoutes, { store });
+  await app.register(dashboardRoutes);
   await app.register(async (api) => {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
     await api.register(callRoutes, { store });

@@ -1,0 +1,106 @@
+/**
+ * Charts, drawn by uPlot (small, fast, no dependencies). Colours come from CSS custom
+ * properties so that light and dark mode both read well.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** A chart that can take new data (live refresh) and be removed. */
+export interface Chart {
+  setData(x: number[], ys: Array<Array<number | null>>): void;
+  destroy(): void;
+}
+
+export interface LineSeries {
+  label: string;
+  /** A CSS custom property holding the colour, e.g. `--c-attempts`. */
+  colorVar: string;
+  format: (v: number | null) => string;
+}
+
+const HEIGHT_PX = 220;
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+function axisStyle(): Pick<uPlot.Axis, 'stroke' | 'grid' | 'ticks'> {
+  return { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid'), width: 1 }, ticks: { stroke: cssVar('--grid'), width: 1 } };
+}
+
+function widthOf(container: HTMLElement): number {
+  return Math.max(240, Math.floor(container.clientWidth));
+}
+
+function resizing(container: HTMLElement, plot: uPlot): ResizeObserver {
+  const observer = new ResizeObserver(() => plot.setSize({ width: widthOf(container), height: HEIGHT_PX }));
+  observer.observe(container);
+  return observer;
+}
+
+/**
+ * A time-series line chart; x is Unix seconds, shown in `timeZone`.
+ *
+ * @example lineChart(el, [{ label: 'attempts', colorVar: '--c-attempts', format: String }], 'UTC', (v) => String(v))
+ */
+export function lineChart(container: HTMLElement, series: LineSeries[], timeZone: string, yFormat: (v: number) => string, yRange?: [number, number]): Chart {
+  const opts: uPlot.Options = {
+    width: widthOf(container),
+    height: HEIGHT_PX,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
+    scales: { x: { time: true }, y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    series: [
+      {},
+      ...series.map((s) => ({
+        label: s.label,
+        stroke: cssVar(s.colorVar),
+        width: 2,
+        points: { show: false },
+        value: (_u: uPlot, v: number | null) => s.format(v),
+      })),
+    ],
+    axes: [{ ...axisStyle() }, { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => yFormat(v)) }],
+    cursor: { drag: { x: false, y: false } },
+    legend: { live: true },
+  };
+  const plot = new uPlot(opts, [[], ...series.map(() => [])], container);
+  const observer = resizing(container, plot);
+  return {
+    setData: (x, ys) => plot.setData([x, ...ys] as uPlot.AlignedData),
+    destroy: () => {
+      observer.disconnect();
+      plot.destroy();
+    },
+  };
+}
+
+/** A bar chart over named categories (the duration histogram). */
+export function barChart(container: HTMLElement, labels: readonly string[], seriesLabel: string, colorVar: string, format: (v: number | null) => string): Chart {
+  const n = labels.length;
+  const bars = uPlot.paths.bars?.({ size: [0.7, 80] });
+  const color = cssVar(colorVar);
+  const opts: uPlot.Options = {
+    width: widthOf(container),
+    height: HEIGHT_PX,
+    scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    series: [
+      { value: (_u, v) => labels[v] ?? '' },
+      { label: seriesLabel, stroke: color, fill: color, width: 0, ...(bars ? { paths: bars } : {}), points: { show: false }, value: (_u, v) => format(v) },
+    ],
+    axes: [
+      { ...axisStyle(), splits: () => labels.map((_l, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? '') },
+      { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? format(v) : '')) },
+    ],
+    cursor: { drag: { x: false, y: false } },
+    legend: { live: true },
+  };
+  const plot = new uPlot(opts, [labels.map((_l, i) => i), labels.map(() => null)], container);
+  const observer = resizing(container, plot);
+  return {
+    setData: (_x, ys) => plot.setData([labels.map((_l, i) => i), ys[0] ?? []] as uPlot.AlignedData),
+    destroy: () => {
+      observer.disconnect();
+      plot.destroy();
+    },
+  };
+}

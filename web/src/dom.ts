@@ -1,0 +1,43 @@
+/** A tiny element builder: text is always set as text, never parsed as HTML. */
+export type Child = Node | string | number | null | undefined | false;
+type AttrValue = string | number | boolean | null | undefined | ((event: Event) => void);
+
+/**
+ * Creates an element. Attributes whose name starts with `on` are listeners; `false`,
+ * `null` and `undefined` attributes are left out.
+ *
+ * @example h('a', { href: '#/calls', class: 'nav' }, 'Calls')
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, AttrValue> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (typeof value === 'function') el.addEventListener(name.slice(2), value);
+    else if (value === true) el.setAttribute(name, '');
+    else if (value !== false && value !== null && value !== undefined) el.setAttribute(name, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children, skipping empty ones. */
+export function append(parent: Element, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : String(child));
+  }
+}
+
+/** Replaces everything inside an element. */
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+/** A two-column table of label → value rows. */
+export function definitionTable(rows: Array<[string, Child]>, attrs: Record<string, AttrValue> = {}): HTMLTableElement {
+  return h('table', { class: 'fields', ...attrs }, h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))));
+}

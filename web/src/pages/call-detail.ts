@@ -1,0 +1,118 @@
+/**
+ * One call: its timeline, status and explanation, decoded codes, every field, conflicts
+ * and the callback's fields as a query string.
+ */
+import { apiGet } from '../api.js';
+import { CALL_FIELDS, type CallJson, type DecodedCode } from '../api-types.js';
+import { definitionTable, h } from '../dom.js';
+import { formatDuration, formatTime, NO_VALUE } from '../format.js';
+import { endedByLabel, outcomeLabel } from '../labels.js';
+import type { Cleanup } from '../main.js';
+import { timeZone } from '../settings.js';
+import { errorBox } from './error-box.js';
+
+const TIME_FIELDS = new Set(['setup_time', 'start_time', 'end_time']);
+
+export function renderCallDetail(view: HTMLElement, sid: string): Cleanup {
+  const controller = new AbortController();
+  const tz = timeZone();
+  view.append(h('p', { class: 'muted' }, 'Loading…'));
+  apiGet<CallJson>(`/api/calls/${encodeURIComponent(sid)}`, {}, controller.signal)
+    .then((call) => view.replaceChildren(...callSections(call, tz)))
+    .catch((error: unknown) => view.replaceChildren(h('h1', {}, 'Call'), errorBox(error)))
+    .finally(() => {
+      view.dataset.loaded = 'true';
+    });
+  return () => controller.abort();
+}
+
+function callSections(call: CallJson, tz: string): HTMLElement[] {
+  const s = call.status;
+  return [
+    h('div', { class: 'page-head' },
+      h('h1', {}, 'Call ', h('code', { class: 'sid' }, call.sid)),
+      h('span', { class: `badge big ${s.outcome}`, 'data-testid': 'outcome' }, outcomeLabel(s.outcome))),
+    h('p', { class: 'explanation', 'data-testid': 'explanation' }, s.explanation),
+    h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(call, tz)),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'card' }, h('h2', {}, 'Status'), definitionTable([
+        ['Outcome', outcomeLabel(s.outcome)],
+        ['Ended by', endedByLabel(s.ended_by)],
+        ['Reason', h('code', {}, s.reason)],
+        ['Decided by', h('code', {}, s.reason_source)],
+        ['Connected', s.connected ? 'yes' : 'no'],
+        ['Classifier version', String(s.classifier_version)],
+      ], { 'data-testid': 'status' }),
+      h('h3', {}, 'Inconsistencies'),
+      s.inconsistencies.length === 0
+        ? h('p', { class: 'muted' }, 'None: all signals agree.')
+        : h('ul', { class: 'inconsistencies', 'data-testid': 'inconsistencies' }, ...s.inconsistencies.map((i) => h('li', {}, h('code', {}, i.code), ' ', i.message)))),
+      h('section', { class: 'card' }, h('h2', {}, 'Decoded codes'), decodedTable(call))),
+    h('section', { class: 'card' }, h('h2', {}, 'Fields'), definitionTable(fieldRows(call, tz), { 'data-testid': 'fields' })),
+    h('section', { class: 'card' }, h('h2', {}, 'Delivery'), definitionTable([
+      ['Received', `${call.received_at}`],
+      ['Raw request id', String(call.raw_request_id)],
+      ['Conflicts', call.conflicts === 0
+        ? 'none: every later delivery of this sid was identical'
+        : `${call.conflicts} later deliveries of this sid carried different values; the first version is shown`],
+    ], { 'data-testid': 'delivery' })),
+    h('section', { class: 'card' }, h('h2', {}, 'Callback'),
+      h('p', { class: 'muted small' }, `The call's LINE Planet keys as a query string, rebuilt from the stored values (the byte-exact request is raw request ${call.raw_request_id}).`),
+      h('pre', { class: 'raw', 'data-testid': 'callback-query' }, callbackQuery(call))),
+  ];
+}
+
+function timeline(call: CallJson, tz: string): HTMLElement {
+  const connected = call.start_time > 0;
+  const ringEnd = connected ? call.start_time : call.end_time;
+  const ring = Math.max(0, ringEnd - call.setup_time);
+  const talk = connected ? Math.max(0, call.end_time - call.start_time) : 0;
+  const total = Math.max(1, ring + talk);
+  const ringBar = h('span', { class: 'seg ring', title: `ringing ${formatDuration(ring)}` });
+  const talkBar = h('span', { class: 'seg talk', title: `talking ${formatDuration(talk)}` });
+  ringBar.style.flexGrow = String(ring / total);
+  talkBar.style.flexGrow = String(talk / total);
+  const step = (label: string, unix: number | null, note: string) =>
+    h('li', {}, h('strong', {}, label), h('span', {}, unix === null ? NO_VALUE : formatTime(unix, tz)), h('span', { class: 'muted' }, note));
+  return h('div', { class: 'timeline', 'data-testid': 'timeline' },
+    h('div', { class: 'bar-line', 'aria-hidden': 'true' }, ringBar, connected ? talkBar : null),
+    h('ol', {},
+      step('Setup', call.setup_time, 'the caller dialled'),
+      step('Start', connected ? call.start_time : null, connected ? `answered after ${formatDuration(ring)}` : `never connected (ended after ${formatDuration(ring)})`),
+      step('End', call.end_time, connected ? `talked ${formatDuration(call.duration)}` : '')));
+}
+
+function decodedTable(call: CallJson): HTMLElement {
+  const rows = (['terminate', 'disconnect_reason', 'call_end_reason', 'releaser_type'] as const).map((field) => {
+    const d: DecodedCode | null = call.status.decoded[field];
+    return h('tr', { 'data-field': field }, h('th', { scope: 'row' }, field),
+      h('td', { class: 'num' }, d === null ? NO_VALUE : String(d.code)),
+      h('td', {}, d === null ? NO_VALUE : h('code', {}, d.name)),
+      h('td', {}, d === null ? 'absent' : d.meaning));
+  });
+  return h('table', { class: 'data', 'data-testid': 'decoded' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col', class: 'num' }, 'Code'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Meaning'))),
+    h('tbody', {}, ...rows));
+}
+
+function fieldRows(call: CallJson, tz: string): Array<[string, HTMLElement | string]> {
+  const rows: Array<[string, HTMLElement | string]> = CALL_FIELDS.map((field) => {
+    const value = call[field];
+    if (value === null) return [field, h('span', { class: 'muted', 'data-field': field }, 'absent')];
+    const shown = TIME_FIELDS.has(field) && typeof value === 'number' && value > 0 ? `${value} (${formatTime(value, tz)})` : String(value);
+    return [field, h('span', { 'data-field': field }, shown)];
+  });
+  for (const [key, value] of Object.entries(call.extra)) rows.push([`${key} (extra)`, h('span', { 'data-field': key }, value)]);
+  return rows;
+}
+
+/** The call's keys as `key=value&...` in the spec's order, extra keys last. */
+export function callbackQuery(call: CallJson): string {
+  const q = new URLSearchParams();
+  for (const field of CALL_FIELDS) {
+    const value = call[field];
+    if (value !== null) q.append(field, String(value));
+  }
+  for (const [key, value] of Object.entries(call.extra)) q.append(key, value);
+  return q.toString().replaceAll('&', '\n&');
+}

@@ -1,0 +1,255 @@
+/**
+ * The overview: KPI cards against the previous period, time series, breakdowns and a
+ * duration histogram for a time range, refreshed every few seconds while live.
+ */
+import { apiGet, type Params } from '../api.js';
+import type { BreakdownAnswer, BreakdownBy, Figures, SummaryAnswer, TimeseriesAnswer } from '../api-types.js';
+import { barChart, type Chart, lineChart } from '../charts.js';
+import { h, replaceChildren } from '../dom.js';
+import { formatChange, formatCount, formatDuration, formatMinutes, formatPercent, formatTime } from '../format.js';
+import { breakdownLabel } from '../labels.js';
+import type { Cleanup } from '../main.js';
+import { routeHash } from '../router.js';
+import { timeZone } from '../settings.js';
+import {
+  bucketFor, DURATION_BINS, isPreset, presetWindow, previousWindow, type Preset, type TimeWindow, unixToZonedInput, zonedInputToUnix,
+} from '../time-range.js';
+import { errorBox } from './error-box.js';
+
+/** Seconds between live refreshes, unless the URL says otherwise (`refresh=`). */
+export const DEFAULT_REFRESH_SECONDS = 5;
+
+interface Kpi {
+  key: keyof Figures;
+  label: string;
+  hint: string;
+  format: (v: number | null) => string;
+  change: 'count' | 'ratio';
+  /** Which direction is good news; null when neither is. */
+  better: 'up' | 'down' | null;
+}
+
+/** The KPI cards, in order. */
+export const KPIS: readonly Kpi[] = [
+  { key: 'attempts', label: 'Attempts', hint: 'calls set up', format: formatCount, change: 'count', better: null },
+  { key: 'asr', label: 'ASR', hint: 'answered ÷ attempts', format: formatPercent, change: 'ratio', better: 'up' },
+  { key: 'ner', label: 'NER', hint: '(attempts − failed) ÷ attempts', format: formatPercent, change: 'ratio', better: 'up' },
+  { key: 'drop_rate', label: 'Drop rate', hint: 'dropped ÷ answered', format: formatPercent, change: 'ratio', better: 'down' },
+  { key: 'acd_sec', label: 'ACD', hint: 'average answered call', format: formatDuration, change: 'count', better: null },
+  { key: 'total_billing_sec', label: 'Billed minutes', hint: 'sum of billing_sec', format: formatMinutes, change: 'count', better: null },
+  { key: 'peak_concurrency', label: 'Peak concurrency', hint: 'most calls talking at once', format: formatCount, change: 'count', better: null },
+];
+
+const PRESET_LABELS: Record<Preset, string> = { '1h': 'Last hour', '24h': '24 h', '7d': '7 days', '30d': '30 days' };
+const ANSWERED = ['completed', 'dropped'];
+
+export function renderOverview(view: HTMLElement, params: URLSearchParams): Cleanup {
+  const tz = timeZone();
+  const rangeParam = params.get('range');
+  const preset: Preset | 'custom' = rangeParam === 'custom' ? 'custom' : isPreset(rangeParam) ? rangeParam : '24h';
+  const customFrom = Number(params.get('from'));
+  const customTo = Number(params.get('to'));
+  const live = preset !== 'custom' && params.get('live') !== '0';
+  const refreshSeconds = Math.min(300, Math.max(1, Number(params.get('refresh')) || DEFAULT_REFRESH_SECONDS));
+  const windowNow = (): TimeWindow =>
+    preset === 'custom' && customTo > customFrom ? { from: customFrom, to: customTo } : presetWindow(preset === 'custom' ? '24h' : preset, Date.now());
+
+  const hashWith = (changes: Record<string, string | number | null>) => {
+    const next = Object.fromEntries(params.entries()) as Record<string, string | number | null>;
+    return routeHash('/overview', { ...next, ...changes });
+  };
+
+  // Controls
+  const presetLinks = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Time range' },
+    ...(Object.keys(PRESET_LABELS) as Preset[]).map((p) =>
+      h('a', { href: hashWith({ range: p, from: null, to: null }), 'aria-current': p === preset ? 'true' : false }, PRESET_LABELS[p])),
+    h('a', { href: hashWith({ range: 'custom', from: windowNow().from, to: windowNow().to }), 'aria-current': preset === 'custom' ? 'true' : false }, 'Custom'),
+  );
+  const start = windowNow();
+  const fromInput = h('input', { type: 'datetime-local', name: 'from', value: unixToZonedInput(start.from, tz), required: true });
+  const toInput = h('input', { type: 'datetime-local', name: 'to', value: unixToZonedInput(start.to, tz), required: true });
+  const customForm = h('form', { class: 'custom-range', hidden: preset !== 'custom' },
+    h('label', {}, 'From ', fromInput), h('label', {}, 'To ', toInput), h('button', { type: 'submit' }, 'Apply'));
+  customForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const from = zonedInputToUnix(fromInput.value, tz);
+    const to = zonedInputToUnix(toInput.value, tz);
+    if (from !== null && to !== null && to > from) location.hash = hashWith({ range: 'custom', from, to });
+  });
+  const liveBox = h('input', { type: 'checkbox', name: 'live', checked: live, disabled: preset === 'custom' });
+  liveBox.addEventListener('change', () => {
+    location.hash = hashWith({ live: liveBox.checked ? null : '0' });
+  });
+  const rangeText = h('p', { class: 'muted', 'data-testid': 'range-text' });
+  const updated = h('span', { class: 'muted', 'data-testid': 'updated' });
+
+  // KPI cards
+  const cards = KPIS.map((k) => ({
+    kpi: k,
+    value: h('span', { class: 'kpi-value', 'data-kpi': k.key }, '…'),
+    change: h('span', { class: 'kpi-change', 'data-change': k.key }),
+  }));
+  const kpiGrid = h('section', { class: 'kpis', 'aria-label': 'Key figures' },
+    ...cards.map((c) => h('div', { class: 'card kpi' }, h('span', { class: 'kpi-label', title: c.kpi.hint }, c.kpi.label), c.value, c.change)));
+  const kpiError = h('div');
+
+  // Panels
+  const volumeChartEl = h('div', { class: 'chart' });
+  const asrChartEl = h('div', { class: 'chart' });
+  const histChartEl = h('div', { class: 'chart' });
+  const panel = (title: string, note: string | null, ...body: Array<Node>) =>
+    h('section', { class: 'card panel' }, h('h2', {}, title), note === null ? null : h('p', { class: 'muted small' }, note), ...body);
+  const seriesError = h('div');
+  const outcomeBody = h('div', { 'data-breakdown': 'outcome' });
+  const reasonBody = h('div', { 'data-breakdown': 'reason' });
+  const endedByBody = h('div', { 'data-breakdown': 'ended_by' });
+  const typeBody = h('div', { 'data-breakdown': 'type' });
+  const histTable = h('div', { 'data-testid': 'histogram' });
+
+  view.append(
+    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), presetLinks,
+      h('label', { class: 'live' }, liveBox, ` Live (every ${refreshSeconds} s) `), updated),
+    customForm,
+    rangeText,
+    kpiError,
+    kpiGrid,
+    h('div', { class: 'grid-2' },
+      panel('Attempts, answered and failed', null, seriesError, volumeChartEl),
+      panel('ASR', 'answered ÷ attempts per bucket', asrChartEl)),
+    h('div', { class: 'grid-3' },
+      panel('Outcomes', null, outcomeBody),
+      panel('Top reasons for failed and dropped calls', null, reasonBody),
+      panel('Who ended calls', null, endedByBody),
+      panel('Audio and video', null, typeBody),
+      panel('Duration of answered calls', 'Answered calls per duration bin (one summary per bin, filtered by min_duration/max_duration).', histChartEl, histTable)),
+  );
+
+  const volumeChart = lineChart(volumeChartEl, [
+    { label: 'Attempts', colorVar: '--c-attempts', format: formatCount },
+    { label: 'Answered', colorVar: '--c-answered', format: formatCount },
+    { label: 'Failed', colorVar: '--c-failed', format: formatCount },
+  ], tz, (v) => formatCount(v));
+  const asrChart = lineChart(asrChartEl, [{ label: 'ASR', colorVar: '--c-answered', format: (v) => (v === null ? '—' : `${v.toFixed(1)}%`) }], tz, (v) => `${v}%`, [0, 100]);
+  const histChart = barChart(histChartEl, DURATION_BINS.map((b) => b.label), 'Answered calls', '--c-attempts', formatCount);
+  const charts: Chart[] = [volumeChart, asrChart, histChart];
+
+  let controller: AbortController | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  let generation = 0;
+
+  async function refresh(): Promise<void> {
+    controller = new AbortController();
+    const signal = controller.signal;
+    const w = windowNow();
+    const prev = previousWindow(w);
+    const base: Params = { from: w.from, to: w.to, tz };
+    rangeText.textContent = `Calls set up from ${formatTime(w.from, tz)} to ${formatTime(w.to, tz)} (${tz}), compared with the ${describeLength(w.to - w.from)} before.`;
+    const get = <T>(path: string, p: Params) => apiGet<T>(path, p, signal);
+    const breakdown = (by: BreakdownBy, target: HTMLElement, extra: Params = {}) =>
+      get<BreakdownAnswer>('/api/stats/breakdown', { ...base, by, limit: 10, ...extra })
+        .then((answer) => replaceChildren(target, breakdownTable(answer)))
+        .catch((error: unknown) => replaceChildren(target, errorBox(error)));
+    const jobs = [
+      Promise.all([get<SummaryAnswer>('/api/stats/summary', base), get<SummaryAnswer>('/api/stats/summary', { ...base, from: prev.from, to: prev.to })])
+        .then(([current, previous]) => {
+          replaceChildren(kpiError);
+          fillKpis(current.summary, previous.summary);
+        })
+        .catch((error: unknown) => replaceChildren(kpiError, errorBox(error))),
+      get<TimeseriesAnswer>('/api/stats/timeseries', { ...base, bucket: bucketFor(w) })
+        .then((answer) => {
+          replaceChildren(seriesError);
+          const x = answer.items.map((i) => i.bucket_start);
+          volumeChart.setData(x, [answer.items.map((i) => i.attempts), answer.items.map((i) => i.answered), answer.items.map((i) => i.failed)]);
+          asrChart.setData(x, [answer.items.map((i) => (i.asr === null ? null : i.asr * 100))]);
+        })
+        .catch((error: unknown) => replaceChildren(seriesError, errorBox(error))),
+      breakdown('outcome', outcomeBody),
+      breakdown('reason', reasonBody, { outcome: ['failed', 'dropped'] }),
+      breakdown('ended_by', endedByBody),
+      breakdown('type', typeBody),
+      Promise.all(DURATION_BINS.map((bin) =>
+        get<SummaryAnswer>('/api/stats/summary', { ...base, outcome: ANSWERED, min_duration: bin.min, max_duration: bin.max })))
+        .then((answers) => {
+          const counts = answers.map((a) => a.summary.attempts);
+          histChart.setData([], [counts]);
+          replaceChildren(histTable, histogramTable(counts));
+        })
+        .catch((error: unknown) => replaceChildren(histTable, errorBox(error))),
+    ];
+    await Promise.allSettled(jobs);
+    if (signal.aborted) return;
+    generation += 1;
+    view.dataset.generation = String(generation);
+    updated.textContent = `updated ${formatTime(Math.floor(Date.now() / 1000), tz).slice(11)}`;
+  }
+
+  function fillKpis(current: Figures, previous: Figures): void {
+    for (const c of cards) {
+      const now = current[c.kpi.key];
+      const before = previous[c.kpi.key];
+      c.value.textContent = c.kpi.format(now);
+      const change = formatChange(now, before, c.kpi.change);
+      c.change.textContent = change.direction === 'none' ? 'no previous data' : `${change.text} vs previous`;
+      c.change.className = `kpi-change ${change.direction} ${judge(change.direction, c.kpi.better)}`;
+      c.change.title = `previous period: ${c.kpi.format(before)}`;
+    }
+  }
+
+  async function loop(): Promise<void> {
+    await refresh();
+    if (!stopped && live) timer = setTimeout(() => void loop(), refreshSeconds * 1000);
+  }
+  void loop();
+
+  return () => {
+    stopped = true;
+    if (timer !== null) clearTimeout(timer);
+    controller?.abort();
+    for (const chart of charts) chart.destroy();
+  };
+}
+
+function judge(direction: string, better: Kpi['better']): string {
+  if (better === null || direction === 'flat' || direction === 'none') return '';
+  return direction === better ? 'good' : 'bad';
+}
+
+function describeLength(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? '24 hours' : `${seconds / 86_400} days`;
+  if (seconds % 3_600 === 0) return seconds === 3_600 ? 'hour' : `${seconds / 3_600} hours`;
+  return formatDuration(seconds);
+}
+
+/** A breakdown as a table: value, attempts, share (with a bar), ASR and ACD. */
+export function breakdownTable(answer: BreakdownAnswer): HTMLElement {
+  if (answer.items.length === 0) return h('p', { class: 'muted' }, 'No calls in this range.');
+  const total = answer.items.reduce((sum, i) => sum + i.attempts, 0);
+  const showQuality = answer.by === 'type' || answer.by === 'ended_by';
+  return h('table', { class: 'data' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, labelOfBy(answer.by)), h('th', { scope: 'col', class: 'num' }, 'Calls'),
+      h('th', { scope: 'col', class: 'num' }, 'Share'),
+      showQuality ? h('th', { scope: 'col', class: 'num' }, 'ASR') : null, showQuality ? h('th', { scope: 'col', class: 'num' }, 'ACD') : null)),
+    h('tbody', {}, ...answer.items.map((item) => {
+      const share = total === 0 ? null : item.attempts / total;
+      const bar = h('span', { class: 'bar' });
+      bar.style.width = `${Math.round((share ?? 0) * 100)}%`;
+      return h('tr', { 'data-value': String(item.value) },
+        h('td', {}, breakdownLabel(answer.by, item.value)),
+        h('td', { class: 'num', 'data-col': 'attempts' }, formatCount(item.attempts)),
+        h('td', { class: 'num share', 'data-col': 'share' }, h('span', { class: 'bar-track' }, bar), formatPercent(share)),
+        showQuality ? h('td', { class: 'num', 'data-col': 'asr' }, formatPercent(item.asr)) : null,
+        showQuality ? h('td', { class: 'num', 'data-col': 'acd_sec' }, formatDuration(item.acd_sec)) : null);
+    })));
+}
+
+function labelOfBy(by: BreakdownBy): string {
+  return { outcome: 'Outcome', reason: 'Reason', terminate: 'terminate', ended_by: 'Ended by', type: 'Type', from_service_id: 'Caller service', to_service_id: 'Callee service', caller: 'Caller', callee: 'Callee' }[by];
+}
+
+function histogramTable(counts: number[]): HTMLElement {
+  return h('table', { class: 'data compact' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Duration'), h('th', { scope: 'col', class: 'num' }, 'Answered calls'))),
+    h('tbody', {}, ...DURATION_BINS.map((bin, i) => h('tr', { 'data-bin': i }, h('td', {}, bin.label), h('td', { class: 'num' }, formatCount(counts[i] ?? 0))))));
+}

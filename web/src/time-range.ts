@@ -1,0 +1,83 @@
+/**
+ * Time ranges of the overview: presets relative to now, custom ranges typed in a time
+ * zone, the previous period, and the chart bucket that suits a range. Pure: `now` is a
+ * parameter.
+ */
+import type { Bucket } from './api-types.js';
+import { zonedParts } from './format.js';
+
+/** The preset ranges, in seconds. */
+export const PRESET_SECONDS = { '1h': 3_600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 } as const;
+export type Preset = keyof typeof PRESET_SECONDS;
+
+/** A window of Unix seconds: `from` inclusive, `to` exclusive (as the API reads them). */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export function isPreset(value: string | null): value is Preset {
+  return value !== null && Object.hasOwn(PRESET_SECONDS, value);
+}
+
+/**
+ * The window a preset covers at `nowMs`: it ends at the end of the current minute, so
+ * that the latest callbacks are inside and minute buckets line up.
+ */
+export function presetWindow(preset: Preset, nowMs: number): TimeWindow {
+  const to = Math.floor(nowMs / 60_000) * 60 + 60;
+  return { from: to - PRESET_SECONDS[preset], to };
+}
+
+/** The period of the same length just before a window, for "change against the previous period". */
+export function previousWindow(w: TimeWindow): TimeWindow {
+  return { from: w.from - (w.to - w.from), to: w.from };
+}
+
+/** The bucket that gives a readable number of points (at most a few hundred) for a window. */
+export function bucketFor(w: TimeWindow): Bucket {
+  const length = w.to - w.from;
+  if (length <= 3 * 3_600) return 'minute';
+  if (length <= 8 * 86_400) return 'hour';
+  if (length <= 120 * 86_400) return 'day';
+  return 'week';
+}
+
+/**
+ * Reads a `datetime-local` value (`2026-11-25T09:30`) as wall-clock time in `timeZone`.
+ * Returns null when the text is not such a value.
+ */
+export function zonedInputToUnix(value: string, timeZone: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (m === null) return null;
+  const [, y, mo, d, h, mi, s] = m;
+  const wallAsUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? '0'));
+  // Two passes find the offset in force at that wall time (and settle DST edges).
+  let guess = wallAsUtc - offsetMs(wallAsUtc, timeZone);
+  guess = wallAsUtc - offsetMs(guess, timeZone);
+  return Math.floor(guess / 1000);
+}
+
+/** The `datetime-local` value of an instant in a time zone. */
+export function unixToZonedInput(unixSeconds: number, timeZone: string): string {
+  const p = zonedParts(unixSeconds * 1000, timeZone);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** The time zone's offset from UTC at an instant, in milliseconds. */
+function offsetMs(unixMs: number, timeZone: string): number {
+  const p = zonedParts(unixMs, timeZone);
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return wall - Math.floor(unixMs / 1000) * 1000;
+}
+
+/** Answered-call duration bins of the histogram, in whole seconds, both ends inclusive. */
+export const DURATION_BINS: ReadonlyArray<{ label: string; min: number; max: number | null }> = [
+  { label: '< 10 s', min: 0, max: 9 },
+  { label: '10–29 s', min: 10, max: 29 },
+  { label: '30–59 s', min: 30, max: 59 },
+  { label: '1–3 m', min: 60, max: 179 },
+  { label: '3–10 m', min: 180, max: 599 },
+  { label: '10–30 m', min: 600, max: 1_799 },
+  { label: '≥ 30 m', min: 1_800, max: null },
+];

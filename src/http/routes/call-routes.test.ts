@@ -3,7 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { CSV_COLUMNS } from '../../domain/call-log/call-csv.js';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
 import { parseCsv } from '../../../test/fixtures/parse-csv.js';
-import { createTestApp, type TestApp } from '../../../test/fixtures/test-app.js';
+import { createTestApp, tempDatabaseFile, type TestApp } from '../../../test/fixtures/test-app.js';
+import { loadConfig } from '../../config/load-config.js';
+import { CLASSIFIER_VERSION } from '../../domain/classify/release-codes.js';
+import { createSqliteStore } from '../../storage/sqlite/sqlite-store.js';
+import { buildApp } from '../build-app.js';
 import { deliveryOf } from '../../../test/contract/ingest-contract.js';
 
 async function storeCalls(t: TestApp, values: Array<Record<string, string>>): Promise<string[]> {
@@ -156,6 +160,29 @@ describe('GET /api/calls/export', () => {
       const { status, body } = await getJson(t, url);
       assert.equal(status, 400);
       assert.equal(body.error.details[0].field, field);
+    }
+  });
+});
+
+describe('reclassification on start', () => {
+  it('when the app starts over calls stored by an older classifier, then they get the current outcome', async () => {
+    const db = tempDatabaseFile();
+    const store = createSqliteStore(db.file);
+    try {
+      const values = atTime(5_000, { start_time: '0', duration: '0', billing_sec: '0', terminate: '18', disconnect_reason: '1203', releaser_type: '4' });
+      const record = deliveryOf(values);
+      assert.equal(record.kind, 'event');
+      if (record.kind !== 'event') return;
+      const stale = { outcome: 'completed', ended_by: 'caller', reason: 'NORMAL', reason_source: 'disconnect_reason', classifier_version: CLASSIFIER_VERSION - 1 } as const;
+      await store.recordCallbacks([{ ...record, classification: stale }]);
+      const { app } = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store });
+      await app.ready();
+      await app.close(); // waits for the background reclassification
+      const call = await store.getCall(values.sid ?? '');
+      assert.deepEqual([call?.outcome, call?.ended_by, call?.reason, call?.classifier_version], ['no_answer', 'server', 'NOANSWER', CLASSIFIER_VERSION]);
+    } finally {
+      await store.close();
+      db.cleanup();
     }
   });
 });

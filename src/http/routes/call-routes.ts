@@ -5,6 +5,8 @@ import { callToJson } from '../../domain/call-log/call-to-json.js';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat, exportChunks } from '../../domain/call-log/export-lines.js';
 import type { CallFilter } from '../../domain/call-filter.js';
 import { type FilterQuery, parseCallFilter } from '../../domain/parse-call-filter.js';
+import { reclassifyOutdatedCalls } from '../../domain/classify/reclassify-outdated.js';
+import { CLASSIFIER_VERSION } from '../../domain/classify/release-codes.js';
 import { AppError } from '../../errors/app-error.js';
 import type { CallListQuery, CallStore } from '../../storage/port.js';
 
@@ -20,9 +22,13 @@ type Query = { Querystring: FilterQuery };
  * The call log: `GET /api/calls` (filtered pages, newest first), `GET /api/calls/export`
  * (every matching call, streamed as CSV or NDJSON) and `GET /api/calls/:sid`.
  */
-export async function callRoutes(app: FastifyInstance, options: { store: CallStore; now?: () => number }): Promise<void> {
+export async function callRoutes(
+  app: FastifyInstance,
+  options: { store: CallStore; now?: () => number; reclassifyOnStart?: boolean },
+): Promise<void> {
   const { store } = options;
   const now = options.now ?? Date.now;
+  if (options.reclassifyOnStart !== false) reclassifyInBackground(app, store);
 
   app.get<Query>('/api/calls', async (request) => {
     const filter = filterOf(request.query, now());
@@ -56,6 +62,27 @@ export async function callRoutes(app: FastifyInstance, options: { store: CallSto
     const call = await store.getCall(request.params.sid);
     if (call === null) throw new AppError('not_found', `No call with sid ${JSON.stringify(request.params.sid)}`);
     return callToJson(call);
+  });
+}
+
+/**
+ * Once the app is ready, brings calls stored by an older classifier version up to date,
+ * in the background (batches yield to ingest); closing the app stops it between batches.
+ */
+function reclassifyInBackground(app: FastifyInstance, store: CallStore): void {
+  const stop = new AbortController();
+  let running: Promise<unknown> = Promise.resolve();
+  app.addHook('onReady', async () => {
+    running = reclassifyOutdatedCalls(store, { signal: stop.signal }).then(
+      (result) => {
+        if (result.reclassified > 0) app.log.info({ ...result, classifier_version: CLASSIFIER_VERSION }, 'reclassified calls stored by an older classifier');
+      },
+      (error: unknown) => app.log.error({ err: error }, 'reclassification failed; run `callevt reclassify` to retry'),
+    );
+  });
+  app.addHook('onClose', async () => {
+    stop.abort();
+    await running;
   });
 }
 

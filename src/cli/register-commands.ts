@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
 import { registerServe } from './commands/serve.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerVerify } from './commands/verify.js';
 
 /** The one list of CLI commands. */
 export function registerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
   registerPrune(program);
+  registerSimulate(program);
+  registerVerify(program);
 }

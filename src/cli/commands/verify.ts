@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { buildApp } from '../../http/build-app.js';
+import { type ApiClient, createHttpApiClient } from '../../simulate/api-client.js';
+import { parseGroundTruth } from '../../simulate/ground-truth.js';
+import { parseWholeNumber } from '../../simulate/parse-cli-values.js';
+import { formatVerifyReport } from '../../simulate/verify/format-verify-report.js';
+import { verifyGroundTruth } from '../../simulate/verify/verify-ground-truth.js';
+import { openStore } from '../../storage/open-store.js';
+
+interface VerifyCliOptions {
+  expect: string;
+  url?: string;
+  token?: string;
+  db?: string;
+  exclusive?: boolean;
+  strict?: boolean;
+  concurrency: string;
+}
+
+/** `callevt verify`: check a server or database against a simulation's ground truth. */
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('check that a callevt stored exactly what `callevt simulate --expect` sent (exit 0 only when all match)')
+    .requiredOption('--expect <file>', 'the ground truth written by `callevt simulate --expect`')
+    .option('--url <url>', 'a running callevt server (its base URL or callback URL)')
+    .option('--token <token>', 'API token for the read API (env API_TOKEN)')
+    .option('--db <file-or-url>', 'read the database directly instead of a server (SQLite file or postgres:// URL)')
+    .option('--exclusive', 'the run owns the database: the total number of calls must match too')
+    .option('--strict', 'a check the server cannot answer yet (missing endpoint) fails instead of being skipped')
+    .option('--concurrency <C>', 'API requests in flight at once', '16')
+    .action(async (options: VerifyCliOptions) => {
+      if ((options.url === undefined) === (options.db === undefined)) throw new Error('give exactly one of --url or --db');
+      const truth = parseGroundTruth(readFileSync(options.expect, 'utf8'));
+      const api = options.url !== undefined ? createHttpApiClient(options.url, tokenOption(options)) : await openDatabaseApi(options.db ?? '');
+      try {
+        const report = await verifyGroundTruth(truth, api, {
+          concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 256),
+          exclusive: options.exclusive ?? false,
+          strict: options.strict ?? false,
+        });
+        process.stdout.write(formatVerifyReport(report));
+        process.exitCode = report.ok ? 0 : 1;
+      } finally {
+        await api.close();
+      }
+    });
+}
+
+function tokenOption(options: VerifyCliOptions): { token?: string } {
+  const token = options.token ?? process.env.API_TOKEN?.split(',')[0]?.trim();
+  return token === undefined || token === '' ? {} : { token };
+}
+
+/**
+ * The read API over a database, in-process (no listening socket): the same app callevt
+ * serves, answering through `inject`, so that --db and --url check exactly the same things.
+ */
+export async function openDatabaseApi(databaseUrl: string): Promise<ApiClient> {
+  const store = await openStore(databaseUrl);
+  try {
+    const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
+    const { app } = await buildApp({ config, store });
+    return {
+      async get(pathAndQuery) {
+        const res = await app.inject({ method: 'GET', url: pathAndQuery });
+        let body: unknown = res.body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          // keep the text
+        }
+        return { status: res.statusCode, body };
+      },
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

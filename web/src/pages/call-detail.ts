@@ -50,7 +50,7 @@ function callSections(call: CallJson, tz: string): HTMLElement[] {
       h('section', { class: 'card' }, h('h2', {}, 'Decoded codes'), decodedTable(call))),
     h('section', { class: 'card' }, h('h2', {}, 'Fields'), definitionTable(fieldRows(call, tz), { 'data-testid': 'fields' })),
     h('section', { class: 'card' }, h('h2', {}, 'Delivery'), definitionTable([
-      ['Received', `${call.received_at}`],
+      ['Received', `${formatTime(Math.floor(Date.parse(call.received_at) / 1000), tz)} (${call.received_at})`],
       ['Raw request id', String(call.raw_request_id)],
       ['Conflicts', call.conflicts === 0
         ? 'none: every later delivery of this sid was identical'

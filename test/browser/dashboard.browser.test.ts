@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { breakdownQuery, expectedKpiTexts } from './expected-figures.js';
+import {
+  apiJson, browserUnavailable, deliver, hasRoute, launchBrowser, screenshotPath, startTestServer,
+} from './browser-fixture.js';
+import { refusedCallback, seedCallbacks } from './seed-calls.js';
+import { SEED_EXAMPLE_QUERY } from '../fixtures/callback-fixture.js';
+import { formatCount, formatDuration } from '../../web/src/format.js';
+import { DURATION_BINS } from '../../web/src/time-range.js';
+
+const unavailable = browserUnavailable();
+const required = process.env.REQUIRE_BROWSER === '1';
+/** Longest wait for something to appear on a page, in milliseconds (not a timing assertion). */
+const WAIT_MS = 15_000;
+
+if (unavailable !== null && !required) process.stderr.write(`\nNOTICE: ${unavailable}\n\n`);
+
+describe('dashboard in headless chromium', { skip: unavailable !== null && !required ? unavailable : false }, () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  const nowSec = Math.floor(Date.now() / 1000);
+  const to = Math.floor(nowSec / 60) * 60 + 60;
+  const from = to - 86_400;
+  const seeded = seedCallbacks(nowSec);
+
+  before(async () => {
+    assert.equal(unavailable, null, unavailable ?? ''); // REQUIRE_BROWSER=1: a missing chromium fails
+    server = await startTestServer();
+    for (const values of seeded) assert.equal(await deliver(server.url, values), 200);
+    assert.equal(await deliver(server.url, Object.fromEntries(new URLSearchParams(SEED_EXAMPLE_QUERY))), 200);
+    assert.equal(await deliver(server.url, refusedCallback()), 400);
+    browser = await launchBrowser();
+    context = browser.context;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function openPage(hash: string, options: { dark?: boolean; phone?: boolean } = {}): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    if (options.dark) await page.emulateMedia({ colorScheme: 'dark' });
+    if (options.phone) await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/${hash}`);
+    return page;
+  }
+
+  async function needsRoute(t: TestContext, path: string): Promise<boolean> {
+    if (await hasRoute(server.url, path)) return true;
+    t.skip(`${path} is not served by this build yet`);
+    return false;
+  }
+
+  it('when the overview opens on a range, then every KPI card shows the summary API figure and its change', async (t) => {
+    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+    const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
+    try {
+      await page.waitForSelector('#view[data-generation="1"]');
+      const expected = await expectedKpiTexts(server.url, from, to);
+      for (const [key, { value, change }] of Object.entries(expected)) {
+        assert.equal(await page.locator(`[data-kpi="${key}"]`).textContent(), value, `KPI ${key}`);
+        assert.equal(await page.locator(`[data-change="${key}"]`).textContent(), change, `change of ${key}`);
+      }
+      assert.equal(expected.attempts?.value, formatCount(seeded.length - 2)); // the seed, minus the previous period's two
+      await page.screenshot({ path: screenshotPath('overview-desktop-light'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the overview opens, then the outcome, reason, ended-by and type tables equal the breakdown API', async (t) => {
+    if (!(await needsRoute(t, '/api/stats/breakdown'))) return;
+    const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
+    try {
+      await page.waitForSelector('#view[data-generation="1"]');
+      for (const by of ['outcome', 'reason', 'ended_by', 'type'] as const) {
+        const answer = await apiJson<{ items: Array<{ value: unknown; attempts: number }> }>(server.url, breakdownQuery(by, from, to));
+        const rows = page.locator(`[data-breakdown="${by}"] tbody tr`);
+        assert.equal(await rows.count(), answer.items.length, `rows of ${by}`);
+        for (const [i, item] of answer.items.entries()) {
+          const row = rows.nth(i);
+          assert.equal(await row.getAttribute('data-value'), String(item.value));
+          assert.equal(await row.locator('[data-col="attempts"]').textContent(), formatCount(item.attempts));
+        }
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the overview opens, then the duration histogram counts equal the summary API per duration bin', async (t) => {
+    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+    const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
+    try {
+      await page.waitForSelector('#view[data-generation="1"]');
+      for (const [i, bin] of DURATION_BINS.entries()) {
+        const q = `/api/stats/summary?from=${from}&to=${to}&outcome=completed,dropped&min_duration=${bin.min}${bin.max === null ? '' : `&max_duration=${bin.max}`}`;
+        const answer = await apiJson<{ summary: { attempts: number } }>(server.url, q);
+        assert.equal(await page.locator(`[data-testid="histogram"] tr[data-bin="${i}"] td.num`).textContent(), formatCount(answer.summary.attempts));
+      }
+      assert.equal(await page.locator('[data-testid="histogram"] tr[data-bin="5"] td.num').textContent(), '1'); // the 700 s call
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when live and a callback arrives, then the overview counts it without a reload', async (t) => {
+    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+    const page = await openPage('#/overview?range=1h&refresh=1&tz=UTC', { dark: true, phone: true });
+    try {
+      await page.waitForSelector('#view[data-generation="1"]');
+      const before = await apiJson<{ summary: { attempts: number } }>(server.url, `/api/stats/summary?from=${nowSec - 3000}`);
+      assert.equal(await page.locator('[data-kpi="attempts"]').textContent(), formatCount(before.summary.attempts));
+      await page.screenshot({ path: screenshotPath('overview-phone-dark'), fullPage: true });
+      const extra = seedCallbacks(Math.floor(Date.now() / 1000))[0] ?? {};
+      assert.equal(await deliver(server.url, { ...extra, sid: crypto.randomUUID(), setup_time: String(Math.floor(Date.now() / 1000) - 60) }), 200);
+      await page.waitForFunction(`document.querySelector('[data-kpi="attempts"]')?.textContent === ${JSON.stringify(formatCount(before.summary.attempts + 1))}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the call log is filtered by user and outcome, then its rows are the API list for the same filters', async (t) => {
+    if (!(await needsRoute(t, '/api/calls'))) return;
+    const page = await openPage('#/calls');
+    try {
+      await page.waitForSelector('#view[data-loaded="true"]');
+      const all = await apiJson<{ items: Array<{ sid: string }> }>(server.url, '/api/calls');
+      assert.equal(await page.locator('table.calls tbody tr').count(), all.items.length);
+      await page.fill('input[name="user"]', 'alice');
+      await page.check('input[name="outcome"][value="completed"]');
+      await page.click('button[type="submit"]');
+      await page.waitForFunction("location.hash.includes('user=alice')");
+      await page.waitForSelector('#view[data-loaded="true"]');
+      const filtered = await apiJson<{ items: Array<{ sid: string; duration: number }> }>(server.url, '/api/calls?user=alice&outcome=completed');
+      assert.equal(filtered.items.length, 3);
+      const sids = await page.locator('table.calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sid')));
+      assert.deepEqual(sids, filtered.items.map((c) => c.sid));
+      const durations = await page.locator('table.calls tbody td[data-col="duration"]').allTextContents();
+      assert.deepEqual(durations, filtered.items.map((c) => formatDuration(c.duration)));
+      await page.screenshot({ path: screenshotPath('calls-desktop-light'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when a call is opened from the log, then its page shows the API status, decoded codes and fields', async () => {
+    const page = await openPage('#/calls?outcome=dropped');
+    try {
+      await page.waitForSelector('#view[data-loaded="true"]');
+      const link = page.locator('table.calls tbody tr a').first();
+      const href = await link.getAttribute('href');
+      await link.click();
+      await page.waitForSelector('[data-testid="explanation"]');
+      const sid = decodeURIComponent((href ?? '').replace('#/calls/', ''));
+      const call = await apiJson<CallAnswer>(server.url, `/api/calls/${sid}`);
+      assert.equal(call.status.outcome, 'dropped');
+      assert.equal(await page.locator('[data-testid="explanation"]').textContent(), call.status.explanation);
+      assert.equal(await page.locator('[data-testid="decoded"] tr[data-field="disconnect_reason"] code').textContent(), call.status.decoded.disconnect_reason?.name);
+      assert.equal(await page.locator('[data-field="duration"]').textContent(), String(call.duration));
+      assert.match(await page.locator('[data-testid="callback-query"]').textContent() ?? '', new RegExp(`sid=${sid}`));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when a call has disagreeing signals, then its page lists each inconsistency the API reports', async () => {
+    const sid = '6364e8b3-bdac-436e-9631-0bce2498ce0c';
+    const page = await openPage(`#/calls/${sid}`, { dark: true });
+    try {
+      await page.waitForSelector('[data-testid="explanation"]');
+      const call = await apiJson<CallAnswer>(server.url, `/api/calls/${sid}`);
+      assert.ok(call.status.inconsistencies.length > 0);
+      const items = await page.locator('[data-testid="inconsistencies"] li').allTextContents();
+      assert.deepEqual(items, call.status.inconsistencies.map((i) => `${i.code} ${i.message}`));
+      await page.screenshot({ path: screenshotPath('call-detail-dark'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the quarantine page opens, then it shows each refused callback with the API reasons', async () => {
+    const page = await openPage('#/quarantine', { phone: true });
+    try {
+      await page.waitForSelector('#view[data-loaded="true"]');
+      const answer = await apiJson<{ items: Array<{ id: number; reasons: Array<{ field: string; problem: string }> }> }>(server.url, '/api/quarantine');
+      assert.equal(answer.items.length, 1);
+      const entry = answer.items[0];
+      assert.ok(entry);
+      const reasons = await page.locator(`article[data-id="${entry.id}"] .reasons li`).allTextContents();
+      assert.deepEqual(reasons, entry.reasons.map((r) => `${r.field} ${r.problem}`));
+      await page.screenshot({ path: screenshotPath('quarantine-phone-light'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when API_TOKEN is set, then the dashboard asks once, keeps the token for the tab and never puts it in a URL', async () => {
+    const token = 'browser-test-token-0123456789';
+    const guarded = await startTestServer({ API_TOKEN: token });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    const urls: string[] = [];
+    const authorized: string[] = [];
+    page.on('request', (r) => {
+      urls.push(r.url());
+      const auth = r.headers().authorization;
+      if (auth !== undefined) authorized.push(auth);
+    });
+    try {
+      assert.equal(await deliver(guarded.url, seeded[0] ?? {}), 200);
+      await page.goto(`${guarded.url}/#/calls`);
+      await page.waitForSelector('#token-dialog[open]');
+      await page.screenshot({ path: screenshotPath('token-prompt') });
+      await page.fill('#token-input', 'wrong-token-0123456789');
+      await page.click('#token-dialog button[type="submit"]');
+      await page.waitForSelector('#token-dialog[open] [role="alert"]'); // refused: asked again, saying why
+      await page.fill('#token-input', token);
+      await page.click('#token-dialog button[type="submit"]');
+      await page.waitForSelector('#view[data-loaded="true"]');
+      assert.equal(await page.locator('table.calls tbody tr').count(), 1);
+      await page.reload();
+      await page.waitForSelector('#view[data-loaded="true"]');
+      assert.equal(await page.locator('#token-dialog').count(), 0, 'no second prompt after a reload in the same tab');
+      assert.equal(await page.locator('table.calls tbody tr').count(), 1);
+      assert.ok(authorized.includes(`Bearer ${token}`));
+      assert.ok(urls.every((u) => !u.includes(token) && !u.includes('wrong-token')), 'the token never appears in a URL');
+    } finally {
+      await page.close();
+      await guarded.stop();
+    }
+  });
+});
+
+interface CallAnswer {
+  duration: number;
+  status: {
+    outcome: string;
+    explanation: string;
+    inconsistencies: Array<{ code: string; message: string }>;
+    decoded: { disconnect_reason: { name: string } | null };
+  };
+}

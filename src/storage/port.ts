@@ -2,6 +2,9 @@ import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
+import type {
+  BreakdownAnswer, BreakdownQuery, SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery,
+} from '../domain/stats/stats-query.js';
 
 /**
  * The storage port: what callevt needs from a database, and nothing more.
@@ -28,6 +31,18 @@ export interface CallStore {
    * `classifierVersion`, in batches of `batchSize` (one short transaction each).
    */
   reclassifyCalls(options: ReclassifyOptions): Promise<ReclassifyResult>;
+  /** Figures of the calls a filter selects (docs/statistics.md: rollups when exact, else a scan). */
+  statsSummary(query: SummaryQuery): Promise<SummaryAnswer>;
+  /** Figures per time bucket, every bucket present. */
+  statsTimeseries(query: TimeseriesQuery): Promise<TimeseriesAnswer>;
+  /** Figures per value of one field, largest attempts first. */
+  statsBreakdown(query: BreakdownQuery): Promise<BreakdownAnswer>;
+  /**
+   * Recomputes the statistics rollups of every hour holding a call set up in [from, to)
+   * (everything when omitted); returns how many hours. Ingest and reclassification keep
+   * rollups exact on their own: this is for repairs and imports.
+   */
+  rebuildStatsRollups(range?: { from?: number; to?: number }): Promise<number>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

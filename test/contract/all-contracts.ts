@@ -1,8 +1,10 @@
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
+import { describeStatsContract } from './stats-contract.js';
 
 /** Every part of the storage contract. Each feature adds its describe…Contract here. */
 export function describeStoreContract(name: string, open: StoreFactory): void {
   describeIngestContract(name, open);
   describeCallLogContract(name, open);
+  describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
 }

@@ -4,6 +4,8 @@ import type { CallStore } from '../port.js';
 import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import type { Database } from '../sql/schema-types.js';
+import { rebuildRollupsPg, refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
+import { createStatsQueries } from '../sql/stats-queries.js';
 import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
 import { recordCallbacksPostgres } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
@@ -33,7 +35,8 @@ export async function createPostgresStore(
     throw error;
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const reclassify = createPostgresReclassifier(pool);
+  // Statistics rollups follow reclassified outcomes in the same transaction.
+  const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPg(client, changes.map((c) => c.call.setup_time))]);
   let closed = false;
 
   return {
@@ -46,6 +49,8 @@ export async function createPostgresStore(
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),
+    ...createStatsQueries(kysely),
+    rebuildStatsRollups: (range) => rebuildRollupsPg(pool, range),
     async ping() {
       await pool.query('SELECT 1');
     },

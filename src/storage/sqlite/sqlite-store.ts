@@ -4,7 +4,9 @@ import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
+import { createStatsQueries } from '../sql/stats-queries.js';
 import { createReclassifier } from './reclassify.js';
+import { createSqliteRollups } from './rollups.js';
 import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 
 /** The SQLite adapter of the storage port. */
@@ -26,7 +28,8 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');
-  const reclassify = createReclassifier(db);
+  const rollups = createSqliteRollups(db);
+  const reclassify = createReclassifier(db, [rollups.reclassifyHook]);
   let closed = false;
 
   return {
@@ -40,6 +43,8 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),
+    ...createStatsQueries(kysely),
+    rebuildStatsRollups: (range) => rollups.rebuild(range),
     async ping() {
       ping.get();
     },

@@ -1,0 +1,52 @@
+import { ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
+
+/** The first key of the advisory locks that serialize refreshes of one slot ('ST'). */
+export const ROLLUP_LOCK_CLASS = 0x5354;
+
+/** What the PostgreSQL rollup code needs of a pg client: one query at a time. */
+export interface PgQuerier {
+  query(text: string, params: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/**
+ * Recomputes the slots of these setup times inside the caller's transaction. Several
+ * receivers may share the database: a transaction-scoped advisory lock per slot (taken in
+ * slot order, after every insert, so no cycle) makes each refresh see the calls that the
+ * others committed, and READ COMMITTED gives each statement a fresh snapshot.
+ */
+export async function refreshRollupSlotsPg(client: PgQuerier, setupTimes: Iterable<number>): Promise<void> {
+  for (const slot of slotsOf(setupTimes)) {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
+    await refreshRollupSlotAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, slot);
+  }
+}
+
+/** A pool-like source of clients (pg.Pool). */
+export interface PgPoolLike {
+  connect(): Promise<PgQuerier & { release(error?: Error): void }>;
+}
+
+/** Recomputes every slot holding a call set up in [from, to), one short transaction per slot. */
+export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number; to?: number } = {}): Promise<number> {
+  const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
+  const to = range.to ?? Number.MAX_SAFE_INTEGER;
+  const client = await pool.connect();
+  try {
+    const slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
+    await client.query(toDollarParams(ROLLUP_SQL.deleteSlots), [from, to]);
+    for (const slot of slots) {
+      await client.query('BEGIN', []);
+      try {
+        await refreshRollupSlotsPg(client, [slot]);
+        await client.query('COMMIT', []);
+      } catch (error) {
+        await client.query('ROLLBACK', []);
+        throw error;
+      }
+    }
+    return slots.length;
+  } finally {
+    client.release();
+  }
+}

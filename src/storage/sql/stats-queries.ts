@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { CallFilter } from '../../domain/call-filter.js';
+import {
+  breakdownFromCalls,
+  breakdownFromCells,
+  figuresFromCells,
+  timeseriesFromCalls,
+  timeseriesFromCells,
+} from '../../domain/stats/compose-stats.js';
+import type { StatsCall } from '../../domain/stats/figures.js';
+import { planStatsQuery, type RollupPlan } from '../../domain/stats/plan-stats-query.js';
+import type { RollupCell } from '../../domain/stats/rollup-cells.js';
+import type {
+  BreakdownAnswer,
+  BreakdownQuery,
+  SummaryAnswer,
+  SummaryQuery,
+  TimeseriesAnswer,
+  TimeseriesQuery,
+} from '../../domain/stats/stats-query.js';
+import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
+import { applyCallFilter } from './call-filter-sql.js';
+import { rowToCell, rowToStatsCall, statsDb } from './rollup-rows.js';
+import type { Database } from './schema-types.js';
+
+/** The statistics read side, written once with Kysely for every SQL adapter. */
+export interface StatsQueries {
+  statsSummary(query: SummaryQuery): Promise<SummaryAnswer>;
+  statsTimeseries(query: TimeseriesQuery): Promise<TimeseriesAnswer>;
+  statsBreakdown(query: BreakdownQuery): Promise<BreakdownAnswer>;
+}
+
+/**
+ * Answers from the rollups when planStatsQuery says they are exact for the query,
+ * otherwise by scanning the matching calls (the same code as the brute-force reference).
+ */
+export function createStatsQueries(db: Kysely<Database>): StatsQueries {
+  return {
+    async statsSummary({ filter, exact }) {
+      const plan = exact === true ? null : planStatsQuery(filter);
+      if (plan !== null) return { summary: figuresFromCells(await readCells(db, plan, filter)), source: 'rollups' };
+      return { summary: summarizeCalls(await scanCalls(db, filter)), source: 'calls' };
+    },
+    async statsTimeseries({ filter, exact, boundaries }) {
+      const plan = exact === true ? null : planStatsQuery(filter, { boundaries });
+      const withBuckets = (figures: ReturnType<typeof timeseriesFromCells>) =>
+        figures.map((f, i) => ({ bucket_start: boundaries[i] as number, ...f }));
+      if (plan !== null) return { items: withBuckets(timeseriesFromCells(await readCells(db, plan, filter), boundaries)), source: 'rollups' };
+      return { items: withBuckets(timeseriesFromCalls(await scanCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
+    },
+    async statsBreakdown({ filter, exact, by, limit }) {
+      const plan = exact === true ? null : planStatsQuery(filter, { by });
+      if (plan !== null) return { items: breakdownFromCells(await readCells(db, plan, filter), by === 'terminate', limit), source: 'rollups' };
+      return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
+    },
+  };
+}
+
+/** The rollup cells of one dimension (some values) whose slots lie in [from, to). */
+export async function readCells(db: Kysely<Database>, plan: RollupPlan, filter: CallFilter): Promise<RollupCell[]> {
+  let q = statsDb(db).selectFrom('call_rollups').selectAll().where('dim', '=', plan.dim);
+  if (plan.values !== null) q = q.where('value', 'in', plan.values);
+  if (filter.from !== undefined) q = q.where('slot', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('slot', '<', filter.to);
+  return (await q.execute()).map(rowToCell);
+}
+
+/** Every call matching a filter, with the columns statistics read (the exact path). */
+export async function scanCalls(db: Kysely<Database>, filter: CallFilter): Promise<StatsCall[]> {
+  const q = db.selectFrom('calls').select([
+    'setup_time', 'start_time', 'end_time', 'duration', 'billing_sec', 'outcome', 'reason', 'terminate', 'ended_by',
+    'type', 'from_service_id', 'to_service_id', 'from_user_id', 'to_user_id',
+  ]);
+  return (await applyCallFilter(q, filter).execute()).map((row) => rowToStatsCall(row));
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { CallFilter } from '../../src/domain/call-filter.js';
+import type { StatsCall } from '../../src/domain/stats/figures.js';
+import { breakdownValue } from '../../src/domain/stats/compose-stats.js';
+import type { BreakdownField } from '../../src/domain/stats/stats-query.js';
+import { bucketBoundaries, type Bucket } from '../../src/domain/stats/time-buckets.js';
+import type { CallbackRecord, CallStore, StoredClassification } from '../../src/storage/port.js';
+import { validCallbackValues } from '../fixtures/callback-fixture.js';
+import { assertFigures, expectedFigures } from '../stats/stats-reference.js';
+import { deliveryOf, type StoreFactory } from './ingest-contract.js';
+
+/** 2026-01-01T00:00:00Z, a whole UTC hour: generated calls are set up within 3 days of it. */
+const BASE = 1_767_225_600;
+const SPAN_SEC = 3 * 86_400;
+const REASON_CODES = [1001, 1002, 1003, 1201, 1202, 1203, 1301, 1302, 1309, 1399];
+const TERMINATES = [16, 17, 18, 21, 77, 127];
+
+const callArb = fc.record({
+  offset: fc.integer({ min: 0, max: SPAN_SEC - 1 }),
+  connected: fc.boolean(),
+  tta: fc.integer({ min: 0, max: 90 }),
+  duration: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 900 }), fc.integer({ min: 900, max: 40_000 })),
+  disconnect: fc.constantFrom<number | null>(...REASON_CODES, null),
+  terminate: fc.constantFrom(...TERMINATES),
+  releaser: fc.integer({ min: 0, max: 5 }),
+  type: fc.constantFrom('A', 'V'),
+  from: fc.integer({ min: 1, max: 4 }),
+  to: fc.integer({ min: 1, max: 4 }),
+  service: fc.constantFrom('svc.a', 'svc.b'),
+  noBilling: fc.boolean(),
+  duplicate: fc.boolean(),
+  conflict: fc.boolean(),
+});
+
+type GeneratedCall = typeof callArb extends fc.Arbitrary<infer T> ? T : never;
+
+function valuesOf(g: GeneratedCall, index: number): Record<string, string> {
+  const setup = BASE + g.offset;
+  const start = g.connected ? setup + g.tta : 0;
+  const duration = g.connected ? g.duration : 0;
+  return validCallbackValues({
+    sid: `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`,
+    type: g.type,
+    from_user_id: `user.${g.from}`,
+    to_user_id: `user.${g.to}`,
+    from_service_id: g.service,
+    setup_time: String(setup),
+    start_time: String(start),
+    end_time: String(g.connected ? start + duration : setup + 5),
+    duration: String(duration),
+    billing_sec: g.noBilling ? undefined : String(duration),
+    terminate: String(g.connected ? 16 : g.terminate),
+    disconnect_reason: g.disconnect === null ? undefined : String(g.disconnect),
+    releaser_type: String(g.releaser),
+  });
+}
+
+/** A stored call as statistics see it, from its first delivery's record. */
+function statsCallOf(record: CallbackRecord): StatsCall {
+  if (record.kind !== 'event') throw new Error('not an event');
+  return { ...record.event, ...record.classification };
+}
+
+/** Records generated calls (with duplicates and conflicting versions) in random batches; returns the stored calls. */
+async function ingest(store: CallStore, generated: GeneratedCall[], batchSize: number): Promise<Map<string, StatsCall>> {
+  const records: CallbackRecord[] = [];
+  const stored = new Map<string, StatsCall>();
+  generated.forEach((g, i) => {
+    const values = valuesOf(g, i);
+    const first = deliveryOf(values);
+    records.push(first);
+    stored.set(values.sid ?? '', statsCallOf(first));
+    if (g.duplicate) records.push(deliveryOf(values));
+    if (g.conflict) records.push(deliveryOf({ ...values, duration: String(g.duration + 7), start_time: '0', disconnect_reason: '1302' }));
+  });
+  for (let i = 0; i < records.length; i += batchSize) await store.recordCallbacks(records.slice(i, i + batchSize));
+  return stored;
+}
+
+function matches(call: StatsCall, filter: CallFilter): boolean {
+  const t = call[filter.time_field];
+  if (filter.from !== undefined && t < filter.from) return false;
+  if (filter.to !== undefined && t >= filter.to) return false;
+  if (filter.user !== undefined && call.from_user_id !== filter.user && call.to_user_id !== filter.user) return false;
+  if (filter.type !== undefined && call.type !== filter.type) return false;
+  if (filter.reason !== undefined && call.reason !== filter.reason) return false;
+  if (filter.outcome !== undefined && !filter.outcome.includes(call.outcome)) return false;
+  return true;
+}
+
+/** Checks summary, time series and breakdowns of one filter against brute force. */
+async function checkEverything(store: CallStore, calls: StatsCall[], filter: CallFilter, context: string): Promise<void> {
+  const selected = calls.filter((c) => matches(c, filter));
+  const summary = await store.statsSummary({ filter });
+  const rollupable = filter.user === undefined && (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0 && filter.outcome === undefined;
+  assert.equal(summary.source, rollupable ? 'rollups' : 'calls', `${context}: answered from ${summary.source}`);
+  assertFigures(summary.summary, expectedFigures(selected, summary.source), `${context} summary (${summary.source})`);
+
+  for (const [bucket, tz] of [['day', 'Asia/Tokyo'], ['hour', 'UTC'], ['day', 'Asia/Kolkata'], ['week', 'Europe/Berlin']] as Array<[Bucket, string]>) {
+    const from = filter.from ?? BASE;
+    const to = filter.to ?? BASE + SPAN_SEC;
+    const windowed = { ...filter, from, to };
+    const boundaries = bucketBoundaries(from, to, bucket, tz) ?? [];
+    const series = await store.statsTimeseries({ filter: windowed, bucket, tz, boundaries });
+    assert.equal(series.items.length, boundaries.length - 1, `${context} ${bucket} ${tz}: every bucket present`);
+    series.items.forEach((item, i) => {
+      const lo = boundaries[i] as number;
+      const hi = boundaries[i + 1] as number;
+      const inBucket = selected.filter((c) => matches(c, windowed) && c.setup_time >= lo && c.setup_time < hi);
+      assert.equal(item.bucket_start, lo);
+      assertFigures(item, expectedFigures(inBucket, series.source), `${context} ${bucket} ${tz} bucket ${i} (${series.source})`);
+    });
+  }
+
+  for (const by of ['reason', 'outcome', 'terminate', 'type', 'caller'] as BreakdownField[]) {
+    const answer = await store.statsBreakdown({ filter, by, limit: 1000 });
+    const groups = new Map<string | number, StatsCall[]>();
+    for (const c of selected) groups.set(breakdownValue(c, by), [...(groups.get(breakdownValue(c, by)) ?? []), c]);
+    assert.equal(answer.items.length, groups.size, `${context} by ${by}: one item per value`);
+    for (const item of answer.items) {
+      const group = groups.get(item.value ?? '') ?? [];
+      assertFigures(item, expectedFigures(group, answer.source), `${context} by ${by}=${item.value} (${answer.source})`);
+    }
+    const attempts = answer.items.map((i) => i.attempts);
+    assert.deepEqual(attempts, [...attempts].sort((a, b) => b - a), `${context} by ${by}: largest first`);
+  }
+}
+
+/** Statistics part of the storage contract: answers equal a brute-force recomputation. */
+export function describeStatsContract(name: string, open: StoreFactory, options: { runs: number }): void {
+  describe(`${name}: statistics contract`, () => {
+    it('when random calls with duplicates and conflicts are ingested, then every figure equals the brute-force recomputation', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(callArb, { minLength: 0, maxLength: 60 }),
+          fc.integer({ min: 1, max: 40 }),
+          fc.constantFrom('A', 'V'),
+          async (generated, batchSize, type) => {
+            const { store, cleanup } = await open();
+            try {
+              const calls = [...(await ingest(store, generated, batchSize)).values()];
+              const base: CallFilter = { time_field: 'setup_time' };
+              await checkEverything(store, calls, base, 'all');
+              await checkEverything(store, calls, { ...base, from: BASE + 3600 * 5, to: BASE + 3600 * 40 }, 'aligned window');
+              await checkEverything(store, calls, { ...base, from: BASE + 1234, to: BASE + 100_000 }, 'unaligned window');
+              await checkEverything(store, calls, { ...base, type }, `type=${type}`);
+              await checkEverything(store, calls, { ...base, user: 'user.1' }, 'user=user.1');
+              await checkEverything(store, calls, { ...base, outcome: ['completed', 'dropped'], type }, 'two dimensions');
+            } finally {
+              await cleanup();
+            }
+          },
+        ),
+        { numRuns: options.runs, interruptAfterTimeLimit: 60_000 },
+      );
+    });
+
+    it('when stored outcomes are reclassified, then the rollups follow and still equal the recomputation', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const generated = fc.sample(fc.array(callArb, { minLength: 40, maxLength: 40 }), { numRuns: 1, seed: 42 })[0] ?? [];
+        const stored = await ingest(store, generated, 16);
+        // A new "classifier" that calls every third call failed: the rollups must move with it.
+        const flip = (sid: string) => parseInt(sid.slice(-4), 16) % 3 === 0;
+        await store.reclassifyCalls({
+          classifierVersion: 999,
+          classify: (call): StoredClassification => ({
+            outcome: flip(call.sid) ? 'failed' : call.outcome, ended_by: call.ended_by, reason: flip(call.sid) ? 'RECLASSIFIED' : call.reason,
+            reason_source: call.reason_source, classifier_version: 999,
+          }),
+        });
+        const calls = [...stored].map(([sid, c]) => (flip(sid) ? { ...c, outcome: 'failed' as const, reason: 'RECLASSIFIED' } : c));
+        assert.ok(calls.some((c) => c.reason === 'RECLASSIFIED'));
+        await checkEverything(store, calls, { time_field: 'setup_time' }, 'after reclassification');
+        await store.rebuildStatsRollups();
+        await checkEverything(store, calls, { time_field: 'setup_time' }, 'after a rebuild');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when exact is asked, then the calls are scanned and peak concurrency spans hours', async () => {
+      const { store, cleanup } = await open();
+      try {
+        // Two calls talking across an hour boundary, set up in different hours.
+        const a = validCallbackValues({ setup_time: String(BASE + 3590), start_time: String(BASE + 3595), end_time: String(BASE + 3700), duration: '105', billing_sec: '105' });
+        const b = validCallbackValues({ setup_time: String(BASE + 3600), start_time: String(BASE + 3605), end_time: String(BASE + 3700), duration: '95', billing_sec: '95' });
+        await store.recordCallbacks([deliveryOf(a), deliveryOf(b)]);
+        const fast = await store.statsSummary({ filter: { time_field: 'setup_time' } });
+        const exact = await store.statsSummary({ filter: { time_field: 'setup_time' }, exact: true });
+        assert.equal(fast.source, 'rollups');
+        assert.equal(fast.summary.peak_concurrency, 1);
+        assert.equal(exact.source, 'calls');
+        assert.equal(exact.summary.peak_concurrency, 2);
+      } finally {
+        await cleanup();
+      }
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import type { Figures, StatsCall } from '../../src/domain/stats/figures.js';
+import { peakConcurrency } from '../../src/domain/stats/peak-concurrency.js';
+import { slotOf } from '../../src/domain/stats/rollup-cells.js';
+import { bucketKey, bucketValue } from '../../src/domain/stats/seconds-histogram.js';
+import type { StatsSource } from '../../src/domain/stats/stats-query.js';
+import { summarizeCalls } from '../../src/domain/stats/summarize-calls.js';
+
+const PERCENTILE_KEYS = ['duration_p50_sec', 'duration_p90_sec', 'duration_p99_sec', 'tta_p50_sec', 'tta_p90_sec'] as const;
+
+/**
+ * The figures an answer must equal, recomputed brute force from the calls it covers.
+ * From rollups, percentiles are the histogram bucket's value of the exact percentile
+ * (exact below 600 s, within 1 % above) and peak_concurrency is the largest per-hour peak.
+ */
+export function expectedFigures(calls: readonly StatsCall[], source: StatsSource): Figures {
+  const exact = summarizeCalls(calls);
+  if (source === 'calls') return exact;
+  const bySlot = new Map<number, StatsCall[]>();
+  for (const c of calls) {
+    const slot = slotOf(c.setup_time);
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), c]);
+  }
+  const expected = { ...exact, peak_concurrency: Math.max(0, ...[...bySlot.values()].map(peakConcurrency)) };
+  for (const key of PERCENTILE_KEYS) {
+    const v = exact[key];
+    expected[key] = v === null ? null : bucketValue(bucketKey(v));
+  }
+  return expected;
+}
+
+/** Asserts every figure, naming the first that differs. */
+export function assertFigures(actual: Figures, expected: Figures, context: string): void {
+  for (const key of Object.keys(expected) as Array<keyof Figures>) {
+    assert.equal(actual[key], expected[key], `${context}: ${key}`);
+  }
+  assert.ok(actual.peak_concurrency <= summarizeCallsPeakBound(expected), `${context}: peak_concurrency bound`);
+}
+
+function summarizeCallsPeakBound(f: Figures): number {
+  return f.attempts;
+}

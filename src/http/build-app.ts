@@ -6,11 +6,13 @@ import { GroupCommitter } from '../ingest/group-committer.js';
 import type { CallbackRecord, CallStore, RecordResult } from '../storage/port.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
+import { createMetrics, metricsRoutes } from './metrics.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
 
 /** Largest request head (request line + headers) Node accepts, in bytes: room for a 16 KiB query. */
 export const MAX_HEADER_BYTES = 32_768;
@@ -44,16 +46,26 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   installErrorHandlers(app);
-  const committer = new GroupCommitter<CallbackRecord, RecordResult>((records) => store.recordCallbacks(records), {
-    maxBatch: config.ingestMaxBatch,
-  });
-  await app.register(callbackRoutes, { config, committer, now });
+  let pending = () => 0;
+  const metrics = createMetrics({ pending: () => pending() });
+  const committer = new GroupCommitter<CallbackRecord, RecordResult>(
+    async (records) => {
+      const results = await store.recordCallbacks(records);
+      metrics.countRecorded(records, results);
+      return results;
+    },
+    { maxBatch: config.ingestMaxBatch, onBatch: metrics.onBatch },
+  );
+  pending = () => committer.pending;
+  await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult });
   await app.register(healthRoutes, { store });
   await app.register(dashboardRoutes);
   await app.register(async (api) => {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
     await api.register(callRoutes, { store });
     await api.register(quarantineRoutes, { store });
+    await api.register(statsRoutes, { store, now });
+    await api.register(metricsRoutes, { metrics });
   });
   app.addHook('onClose', async () => committer.idle());
   return { app, committer };

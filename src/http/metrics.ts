@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { OUTCOMES } from '../domain/classify/call-status.js';
+import type { CallbackRecord, RecordResult } from '../storage/port.js';
+
+/** Every result a callback can have, as the `result` label (bounded: never a sid or user). */
+export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'rejected'] as const;
+
+/** Ingest latency buckets, in seconds: group commit makes a few milliseconds normal. */
+export const INGEST_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Commit batch size buckets, in deliveries. */
+export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
+
+/** One app's Prometheus metrics, in a registry of its own (never the global one). */
+export interface AppMetrics {
+  registry: Registry;
+  /** For callbackRoutes: one delivery answered, and how long its commit took. */
+  onResult(result: RecordResult | 'rejected', seconds: number): void;
+  /** For GroupCommitter: one transaction committed. */
+  onBatch(size: number, seconds: number): void;
+  /** Counts the calls a committed batch stored, by outcome and type. */
+  countRecorded(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
+}
+
+/** Creates the metrics; `pending` reads the ingest queue length at scrape time. */
+export function createMetrics(options: { pending?: () => number } = {}): AppMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const callbacks = new Counter({
+    name: 'callevt_callbacks_total', help: 'Callback deliveries by result', labelNames: ['result'] as const, registers: [registry],
+  });
+  for (const result of CALLBACK_RESULTS) callbacks.inc({ result }, 0);
+  const latency = new Histogram({
+    name: 'callevt_ingest_duration_seconds', help: 'Time from a delivery joining the commit queue to its commit, by result',
+    labelNames: ['result'] as const, buckets: INGEST_LATENCY_BUCKETS_SEC, registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'callevt_commit_batch_size', help: 'Deliveries committed per transaction', buckets: BATCH_SIZE_BUCKETS, registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'callevt_commit_duration_seconds', help: 'Time one commit transaction took', buckets: INGEST_LATENCY_BUCKETS_SEC, registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'callevt_calls_recorded_total', help: 'Calls stored (first version of each sid) by outcome and type',
+    labelNames: ['outcome', 'type'] as const, registers: [registry],
+  });
+  for (const outcome of OUTCOMES) for (const type of ['A', 'V']) calls.inc({ outcome, type }, 0);
+  const pending = options.pending;
+  if (pending !== undefined) {
+    new Gauge({
+      name: 'callevt_ingest_queue_pending', help: 'Deliveries waiting for a commit', registers: [registry],
+      collect() { this.set(pending()); },
+    });
+  }
+  return {
+    registry,
+    onResult(result, seconds) {
+      callbacks.inc({ result });
+      latency.observe({ result }, seconds);
+    },
+    onBatch(size, seconds) {
+      batchSize.observe(size);
+      batchSeconds.observe(seconds);
+    },
+    countRecorded(records, results) {
+      records.forEach((record, i) => {
+        if (record.kind === 'event' && results[i] === 'accepted') {
+          calls.inc({ outcome: record.classification.outcome, type: record.event.type });
+        }
+      });
+    },
+  };
+}
+
+/** `GET /metrics` in Prometheus text format; register it inside the API-token scope. */
+export async function metricsRoutes(app: FastifyInstance, options: { metrics: AppMetrics }): Promise<void> {
+  app.get('/metrics', async (_request, reply) => {
+    const text = await options.metrics.registry.metrics();
+    return reply.header('content-type', options.metrics.registry.contentType).send(text);
+  });
+}

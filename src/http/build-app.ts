@@ -7,6 +7,7 @@ import type { CallbackRecord, CallStore, RecordResult } from '../storage/port.js
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
+import { openApiRoutes } from './openapi/openapi-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
@@ -59,10 +60,11 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   pending = () => committer.pending;
   await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult });
   await app.register(healthRoutes, { store });
+  await app.register(openApiRoutes);
   await app.register(dashboardRoutes);
   await app.register(async (api) => {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
-    await api.register(callRoutes, { store });
+    await api.register(callRoutes, { store, now });
     await api.register(quarantineRoutes, { store });
     await api.register(statsRoutes, { store, now });
     await api.register(metricsRoutes, { metrics });

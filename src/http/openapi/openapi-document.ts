@@ -1,0 +1,208 @@
+import { OUTCOMES, ENDED_BY_VALUES } from '../../domain/classify/call-status.js';
+import { ERROR_STATUS, type ErrorCode } from '../../errors/app-error.js';
+import { OPENAPI_SCHEMAS } from './openapi-schemas.js';
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema } } });
+const query = (name: string, description: string, schema: Json = { type: 'string' }, extra: Json = {}): Json => ({ name, in: 'query', description, schema, ...extra });
+
+function errors(...codes: ErrorCode[]): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  return Object.fromEntries([...byStatus].map(([status, list]) => [String(status), json(ref('Error'), `error code ${list.join(' or ')}`)]));
+}
+
+const TIME = 'Unix seconds, ISO-8601 (a date is midnight UTC; no offset means UTC) or relative to now like -24h, -7d';
+
+/** The filter parameters shared by the call list, the export and every statistics endpoint. */
+const FILTER_PARAMETERS: Json[] = [
+  query('from', `start of the window, inclusive: ${TIME}`),
+  query('to', `end of the window, exclusive: ${TIME}`),
+  query('time_field', 'which time the window applies to', { type: 'string', enum: ['setup_time', 'end_time'], default: 'setup_time' }),
+  query('user', 'a user id, as caller or callee'),
+  query('from_user_id', "the caller's user id"),
+  query('to_user_id', "the callee's user id"),
+  query('from_service_id', "the caller's service id"),
+  query('to_service_id', "the callee's service id"),
+  query('type', 'A audio, V video', { type: 'string', enum: ['A', 'V'] }),
+  query('outcome', 'any of these outcomes; repeat the parameter or separate with commas', { type: 'array', items: { type: 'string', enum: [...OUTCOMES] } }, { style: 'form', explode: true }),
+  query('reason', 'the decisive reason name, e.g. NETWORK_UNSTABLE or "unknown (1399)"'),
+  query('ended_by', 'who ended the call', { type: 'string', enum: [...ENDED_BY_VALUES] }),
+  query('min_duration', 'least duration in seconds', { type: 'integer', minimum: 0 }),
+  query('max_duration', 'most duration in seconds', { type: 'integer', minimum: 0 }),
+];
+const TZ = query('tz', 'IANA time zone for buckets and ISO times, e.g. Asia/Tokyo', { type: 'string', default: 'UTC' });
+const READ_ERRORS = errors('invalid_parameter', 'unauthorized', 'internal_error', 'storage_unavailable');
+
+const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
+  tags: ['callbacks'],
+  summary: `LINE Planet 1-to-1 Call Event callback (${method.toUpperCase()})`,
+  description:
+    'Configure this URL as on_call_evt_cb_url. Fields arrive as query parameters' +
+    (method === 'post' ? ' and/or an application/x-www-form-urlencoded or JSON body' : '') +
+    '. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/call-event. ' +
+    'Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.',
+  security: [],
+  ...(method === 'post' ? { requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } } } } } : {}),
+  parameters: [query('sid', 'call id (UUID)', { type: 'string' }, { required: method === 'get' }), query('…', 'every other Call Event field, see the Call schema')],
+  responses: {
+    200: json({ type: 'object', properties: { result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict'] }, sid: { type: 'string' } } }, 'stored (or already stored): LINE Planet need not retry'),
+    ...errors('invalid_callback', 'forbidden', 'not_found', 'payload_too_large', 'uri_too_long', 'unsupported_media_type', 'storage_unavailable'),
+  },
+});
+
+const STATS_NOTE = 'Figures per outcomes-and-kpis.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
+
+/**
+ * The OpenAPI 3.1 document of the whole HTTP API, served at /api/openapi.json.
+ * Written by hand from the agreed shapes: routes stay free of schema plumbing.
+ */
+export function buildOpenApiDocument(version: string): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'callevt API',
+      version,
+      description:
+        'Receives LINE Planet 1-to-1 Call Event callbacks, stores them durably, classifies each call and serves call logs and statistics. ' +
+        'Read endpoints need `Authorization: Bearer <token>` when API_TOKEN is set; on a loopback address without API_TOKEN they are open. ' +
+        'Errors are `{"error":{"code","message","details"}}`.',
+      license: { name: 'Apache-2.0' },
+    },
+    tags: [
+      { name: 'callbacks', description: 'what LINE Planet calls' },
+      { name: 'calls', description: 'the call log' },
+      { name: 'statistics' },
+      { name: 'quarantine', description: 'refused callbacks, kept' },
+      { name: 'operations', description: 'health, readiness, metrics, this document' },
+    ],
+    security: [{ bearer: [] }],
+    paths: {
+      '/callbacks/call-event': { get: CALLBACK_OPERATION('get'), post: CALLBACK_OPERATION('post') },
+      '/api/calls': {
+        get: {
+          tags: ['calls'],
+          summary: 'List calls, newest first',
+          description: 'Ordered by the time_field (setup_time by default) then id, newest first. Keyset pagination: pass next_cursor as cursor with the same filters; calls stored meanwhile never shift a page.',
+          parameters: [
+            ...FILTER_PARAMETERS,
+            query('limit', 'calls per page', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+            query('cursor', 'next_cursor of the previous page (opaque)'),
+          ],
+          responses: {
+            200: json({ type: 'object', required: ['items', 'next_cursor'], properties: { items: { type: 'array', items: ref('Call') }, next_cursor: { type: ['string', 'null'] } } }),
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/api/calls/export': {
+        get: {
+          tags: ['calls'],
+          summary: 'Export every matching call (streamed)',
+          description: 'CSV (RFC 4180, header row, CRLF; extra as JSON; status columns last) or NDJSON (one Call per line), newest first. Streamed: any size.',
+          parameters: [...FILTER_PARAMETERS, query('format', 'output format', { type: 'string', enum: ['csv', 'ndjson'], default: 'csv' })],
+          responses: {
+            200: { description: 'the calls', content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/api/calls/{sid}': {
+        get: {
+          tags: ['calls'],
+          summary: 'One call with its status',
+          parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: json(ref('Call')), ...errors('not_found', 'unauthorized', 'internal_error', 'storage_unavailable') },
+        },
+      },
+      '/api/quarantine': {
+        get: {
+          tags: ['quarantine'],
+          summary: 'Refused callbacks, newest first',
+          parameters: [
+            query('limit', 'entries per page', { type: 'integer', minimum: 1, maximum: 1000, default: 50 }),
+            query('before', 'next_before of the previous page', { type: 'integer', minimum: 1 }),
+          ],
+          responses: {
+            200: json({ type: 'object', properties: { items: { type: 'array', items: ref('QuarantineEntry') }, next_before: { type: ['integer', 'null'] } } }),
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/api/stats/summary': {
+        get: {
+          tags: ['statistics'],
+          summary: 'Figures over a window',
+          description: STATS_NOTE,
+          parameters: [...FILTER_PARAMETERS, TZ],
+          responses: {
+            200: json({ type: 'object', properties: { from: { type: ['integer', 'null'] }, to: { type: ['integer', 'null'] }, summary: ref('Figures') } }),
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/api/stats/timeseries': {
+        get: {
+          tags: ['statistics'],
+          summary: 'Figures per time bucket',
+          description: `${STATS_NOTE} Empty buckets are present. from/to default to the last 24 hours.`,
+          parameters: [query('bucket', 'bucket size', { type: 'string', enum: ['minute', 'hour', 'day', 'week'] }), TZ, ...FILTER_PARAMETERS],
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                bucket: { type: 'string' },
+                tz: { type: 'string' },
+                items: { type: 'array', items: { allOf: [ref('Figures'), { type: 'object', properties: { bucket_start: { type: 'integer' }, bucket_start_iso: { type: 'string' } } }] } },
+              },
+            }),
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/api/stats/breakdown': {
+        get: {
+          tags: ['statistics'],
+          summary: 'Figures per value of one dimension, largest attempts first',
+          description: STATS_NOTE,
+          parameters: [
+            query('by', 'the dimension', { type: 'string', enum: ['outcome', 'reason', 'terminate', 'ended_by', 'type', 'from_service_id', 'to_service_id', 'caller', 'callee'] }, { required: true }),
+            query('limit', 'most values returned', { type: 'integer', minimum: 1 }),
+            ...FILTER_PARAMETERS,
+          ],
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                by: { type: 'string' },
+                items: { type: 'array', items: { allOf: [ref('Figures'), { type: 'object', properties: { value: { type: ['string', 'number', 'null'] } } }] } },
+              },
+            }),
+            ...READ_ERRORS,
+          },
+        },
+      },
+      '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/healthz': { get: { tags: ['operations'], summary: 'The process answers', security: [], responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' } } }) } } },
+      '/readyz': {
+        get: {
+          tags: ['operations'],
+          summary: 'The database answers too',
+          security: [],
+          responses: {
+            200: json({ type: 'object', properties: { status: { const: 'ready' }, database: { type: 'string' } } }),
+            503: json({ type: 'object', properties: { status: { const: 'unavailable' }, database: { type: 'string' } } }, 'the database does not answer'),
+          },
+        },
+      },
+      '/api/openapi.json': { get: { tags: ['operations'], summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } } },
+      '/api/docs': { get: { tags: ['operations'], summary: 'This document as a browsable page (Swagger UI, served locally)', security: [], responses: { 200: { description: 'HTML' } } } },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'one of the tokens in API_TOKEN' } },
+      schemas: OPENAPI_SCHEMAS,
+    },
+  };
+}

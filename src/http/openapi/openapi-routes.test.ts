@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { ERROR_STATUS } from '../../errors/app-error.js';
+import { createTestApp } from '../../../test/fixtures/test-app.js';
+
+/** Every (path, method) the app serves, read from Fastify's route tree. */
+function registeredRoutes(app: FastifyInstance): Array<{ path: string; methods: string[] }> {
+  const routes: Array<{ path: string; methods: string[] }> = [];
+  const stack: Array<{ depth: number; path: string }> = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ]*)[└├]── (.+?) \(([A-Z, ]+)\)$/.exec(line.replace(/\u00a0/g, ' '));
+    if (m === null) continue;
+    const depth = (m[1] ?? '').length / 4;
+    while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= depth) stack.pop();
+    const parent = stack.at(-1)?.path ?? '';
+    const segment = m[2] ?? '';
+    const path = parent === '' ? segment : `${parent.endsWith('/') ? parent : `${parent}`}${parent.endsWith('/') || segment.startsWith('/') ? '' : '/'}${segment}`;
+    stack.push({ depth, path });
+    routes.push({ path, methods: (m[3] ?? '').split(', ').filter((x) => x !== 'HEAD') });
+  }
+  return routes;
+}
+
+function repoFile(relative: string): string {
+  // From src/http/openapi (tsx) or dist/src/http/openapi (compiled), walk up to the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error(`no package root above ${fileURLToPath(import.meta.url)}`);
+    dir = dirname(dir);
+  }
+  return readFileSync(join(dir, relative), 'utf8');
+}
+
+describe('GET /api/openapi.json', () => {
+  it('when asked, then it is an OpenAPI 3.1 document listing every agreed endpoint, without needing the token', async () => {
+    const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });
+    try {
+      const res = await t.app.inject({ url: '/api/openapi.json' });
+      assert.equal(res.statusCode, 200);
+      const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+      assert.match(doc.openapi, /^3\.1\./);
+      for (const path of ['/callbacks/call-event', '/api/calls', '/api/calls/export', '/api/calls/{sid}', '/api/quarantine',
+        '/api/stats/summary', '/api/stats/timeseries', '/api/stats/breakdown', '/metrics', '/healthz', '/readyz']) {
+        assert.ok(doc.paths[path]?.get, `${path} is documented`);
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('when the app serves an API, callback or operations route, then the document describes it with that method', async () => {
+    const t = await createTestApp();
+    try {
+      await t.app.ready();
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+      const served = registeredRoutes(t.app).filter((r) => /^\/(api\/|callbacks\/|healthz$|readyz$|metrics$)/.test(r.path) && !r.path.startsWith('/api/docs/'));
+      assert.ok(served.some((r) => r.path === '/api/calls/:sid'), 'the route tree was read');
+      for (const route of served) {
+        const documented = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')];
+        assert.ok(documented, `${route.path} is in /api/openapi.json`);
+        for (const method of route.methods) assert.ok(documented[method.toLowerCase()], `${method} ${route.path} is documented`);
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('GET /api/docs', () => {
+  it('when the page is asked, then it and every file it loads come from this server (no CDN), byte for byte from swagger-ui-dist', async () => {
+    const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });
+    try {
+      const page = await t.app.inject({ url: '/api/docs' });
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+      assert.doesNotMatch(page.body, /(https?:)?\/\/[a-z]/i, 'no absolute or protocol-relative URL');
+      const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+      assert.ok(assets.length >= 3);
+      const packageDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+      for (const asset of assets) {
+        const res = await t.app.inject({ url: asset });
+        assert.equal(res.statusCode, 200, asset);
+        const file = asset.slice('/api/docs/'.length);
+        if (file !== 'init.js') assert.ok(res.rawPayload.equals(readFileSync(join(packageDir, file))), `${asset} is the package's file`);
+      }
+      assert.match((await t.app.inject({ url: '/api/docs/init.js' })).body, /\/api\/openapi\.json/);
+      assert.equal((await t.app.inject({ url: '/api/docs/package.json' })).statusCode, 404, 'only the listed files are served');
+      assert.equal((await t.app.inject({ url: '/api/docs/..%2F..%2Fpackage.json' })).statusCode, 404);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('docs/api.md', () => {
+  it('when an error code exists in ERROR_STATUS, then docs/api.md documents it with its status', () => {
+    const doc = repoFile('docs/api.md');
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      assert.match(doc, new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`), `${code} (${status}) is in the error table of docs/api.md`);
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import { CALL_EVENT_FIELDS } from '../../domain/call-event.js';
+import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
+import { FIGURE_KEYS } from '../../domain/stats/figures.js';
+import { ERROR_STATUS } from '../../errors/app-error.js';
+
+type Schema = Record<string, unknown>;
+
+const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
+const INTEGER_FIELDS = new Set(['setup_time', 'start_time', 'end_time', 'duration', 'terminate', 'rel_code']);
+const NULLABLE_INTEGER_FIELDS = new Set(['billing_sec', 'disconnect_reason', 'releaser_type', 'call_end_reason']);
+const NULLABLE_STRING_FIELDS = new Set(['stid', 'app_svr_data', 'releaser', 'user_rel_code']);
+
+function callEventProperties(): Record<string, Schema> {
+  const properties: Record<string, Schema> = {};
+  for (const field of CALL_EVENT_FIELDS) {
+    if (INTEGER_FIELDS.has(field)) properties[field] = { type: 'integer' };
+    else if (NULLABLE_INTEGER_FIELDS.has(field)) properties[field] = nullable('integer');
+    else if (NULLABLE_STRING_FIELDS.has(field)) properties[field] = nullable('string');
+    else properties[field] = { type: 'string' };
+  }
+  properties.type = { type: 'string', enum: ['A', 'V'], description: 'A audio, V video' };
+  properties.sid = { type: 'string', format: 'uuid' };
+  return properties;
+}
+
+const decodedCode: Schema = {
+  type: ['object', 'null'],
+  required: ['code', 'name', 'meaning'],
+  properties: { code: { type: 'integer' }, name: { type: 'string' }, meaning: { type: 'string' } },
+};
+
+const figuresProperties = Object.fromEntries(
+  FIGURE_KEYS.map((key) => {
+    const counts = ['attempts', 'completed', 'dropped', 'canceled', 'rejected', 'busy', 'no_answer', 'failed', 'answered', 'total_duration_sec', 'total_billing_sec', 'peak_concurrency'];
+    if (counts.includes(key)) return [key, { type: 'integer', minimum: 0 }];
+    if (['asr', 'ner', 'drop_rate', 'short_call_ratio'].includes(key)) {
+      return [key, nullable('number', { minimum: 0, maximum: 1, description: 'fraction in [0,1]; null when the denominator is 0' })];
+    }
+    return [key, nullable('number', { minimum: 0, description: 'seconds; null when there is no answered call' })];
+  }),
+);
+
+/** The reusable schemas of the API (OpenAPI 3.1 / JSON Schema 2020-12). */
+export const OPENAPI_SCHEMAS: Record<string, Schema> = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'details'],
+        properties: {
+          code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+          message: { type: 'string' },
+          details: {
+            type: 'array',
+            items: { type: 'object', required: ['field', 'problem'], properties: { field: { type: 'string' }, problem: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
+  CallStatus: {
+    type: 'object',
+    description: 'How the call ended, computed by the current classifier (outcomes-and-kpis.md §1).',
+    required: ['outcome', 'ended_by', 'reason', 'reason_source', 'connected', 'explanation', 'inconsistencies', 'decoded', 'classifier_version'],
+    properties: {
+      outcome: { type: 'string', enum: [...OUTCOMES] },
+      ended_by: { type: 'string', enum: [...ENDED_BY_VALUES] },
+      reason: { type: 'string', description: 'the decisive code\'s name, e.g. NETWORK_UNSTABLE, or "unknown (N)"' },
+      reason_source: { type: 'string', enum: ['disconnect_reason', 'call_end_reason', 'terminate'] },
+      connected: { type: 'boolean' },
+      explanation: { type: 'string', description: 'one plain sentence for a support ticket' },
+      inconsistencies: {
+        type: 'array',
+        items: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+      },
+      decoded: {
+        type: 'object',
+        properties: { terminate: decodedCode, disconnect_reason: decodedCode, call_end_reason: decodedCode, releaser_type: decodedCode },
+      },
+      classifier_version: { type: 'integer' },
+    },
+  },
+  Call: {
+    type: 'object',
+    description: 'A stored 1-to-1 call: every LINE Planet field under its own name (absent optional fields are null).',
+    properties: {
+      ...callEventProperties(),
+      extra: { type: 'object', additionalProperties: { type: 'string' }, description: 'keys LINE Planet sent that this version does not know' },
+      conflicts: { type: 'integer', description: 'distinct conflicting versions of this sid received after the first' },
+      raw_request_id: { type: 'integer' },
+      received_at: { type: 'string', format: 'date-time' },
+      status: { $ref: '#/components/schemas/CallStatus' },
+    },
+  },
+  QuarantineEntry: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      raw_request_id: { type: 'integer' },
+      received_at: { type: 'string', format: 'date-time' },
+      method: { type: 'string' },
+      path: { type: 'string' },
+      query: { type: 'string' },
+      body: nullable('string'),
+      source_ip: { type: 'string' },
+      reasons: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
+    },
+  },
+  Figures: {
+    type: 'object',
+    description: 'The figures of outcomes-and-kpis.md §2.',
+    required: [...FIGURE_KEYS],
+    properties: figuresProperties,
+  },
+};

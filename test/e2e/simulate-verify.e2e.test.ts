@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { openDatabaseApi } from '../../src/cli/commands/verify.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createHttpApiClient } from '../../src/simulate/api-client.js';
-import type { GroundTruth } from '../../src/simulate/ground-truth.js';
+import { type GroundTruth, groundTruthLines } from '../../src/simulate/ground-truth.js';
 import { createHttpTransport } from '../../src/simulate/http-transport.js';
 import { runSimulation, type RunResult } from '../../src/simulate/run-simulation.js';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../../src/simulate/traffic-options.js';
@@ -106,4 +111,46 @@ describe('simulate → callevt on SQLite → verify', () => {
       await api.close();
     }
   });
+
+  it('when verified through the database file instead of the server, then the same checks pass', async () => {
+    const api = await openDatabaseApi(db.file);
+    try {
+      const report = await verifyGroundTruth(truth, api, { exclusive: true });
+      assert.ok(report.ok, formatVerifyReport(report));
+      assert.equal(report.checks.find((c) => c.name === 'calls stored as expected')?.summary.startsWith(`${truth.calls.length}/`), true);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('when `callevt verify` runs on a matching and on a tampered ground truth, then it exits 0 and 1', async () => {
+    const good = join(dirname(db.file), 'truth.ndjson');
+    const bad = join(dirname(db.file), 'tampered.ndjson');
+    writeFileSync(good, [...groundTruthLines(truth)].join(''));
+    const [first, ...rest] = truth.calls;
+    assert.ok(first);
+    const tampered = { ...truth, calls: [{ ...first, fields: { ...first.fields, to_user_id: 'someone-else' } }, ...rest] };
+    writeFileSync(bad, [...groundTruthLines(tampered)].join(''));
+    const ok = await runCli(['verify', '--expect', good, '--url', server.url]);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /RESULT: PASS/);
+    const failed = await runCli(['verify', '--expect', bad, '--url', server.url]);
+    assert.equal(failed.status, 1, failed.stdout + failed.stderr);
+    assert.match(failed.stdout, new RegExp(`FAIL +calls stored as expected[^\n]*\n +- ${first.sid}: to_user_id expected "someone-else"`));
+  });
 });
+
+/**
+ * Runs the callevt CLI without blocking (the server under test lives in this process):
+ * compiled when this test is, else the TypeScript source through tsx.
+ */
+function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const compiled = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const entry = existsSync(compiled) ? [compiled] : ['--import', 'tsx', compiled.replace(/\.js$/, '.ts')];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...entry, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, API_TOKEN: '' } }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ status: code, stdout, stderr });
+    });
+  });
+}

@@ -4,6 +4,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { zonedParts } from './format.js';
 
 /** A chart that can take new data (live refresh) and be removed. */
 export interface Chart {
@@ -59,7 +60,10 @@ export function lineChart(container: HTMLElement, series: LineSeries[], timeZone
         value: (_u: uPlot, v: number | null) => s.format(v),
       })),
     ],
-    axes: [{ ...axisStyle() }, { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => yFormat(v)) }],
+    axes: [
+      { ...axisStyle(), values: (_u, splits) => timeLabels(splits, timeZone) },
+      { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => yFormat(v)) },
+    ],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
   };
@@ -84,11 +88,11 @@ export function barChart(container: HTMLElement, labels: readonly string[], seri
     height: HEIGHT_PX,
     scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     series: [
-      { value: (_u, v) => labels[v] ?? '' },
+      { label: 'Duration', value: (_u, v) => labels[v] ?? '' },
       { label: seriesLabel, stroke: color, fill: color, width: 0, ...(bars ? { paths: bars } : {}), points: { show: false }, value: (_u, v) => format(v) },
     ],
     axes: [
-      { ...axisStyle(), splits: () => labels.map((_l, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? '') },
+      { ...axisStyle(), font: '11px system-ui, sans-serif', splits: () => labels.map((_l, i) => i), values: (u, splits) => splits.map((i) => (u.bbox.width / devicePixelRatio / n < 48 && i % 2 === 1 ? '' : labels[i] ?? '')) },
       { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? format(v) : '')) },
     ],
     cursor: { drag: { x: false, y: false } },
@@ -103,4 +107,22 @@ export function barChart(container: HTMLElement, labels: readonly string[], seri
       plot.destroy();
     },
   };
+}
+
+/**
+ * Tick labels in the chosen zone, 24-hour clock: `14:00`, with the date (`11-25`) where
+ * the day changes or when ticks are a day or more apart.
+ */
+export function timeLabels(splits: number[], timeZone: string): string[] {
+  const step = splits.length > 1 ? (splits[1] ?? 0) - (splits[0] ?? 0) : 0;
+  let lastDay = '';
+  return splits.map((ts) => {
+    const p = zonedParts(ts * 1000, timeZone);
+    const day = `${p.month}-${p.day}`;
+    const time = `${p.hour}:${p.minute}`;
+    const newDay = day !== lastDay;
+    lastDay = day;
+    if (step >= 86_400) return day;
+    return newDay ? `${time}\n${day}` : time;
+  });
 }

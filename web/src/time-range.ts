@@ -73,11 +73,11 @@ function offsetMs(unixMs: number, timeZone: string): number {
 
 /** Answered-call duration bins of the histogram, in whole seconds, both ends inclusive. */
 export const DURATION_BINS: ReadonlyArray<{ label: string; min: number; max: number | null }> = [
-  { label: '< 10 s', min: 0, max: 9 },
-  { label: '10–29 s', min: 10, max: 29 },
-  { label: '30–59 s', min: 30, max: 59 },
-  { label: '1–3 m', min: 60, max: 179 },
-  { label: '3–10 m', min: 180, max: 599 },
-  { label: '10–30 m', min: 600, max: 1_799 },
-  { label: '≥ 30 m', min: 1_800, max: null },
+  { label: '<10s', min: 0, max: 9 },
+  { label: '10–29s', min: 10, max: 29 },
+  { label: '30–59s', min: 30, max: 59 },
+  { label: '1–3m', min: 60, max: 179 },
+  { label: '3–10m', min: 180, max: 599 },
+  { label: '10–30m', min: 600, max: 1_799 },
+  { label: '≥30m', min: 1_800, max: null },
 ];

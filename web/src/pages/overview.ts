@@ -119,7 +119,8 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     h('div', { class: 'grid-3' },
       panel('Outcomes', null, outcomeBody),
       panel('Top reasons for failed and dropped calls', null, reasonBody),
-      panel('Who ended calls', null, endedByBody),
+      panel('Who ended calls', null, endedByBody)),
+    h('div', { class: 'grid-2' },
       panel('Audio and video', null, typeBody),
       panel('Duration of answered calls', 'Answered calls per duration bin (one summary per bin, filtered by min_duration/max_duration).', histChartEl, histTable)),
   );

@@ -70,12 +70,14 @@ describe('simulate → callevt on SQLite → verify', () => {
   it('when the stored calls are verified against the ground truth, then every check passes', async () => {
     const api = createHttpApiClient(server.url);
     try {
-      const report = await verifyGroundTruth(truth, api, { exclusive: true });
+      const report = await verifyGroundTruth(truth, api, { exclusive: true, strict: true });
       assert.ok(report.ok, formatVerifyReport(report));
       const byName = new Map(report.checks.map((c) => [c.name, c.status]));
       assert.equal(byName.get('calls stored as expected'), 'pass');
       assert.equal(byName.get('conflicts recorded'), 'pass');
       assert.equal(byName.get('malformed requests quarantined'), 'pass');
+      assert.equal(byName.get('nothing else stored'), 'pass');
+      assert.equal(byName.get('statistics summary'), 'pass');
     } finally {
       await api.close();
     }
@@ -106,6 +108,11 @@ describe('simulate → callevt on SQLite → verify', () => {
       assert.match(text, /00000000-0000-4000-8000-000000000000: not stored \(404\)/);
       const quarantine = report.checks.find((c) => c.name === 'malformed requests quarantined');
       assert.equal(quarantine?.status, 'fail');
+      const extra = report.checks.find((c) => c.name === 'nothing else stored');
+      assert.deepEqual(extra?.problems, [`${third.sid}: stored, but never sent as a valid call`]);
+      const summary = report.checks.find((c) => c.name === 'statistics summary');
+      assert.equal(summary?.status, 'fail');
+      assert.ok(summary?.problems.some((p) => p.startsWith(`${second.expected.outcome === 'busy' ? 'failed' : 'busy'}: expected`)), summary?.problems.join('\n'));
       assert.match(formatVerifyReport(report), /RESULT: FAIL/);
     } finally {
       await api.close();

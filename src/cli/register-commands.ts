@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { registerCall } from './commands/call.js';
+import { registerCalls } from './commands/calls.js';
+import { registerExport } from './commands/export.js';
+import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
 import { registerServe } from './commands/serve.js';
@@ -12,4 +16,8 @@ export function registerCommands(program: Command): void {
   registerPrune(program);
   registerSimulate(program);
   registerVerify(program);
+  registerCalls(program);
+  registerCall(program);
+  registerExport(program);
+  registerReclassify(program);
 }

@@ -1,6 +1,5 @@
 import { CALL_EVENT_FIELDS } from '../call-event.js';
-import { classifyCall } from '../classify/classify-call.js';
-import type { LoggedCall } from './call-to-json.js';
+import { callToJson, type LoggedCall } from './call-to-json.js';
 
 /** The columns of a CSV export, in order: LINE Planet's fields, delivery facts, then the status. */
 export const CSV_COLUMNS = [
@@ -28,18 +27,17 @@ export function csvHeader(): string {
  * JSON object; `received_at` is ISO-8601.
  */
 export function callToCsvLine(call: LoggedCall): string {
-  const status = classifyCall(call);
+  return callJsonToCsvLine(callToJson(call));
+}
+
+/** The same line from a call's JSON form (as the API answers it), so that a CLI reading a server writes identical CSV. */
+export function callJsonToCsvLine(call: Record<string, unknown>): string {
+  const status = (call.status ?? {}) as Record<string, unknown>;
+  const extra = (call.extra ?? {}) as Record<string, unknown>;
   const cells: Record<string, unknown> = {
     ...call,
-    extra: Object.keys(call.extra).length === 0 ? '' : JSON.stringify(call.extra),
-    received_at: new Date(call.received_at).toISOString(),
-    outcome: status.outcome,
-    ended_by: status.ended_by,
-    reason: status.reason,
-    reason_source: status.reason_source,
-    connected: status.connected,
-    explanation: status.explanation,
-    classifier_version: status.classifier_version,
+    ...status,
+    extra: Object.keys(extra).length === 0 ? '' : JSON.stringify(extra),
   };
   return `${CSV_COLUMNS.map((column) => csvCell(cells[column])).join(',')}\r\n`;
 }

@@ -1,0 +1,126 @@
+import { callToJson } from '../domain/call-log/call-to-json.js';
+import { decodeCursor, encodeCursor } from '../domain/call-log/call-cursor.js';
+import { type ExportFormat, exportChunks } from '../domain/call-log/export-lines.js';
+import { type FilterQuery, parseCallFilter } from '../domain/parse-call-filter.js';
+import { reclassifyOutdatedCalls } from '../domain/classify/reclassify-outdated.js';
+import { DEFAULT_DATABASE_URL, openStore } from '../storage/open-store.js';
+import type { CallListQuery, CallStore } from '../storage/port.js';
+
+/** A call as JSON, exactly as `GET /api/calls/:sid` answers it. */
+export type CallJson = Record<string, unknown> & { sid: string; status: Record<string, unknown> };
+
+/** One page of the call log, as `GET /api/calls` answers it. */
+export interface CallJsonPage {
+  items: CallJson[];
+  next_cursor: string | null;
+}
+
+/**
+ * Where the CLI reads calls: the database directly, or a running server's API. Both
+ * give the same JSON, so every command prints the same thing either way.
+ */
+export interface CallSource {
+  listCalls(query: FilterQuery, limit: number, cursor?: string): Promise<CallJsonPage>;
+  getCall(sid: string): Promise<CallJson | null>;
+  /** Export text chunks; `onCall` counts calls where the source can (the database). */
+  exportCalls(query: FilterQuery, format: ExportFormat, onCall?: (count: number) => void): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+/** The connection flags shared by the call log commands. */
+export interface SourceOptions {
+  db?: string;
+  url?: string;
+  token?: string;
+}
+
+/** Opens the source the flags name: `--url` (with `--token`) for a server, else `--db` / DATABASE_URL. */
+export async function openCallSource(options: SourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<CallSource> {
+  const url = options.url ?? env.CALLEVT_URL;
+  if (url !== undefined && url !== '') return createApiSource(url, options.token ?? env.CALLEVT_TOKEN);
+  return createStoreSource(await openStore(options.db ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL));
+}
+
+/** Reads calls straight from a store, applying the same parsing and JSON as the API. */
+export function createStoreSource(store: CallStore, now: () => number = Date.now): CallSource {
+  const filterOf = (query: FilterQuery) => {
+    const parsed = parseCallFilter(query, now());
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => `--${p.field.replaceAll('_', '-')} ${p.problem}`).join('; '));
+    return parsed.filter;
+  };
+  return {
+    async listCalls(query, limit, cursor) {
+      const filter = filterOf(query);
+      const request: CallListQuery = { filter, limit };
+      if (cursor !== undefined) {
+        const position = decodeCursor(cursor, filter.time_field);
+        if (typeof position === 'string') throw new Error(`--cursor ${position}`);
+        request.after = position;
+      }
+      const page = await store.listCalls(request);
+      return {
+        items: page.calls.map((c) => callToJson(c) as CallJson),
+        next_cursor: page.next === null ? null : encodeCursor(filter.time_field, page.next),
+      };
+    },
+    async getCall(sid) {
+      const call = await store.getCall(sid);
+      return call === null ? null : (callToJson(call) as CallJson);
+    },
+    exportCalls: (query, format, onCall) => exportChunks(store.streamCalls(filterOf(query)), format, onCall),
+    close: () => store.close(),
+  };
+}
+
+/** Reads calls from a running callevt server over HTTP. */
+export function createApiSource(baseUrl: string, token: string | undefined): CallSource {
+  const base = baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
+  const request = async (path: string, query: FilterQuery = {}): Promise<Response> => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      for (const v of typeof value === 'string' ? [value] : value) params.append(key, v);
+    }
+    const qs = params.toString();
+    const response = await fetch(`${base}${path}${qs === '' ? '' : `?${qs}`}`, { headers });
+    if (!response.ok && response.status !== 404) throw new Error(await apiErrorMessage(response));
+    return response;
+  };
+  return {
+    async listCalls(query, limit, cursor) {
+      const response = await request('/api/calls', { ...query, limit: String(limit), ...(cursor === undefined ? {} : { cursor }) });
+      if (response.status === 404) throw new Error(await apiErrorMessage(response));
+      return (await response.json()) as CallJsonPage;
+    },
+    async getCall(sid) {
+      const response = await request(`/api/calls/${encodeURIComponent(sid)}`);
+      return response.status === 404 ? null : ((await response.json()) as CallJson);
+    },
+    async *exportCalls(query, format) {
+      const response = await request('/api/calls/export', { ...query, format });
+      if (response.body === null) return;
+      const decoder = new TextDecoder();
+      for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(bytes, { stream: true });
+      const rest = decoder.decode();
+      if (rest !== '') yield rest;
+    },
+    async close() {},
+  };
+}
+
+/** Brings stored calls to the current classifier (the `callevt reclassify` work). */
+export function reclassifyStore(store: CallStore, onProgress?: (done: number) => void) {
+  return reclassifyOutdatedCalls(store, onProgress === undefined ? {} : { onProgress });
+}
+
+async function apiErrorMessage(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: Array<{ field: string; problem: string }> } };
+    const details = (body.error?.details ?? []).map((d) => `${d.field} ${d.problem}`).join('; ');
+    return `the server answered ${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}${details === '' ? '' : ` (${details})`}`;
+  } catch {
+    return `the server answered ${response.status}: ${text.slice(0, 200)}`;
+  }
+}

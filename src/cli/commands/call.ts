@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
+import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
+
+interface CallOptions extends SourceOptions {
+  json?: boolean;
+  tz?: string;
+}
+
+/** `callevt call <sid>`: one call's full status, explained. */
+export function registerCall(program: Command): void {
+  const command = program
+    .command('call')
+    .description('show one call: its outcome, who ended it, why, the decoded codes and any signals that disagree')
+    .argument('<sid>', 'the call id')
+    .option('--json', 'print the call as JSON, like GET /api/calls/:sid')
+    .option('--tz <zone>', 'time zone for times, e.g. Asia/Tokyo (default: this machine\'s)');
+  addSourceOptions(command).action(async (sid: string, options: CallOptions) => {
+    const text = await runCall(sid, options);
+    if (text === null) {
+      process.stderr.write(`callevt: no call with sid ${sid}\n`);
+      process.exitCode = 3;
+      return;
+    }
+    process.stdout.write(text);
+  });
+}
+
+/** The text `callevt call` prints, or null when there is no such call. */
+export async function runCall(sid: string, options: CallOptions): Promise<string | null> {
+  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  assertTimeZone(tz);
+  const source = await openCallSource(options);
+  let call: CallJson | null;
+  try {
+    call = await source.getCall(sid);
+  } finally {
+    await source.close();
+  }
+  if (call === null) return null;
+  return options.json === true ? `${JSON.stringify(call, null, 2)}\n` : formatCallStatus(call, tz);
+}
+
+type Decoded = { code: number; name: string; meaning: string } | null;
+
+/** The human form of one call and its status. */
+export function formatCallStatus(call: CallJson, tz: string): string {
+  const s = call.status as {
+    outcome: string; ended_by: string; reason: string; reason_source: string; connected: boolean; explanation: string;
+    inconsistencies: Array<{ code: string; message: string }>; decoded: Record<string, Decoded>; classifier_version: number;
+  };
+  const time = (t: unknown) => (Number(t) > 0 ? formatTime(Number(t), tz) : '-');
+  const lines = [
+    `call ${call.sid} (${call.type === 'A' ? 'audio' : 'video'})`,
+    `  caller     ${String(call.from_user_id)} @ ${String(call.from_service_id)}  ${String(call.srcip)}`,
+    `  callee     ${String(call.to_user_id)} @ ${String(call.to_service_id)}  ${String(call.dstip)}`,
+    `  setup      ${time(call.setup_time)}`,
+    `  start      ${time(call.start_time)}`,
+    `  end        ${time(call.end_time)}`,
+    `  duration   ${formatDuration(Number(call.duration))}${call.billing_sec === null ? '' : `  (billing ${String(call.billing_sec)} s)`}`,
+    '',
+    `outcome      ${s.outcome}${s.connected ? ' (connected)' : ' (never connected)'}`,
+    `ended by     ${s.ended_by}`,
+    `reason       ${s.reason}  (from ${s.reason_source})`,
+    `explanation  ${s.explanation}`,
+    '',
+    'decoded codes',
+    ...['terminate', 'disconnect_reason', 'call_end_reason', 'releaser_type'].map((field) => {
+      const d = s.decoded[field] ?? null;
+      return `  ${field.padEnd(18)} ${d === null ? '-' : `${d.code}  ${d.name}: ${d.meaning}`}`;
+    }),
+    ...(call.releaser === null ? [] : [`  ${'releaser'.padEnd(18)} ${String(call.releaser)}`]),
+    ...(call.user_rel_code === null ? [] : [`  ${'user_rel_code'.padEnd(18)} ${String(call.user_rel_code)}`]),
+    `  ${'rel_code'.padEnd(18)} ${String(call.rel_code)}  ${String(call.rel_code_str)}`,
+    '',
+    s.inconsistencies.length === 0 ? 'no inconsistencies' : 'inconsistencies',
+    ...s.inconsistencies.map((i) => `  - ${i.code}: ${i.message}`),
+    ...(Number(call.conflicts) > 0 ? ['', `${String(call.conflicts)} conflicting version(s) of this sid arrived after the first`] : []),
+    '',
+    `classifier v${s.classifier_version}; received ${String(call.received_at)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

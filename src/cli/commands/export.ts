@@ -1,0 +1,71 @@
+import { createWriteStream } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat } from '../../domain/call-log/export-lines.js';
+import { openCallSource, type SourceOptions } from '../api-client.js';
+import { addCallFilterOptions, filterQueryOf } from './calls.js';
+
+/** How often the progress line is redrawn, in milliseconds. */
+export const PROGRESS_INTERVAL_MS = 500;
+
+interface ExportOptions extends SourceOptions {
+  format: string;
+  out?: string;
+  progress?: boolean;
+}
+
+/** `callevt export`: every matching call as CSV or NDJSON, to a file or stdout. */
+export function registerExport(program: Command): void {
+  const command = program
+    .command('export')
+    .description('write every matching call as CSV or NDJSON (streamed; any size), with progress on stderr')
+    .option('--format <format>', 'csv or ndjson', 'csv')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--no-progress', 'do not report progress on stderr');
+  addCallFilterOptions(command).action(async (options: ExportOptions) => {
+    const out = options.out === undefined ? process.stdout : createWriteStream(options.out);
+    const summary = await runExport(options, out, options.progress === false ? null : process.stderr);
+    process.stderr.write(`${summary}\n`);
+  });
+}
+
+/**
+ * Streams the export into `out`, redrawing a progress line on `progress` (a TTY gets
+ * one updating line; a pipe or file gets a line every few seconds). Returns the summary.
+ */
+export async function runExport(options: ExportOptions, out: Writable, progress: NodeJS.WritableStream | null): Promise<string> {
+  if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got "${options.format}")`);
+  const format = options.format as ExportFormat;
+  const source = await openCallSource(options);
+  const started = Date.now();
+  let calls = 0;
+  let bytes = 0;
+  let last = 0;
+  const isTty = (progress as { isTTY?: boolean } | null)?.isTTY === true;
+  const report = (final: boolean) => {
+    const now = Date.now();
+    if (progress === null || (!final && now - last < (isTty ? PROGRESS_INTERVAL_MS : 10 * PROGRESS_INTERVAL_MS))) return;
+    last = now;
+    const counted = calls > 0 ? `${calls.toLocaleString('en')} calls, ` : '';
+    progress.write(`${isTty ? '\r' : ''}exporting: ${counted}${(bytes / 1_048_576).toFixed(1)} MiB, ${((now - started) / 1000).toFixed(0)} s${isTty ? '' : '\n'}`);
+  };
+  try {
+    const counted = async function* (chunks: AsyncIterable<string>) {
+      for await (const chunk of chunks) {
+        bytes += Buffer.byteLength(chunk);
+        report(false);
+        yield chunk;
+      }
+    };
+    const chunks = source.exportCalls(filterQueryOf(options as unknown as Record<string, unknown>), format, (n) => {
+      calls = n;
+    });
+    await pipeline(Readable.from(counted(chunks), { objectMode: false }), out);
+  } finally {
+    await source.close();
+  }
+  if (isTty && progress !== null) progress.write('\r\x1b[K');
+  const what = calls > 0 ? `${calls} calls` : `${bytes} bytes`;
+  return `exported ${what} as ${format}${options.out === undefined ? '' : ` to ${options.out}`} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+}

@@ -52,7 +52,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-interface CallsOptions extends SourceOptions {
+export interface CallsOptions extends SourceOptions {
+  /** The filter flags (camelCase, as commander names them). */
+  [flag: string]: unknown;
   json?: boolean;
   csv?: boolean;
   tz?: string;
@@ -84,7 +86,7 @@ export async function runCalls(options: CallsOptions): Promise<string> {
   const source = await openCallSource(options);
   let page: CallJsonPage;
   try {
-    page = await source.listCalls(filterQueryOf(options as unknown as Record<string, unknown>), limit, options.cursor);
+    page = await source.listCalls(filterQueryOf(options), limit, options.cursor);
   } finally {
     await source.close();
   }

@@ -9,7 +9,9 @@ import { addCallFilterOptions, filterQueryOf } from './calls.js';
 /** How often the progress line is redrawn, in milliseconds. */
 export const PROGRESS_INTERVAL_MS = 500;
 
-interface ExportOptions extends SourceOptions {
+export interface ExportOptions extends SourceOptions {
+  /** The filter flags (camelCase, as commander names them). */
+  [flag: string]: unknown;
   format: string;
   out?: string;
   progress?: boolean;
@@ -58,7 +60,7 @@ export async function runExport(options: ExportOptions, out: Writable, progress:
         yield chunk;
       }
     };
-    const chunks = source.exportCalls(filterQueryOf(options as unknown as Record<string, unknown>), format, (n) => {
+    const chunks = source.exportCalls(filterQueryOf(options), format, (n) => {
       calls = n;
     });
     await pipeline(Readable.from(counted(chunks), { objectMode: false }), out);

@@ -158,6 +158,12 @@ describe('the callback endpoint: methods and bodies', () => {
     assert.ok(res.json().error.code);
     assert.equal(countRows(t.file, 'raw_requests'), 0);
   });
+
+  it('when a HEAD probe arrives, then it is not recorded as a delivery', async () => {
+    const res = await t.app.inject({ method: 'HEAD', url: `/callbacks/call-event?${validCallbackQuery()}` });
+    assert.equal(res.statusCode, 404);
+    assert.equal(countRows(t.file, 'raw_requests'), 0);
+  });
 });
 
 describe('the callback endpoint: refusals', () => {

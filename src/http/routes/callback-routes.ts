@@ -115,7 +115,8 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     return respond(request, reply, toCallbackRecord(raw, values, problems), status);
   };
 
-  app.get(path, handle);
+  // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
+  app.get(path, { exposeHeadRoute: false }, handle);
   app.post(path, handle);
 }
 

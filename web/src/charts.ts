@@ -20,6 +20,8 @@ export interface LineSeries {
 }
 
 const HEIGHT_PX = 220;
+/** Tick steps for counts: never a fractional call. */
+const WHOLE_NUMBER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7];
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -27,6 +29,11 @@ function cssVar(name: string): string {
 
 function axisStyle(): Pick<uPlot.Axis, 'stroke' | 'grid' | 'ticks'> {
   return { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid'), width: 1 }, ticks: { stroke: cssVar('--grid'), width: 1 } };
+}
+
+/** Whether a series has few enough values that each deserves a dot. */
+function sparse(values: ArrayLike<number | null | undefined> | undefined): boolean {
+  return Array.from(values ?? []).filter((v) => v !== null && v !== undefined).length <= 48;
 }
 
 function widthOf(container: HTMLElement): number {
@@ -56,13 +63,14 @@ export function lineChart(container: HTMLElement, series: LineSeries[], timeZone
         label: s.label,
         stroke: cssVar(s.colorVar),
         width: 2,
-        points: { show: false },
+        // Dots only when the line is sparse, so a lone bucket with calls stays visible.
+        points: { show: (u: uPlot, seriesIdx: number) => sparse(u.data[seriesIdx]), size: 5 },
         value: (_u: uPlot, v: number | null) => s.format(v),
       })),
     ],
     axes: [
       { ...axisStyle(), values: (_u, splits) => timeLabels(splits, timeZone) },
-      { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => yFormat(v)) },
+      { ...axisStyle(), size: 56, incrs: yRange ? undefined : WHOLE_NUMBER_STEPS, values: (_u, splits) => splits.map((v) => yFormat(v)) },
     ],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
@@ -93,7 +101,7 @@ export function barChart(container: HTMLElement, labels: readonly string[], seri
     ],
     axes: [
       { ...axisStyle(), font: '11px system-ui, sans-serif', splits: () => labels.map((_l, i) => i), values: (u, splits) => splits.map((i) => (u.bbox.width / devicePixelRatio / n < 48 && i % 2 === 1 ? '' : labels[i] ?? '')) },
-      { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? format(v) : '')) },
+      { ...axisStyle(), size: 56, incrs: WHOLE_NUMBER_STEPS, values: (_u, splits) => splits.map((v) => format(v)) },
     ],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },

@@ -59,6 +59,38 @@ export function describeCallLogContract(name: string, open: StoreFactory): void 
       }
     });
 
+    it('when user is combined with caller/callee filters, self-calls and paging, then exactly the matching calls come once each', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const parties: Array<[string, string]> = [['u', 'a'], ['a', 'u'], ['u', 'u'], ['b', 'c'], ['u', 'b'], ['b', 'u'], ['a', 'b']];
+        const sids: string[] = [];
+        for (const [i, [from, to]] of parties.entries()) {
+          sids.push(...(await storeCalls(store, [10_000 + i], { from_user_id: from, to_user_id: to })));
+        }
+        const expect = (pred: (from: string, to: string) => boolean) =>
+          parties.map((p, i) => [p, sids[i]] as const).filter(([[f, t]]) => pred(f, t)).map(([, sid]) => sid).reverse();
+        const cases: Array<[CallFilter, (f: string, t: string) => boolean]> = [
+          [{ ...ALL, user: 'u' }, (f, t) => f === 'u' || t === 'u'],
+          [{ ...ALL, user: 'u', from_user_id: 'b' }, (f, t) => f === 'b' && t === 'u'],
+          [{ ...ALL, user: 'u', to_user_id: 'a' }, (f, t) => f === 'u' && t === 'a'],
+          [{ ...ALL, user: 'u', from_user_id: 'u' }, (f) => f === 'u'],
+          [{ ...ALL, user: 'u', to_user_id: 'u' }, (_f, t) => t === 'u'],
+          [{ ...ALL, user: 'u', from_user_id: 'a', to_user_id: 'b' }, () => false],
+          [{ ...ALL, user: 'u', from: 10_002, to: 10_005 }, (f, t) => f === 'u' || t === 'u'],
+        ];
+        for (const [filter, pred] of cases) {
+          const wanted = expect(pred).filter((sid) => {
+            const i = sids.indexOf(sid);
+            return (filter.from === undefined || 10_000 + i >= filter.from) && (filter.to === undefined || 10_000 + i < filter.to);
+          });
+          const seen = await readAllPages(store, filter, 2);
+          assert.deepEqual(seen.map((c) => c.sid), wanted, JSON.stringify(filter));
+        }
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when calls arrive between pages, then every call stored before the first page is seen exactly once', async () => {
       const { store, cleanup } = await open();
       try {

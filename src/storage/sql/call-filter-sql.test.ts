@@ -10,8 +10,8 @@ import type { SqliteDatabase } from '../sqlite/sqlite-driver.js';
 import { applyCallFilter } from './call-filter-sql.js';
 import type { CallsTable, Database as Schema } from './schema-types.js';
 
-/** The PostgreSQL the tests use; set TEST_POSTGRES_URL to point elsewhere. */
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL the tests use (PG_URL, as the contract suite); skipped when it does not answer. */
+const POSTGRES_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 type Row = Omit<CallsTable, 'id'> & { id: number };
 

@@ -68,7 +68,7 @@ export function describeCallLogContract(name: string, open: StoreFactory): void 
           sids.push(...(await storeCalls(store, [10_000 + i], { from_user_id: from, to_user_id: to })));
         }
         const expect = (pred: (from: string, to: string) => boolean) =>
-          parties.map((p, i) => [p, sids[i]] as const).filter(([[f, t]]) => pred(f, t)).map(([, sid]) => sid).reverse();
+          parties.map((p, i) => [p, sids[i] ?? ''] as const).filter(([[f, t]]) => pred(f, t)).map(([, sid]) => sid).reverse();
         const cases: Array<[CallFilter, (f: string, t: string) => boolean]> = [
           [{ ...ALL, user: 'u' }, (f, t) => f === 'u' || t === 'u'],
           [{ ...ALL, user: 'u', from_user_id: 'b' }, (f, t) => f === 'b' && t === 'u'],

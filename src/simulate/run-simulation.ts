@@ -1,3 +1,4 @@
+import type { CallEvent } from '../domain/call-event.js';
 import { classifyCall } from '../domain/classify/classify-call.js';
 import type { DeliveryAnswer, Transport } from './http-transport.js';
 import { type Delivery, type PlannedItem, planTraffic } from './plan-traffic.js';
@@ -155,12 +156,12 @@ function jobOf(item: PlannedItem, keep: boolean, calls: TruthCall[], malformed: 
     return { delivery: { query: item.malformed.query, role: 'original' }, call: null, malformed: bad };
   }
   const { event, shape, late } = item.call;
-  const status = classifyCall(event);
   const truth: TruthCall = {
     kind: 'call',
     sid: event.sid,
     fields: event,
-    expected: { outcome: status.outcome, ended_by: status.ended_by, reason: status.reason, reason_source: status.reason_source },
+    // Classifying costs more than sending; without --expect nobody reads the result.
+    expected: keep ? expectedStatus(event) : UNCLASSIFIED,
     shape,
     late,
     acknowledged: false,
@@ -170,6 +171,13 @@ function jobOf(item: PlannedItem, keep: boolean, calls: TruthCall[], malformed: 
   if (keep) calls.push(truth);
   const [first, ...later] = item.deliveries;
   return { delivery: first, call: { truth, later }, malformed: null };
+}
+
+const UNCLASSIFIED: TruthCall['expected'] = { outcome: 'failed', ended_by: 'unknown', reason: 'not classified', reason_source: 'terminate' };
+
+function expectedStatus(event: CallEvent): TruthCall['expected'] {
+  const status = classifyCall(event);
+  return { outcome: status.outcome, ended_by: status.ended_by, reason: status.reason, reason_source: status.reason_source };
 }
 
 /** Books an answer: into the truth, the unexpected counter, and re-deliveries now due. */

@@ -5,6 +5,7 @@
  *  (c) ingest into a database already holding FILLED_CALLS calls vs an empty one.
  * Every request carries a distinct sid. Servers run as child processes; autocannon
  * drives them from this process. Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/run.ts
+ * Add `--db postgres://postgres@127.0.0.1:5432/test` (or BENCH_PG_URL) to measure PostgreSQL too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from './fill-calls.js';
+import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
 const CONNECTIONS = 50;
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -126,6 +128,21 @@ async function main(): Promise<void> {
       fillCalls(db, FILLED_CALLS);
       process.stdout.write(`  (filled ${FILLED_CALLS} calls in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       results.push(await measure(`callevt, group commit (db holding ${FILLED_CALLS.toLocaleString('en')} calls)`, callevt(db), {}, db));
+    }
+    // PostgreSQL (`--db postgres://...` or BENCH_PG_URL): the same load, on a throwaway schema.
+    const pgUrl = benchPostgresUrl();
+    for (const [key, name, env] of [
+      ['pg', 'callevt on PostgreSQL, group commit (empty schema)', {}],
+      ['pg-single', 'callevt on PostgreSQL, one commit per request (INGEST_MAX_BATCH=1)', { INGEST_MAX_BATCH: '1' }],
+    ] as const) {
+      if (pgUrl === null || !want(key)) continue;
+      const schema = await createBenchSchema(pgUrl);
+      try {
+        results.push(await measure(name, callevt(schema.url), env));
+        process.stdout.write(`  (${name}: ${await schema.countCalls()} calls stored)\n`);
+      } finally {
+        await schema.drop();
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
@@ -25,6 +26,7 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
   const db = openSqlite(file);
   migrateSqlite(db, now());
   const record = createCallbackRecorder(db);
+  const checkpointer = file === ':memory:' ? null : startWalCheckpointer(db, file);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');
@@ -51,7 +53,10 @@ export function createSqliteStore(file: string, options: { now?: () => number } 
     async close() {
       if (closed) return;
       closed = true;
-      await kysely.destroy(); // closes the shared better-sqlite3 handle
+      await checkpointer?.stop(); // first, so that this connection closes last and removes the WAL
+      await kysely.destroy();
+      // Kysely closes the handle only if it ever ran a query; close it ourselves (idempotent).
+      db.close();
     },
   };
 }

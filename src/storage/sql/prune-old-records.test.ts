@@ -50,6 +50,25 @@ function describePrune(name: string, open: Opener): void {
       }
     });
 
+    it('when the cutoff falls inside an hour, then calls of that hour stay, so that its statistics rollup stays whole', async () => {
+      const db = await open();
+      try {
+        const hour = 1_650_002_400; // a whole UTC hour
+        const early = validCallbackValues({ setup_time: String(hour + 60), start_time: String(hour + 65), end_time: String(hour + 70) });
+        const store = await openStore(db.url);
+        await store.recordCallbacks([deliveryOf(early, (hour + 70) * 1000)]);
+        await store.close();
+
+        const result = await pruneDatabase(db.url, { before: hour + 1800 });
+
+        assert.equal(result.calls, 0);
+        assert.equal(result.raw_requests, 1, 'raw requests are pruned to the exact time');
+        assert.equal(await db.count('calls'), 1);
+      } finally {
+        await db.cleanup();
+      }
+    });
+
     it('when more old rows exist than one batch holds, then every batch runs until none is left', async () => {
       const db = await open();
       try {

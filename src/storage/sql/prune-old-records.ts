@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { Database } from './schema-types.js';
 
 /** Rows deleted per transaction: short enough that ingest never waits long on a prune. */
@@ -21,10 +22,13 @@ export type PruneResult = Record<PrunedTable, number>;
  * Deletes calls (by setup_time, with their conflicting versions), raw requests and
  * quarantine entries (by received_at) older than `before`, in batches of one short
  * transaction each, selected through indexes. Written once for SQLite and PostgreSQL.
+ * Calls are pruned up to the whole UTC hour at or before `before` only, so that no
+ * statistics rollup hour is left with part of its calls (a refresh would then shrink it).
  */
 export async function pruneOldRecords(db: Kysely<Database>, options: PruneOptions): Promise<PruneResult> {
   const batch = options.batchSize ?? DEFAULT_PRUNE_BATCH_ROWS;
   const beforeMs = options.before * 1000;
+  const callsBefore = Math.floor(options.before / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
   const result: PruneResult = { calls: 0, call_conflicts: 0, raw_requests: 0, quarantine: 0 };
   const progress = (table: PrunedTable, n: number) => {
     result[table] += n;
@@ -34,7 +38,7 @@ export async function pruneOldRecords(db: Kysely<Database>, options: PruneOption
   // Calls by the calls_setup_time index; their conflicts by the (sid, content_hash) key.
   for (;;) {
     const deleted = await db.transaction().execute(async (tx) => {
-      const rows = await tx.selectFrom('calls').select(['id', 'sid']).where('setup_time', '<', options.before)
+      const rows = await tx.selectFrom('calls').select(['id', 'sid']).where('setup_time', '<', callsBefore)
         .orderBy('setup_time').limit(batch).execute();
       if (rows.length === 0) return { calls: 0, conflicts: 0 };
       const conflicts = await tx.deleteFrom('call_conflicts').where('sid', 'in', rows.map((r) => r.sid)).executeTakeFirst();

@@ -150,7 +150,7 @@ async function measure(file: string, runs: number, label: string) {
 const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-list-'));
 try {
   const file = join(dir, 'bench.db');
-  createSqliteStore(file).close(); // schema and migrations
+  await createSqliteStore(file).close(); // schema and migrations
   const fillMs = fill(file);
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; other engineers' work shares the CPU`);
   console.log(`stored ${CALLS.toLocaleString('en')} calls (${USERS} users + one heavy user, ${DAYS} days) in ${(fillMs / 1000).toFixed(1)} s`);

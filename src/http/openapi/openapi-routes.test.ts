@@ -53,6 +53,21 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
+  it('when the document refers to a schema, then that schema exists, and every operation lists its responses', async () => {
+    const t = await createTestApp();
+    try {
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses?: object }>>; components: { schemas: Record<string, unknown> } };
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
+      assert.ok(refs.length > 5);
+      for (const name of refs) assert.ok(doc.components.schemas[name], `schema ${name} exists`);
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${path} has responses`);
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('when the app serves an API, callback or operations route, then the document describes it with that method', async () => {
     const t = await createTestApp();
     try {

@@ -151,13 +151,16 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
       get<BreakdownAnswer>('/api/stats/breakdown', { ...base, by, limit: 10, ...extra })
         .then((answer) => replaceChildren(target, breakdownTable(answer)))
         .catch((error: unknown) => replaceChildren(target, errorBox(error)));
-    const jobs = [
+    // In order of importance: the server answers statistics one query at a time (SQLite),
+    // so the KPI cards come first instead of waiting behind the histogram.
+    const kpis = () =>
       Promise.all([get<SummaryAnswer>('/api/stats/summary', base), get<SummaryAnswer>('/api/stats/summary', { ...base, from: prev.from, to: prev.to })])
         .then(([current, previous]) => {
           replaceChildren(kpiError);
           fillKpis(current.summary, previous.summary);
         })
-        .catch((error: unknown) => replaceChildren(kpiError, errorBox(error))),
+        .catch((error: unknown) => replaceChildren(kpiError, errorBox(error)));
+    const series = () =>
       get<TimeseriesAnswer>('/api/stats/timeseries', { ...base, bucket: bucketFor(w) })
         .then((answer) => {
           replaceChildren(seriesError);
@@ -165,11 +168,14 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
           volumeChart.setData(x, [answer.items.map((i) => i.attempts), answer.items.map((i) => i.answered), answer.items.map((i) => i.failed)]);
           asrChart.setData(x, [answer.items.map((i) => (i.asr === null ? null : i.asr * 100))]);
         })
-        .catch((error: unknown) => replaceChildren(seriesError, errorBox(error))),
+        .catch((error: unknown) => replaceChildren(seriesError, errorBox(error)));
+    const breakdowns = () => Promise.all([
       breakdown('outcome', outcomeBody),
       breakdown('reason', reasonBody, { outcome: ['failed', 'dropped'] }),
       breakdown('ended_by', endedByBody),
       breakdown('type', typeBody),
+    ]);
+    const histogram = () =>
       Promise.all(DURATION_BINS.map((bin) =>
         get<SummaryAnswer>('/api/stats/summary', { ...base, outcome: ANSWERED, min_duration: bin.min, max_duration: bin.max })))
         .then((answers) => {
@@ -177,9 +183,11 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
           histChart.setData([], [counts]);
           replaceChildren(histTable, histogramTable(counts));
         })
-        .catch((error: unknown) => replaceChildren(histTable, errorBox(error))),
-    ];
-    await Promise.allSettled(jobs);
+        .catch((error: unknown) => replaceChildren(histTable, errorBox(error)));
+    for (const step of [kpis, series, breakdowns, histogram]) {
+      if (signal.aborted) return;
+      await step();
+    }
     if (signal.aborted) return;
     generation += 1;
     view.dataset.generation = String(generation);

@@ -5,8 +5,10 @@ import { registerExport } from './commands/export.js';
 import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
+import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStats } from './commands/stats.js';
 import { registerVerify } from './commands/verify.js';
 
 /** The one list of CLI commands. */
@@ -16,6 +18,8 @@ export function registerCommands(program: Command): void {
   registerPrune(program);
   registerSimulate(program);
   registerVerify(program);
+  registerStats(program);
+  registerSeed(program);
   registerCalls(program);
   registerCall(program);
   registerExport(program);

@@ -1,7 +1,7 @@
 import type { Outcome } from '../classify/call-status.js';
 import { type Figures, isAnswered, ratio, SHORT_CALL_SEC, type StatsCall } from './figures.js';
 import {
-  addToHistogram,
+  bucketKey,
   histogramPercentile,
   mergeHistogram,
   type SecondsHistogram,
@@ -39,14 +39,19 @@ export function emptyPartial(): PartialFigures {
 
 /** Counts one call into a partial (everything but peak_concurrency, which needs all calls at once). */
 export function addCall(p: PartialFigures, call: StatsCall): void {
+  addCallWithKeys(p, call, bucketKey(call.duration), call.start_time > 0 ? bucketKey(call.start_time - call.setup_time) : null);
+}
+
+/** addCall with the call's histogram keys computed once by the caller (hot path: one call, many cells). */
+export function addCallWithKeys(p: PartialFigures, call: StatsCall, durationKey: number, ttaKey: number | null): void {
   p.outcomes[call.outcome]++;
   p.duration_sum += call.duration;
   p.billing_sum += call.billing_sec ?? 0;
   if (!isAnswered(call)) return;
   p.answered_duration_sum += call.duration;
   if (call.duration < SHORT_CALL_SEC) p.short_calls++;
-  addToHistogram(p.duration_hist, call.duration);
-  if (call.start_time > 0) addToHistogram(p.tta_hist, call.start_time - call.setup_time);
+  p.duration_hist.set(durationKey, (p.duration_hist.get(durationKey) ?? 0) + 1);
+  if (ttaKey !== null) p.tta_hist.set(ttaKey, (p.tta_hist.get(ttaKey) ?? 0) + 1);
 }
 
 /** Adds `from` into `into`. */

@@ -1,5 +1,6 @@
 import { type StatsCall } from './figures.js';
-import { addCall, emptyPartial, type PartialFigures } from './partial-figures.js';
+import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-figures.js';
+import { bucketKey } from './seconds-histogram.js';
 import { peakConcurrency } from './peak-concurrency.js';
 
 /** Width of one rollup slot, in seconds: one UTC hour. */
@@ -36,22 +37,31 @@ export function dimensionValue(call: StatsCall, dim: RollupDimension): string {
  * exact for its own calls, so pass *all* calls of every slot touched (a whole slot).
  */
 export function rollupCellsOf(calls: Iterable<StatsCall>): RollupCell[] {
-  const cells = new Map<string, RollupCell & { calls: StatsCall[] }>();
+  type Building = RollupCell & { talking: StatsCall[] };
+  const slots = new Map<number, Array<Map<string, Building>>>();
+  const out: Building[] = [];
   for (const call of calls) {
     const slot = slotOf(call.setup_time);
-    for (const dim of ROLLUP_DIMENSIONS) {
+    let byDim = slots.get(slot);
+    if (byDim === undefined) slots.set(slot, (byDim = ROLLUP_DIMENSIONS.map(() => new Map())));
+    const talks = call.start_time > 0 && call.end_time > call.start_time;
+    const durationKey = bucketKey(call.duration);
+    const ttaKey = call.start_time > 0 ? bucketKey(call.start_time - call.setup_time) : null;
+    for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) {
+      const dim = ROLLUP_DIMENSIONS[d] as RollupDimension;
       const value = dimensionValue(call, dim);
-      const key = `${slot}\u0000${dim}\u0000${value}`;
-      let cell = cells.get(key);
+      const cells = byDim[d] as Map<string, Building>;
+      let cell = cells.get(value);
       if (cell === undefined) {
-        cell = { slot, dim, value, partial: emptyPartial(), calls: [] };
-        cells.set(key, cell);
+        cell = { slot, dim, value, partial: emptyPartial(), talking: [] };
+        cells.set(value, cell);
+        out.push(cell);
       }
-      addCall(cell.partial, call);
-      if (call.start_time > 0 && call.end_time > call.start_time) cell.calls.push(call);
+      addCallWithKeys(cell.partial, call, durationKey, ttaKey);
+      if (talks) cell.talking.push(call);
     }
   }
-  return [...cells.values()].map(({ calls: talking, ...cell }) => {
+  return out.map(({ talking, ...cell }) => {
     cell.partial.peak_concurrency = peakConcurrency(talking);
     return cell;
   });

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../storage/open-store.js';
+import { seedSqliteCalls } from '../../storage/sqlite/seed-calls.js';
+
+interface SeedCliOptions {
+  calls: string;
+  days: string;
+  db?: string;
+  seed: string;
+}
+
+/** Most calls one seed run writes. */
+export const MAX_SEED_CALLS = 100_000_000;
+
+/** `callevt seed`: fill a SQLite database with realistic synthetic calls, for demos and benchmarks. */
+export function registerSeed(program: Command): void {
+  program
+    .command('seed')
+    .description('fill a SQLite database with realistic synthetic calls (outcome mix, reasons, long-tailed durations)')
+    .option('--calls <N>', 'how many calls', '100000')
+    .option('--days <D>', 'spread over this many days, ending now', '30')
+    .option('--db <file>', 'SQLite database file (env DATABASE_URL; default ./data/callevt.db)')
+    .option('--seed <S>', 'random seed: the same seed gives the same calls', '1')
+    .action((options: SeedCliOptions) => {
+      const calls = wholeNumber(options.calls, '--calls', 1, MAX_SEED_CALLS);
+      const days = wholeNumber(options.days, '--days', 1, 3_650);
+      const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
+      const location = parseDatabaseUrl(options.db ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+      if (location.dialect !== 'sqlite') throw new Error('seed writes SQLite only: give --db FILE');
+      const bar = progressBar(process.stderr, calls, 'calls');
+      const result = seedSqliteCalls(location.file, { calls, days, seed, end: Math.floor(Date.now() / 1000) }, bar.update);
+      bar.done();
+      const rate = Math.round(result.calls / result.seconds);
+      process.stdout.write(`seeded ${result.calls.toLocaleString('en-US')} calls over ${days} days into ${location.file} ` +
+        `in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} calls/s)\n`);
+    });
+}
+
+function wholeNumber(raw: string, name: string, min: number, max: number): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** Width of the progress bar, in characters. */
+const BAR_CHARS = 30;
+
+/** A one-line progress bar on a stream (stderr): `[#####-----]  45%  4,500,000/10,000,000 calls  120,000/s`. */
+export function progressBar(stream: NodeJS.WriteStream, total: number, unit: string) {
+  const started = performance.now();
+  const line = (done: number) => {
+    const share = Math.min(1, done / total);
+    const filled = Math.round(share * BAR_CHARS);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? Math.round(done / seconds) : 0;
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_CHARS - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ` +
+      `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}  ${rate.toLocaleString('en-US')}/s`;
+  };
+  return {
+    update: (done: number) => {
+      stream.write(stream.isTTY ? `\r${line(done)}` : `${line(done)}\n`);
+    },
+    done: () => {
+      if (stream.isTTY) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import type { Figures } from '../../domain/stats/figures.js';
+import { buildApp } from '../../http/build-app.js';
+import { openStore } from '../../storage/open-store.js';
+import { formatBreakdown, formatSummary, formatTimeseries } from './stats-format.js';
+
+interface StatsCliOptions {
+  from?: string;
+  to?: string;
+  since?: string;
+  by?: string;
+  bucket?: string;
+  tz?: string;
+  limit?: string;
+  filter: string[];
+  json?: boolean;
+  exact?: boolean;
+  db?: string;
+  url?: string;
+  token?: string;
+}
+
+/** `callevt stats`: a summary, a time series (--bucket) or a breakdown (--by), from a server or a database. */
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description('call statistics: a summary, a time series (--bucket) or a breakdown (--by), as tables or JSON')
+    .option('--from <time>', 'window start: Unix seconds, ISO-8601 or relative like -7d (inclusive)')
+    .option('--to <time>', 'window end (exclusive)')
+    .option('--since <duration>', 'window of the last N s|m|h|d|w, e.g. 24h (instead of --from)')
+    .option('--by <field>', 'breakdown by outcome|reason|terminate|ended_by|type|from_service_id|to_service_id|caller|callee')
+    .option('--bucket <size>', 'time series by minute|hour|day|week')
+    .option('--tz <zone>', 'IANA time zone for buckets, e.g. Asia/Tokyo (default UTC)')
+    .option('--limit <N>', 'breakdown: most values shown (default 20)')
+    .option('--filter <key=value>', 'any call filter, e.g. outcome=dropped or user=alice (repeatable)', collect, [])
+    .option('--exact', 'scan the calls instead of the rollups')
+    .option('--json', 'print the API answer as JSON')
+    .option('--db <file-or-url>', 'read this database directly (default: env DATABASE_URL or ./data/callevt.db)')
+    .option('--url <url>', 'ask a running callevt server instead, e.g. http://127.0.0.1:8080')
+    .option('--token <token>', 'API token for --url (env API_TOKEN)')
+    .action(async (options: StatsCliOptions) => {
+      const { path, query } = statsRequest(options);
+      const body = options.url !== undefined ? await fetchJson(options, path, query) : await injectJson(options, path, query);
+      if (options.json === true) {
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${render(path, body)}\n`);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The API path and query string a set of CLI options asks for. */
+export function statsRequest(options: StatsCliOptions): { path: string; query: string } {
+  const q = new URLSearchParams();
+  if (options.since !== undefined) {
+    if (options.from !== undefined) throw new Error('give --since or --from, not both');
+    if (!/^\d+[smhdw]$/.test(options.since)) throw new Error('--since must look like 30m, 24h or 7d');
+    q.set('from', `-${options.since}`);
+  }
+  if (options.from !== undefined) q.set('from', options.from);
+  if (options.to !== undefined) q.set('to', options.to);
+  if (options.tz !== undefined) q.set('tz', options.tz);
+  if (options.exact === true) q.set('exact', 'true');
+  for (const f of options.filter) {
+    const eq = f.indexOf('=');
+    if (eq <= 0) throw new Error(`--filter ${f}: expected key=value`);
+    q.append(f.slice(0, eq), f.slice(eq + 1));
+  }
+  if (options.by !== undefined && options.bucket !== undefined) throw new Error('give --by or --bucket, not both');
+  if (options.by !== undefined) {
+    q.set('by', options.by);
+    if (options.limit !== undefined) q.set('limit', options.limit);
+    return { path: '/api/stats/breakdown', query: q.toString() };
+  }
+  if (options.bucket !== undefined) {
+    q.set('bucket', options.bucket);
+    return { path: '/api/stats/timeseries', query: q.toString() };
+  }
+  return { path: '/api/stats/summary', query: q.toString() };
+}
+
+async function fetchJson(options: StatsCliOptions, path: string, query: string): Promise<unknown> {
+  const token = options.token ?? process.env.API_TOKEN;
+  const res = await fetch(`${(options.url ?? '').replace(/\/+$/, '')}${path}?${query}`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  return answerOf(res.status, await res.json());
+}
+
+async function injectJson(options: StatsCliOptions, path: string, query: string): Promise<unknown> {
+  const store = await openStore(options.db ?? process.env.DATABASE_URL ?? './data/callevt.db');
+  try {
+    const { app } = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store });
+    try {
+      const res = await app.inject({ url: `${path}?${query}` });
+      return answerOf(res.statusCode, res.json());
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function answerOf(status: number, body: unknown): unknown {
+  if (status === 200) return body;
+  const error = (body as { error?: { message?: string; details?: Array<{ field: string; problem: string }> } }).error;
+  const details = (error?.details ?? []).map((d) => `\n  ${d.field}: ${d.problem}`).join('');
+  throw new Error(`${error?.message ?? `HTTP ${status}`}${details}`);
+}
+
+function render(path: string, body: unknown): string {
+  if (path.endsWith('/summary')) return formatSummary((body as { summary: Figures }).summary);
+  if (path.endsWith('/timeseries')) return formatTimeseries((body as { items: Array<Figures & { bucket_start_iso: string }> }).items);
+  const b = body as { by: string; items: Array<Figures & { value: string | number | null }> };
+  return formatBreakdown(b.by, b.items);
+}

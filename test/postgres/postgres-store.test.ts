@@ -55,6 +55,26 @@ describePostgres('postgres adapter', (url) => {
     assert.deepEqual(raw.rows, [{ result: 'accepted', n: 1 }, { result: 'conflict', n: 2 }, { result: 'duplicate', n: 3 }]);
   });
 
+  it('when one batch mixes sids, malformed deliveries, duplicates and conflicts, then results and raw records follow input order', async () => {
+    const x = validCallbackValues();
+    const y = validCallbackValues();
+    const batch = [
+      deliveryOf({ ...y, duration: '5' }),
+      deliveryOf(x),
+      deliveryOf(validCallbackValues({ type: 'X' })),
+      deliveryOf({ ...x, duration: '9' }),
+      deliveryOf(y),
+      deliveryOf({ ...x, duration: '9' }),
+      deliveryOf(x),
+    ];
+    const expected = ['accepted', 'accepted', 'quarantined', 'conflict', 'conflict', 'duplicate', 'duplicate'];
+    assert.deepEqual(await a.recordCallbacks(batch), expected);
+    const raw = await a.pool.query('SELECT result FROM raw_requests ORDER BY id DESC LIMIT 7');
+    assert.deepEqual(raw.rows.map((r) => r.result).reverse(), expected);
+    assert.equal((await a.getCall(y.sid!))?.duration, 5);
+    assert.equal((await a.getCall(x.sid!))?.conflicts, 1);
+  });
+
   it('when a call is read back, then ids, times and counts are JS numbers, not strings', async () => {
     const values = validCallbackValues({ setup_time: '253402300000', end_time: '253402300100', start_time: '0' });
     await a.recordCallbacks([deliveryOf(values, 1_700_000_999_123)]);

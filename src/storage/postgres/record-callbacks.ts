@@ -12,43 +12,55 @@ export const MAX_BATCH_ATTEMPTS = 3;
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 type Querier = Pick<pg.PoolClient, 'query'>;
+type EventRecord = Extract<CallbackRecord, { kind: 'event' }>;
 
-const INSERT_RAW = `INSERT INTO raw_requests
-  (received_at, method, path, query, body, content_type, source_ip, result, sid)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`;
+// Every statement takes whole columns as arrays, so a batch costs a handful of round
+// trips whatever its size. Rows are inserted in sid order, so that concurrent batches
+// lock keys in the same order.
+// Ids are taken up front, in input order: raw requests and calls keep the order in
+// which they arrived (call lists break setup_time ties by id) although rows go in by sid.
+const ALLOCATE_IDS = `SELECT nextval(pg_get_serial_sequence('raw_requests', 'id')) AS raw,
+    CASE WHEN g <= $2::int THEN nextval(pg_get_serial_sequence('calls', 'id')) END AS call
+  FROM generate_series(1, $1::int) AS g ORDER BY g`;
 
-const INSERT_QUARANTINED = `WITH raw AS (${INSERT_RAW})
-  INSERT INTO quarantine (raw_request_id, received_at, reasons)
-  VALUES ((SELECT id FROM raw), $1, $10)`;
-
-// The raw request and the call in one round trip. ON CONFLICT waits for a concurrent
-// transaction holding the same sid, so that exactly one receiver stores it.
-const INSERT_CALL = `WITH raw AS (${INSERT_RAW}),
-  call AS (
-    INSERT INTO calls (
-      sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
-      setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
-      disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
-      user_rel_code, extra, content_hash, received_at, raw_request_id, conflicts,
-      outcome, ended_by, reason, reason_source, classifier_version)
-    VALUES ($10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-      $26, $27, $28, $29, $30, $31, $32, $33, $34, $1, (SELECT id FROM raw), 0, $35, $36, $37, $38, $39)
-    ON CONFLICT (sid) DO NOTHING
-    RETURNING id)
-  SELECT raw.id AS raw_id, (SELECT count(*) FROM call) AS inserted FROM raw`;
-
-const SELECT_CALL_HASH = 'SELECT content_hash FROM calls WHERE sid = $1';
-const INSERT_CONFLICT = `INSERT INTO call_conflicts (sid, content_hash, event, received_at, raw_request_id)
-  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sid, content_hash) DO NOTHING RETURNING id`;
-const COUNT_CONFLICT = 'UPDATE calls SET conflicts = conflicts + 1 WHERE sid = $1';
-const SET_RAW_RESULT = 'UPDATE raw_requests SET result = $2 WHERE id = $1';
+const CALL_COLUMNS = `id, sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
+  setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
+  disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
+  user_rel_code, extra, content_hash, received_at, raw_request_id,
+  outcome, ended_by, reason, reason_source, classifier_version`;
+// ON CONFLICT waits for a concurrent transaction inserting the same sid, then skips the row:
+// exactly one receiver stores each sid.
+const INSERT_CALLS = `INSERT INTO calls (${CALL_COLUMNS})
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[], $16::text[],
+    $17::int[], $18::int[], $19::int[], $20::int[], $21::text[], $22::bigint[], $23::text[],
+    $24::text[], $25::text[], $26::text[], $27::bigint[], $28::bigint[],
+    $29::text[], $30::text[], $31::text[], $32::text[], $33::int[]) AS t(${CALL_COLUMNS})
+  ORDER BY sid
+  ON CONFLICT (sid) DO NOTHING
+  RETURNING sid`;
+const SELECT_CALL_HASHES = 'SELECT sid, content_hash FROM calls WHERE sid = ANY($1::text[])';
+const INSERT_CONFLICTS = `INSERT INTO call_conflicts (sid, content_hash, event, received_at, raw_request_id)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+    AS t(sid, content_hash, event, received_at, raw_request_id)
+  ORDER BY sid, content_hash
+  ON CONFLICT (sid, content_hash) DO NOTHING
+  RETURNING sid, content_hash`;
+const COUNT_CONFLICTS = `UPDATE calls SET conflicts = calls.conflicts + c.n
+  FROM (SELECT * FROM unnest($1::text[], $2::int[]) AS u(sid, n) ORDER BY sid) AS c
+  WHERE calls.sid = c.sid`;
+const INSERT_RAW = `INSERT INTO raw_requests (id, received_at, method, path, query, body, content_type, source_ip, result, sid)
+  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::text[], $10::text[])`;
+const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, reasons)
+  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])`;
 
 /**
  * Records a batch in one transaction. Safe when several receivers get the same sid at
  * the same instant: the unique sid decides which version is the call, and the unique
- * (sid, content_hash) keeps each conflicting version once. Records are written in sid
- * order (input order kept per sid), so that concurrent batches take row locks in the same
- * order and do not deadlock; should PostgreSQL still abort one, it is retried.
+ * (sid, content_hash) keeps each conflicting version once. Results are the same as
+ * recording the deliveries one by one in input order; should PostgreSQL abort the
+ * transaction for a deadlock or serialization failure, it is run again.
  */
 export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
   for (let attempt = 1; ; attempt++) {
@@ -66,8 +78,7 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const results = new Array<RecordResult>(records.length);
-    for (const index of lockOrder(records)) results[index] = await recordOne(client, records[index] as CallbackRecord);
+    const results = await recordBatch(client, records);
     // Statistics rollups of the hours that gained a call, in this same transaction.
     await refreshRollupSlotsPg(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [r.event.setup_time] : [])));
     await client.query('COMMIT');
@@ -84,56 +95,91 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
   }
 }
 
-/** Input positions sorted by sid (stable, so the order of one sid's deliveries is kept). */
-function lockOrder(records: readonly CallbackRecord[]): number[] {
-  const keyOf = (r: CallbackRecord) => (r.kind === 'event' ? r.event.sid : '');
-  return records
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const ka = keyOf(records[a] as CallbackRecord);
-      const kb = keyOf(records[b] as CallbackRecord);
-      return ka < kb ? -1 : ka > kb ? 1 : a - b;
-    });
+async function recordBatch(db: Querier, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+  if (records.length === 0) return [];
+  const eventCount = records.filter((r) => r.kind === 'event').length;
+  const ids = (await db.query<{ raw: number; call: number | null }>(ALLOCATE_IDS, [records.length, eventCount])).rows;
+  const rawIds = ids.map((r) => Number(r.raw)).sort((a, b) => a - b);
+  const callIds = ids.flatMap((r) => (r.call === null ? [] : [Number(r.call)])).sort((a, b) => a - b);
+  const results = new Array<RecordResult>(records.length);
+  const events: Array<{ index: number; record: EventRecord }> = [];
+  records.forEach((record, index) => {
+    if (record.kind === 'malformed') results[index] = 'quarantined';
+    else events.push({ index, record });
+  });
+
+  // The first delivery of each sid in the batch may become the call.
+  const firstOfSid = new Map<string, { index: number; record: EventRecord }>();
+  for (const e of events) if (!firstOfSid.has(e.record.event.sid)) firstOfSid.set(e.record.event.sid, e);
+  const accepted = await insertCalls(db, [...firstOfSid.values()], rawIds, callIds);
+  const repeats = events.filter((e) => !(accepted.has(e.record.event.sid) && firstOfSid.get(e.record.event.sid) === e));
+  for (const e of events) if (!repeats.includes(e)) results[e.index] = 'accepted';
+  await recordRepeats(db, repeats, rawIds, results);
+
+  await db.query(INSERT_RAW, columns(records.map((record, i) => rawRow(record, rawIds[i] as number, results[i] as RecordResult))));
+  const quarantined = records.flatMap((r, i) =>
+    r.kind === 'malformed' ? [[rawIds[i], r.raw.receivedAt, pgText(JSON.stringify(r.problems))]] : []);
+  if (quarantined.length > 0) await db.query(INSERT_QUARANTINE, columns(quarantined));
+  return results;
 }
 
-async function recordOne(db: Querier, record: CallbackRecord): Promise<RecordResult> {
-  if (record.kind === 'malformed') {
-    const sid = record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
-    await db.query(INSERT_QUARANTINED, [...rawValues(record.raw, 'quarantined', sid), JSON.stringify(record.problems)]);
-    return 'quarantined';
+/** Inserts the candidate calls; returns the sids this transaction stored. */
+async function insertCalls(
+  db: Querier,
+  candidates: Array<{ index: number; record: EventRecord }>,
+  rawIds: number[],
+  callIds: number[],
+): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set();
+  const rows = candidates.map(({ index, record }, n) => {
+    const c = record.classification;
+    return [callIds[n], ...callValues(record.event), record.contentHash, record.raw.receivedAt, rawIds[index],
+      c.outcome, c.ended_by, c.reason, c.reason_source, c.classifier_version];
+  });
+  const inserted = await db.query<{ sid: string }>(INSERT_CALLS, columns(rows));
+  return new Set(inserted.rows.map((r) => r.sid));
+}
+
+/**
+ * Deliveries of sids already stored, in input order: the stored content is a duplicate;
+ * new content is a conflicting version, kept once per (sid, content_hash).
+ */
+async function recordRepeats(db: Querier, repeats: Array<{ index: number; record: EventRecord }>, rawIds: number[], results: RecordResult[]) {
+  if (repeats.length === 0) return;
+  const sids = [...new Set(repeats.map((e) => e.record.event.sid))];
+  const stored = new Map((await db.query<{ sid: string; content_hash: string }>(SELECT_CALL_HASHES, [sids])).rows
+    .map((r) => [r.sid, r.content_hash]));
+  const candidates = new Map<string, { index: number; record: EventRecord }>();
+  for (const e of repeats) {
+    const key = `${e.record.event.sid} ${e.record.contentHash}`;
+    if (stored.get(e.record.event.sid) === e.record.contentHash || candidates.has(key)) results[e.index] = 'duplicate';
+    else candidates.set(key, e);
   }
-  const { event, contentHash, classification: c } = record;
-  const inserted = await db.query<{ raw_id: number; inserted: number }>(INSERT_CALL, [
-    ...rawValues(record.raw, 'accepted', event.sid),
-    ...callValues(event),
-    contentHash,
-    c.outcome,
-    c.ended_by,
-    c.reason,
-    c.reason_source,
-    c.classifier_version,
-  ]);
-  const row = inserted.rows[0];
-  if (row === undefined) throw new Error('raw request insert returned no row');
-  if (row.inserted === 1) return 'accepted';
-  const result = await recordRepeat(db, event, contentHash, record.raw.receivedAt, row.raw_id);
-  await db.query(SET_RAW_RESULT, [row.raw_id, result]);
-  return result;
+  if (candidates.size === 0) return;
+  const rows = [...candidates.values()].map(({ index, record }) =>
+    [record.event.sid, record.contentHash, pgText(canonicalizeEvent(record.event)), record.raw.receivedAt, rawIds[index]]);
+  const inserted = await db.query<{ sid: string; content_hash: string }>(INSERT_CONFLICTS, columns(rows));
+  const fresh = new Set(inserted.rows.map((r) => `${r.sid} ${r.content_hash}`));
+  const perSid = new Map<string, number>();
+  for (const [key, e] of candidates) {
+    const isNew = fresh.has(key);
+    results[e.index] = isNew ? 'conflict' : 'duplicate';
+    if (isNew) perSid.set(e.record.event.sid, (perSid.get(e.record.event.sid) ?? 0) + 1);
+  }
+  if (perSid.size > 0) await db.query(COUNT_CONFLICTS, [[...perSid.keys()], [...perSid.values()]]);
 }
 
-/** A sid already stored: the same content is a duplicate; new content is a conflict, kept once. */
-async function recordRepeat(db: Querier, event: CallEvent, contentHash: string, receivedAt: number, rawId: number) {
-  const stored = await db.query<{ content_hash: string }>(SELECT_CALL_HASH, [event.sid]);
-  if (stored.rows[0]?.content_hash === contentHash) return 'duplicate';
-  const conflict = await db.query(INSERT_CONFLICT, [event.sid, contentHash, pgText(canonicalizeEvent(event)), receivedAt, rawId]);
-  if (conflict.rowCount === 0) return 'duplicate';
-  await db.query(COUNT_CONFLICT, [event.sid]);
-  return 'conflict';
-}
-
-function rawValues(r: RawRequest, result: RecordResult, sid: string | null): unknown[] {
-  return [r.receivedAt, r.method, pgText(r.path), pgText(r.query), nullableText(r.body),
+function rawRow(record: CallbackRecord, id: number, result: RecordResult): unknown[] {
+  const r: RawRequest = record.raw;
+  const sid = record.kind === 'event' ? record.event.sid : record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
+  return [id, r.receivedAt, r.method, pgText(r.path), pgText(r.query), nullableText(r.body),
     nullableText(r.contentType), r.sourceIp, result, nullableText(sid)];
+}
+
+/** Rows to columns: the parameters of an `unnest($1::type[], …)` insert. */
+function columns(rows: unknown[][]): unknown[][] {
+  const width = rows[0]?.length ?? 0;
+  return Array.from({ length: width }, (_, c) => rows.map((row) => row[c] ?? null));
 }
 
 function callValues(e: CallEvent): unknown[] {

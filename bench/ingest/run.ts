@@ -4,7 +4,9 @@
  *  (b) group commit vs one commit per request (INGEST_MAX_BATCH=1);
  *  (c) ingest into a database already holding FILLED_CALLS calls vs an empty one.
  * Every request carries a distinct sid. Servers run as child processes; autocannon
- * drives them from this process. Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/run.ts
+ * drives them from this process. The cases run interleaved for several rounds (other
+ * work on a shared machine then disturbs them alike) and medians are reported.
+ * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/run.ts
  * Add `--db postgres://postgres@127.0.0.1:5432/test` (or BENCH_PG_URL) to measure PostgreSQL too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,8 +24,10 @@ import { fillCalls } from './fill-calls.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
 const CONNECTIONS = 50;
-const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
-const WARMUP_SEC = 2;
+const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
+const WARMUP_SEC = 1;
+/** Cases run interleaved, round after round, so that load from other work on the machine hits them alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FILLED_CALLS = Number(process.env.BENCH_FILLED_CALLS ?? 1_000_000);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,7 +38,6 @@ interface Measured {
   p99: number;
   ok: number;
   failed: number;
-  stored?: number;
 }
 
 /** Starts a server child process and resolves with the URL from its first JSON log line that has one. */
@@ -107,57 +110,63 @@ function callevt(db: string): string[] {
   return [join(root, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
 }
 
+interface Case {
+  key: string;
+  name: string;
+  run: (dir: string, round: number) => Promise<Measured>;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-'));
-  const results: Measured[] = [];
+  const only = process.env.BENCH_ONLY?.split(',');
+  const filled = join(dir, 'filled.db');
+  const cases: Case[] = [
+    { key: 'bare', name: 'bare node:http (decode query, 200)', run: () => measure('bare', [join(root, 'bench/ingest/bare-server.ts')], {}) },
+    { key: 'group', name: 'callevt, group commit, empty db', run: (d: string, r: number) => measure('group', callevt(join(d, `group-${r}.db`)), {}, join(d, `group-${r}.db`)) },
+    { key: 'single', name: 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', run: (d: string, r: number) => measure('single', callevt(join(d, `single-${r}.db`)), { INGEST_MAX_BATCH: '1' }, join(d, `single-${r}.db`)) },
+    { key: 'filled', name: `callevt, group commit, db holding ${FILLED_CALLS.toLocaleString('en')} calls`, run: () => measure('filled', callevt(filled), {}, filled) },
+  ].filter((c) => only === undefined || only.includes(c.key));
   try {
-    const only = process.env.BENCH_ONLY?.split(',');
-    const want = (key: string) => only === undefined || only.includes(key);
-    if (want('bare')) results.push(await measure('bare node:http (decode query, 200)', [join(root, 'bench/ingest/bare-server.ts')], {}));
-    if (want('group')) {
-      const db = join(dir, 'group.db');
-      results.push(await measure('callevt, group commit (empty db)', callevt(db), {}, db));
-    }
-    if (want('single')) {
-      const db = join(dir, 'single.db');
-      results.push(await measure('callevt, one commit per request (INGEST_MAX_BATCH=1)', callevt(db), { INGEST_MAX_BATCH: '1' }, db));
-    }
-    if (want('filled')) {
-      const db = join(dir, 'filled.db');
+    if (cases.some((c) => c.key === 'filled')) {
       const started = Date.now();
-      fillCalls(db, FILLED_CALLS);
+      fillCalls(filled, FILLED_CALLS);
       process.stdout.write(`  (filled ${FILLED_CALLS} calls in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-      results.push(await measure(`callevt, group commit (db holding ${FILLED_CALLS.toLocaleString('en')} calls)`, callevt(db), {}, db));
     }
-    // PostgreSQL (`--db postgres://...` or BENCH_PG_URL): the same load, on a throwaway schema.
-    const pgUrl = benchPostgresUrl();
-    for (const [key, name, env] of [
-      ['pg', 'callevt on PostgreSQL, group commit (empty schema)', {}],
-      ['pg-single', 'callevt on PostgreSQL, one commit per request (INGEST_MAX_BATCH=1)', { INGEST_MAX_BATCH: '1' }],
-    ] as const) {
-      if (pgUrl === null || !want(key)) continue;
-      const schema = await createBenchSchema(pgUrl);
-      try {
-        results.push(await measure(name, callevt(schema.url), env));
-        process.stdout.write(`  (${name}: ${await schema.countCalls()} calls stored)\n`);
-      } finally {
-        await schema.drop();
+    const byCase = new Map<string, Measured[]>(cases.map((c) => [c.name, []]));
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const c of cases) {
+        const m = await c.run(dir, round);
+        byCase.get(c.name)?.push(m);
+        process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, failed ${m.failed}\n`);
       }
     }
+    report(cases.map((c) => ({ name: c.name, rounds: byCase.get(c.name) ?? [] })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  report(results);
 }
 
-function report(results: Measured[]): void {
-  const base = results[0];
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function report(results: Array<{ name: string; rounds: Measured[] }>): void {
   const cpu = cpus()[0]?.model ?? 'unknown';
-  process.stdout.write(`\n${cpus().length} CPUs (${cpu}), Node ${process.version}, ${CONNECTIONS} connections, ${DURATION_SEC} s each after ${WARMUP_SEC} s warm-up\n\n`);
-  process.stdout.write('| run | req/s | ratio to first row | p50 ms | p99 ms | 2xx | failed |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(`\n${cpus().length} CPUs (${cpu}), Node ${process.version}, ${CONNECTIONS} connections, ` +
+    `${ROUNDS} interleaved rounds of ${DURATION_SEC} s (after ${WARMUP_SEC} s warm-up) per case; medians over rounds\n\n`);
+  process.stdout.write('| case | req/s | ratio to first row (per-round range) | p50 ms | p99 ms | 2xx | failed |\n|---|---:|---:|---:|---:|---:|---:|\n');
+  const base = results[0];
   for (const r of results) {
-    const ratio = base === undefined ? 1 : r.rps / base.rps;
-    process.stdout.write(`| ${r.name} | ${r.rps.toFixed(0)} | ${ratio.toFixed(2)}× | ${r.p50} | ${r.p99} | ${r.ok} | ${r.failed} |\n`);
+    const rps = median(r.rounds.map((m) => m.rps));
+    const ratios = base === undefined ? [1] : r.rounds.map((m, i) => m.rps / (base.rounds[i]?.rps ?? m.rps));
+    const ratio = base === undefined ? 1 : rps / median(base.rounds.map((m) => m.rps));
+    const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+    const ok = r.rounds.reduce((n, m) => n + m.ok, 0);
+    const failed = r.rounds.reduce((n, m) => n + m.failed, 0);
+    process.stdout.write(`| ${r.name} | ${rps.toFixed(0)} | ${ratio.toFixed(2)}× (${range}) | ${median(r.rounds.map((m) => m.p50))} | ` +
+      `${median(r.rounds.map((m) => m.p99))} | ${ok} | ${failed} |\n`);
   }
 }
 

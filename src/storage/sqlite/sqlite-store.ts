@@ -21,12 +21,15 @@ export interface SqliteStore extends CallStore {
  * One connection serves reads and writes: better-sqlite3 is synchronous, so a batch
  * commit can never interleave with another statement.
  */
-export function createSqliteStore(file: string, options: { now?: () => number } = {}): SqliteStore {
+export function createSqliteStore(
+  file: string,
+  options: { now?: () => number; /** false: SQLite checkpoints inside commits (for benchmarks) */ backgroundCheckpoints?: boolean } = {},
+): SqliteStore {
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
   const record = createCallbackRecorder(db);
-  const checkpointer = file === ':memory:' ? null : startWalCheckpointer(db, file);
+  const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');

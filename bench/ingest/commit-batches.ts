@@ -1,0 +1,60 @@
+/**
+ * Storage-only benchmark of the SQLite commit path: time per recordCallbacks() batch of
+ * 50 deliveries, on an empty database and on one holding FILLED_CALLS calls, with WAL
+ * checkpoints in the background thread vs SQLite's automatic checkpoint inside commits.
+ * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/commit-batches.ts
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { fillCalls } from './fill-calls.js';
+
+const BATCH = 50;
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 400);
+const FILLED_CALLS = Number(process.env.BENCH_FILLED_CALLS ?? 1_000_000);
+
+function delivery() {
+  const values = validCallbackValues();
+  const query = new URLSearchParams(values).toString();
+  const raw = { receivedAt: Date.now(), method: 'GET', path: '/callbacks/call-event', query, body: null, contentType: null, sourceIp: '127.0.0.1' };
+  return toCallbackRecord(raw, new Map(Object.entries(values)), []);
+}
+
+async function timeBatches(file: string, backgroundCheckpoints: boolean): Promise<number[]> {
+  const store = createSqliteStore(file, { backgroundCheckpoints });
+  const batches = Array.from({ length: BATCHES }, () => Array.from({ length: BATCH }, delivery));
+  const times: number[] = [];
+  try {
+    for (const batch of batches) {
+      const started = performance.now();
+      await store.recordCallbacks(batch);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    await store.close();
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'callevt-commit-bench-'));
+try {
+  const master = join(dir, 'master.db');
+  fillCalls(master, FILLED_CALLS);
+  process.stdout.write(`| database | checkpoints | mean ms/batch of ${BATCH} | p50 | p99 | max | deliveries/s of commit time |\n|---|---|---:|---:|---:|---:|---:|\n`);
+  for (const filled of [false, true]) {
+    for (const background of [false, true]) {
+      const file = join(dir, `run-${filled}-${background}.db`);
+      if (filled) copyFileSync(master, file);
+      const t = await timeBatches(file, background);
+      const mean = t.reduce((a, b) => a + b, 0) / t.length;
+      const at = (q: number) => (t[Math.min(t.length - 1, Math.floor(q * t.length))] ?? 0).toFixed(1);
+      process.stdout.write(`| ${filled ? `${FILLED_CALLS.toLocaleString('en')} calls` : 'empty'} | ${background ? 'background thread' : 'inside commits (SQLite default)'} | ` +
+        `${mean.toFixed(2)} | ${at(0.5)} | ${at(0.99)} | ${(t.at(-1) ?? 0).toFixed(1)} | ${((BATCH * 1000) / mean).toFixed(0)} |\n`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

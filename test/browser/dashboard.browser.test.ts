@@ -7,8 +7,7 @@ import {
 } from './browser-fixture.js';
 import { refusedCallback, seedCallbacks } from './seed-calls.js';
 import { SEED_EXAMPLE_QUERY } from '../fixtures/callback-fixture.js';
-import { formatCount, formatDuration } from '../../web/src/format.js';
-import { DURATION_BINS } from '../../web/src/time-range.js';
+import { formatCount, formatDuration, formatPercent } from '../../web/src/format.js';
 
 const unavailable = browserUnavailable();
 const required = process.env.REQUIRE_BROWSER === '1';
@@ -73,12 +72,12 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the overview opens, then the outcome, reason, ended-by and type tables equal the breakdown API', async (t) => {
+  it('when the overview opens, then the outcome, ended-by and type tables equal the breakdown API', async (t) => {
     if (!(await needsRoute(t, '/api/stats/breakdown'))) return;
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
-      for (const by of ['outcome', 'reason', 'ended_by', 'type'] as const) {
+      for (const by of ['outcome', 'ended_by', 'type'] as const) {
         const answer = await apiJson<{ items: Array<{ value: unknown; attempts: number }> }>(server.url, breakdownQuery(by, from, to));
         const rows = page.locator(`[data-breakdown="${by}"] tbody tr`);
         assert.equal(await rows.count(), answer.items.length, `rows of ${by}`);
@@ -93,17 +92,40 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the overview opens, then the duration histogram counts equal the summary API per duration bin', async (t) => {
+  it('when the overview opens, then the top reasons are the API reasons with failed or dropped calls, most first', async (t) => {
+    if (!(await needsRoute(t, '/api/stats/breakdown'))) return;
+    const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
+    try {
+      await page.waitForSelector('#view[data-generation="1"]');
+      const answer = await apiJson<{ items: Array<{ value: unknown; failed: number; dropped: number }> }>(server.url, breakdownQuery('reason', from, to));
+      const expected = answer.items.filter((i) => i.failed + i.dropped > 0).sort((a, b) => b.failed + b.dropped - (a.failed + a.dropped));
+      assert.deepEqual(expected.map((i) => i.value).sort(), ['NETWORK_UNSTABLE', 'PUSH_ERROR']); // the seed's one dropped, one failed
+      const rows = page.locator('[data-breakdown="reason"] tbody tr');
+      assert.deepEqual(await rows.evaluateAll((r) => r.map((row) => row.getAttribute('data-value'))), expected.map((i) => String(i.value)));
+      for (const [i, item] of expected.entries()) {
+        assert.equal(await rows.nth(i).locator('[data-col="failed"]').textContent(), formatCount(item.failed));
+        assert.equal(await rows.nth(i).locator('[data-col="dropped"]').textContent(), formatCount(item.dropped));
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the overview opens, then the duration histogram shows the short-call share and the percentile ranges of the summary', async (t) => {
     if (!(await needsRoute(t, '/api/stats/summary'))) return;
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
-      for (const [i, bin] of DURATION_BINS.entries()) {
-        const q = `/api/stats/summary?from=${from}&to=${to}&outcome=completed,dropped&min_duration=${bin.min}${bin.max === null ? '' : `&max_duration=${bin.max}`}`;
-        const answer = await apiJson<{ summary: { attempts: number } }>(server.url, q);
-        assert.equal(await page.locator(`[data-testid="histogram"] tr[data-bin="${i}"] td.num`).textContent(), formatCount(answer.summary.attempts));
-      }
-      assert.equal(await page.locator('[data-testid="histogram"] tr[data-bin="5"] td.num').textContent(), '1'); // the 700 s call
+      const { summary } = await apiJson<{ summary: HistogramFigures }>(server.url, `/api/stats/summary?from=${from}&to=${to}`);
+      assert.ok(summary.duration_p50_sec !== null && summary.duration_p50_sec >= 10); // so "under 10 s" is the first bin
+      const rows = page.locator('[data-testid="histogram"] tbody tr');
+      assert.ok((await rows.count()) >= 3); // equal percentiles merge into one bin
+      assert.equal(await rows.nth(0).locator('td').first().textContent(), 'under 10 s');
+      assert.equal(await rows.nth(0).locator('[data-col="share"]').textContent(), formatPercent(summary.short_call_ratio));
+      assert.equal(await rows.nth(1).locator('[data-col="share"]').textContent(), formatPercent(0.5 - (summary.short_call_ratio ?? 0)));
+      assert.equal(await rows.nth(1).locator('td').first().textContent(), `10 s – ${formatDuration(summary.duration_p50_sec)} (to the median)`);
+      assert.equal(await rows.last().locator('[data-col="share"]').textContent(), formatPercent(0.01));
+      assert.equal(await rows.last().locator('td').first().textContent(), `over ${formatDuration(summary.duration_p99_sec)}`);
     } finally {
       await page.close();
     }
@@ -244,6 +266,12 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
 interface BrowserGlobals {
   document: { querySelector(selector: string): { textContent: string | null } | null };
   location: { hash: string };
+}
+
+interface HistogramFigures {
+  short_call_ratio: number | null;
+  duration_p50_sec: number | null;
+  duration_p99_sec: number | null;
 }
 
 interface CallAnswer {

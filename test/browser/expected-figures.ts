@@ -20,6 +20,5 @@ export async function expectedKpiTexts(base: string, from: number, to: number): 
 
 /** The breakdown request the overview makes for a dimension. */
 export function breakdownQuery(by: string, from: number, to: number): string {
-  const extra = by === 'reason' ? '&outcome=failed&outcome=dropped' : '';
-  return `/api/stats/breakdown?from=${from}&to=${to}&tz=UTC&by=${by}&limit=10${extra}`;
+  return `/api/stats/breakdown?from=${from}&to=${to}&tz=UTC&by=${by}&limit=${by === 'reason' ? 1000 : 10}`;
 }

@@ -6,6 +6,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { zonedParts } from './format.js';
 
+/** A bar chart: named bars, replaceable on each refresh. */
+export interface BarChart {
+  setBars(names: readonly string[], values: readonly number[]): void;
+  destroy(): void;
+}
+
 /** A chart that can take new data (live refresh) and be removed. */
 export interface Chart {
   setData(x: number[], ys: Array<Array<number | null>>): void;
@@ -86,30 +92,36 @@ export function lineChart(container: HTMLElement, series: LineSeries[], timeZone
   };
 }
 
-/** A bar chart over named categories (the duration histogram). */
-export function barChart(container: HTMLElement, labels: readonly string[], seriesLabel: string, colorVar: string, format: (v: number | null) => string): Chart {
-  const n = labels.length;
+/** A bar chart over named categories (the duration histogram); `setData` may bring new categories. */
+export function barChart(container: HTMLElement, seriesLabel: string, colorVar: string, format: (v: number | null) => string): BarChart {
+  let labels: string[] = [];
   const bars = uPlot.paths.bars?.({ size: [0.7, 80] });
   const color = cssVar(colorVar);
   const opts: uPlot.Options = {
     width: widthOf(container),
     height: HEIGHT_PX,
-    scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    scales: { x: { time: false, range: () => [-0.5, Math.max(1, labels.length) - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(0.01, max)] } },
     series: [
       { label: 'Duration', value: (_u, v) => labels[v] ?? '' },
       { label: seriesLabel, stroke: color, fill: color, width: 0, ...(bars ? { paths: bars } : {}), points: { show: false }, value: (_u, v) => format(v) },
     ],
     axes: [
-      { ...axisStyle(), font: '11px system-ui, sans-serif', splits: () => labels.map((_l, i) => i), values: (u, splits) => splits.map((i) => (u.bbox.width / devicePixelRatio / n < 48 && i % 2 === 1 ? '' : labels[i] ?? '')) },
-      { ...axisStyle(), size: 56, incrs: WHOLE_NUMBER_STEPS, values: (_u, splits) => splits.map((v) => format(v)) },
+      {
+        ...axisStyle(), font: '11px system-ui, sans-serif', splits: () => labels.map((_l, i) => i),
+        values: (u, splits) => splits.map((i) => (u.bbox.width / devicePixelRatio / Math.max(1, labels.length) < 64 && i % 2 === 1 ? '' : labels[i] ?? '')),
+      },
+      { ...axisStyle(), size: 56, values: (_u, splits) => splits.map((v) => format(v)) },
     ],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
   };
-  const plot = new uPlot(opts, [labels.map((_l, i) => i), labels.map(() => null)], container);
+  const plot = new uPlot(opts, [[], []], container);
   const observer = resizing(container, plot);
   return {
-    setData: (_x, ys) => plot.setData([labels.map((_l, i) => i), ys[0] ?? []] as uPlot.AlignedData),
+    setBars: (names, values) => {
+      labels = [...names];
+      plot.setData([names.map((_l, i) => i), [...values]] as uPlot.AlignedData);
+    },
     destroy: () => {
       observer.disconnect();
       plot.destroy();

@@ -21,11 +21,14 @@ export function isPreset(value: string | null): value is Preset {
 }
 
 /**
- * The window a preset covers at `nowMs`: it ends at the end of the current minute, so
- * that the latest callbacks are inside and minute buckets line up.
+ * The window a preset covers at `nowMs`, ending after now so that the latest callbacks
+ * are inside. The last hour ends at the end of the current minute (minute buckets line
+ * up); longer presets end at the end of the current UTC hour, because the server answers
+ * whole-hour windows from its hourly rollups instead of scanning every call.
  */
 export function presetWindow(preset: Preset, nowMs: number): TimeWindow {
-  const to = Math.floor(nowMs / 60_000) * 60 + 60;
+  const step = preset === '1h' ? 60 : 3_600;
+  const to = (Math.floor(nowMs / 1000 / step) + 1) * step;
   return { from: to - PRESET_SECONDS[preset], to };
 }
 
@@ -71,13 +74,3 @@ function offsetMs(unixMs: number, timeZone: string): number {
   return wall - Math.floor(unixMs / 1000) * 1000;
 }
 
-/** Answered-call duration bins of the histogram, in whole seconds, both ends inclusive. */
-export const DURATION_BINS: ReadonlyArray<{ label: string; min: number; max: number | null }> = [
-  { label: '<10s', min: 0, max: 9 },
-  { label: '10–29s', min: 10, max: 29 },
-  { label: '30–59s', min: 30, max: 59 },
-  { label: '1–3m', min: 60, max: 179 },
-  { label: '3–10m', min: 180, max: 599 },
-  { label: '10–30m', min: 600, max: 1_799 },
-  { label: '≥30m', min: 1_800, max: null },
-];

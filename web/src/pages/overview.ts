@@ -4,17 +4,23 @@
  */
 import { apiGet, type Params } from '../api.js';
 import type { BreakdownAnswer, BreakdownBy, Figures, SummaryAnswer, TimeseriesAnswer } from '../api-types.js';
-import { barChart, type Chart, lineChart } from '../charts.js';
+import { barChart, lineChart } from '../charts.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatChange, formatCount, formatDuration, formatMinutes, formatPercent, formatTime } from '../format.js';
+import { durationBins } from '../duration-histogram.js';
 import { breakdownLabel } from '../labels.js';
 import type { Cleanup } from '../main.js';
 import { routeHash } from '../router.js';
 import { timeZone } from '../settings.js';
 import {
-  bucketFor, DURATION_BINS, isPreset, presetWindow, previousWindow, type Preset, type TimeWindow, unixToZonedInput, zonedInputToUnix,
+  bucketFor, isPreset, presetWindow, previousWindow, type Preset, type TimeWindow, unixToZonedInput, zonedInputToUnix,
 } from '../time-range.js';
 import { errorBox } from './error-box.js';
+
+/** Most reasons the failure table lists. */
+export const TOP_REASONS = 10;
+/** The breakdown API's largest page: every reason, so that the ranking by failures is complete. */
+const MAX_BREAKDOWN_LIMIT = 1000;
 
 /** Seconds between live refreshes, unless the URL says otherwise (`refresh=`). */
 export const DEFAULT_REFRESH_SECONDS = 5;
@@ -41,7 +47,6 @@ export const KPIS: readonly Kpi[] = [
 ];
 
 const PRESET_LABELS: Record<Preset, string> = { '1h': 'Last hour', '24h': '24 h', '7d': '7 days', '30d': '30 days' };
-const ANSWERED = ['completed', 'dropped'];
 
 export function renderOverview(view: HTMLElement, params: URLSearchParams): Cleanup {
   const tz = timeZone();
@@ -122,7 +127,7 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
       panel('Who ended calls', null, endedByBody)),
     h('div', { class: 'grid-2' },
       panel('Audio and video', null, typeBody),
-      panel('Duration of answered calls', 'Answered calls per duration bin (one summary per bin, filtered by min_duration/max_duration).', histChartEl, histTable)),
+      panel('Duration of answered calls', 'Share of answered calls per duration range; the ranges end at 10 s (short calls) and at the p50, p90 and p99 durations of the summary.', histChartEl, histTable)),
   );
 
   const volumeChart = lineChart(volumeChartEl, [
@@ -131,8 +136,8 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     { label: 'Failed', colorVar: '--c-failed', format: formatCount },
   ], tz, (v) => formatCount(v));
   const asrChart = lineChart(asrChartEl, [{ label: 'ASR', colorVar: '--c-answered', format: (v) => (v === null ? '—' : `${v.toFixed(1)}%`) }], tz, (v) => `${v}%`, [0, 100]);
-  const histChart = barChart(histChartEl, DURATION_BINS.map((b) => b.label), 'Answered calls', '--c-attempts', formatCount);
-  const charts: Chart[] = [volumeChart, asrChart, histChart];
+  const histChart = barChart(histChartEl, 'Answered calls', '--c-attempts', formatPercent);
+  const charts: Array<{ destroy(): void }> = [volumeChart, asrChart, histChart];
 
   let controller: AbortController | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -152,12 +157,15 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
         .then((answer) => replaceChildren(target, breakdownTable(answer)))
         .catch((error: unknown) => replaceChildren(target, errorBox(error)));
     // In order of importance: the server answers statistics one query at a time (SQLite),
-    // so the KPI cards come first instead of waiting behind the histogram.
+    // so the KPI cards (and the histogram, made from the same summary) come first.
     const kpis = () =>
       Promise.all([get<SummaryAnswer>('/api/stats/summary', base), get<SummaryAnswer>('/api/stats/summary', { ...base, from: prev.from, to: prev.to })])
         .then(([current, previous]) => {
           replaceChildren(kpiError);
           fillKpis(current.summary, previous.summary);
+          const bins = durationBins(current.summary);
+          histChart.setBars(bins.map((b) => b.label), bins.map((b) => b.share));
+          replaceChildren(histTable, histogramTable(bins));
         })
         .catch((error: unknown) => replaceChildren(kpiError, errorBox(error)));
     const series = () =>
@@ -171,20 +179,14 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
         .catch((error: unknown) => replaceChildren(seriesError, errorBox(error)));
     const breakdowns = () => Promise.all([
       breakdown('outcome', outcomeBody),
-      breakdown('reason', reasonBody, { outcome: ['failed', 'dropped'] }),
+      // All reasons (the rollups answer this fast), ranked here by failed + dropped calls.
+      get<BreakdownAnswer>('/api/stats/breakdown', { ...base, by: 'reason', limit: MAX_BREAKDOWN_LIMIT })
+        .then((answer) => replaceChildren(reasonBody, failureReasonTable(answer)))
+        .catch((error: unknown) => replaceChildren(reasonBody, errorBox(error))),
       breakdown('ended_by', endedByBody),
       breakdown('type', typeBody),
     ]);
-    const histogram = () =>
-      Promise.all(DURATION_BINS.map((bin) =>
-        get<SummaryAnswer>('/api/stats/summary', { ...base, outcome: ANSWERED, min_duration: bin.min, max_duration: bin.max })))
-        .then((answers) => {
-          const counts = answers.map((a) => a.summary.attempts);
-          histChart.setData([], [counts]);
-          replaceChildren(histTable, histogramTable(counts));
-        })
-        .catch((error: unknown) => replaceChildren(histTable, errorBox(error)));
-    for (const step of [kpis, series, breakdowns, histogram]) {
+    for (const step of [kpis, series, breakdowns]) {
       if (signal.aborted) return;
       await step();
     }
@@ -257,8 +259,28 @@ function labelOfBy(by: BreakdownBy): string {
   return { outcome: 'Outcome', reason: 'Reason', terminate: 'terminate', ended_by: 'Ended by', type: 'Type', from_service_id: 'Caller service', to_service_id: 'Callee service', caller: 'Caller', callee: 'Callee' }[by];
 }
 
-function histogramTable(counts: number[]): HTMLElement {
+function histogramTable(bins: ReturnType<typeof durationBins>): HTMLElement {
+  if (bins.length === 0) return h('p', { class: 'muted' }, 'No answered calls in this range.');
   return h('table', { class: 'data compact' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Duration'), h('th', { scope: 'col', class: 'num' }, 'Answered calls'))),
-    h('tbody', {}, ...DURATION_BINS.map((bin, i) => h('tr', { 'data-bin': i }, h('td', {}, bin.label), h('td', { class: 'num' }, formatCount(counts[i] ?? 0))))));
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Duration'), h('th', { scope: 'col', class: 'num' }, 'Share'), h('th', { scope: 'col', class: 'num' }, '≈ Calls'))),
+    h('tbody', {}, ...bins.map((bin, i) => h('tr', { 'data-bin': i },
+      h('td', {}, bin.range), h('td', { class: 'num', 'data-col': 'share' }, formatPercent(bin.share)), h('td', { class: 'num' }, formatCount(bin.calls))))));
+}
+
+/** Reasons ranked by failed + dropped calls, with both counts. */
+export function failureReasonTable(answer: BreakdownAnswer): HTMLElement {
+  const items = answer.items.filter((i) => i.failed + i.dropped > 0).sort((a, b) => b.failed + b.dropped - (a.failed + a.dropped)).slice(0, TOP_REASONS);
+  if (items.length === 0) return h('p', { class: 'muted' }, 'No failed or dropped calls in this range.');
+  const total = answer.items.reduce((sum, i) => sum + i.failed + i.dropped, 0);
+  return h('table', { class: 'data' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col', class: 'num' }, 'Failed'),
+      h('th', { scope: 'col', class: 'num' }, 'Dropped'), h('th', { scope: 'col', class: 'num' }, 'Share'))),
+    h('tbody', {}, ...items.map((item) => {
+      const share = total === 0 ? null : (item.failed + item.dropped) / total;
+      return h('tr', { 'data-value': String(item.value) },
+        h('td', {}, h('code', {}, breakdownLabel('reason', item.value))),
+        h('td', { class: 'num', 'data-col': 'failed' }, formatCount(item.failed)),
+        h('td', { class: 'num', 'data-col': 'dropped' }, formatCount(item.dropped)),
+        h('td', { class: 'num', 'data-col': 'share' }, formatPercent(share)));
+    })));
 }

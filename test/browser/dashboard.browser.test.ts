@@ -169,6 +169,9 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
       const durations = await page.locator('table.calls tbody td[data-col="duration"]').allTextContents();
       assert.deepEqual(durations, filtered.items.map((c) => formatDuration(c.duration)));
       await page.screenshot({ path: screenshotPath('calls-desktop-light'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: screenshotPath('calls-phone-dark'), fullPage: true });
     } finally {
       await page.close();
     }

@@ -31,7 +31,11 @@ export function renderCalls(view: HTMLElement, params: URLSearchParams): Cleanup
   const exportBox = h('div', { class: 'exports' },
     h('button', { type: 'button', onclick: () => void download('csv') }, 'Export CSV'),
     h('button', { type: 'button', onclick: () => void download('ndjson') }, 'Export NDJSON'));
-  view.append(h('div', { class: 'page-head' }, h('h1', {}, 'Calls'), exportBox), form, status, tableHolder, pager);
+  // On a phone the form would push the calls off screen: folded unless filters are active.
+  const active = Object.keys(filters).filter((k) => k !== 'limit').length;
+  const filterBox = h('details', { class: 'filter-box', open: active > 0 || matchMedia('(min-width: 640px)').matches },
+    h('summary', {}, active === 0 ? 'Filters' : `Filters (${active} active)`), form);
+  view.append(h('div', { class: 'page-head' }, h('h1', {}, 'Calls'), exportBox), filterBox, status, tableHolder, pager);
 
   async function download(format: 'csv' | 'ndjson'): Promise<void> {
     try {

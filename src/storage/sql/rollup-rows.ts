@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StatsCall } from '../../domain/stats/figures.js';
-import type { PartialFigures } from '../../domain/stats/partial-figures.js';
-import { histogramFromJson, histogramToJson } from '../../domain/stats/seconds-histogram.js';
+import { emptyPartial, type PartialFigures } from '../../domain/stats/partial-figures.js';
+import { histogramToJson, mergeHistogramJson } from '../../domain/stats/seconds-histogram.js';
 import type { RollupCell, RollupDimension } from '../../domain/stats/rollup-cells.js';
 import type { Database } from './schema-types.js';
 
@@ -62,20 +62,28 @@ export function cellToValues(cell: RollupCell): unknown[] {
 
 /** A row read back as a cell. */
 export function rowToCell(row: RollupRow): RollupCell {
-  const partial: PartialFigures = {
-    outcomes: {
-      completed: Number(row.completed), dropped: Number(row.dropped), canceled: Number(row.canceled),
-      rejected: Number(row.rejected), busy: Number(row.busy), no_answer: Number(row.no_answer), failed: Number(row.failed),
-    },
-    duration_sum: Number(row.duration_sum),
-    billing_sum: Number(row.billing_sum),
-    answered_duration_sum: Number(row.answered_duration_sum),
-    short_calls: Number(row.short_calls),
-    duration_hist: histogramFromJson(row.duration_hist),
-    tta_hist: histogramFromJson(row.tta_hist),
-    peak_concurrency: Number(row.peak_concurrency),
-  };
+  const partial = emptyPartial();
+  addRowToPartial(partial, row);
   return { slot: Number(row.slot), dim: row.dim as RollupDimension, value: row.value, partial };
+}
+
+/** Adds a row's figures into a partial, histograms merged straight from their JSON (the hot path of reads). */
+export function addRowToPartial(p: PartialFigures, row: RollupRow): void {
+  const o = p.outcomes;
+  o.completed += Number(row.completed);
+  o.dropped += Number(row.dropped);
+  o.canceled += Number(row.canceled);
+  o.rejected += Number(row.rejected);
+  o.busy += Number(row.busy);
+  o.no_answer += Number(row.no_answer);
+  o.failed += Number(row.failed);
+  p.duration_sum += Number(row.duration_sum);
+  p.billing_sum += Number(row.billing_sum);
+  p.answered_duration_sum += Number(row.answered_duration_sum);
+  p.short_calls += Number(row.short_calls);
+  mergeHistogramJson(p.duration_hist, row.duration_hist);
+  mergeHistogramJson(p.tta_hist, row.tta_hist);
+  p.peak_concurrency = Math.max(p.peak_concurrency, Number(row.peak_concurrency));
 }
 
 /** The calls columns statistics read, as SQL. */

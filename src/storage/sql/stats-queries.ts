@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { CallFilter } from '../../domain/call-filter.js';
 import {
   breakdownFromCalls,
+  bucketIndex,
   breakdownFromCells,
   figuresFromCells,
   timeseriesFromCalls,
   timeseriesFromCells,
 } from '../../domain/stats/compose-stats.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
+import { emptyPartial } from '../../domain/stats/partial-figures.js';
 import { planStatsQuery, type RollupPlan } from '../../domain/stats/plan-stats-query.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
 import type {
@@ -20,7 +22,7 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import { applyCallFilter } from './call-filter-sql.js';
-import { rowToCell, rowToStatsCall, statsDb } from './rollup-rows.js';
+import { addRowToPartial, type RollupRow, rowToStatsCall, statsDb } from './rollup-rows.js';
 import type { Database } from './schema-types.js';
 
 /** The statistics read side, written once with Kysely for every SQL adapter. */
@@ -38,31 +40,50 @@ export function createStatsQueries(db: Kysely<Database>): StatsQueries {
   return {
     async statsSummary({ filter, exact }) {
       const plan = exact === true ? null : planStatsQuery(filter);
-      if (plan !== null) return { summary: figuresFromCells(await readCells(db, plan, filter)), source: 'rollups' };
+      if (plan !== null) return { summary: figuresFromCells(await readCells(db, plan, filter, () => '')), source: 'rollups' };
       return { summary: summarizeCalls(await scanCalls(db, filter)), source: 'calls' };
     },
     async statsTimeseries({ filter, exact, boundaries }) {
       const plan = exact === true ? null : planStatsQuery(filter, { boundaries });
       const withBuckets = (figures: ReturnType<typeof timeseriesFromCells>) =>
         figures.map((f, i) => ({ bucket_start: boundaries[i] as number, ...f }));
-      if (plan !== null) return { items: withBuckets(timeseriesFromCells(await readCells(db, plan, filter), boundaries)), source: 'rollups' };
+      if (plan !== null) {
+        // Merge rows per bucket while reading; a bucket's cell carries the bucket's start as its slot.
+        const cells = await readCells(db, plan, filter, (row) => String(boundaries[bucketIndex(boundaries, Number(row.slot))] ?? 'outside'));
+        return { items: withBuckets(timeseriesFromCells(cells.filter((c) => c.value !== 'outside').map((c) => ({ ...c, slot: Number(c.value) })), boundaries)), source: 'rollups' };
+      }
       return { items: withBuckets(timeseriesFromCalls(await scanCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
     },
     async statsBreakdown({ filter, exact, by, limit }) {
       const plan = exact === true ? null : planStatsQuery(filter, { by });
-      if (plan !== null) return { items: breakdownFromCells(await readCells(db, plan, filter), by === 'terminate', limit), source: 'rollups' };
+      if (plan !== null) return { items: breakdownFromCells(await readCells(db, plan, filter, (row) => row.value), by === 'terminate', limit), source: 'rollups' };
       return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
     },
   };
 }
 
-/** The rollup cells of one dimension (some values) whose slots lie in [from, to). */
-export async function readCells(db: Kysely<Database>, plan: RollupPlan, filter: CallFilter): Promise<RollupCell[]> {
+/**
+ * The rollup cells of one dimension (some values) whose slots lie in [from, to), merged
+ * while reading into one cell per `groupOf(row)` (its value is the group key).
+ */
+export async function readCells(
+  db: Kysely<Database>,
+  plan: RollupPlan,
+  filter: CallFilter,
+  groupOf: (row: RollupRow) => string,
+): Promise<RollupCell[]> {
   let q = statsDb(db).selectFrom('call_rollups').selectAll().where('dim', '=', plan.dim);
   if (plan.values !== null) q = q.where('value', 'in', plan.values);
   if (filter.from !== undefined) q = q.where('slot', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('slot', '<', filter.to);
-  return (await q.execute()).map(rowToCell);
+  const groups = new Map<string, RollupCell>();
+  for (const row of await q.execute()) {
+    const key = groupOf(row);
+    let cell = groups.get(key);
+    if (cell === undefined) groups.set(key, (cell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial() }));
+    addRowToPartial(cell.partial, row);
+  }
+  return [...groups.values()];
 }
 
 /** Every call matching a filter, with the columns statistics read (the exact path). */

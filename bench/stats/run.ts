@@ -1,0 +1,86 @@
+// Statistics at scale: seeds N calls over 90 days into a temp SQLite file, then times a
+// 30-day summary, a 30-day daily time series and a breakdown by reason through the API
+// (app.inject; server time from Server-Timing), each against the full-scan baseline of
+// the same query (exact=true) in the same run. Deletes the database afterwards.
+//
+//   npm run build && flock /tmp/callevt-bench.lock node dist/bench/stats/run.js [calls] [runs]
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load-config.js';
+import { buildApp } from '../../src/http/build-app.js';
+import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
+import { createSqliteRollups } from '../../src/storage/sqlite/rollups.js';
+import { seedSqliteCalls } from '../../src/storage/sqlite/seed-calls.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+
+const CALLS = Number(process.argv[2] ?? 10_000_000);
+const RUNS = Number(process.argv[3] ?? 7);
+const DAYS = 90;
+/** 2026-01-01T00:00:00Z: the seeded window ends here, so 30-day windows are whole hours. */
+const END = 1_767_225_600;
+const FROM = END - 30 * 86_400;
+
+const QUERIES = [
+  ['30-day summary', `/api/stats/summary?from=${FROM}&to=${END}`],
+  ['30-day daily time series (Asia/Tokyo)', `/api/stats/timeseries?bucket=day&tz=Asia/Tokyo&from=${FROM}&to=${END}`],
+  ['30-day breakdown by reason', `/api/stats/breakdown?by=reason&limit=50&from=${FROM}&to=${END}`],
+] as const;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-stats-'));
+const file = join(dir, 'stats.db');
+try {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  let last = 0;
+  const seeded = seedSqliteCalls(file, { calls: CALLS, days: DAYS, seed: 1, end: END }, (done) => {
+    if (done - last >= 1_000_000) {
+      last = done;
+      process.stderr.write(`  seeded ${done.toLocaleString('en-US')}\n`);
+    }
+  });
+  console.log(`seed: ${seeded.calls.toLocaleString('en-US')} calls over ${DAYS} days in ${seeded.seconds.toFixed(1)} s = ${Math.round(seeded.calls / seeded.seconds).toLocaleString('en-US')} calls/s; file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
+
+  // Cost of keeping rollups exact at ingest: recomputing one busy hour, as each commit does for the hours it touches.
+  const raw = openSqlite(file);
+  const rollups = createSqliteRollups(raw);
+  const busiest = raw.prepare('SELECT slot, completed + dropped + canceled + rejected + busy + no_answer + failed AS n FROM call_rollups WHERE dim = ? ORDER BY n DESC LIMIT 1').get('all') as { slot: number; n: number };
+  // Timed inside the transaction: the commit's fsync is shared with the batch's own inserts.
+  const refreshMs: number[] = [];
+  const refresh = raw.transaction(() => {
+    const t = performance.now();
+    rollups.refreshSlots([busiest.slot]);
+    refreshMs.push(performance.now() - t);
+  });
+  for (let i = 0; i < RUNS; i++) refresh.immediate();
+  raw.close();
+  console.log(`ingest overhead: recomputing the busiest hour (${busiest.n} calls) takes ${median(refreshMs).toFixed(1)} ms (median of ${RUNS})`);
+
+  const store = createSqliteStore(file);
+  const { app } = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store });
+  console.log('\n| query | path | server ms (median) | min | max | runs |\n|---|---|---:|---:|---:|---:|');
+  for (const [name, url] of QUERIES) {
+    for (const [path, suffix, runs] of [['rollups', '', RUNS], ['full scan (exact=true)', '&exact=true', 3]] as const) {
+      const times: number[] = [];
+      let body = '';
+      for (let i = 0; i <= runs; i++) {
+        const res = await app.inject({ url: `${url}${suffix}` });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+        const timing = /dur=([\d.]+);desc="(\w+)"/.exec(String(res.headers['server-timing']));
+        if (i > 0) times.push(Number(timing?.[1])); // the first run warms the page cache
+        body = res.body;
+      }
+      console.log(`| ${name} | ${path} | ${median(times).toFixed(1)} | ${Math.min(...times).toFixed(1)} | ${Math.max(...times).toFixed(1)} | ${runs} |`);
+      if (path === 'rollups') process.stderr.write(`  ${name}: ${body.slice(0, 160)}…\n`);
+    }
+  }
+  await app.close();
+  await store.close();
+  console.log(`\nload after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

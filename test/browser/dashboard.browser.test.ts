@@ -159,11 +159,12 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
       assert.equal(await page.locator('table.calls tbody tr').count(), all.items.length);
       await page.fill('input[name="user"]', 'alice');
       await page.check('input[name="outcome"][value="completed"]');
+      const filtered = await apiJson<{ items: Array<{ sid: string; duration: number }> }>(server.url, '/api/calls?user=alice&outcome=completed');
+      assert.equal(filtered.items.length, 3);
       await page.click('button[type="submit"]');
       await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).location.hash.includes('user=alice'));
       await page.waitForSelector('#view[data-loaded="true"]');
-      const filtered = await apiJson<{ items: Array<{ sid: string; duration: number }> }>(server.url, '/api/calls?user=alice&outcome=completed');
-      assert.equal(filtered.items.length, 3);
+      await waitForFirstRow(page, filtered.items[0]?.sid);
       const sids = await page.locator('table.calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sid')));
       assert.deepEqual(sids, filtered.items.map((c) => c.sid));
       const durations = await page.locator('table.calls tbody td[data-col="duration"]').allTextContents();
@@ -172,6 +173,26 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
       await page.setViewportSize({ width: 390, height: 844 });
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.screenshot({ path: screenshotPath('calls-phone-dark'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the call log pages with Older and Newer, then each page holds the API page for the same cursor', async () => {
+    const page = await openPage('#/calls?limit=5');
+    try {
+      const first = await apiJson<{ items: Array<{ sid: string }>; next_cursor: string | null }>(server.url, '/api/calls?limit=5');
+      assert.ok(first.next_cursor !== null);
+      const second = await apiJson<{ items: Array<{ sid: string }> }>(server.url, `/api/calls?limit=5&cursor=${encodeURIComponent(first.next_cursor)}`);
+      const shownSids = () => page.locator('table.calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sid')));
+      await page.waitForSelector('#view[data-loaded="true"]');
+      assert.deepEqual(await shownSids(), first.items.map((c) => c.sid));
+      await page.click('[data-testid="older"]');
+      await waitForFirstRow(page, second.items[0]?.sid);
+      assert.deepEqual(await shownSids(), second.items.map((c) => c.sid));
+      await page.click('[data-testid="newer"]');
+      await waitForFirstRow(page, first.items[0]?.sid);
+      assert.deepEqual(await shownSids(), first.items.map((c) => c.sid));
     } finally {
       await page.close();
     }
@@ -265,9 +286,17 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
   });
 });
 
+/** Waits until the call table's first row is this call (a new page has replaced the old one). */
+async function waitForFirstRow(page: Page, sid: string | undefined): Promise<void> {
+  await page.waitForFunction(
+    (expected) => (globalThis as unknown as BrowserGlobals).document.querySelector('table.calls tbody tr')?.getAttribute('data-sid') === expected,
+    sid ?? null,
+  );
+}
+
 /** The little of the browser's globals the page functions use (the tests compile without the DOM types). */
 interface BrowserGlobals {
-  document: { querySelector(selector: string): { textContent: string | null } | null };
+  document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
   location: { hash: string };
 }
 

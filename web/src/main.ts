@@ -34,6 +34,9 @@ function route(): void {
     else link.removeAttribute('aria-current');
   }
   view.replaceChildren();
+  // Tests and tools wait for these markers: a new page starts without them.
+  delete view.dataset.loaded;
+  delete view.dataset.generation;
   if (r.page === 'overview') cleanup = renderOverview(view, r.params);
   else if (r.page === 'calls') cleanup = renderCalls(view, r.params);
   else if (r.page === 'call') cleanup = renderCallDetail(view, r.sid);

@@ -40,8 +40,15 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     await server?.stop();
   });
 
+  /** Script errors and console errors (CSP refusals among them) of every page opened with openPage. */
+  const pageErrors: string[] = [];
+
   async function openPage(hash: string, options: { dark?: boolean; phone?: boolean } = {}): Promise<Page> {
     const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${hash}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`${hash}: ${message.text()}`);
+    });
     page.setDefaultTimeout(WAIT_MS);
     if (options.dark) await page.emulateMedia({ colorScheme: 'dark' });
     if (options.phone) await page.setViewportSize({ width: 390, height: 844 });
@@ -247,6 +254,10 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     } finally {
       await page.close();
     }
+  });
+
+  it('when the pages above were used, then none raised a script error or a console error', () => {
+    assert.deepEqual(pageErrors, []);
   });
 
   it('when API_TOKEN is set, then the dashboard asks once, keeps the token for the tab and never puts it in a URL', async () => {

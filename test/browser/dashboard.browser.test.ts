@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { breakdownQuery, expectedKpiTexts } from './expected-figures.js';
@@ -200,6 +201,22 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
       await page.click('[data-testid="newer"]');
       await waitForFirstRow(page, first.items[0]?.sid);
       assert.deepEqual(await shownSids(), first.items.map((c) => c.sid));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when Export CSV is pressed on a filtered log, then the download is the export API answer for the same filters', async () => {
+    const page = await openPage('#/calls?user=alice');
+    try {
+      await page.waitForSelector('#view[data-loaded="true"]');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+      const path = await download.path();
+      const csv = readFileSync(path, 'utf8');
+      const expected = await (await fetch(`${server.url}/api/calls/export?format=csv&user=alice`)).text();
+      assert.equal(download.suggestedFilename(), 'calls.csv');
+      assert.equal(csv, expected);
+      assert.ok(csv.trim().split('\n').length > 1);
     } finally {
       await page.close();
     }

@@ -122,6 +122,26 @@ interface Case {
   run: (dir: string, round: number) => Promise<Measured>;
 }
 
+/** The same load on PostgreSQL when `--db postgres://...` (or BENCH_PG_URL) is given: a throwaway schema per round. */
+function postgresCases(): Case[] {
+  const pgUrl = benchPostgresUrl();
+  if (pgUrl === null) return [];
+  const run = (key: string, env: Record<string, string>) => async () => {
+    const schema = await createBenchSchema(pgUrl);
+    try {
+      const measured = await measure(key, callevt(schema.url), env);
+      process.stdout.write(`  (${key}: ${await schema.countCalls()} calls stored)\n`);
+      return measured;
+    } finally {
+      await schema.drop();
+    }
+  };
+  return [
+    { key: 'pg', name: 'callevt on PostgreSQL, group commit, empty schema', run: run('pg', {}) },
+    { key: 'pg-single', name: 'callevt on PostgreSQL, one commit per request (INGEST_MAX_BATCH=1)', run: run('pg-single', { INGEST_MAX_BATCH: '1' }) },
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-'));
   const only = process.env.BENCH_ONLY?.split(',');
@@ -131,6 +151,7 @@ async function main(): Promise<void> {
     { key: 'group', name: 'callevt, group commit, empty db', run: (d: string, r: number) => measure('group', callevt(join(d, `group-${r}.db`)), {}, join(d, `group-${r}.db`)) },
     { key: 'single', name: 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', run: (d: string, r: number) => measure('single', callevt(join(d, `single-${r}.db`)), { INGEST_MAX_BATCH: '1' }, join(d, `single-${r}.db`)) },
     { key: 'filled', name: `callevt, group commit, db holding ${FILLED_CALLS.toLocaleString('en')} calls`, run: () => measure('filled', callevt(filled), {}, filled) },
+    ...postgresCases(),
   ].filter((c) => only === undefined || only.includes(c.key));
   try {
     if (cases.some((c) => c.key === 'filled')) {

@@ -5,7 +5,10 @@
  * cluster-wide, so other work on the server inflates it), calls per second, and how fast
  * `prune` deletes them all again (rows of calls + raw requests per second).
  *
- *   npx tsx bench/postgres/footprint.ts [--calls 50000] [--batch 256] [--pg postgres://...]
+ *   npx tsx bench/postgres/footprint.ts [--calls 50000] [--batch 256] [--per-hour 72000] [--pg postgres://...]
+ *
+ * --per-hour sets how many calls share one setup_time hour: ingest refreshes the statistics
+ * rollup of each hour it touches, so this shows what a busy hour costs.
  *
  * Bounded: at most 500,000 calls; loopback only; its schema and temp files are removed.
  */
@@ -23,16 +26,20 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 const MAX_CALLS = 500_000;
 const { values: args } = parseArgs({
-  options: { calls: { type: 'string', default: '50000' }, batch: { type: 'string', default: '256' }, pg: { type: 'string' } },
+  options: {
+    calls: { type: 'string', default: '50000' }, batch: { type: 'string', default: '256' },
+    'per-hour': { type: 'string', default: '72000' }, pg: { type: 'string' },
+  },
 });
 const calls = Math.min(MAX_CALLS, Number(args.calls));
 const batch = Number(args.batch);
+const perHour = Math.max(1, Number(args['per-hour']));
 const pgUrl = args.pg ?? process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 if (!/^postgres(ql)?:\/\/[^/]*(127\.0\.0\.1|localhost)[:/]/.test(pgUrl)) throw new Error('the benchmark runs on loopback only');
 
 /** A realistic delivery: ~400-byte query, a mix of connected and failed calls. */
 function delivery(i: number): CallbackRecord {
-  const setup = 1_760_000_000 + Math.floor(i / 20);
+  const setup = 1_760_000_400 + Math.floor((i * 3600) / perHour);
   const connected = i % 10 < 7;
   const duration = connected ? 30 + (i % 300) : 0;
   const values: Record<string, string> = {
@@ -111,8 +118,8 @@ async function postgres() {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const results = [await sqliteBaseline(), await postgres()];
-console.log(JSON.stringify({ machine, calls, batch, results }, null, 2));
+console.log(JSON.stringify({ machine, calls, batch, perHour, results }, null, 2));
 for (const r of results) {
   const wal = r.walBytesPerCall === null ? '–' : Math.round(r.walBytesPerCall);
-  console.log(`| ${r.backend} | ${calls} | ${batch} | ${Math.round(r.callsPerSec)} | ${Math.round(r.bytesPerCall)} | ${wal} | ${Math.round(r.pruneRowsPerSec)} |`);
+  console.log(`| ${r.backend} | ${calls} | ${perHour} | ${batch} | ${Math.round(r.callsPerSec)} | ${Math.round(r.bytesPerCall)} | ${wal} | ${Math.round(r.pruneRowsPerSec)} |`);
 }

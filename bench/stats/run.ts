@@ -3,7 +3,8 @@
 // (app.inject; server time from Server-Timing), each against the full-scan baseline of
 // the same query (exact=true) in the same run. Deletes the database afterwards.
 //
-//   npm run build && flock /tmp/callevt-bench.lock node dist/bench/stats/run.js [calls] [runs]
+//   flock /tmp/callevt-bench.lock npx tsx bench/stats/run.ts [calls] [runs]
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { buildApp } from '../../src/http/build-app.js';
 import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
 import { createSqliteRollups } from '../../src/storage/sqlite/rollups.js';
 import { seedSqliteCalls } from '../../src/storage/sqlite/seed-calls.js';
+import { generateSeedHours } from '../../src/storage/sqlite/seed-generator.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 const CALLS = Number(process.argv[2] ?? 10_000_000);
@@ -45,20 +47,42 @@ try {
   });
   console.log(`seed: ${seeded.calls.toLocaleString('en-US')} calls over ${DAYS} days in ${seeded.seconds.toFixed(1)} s = ${Math.round(seeded.calls / seeded.seconds).toLocaleString('en-US')} calls/s; file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
 
-  // Cost of keeping rollups exact at ingest: recomputing one busy hour, as each commit does for the hours it touches.
+  // Cost of keeping rollups exact at ingest, for one commit of BATCH new calls set up in the
+  // busiest hour: the incremental path ingest uses (addCalls) against recomputing the whole
+  // hour from its calls (refreshSlots), each timed inside a transaction that is rolled back.
+  const BATCH = 64;
   const raw = openSqlite(file);
   const rollups = createSqliteRollups(raw);
   const busiest = raw.prepare('SELECT slot, completed + dropped + canceled + rejected + busy + no_answer + failed AS n FROM call_rollups WHERE dim = ? ORDER BY n DESC LIMIT 1').get('all') as { slot: number; n: number };
-  // Timed inside the transaction: the commit's fsync is shared with the batch's own inserts.
-  const refreshMs: number[] = [];
-  const refresh = raw.transaction(() => {
-    const t = performance.now();
-    rollups.refreshSlots([busiest.slot]);
-    refreshMs.push(performance.now() - t);
-  });
-  for (let i = 0; i < RUNS; i++) refresh.immediate();
+  const hour = [...generateSeedHours({ calls: BATCH, days: 1, seed: 99, end: busiest.slot + 3600 })].flat();
+  const batch = hour.map((c, i) => ({ ...c, sid: randomUUID(), setup_time: busiest.slot + 3000 + i, start_time: c.start_time === 0 ? 0 : busiest.slot + 3010 + i, end_time: c.start_time === 0 ? busiest.slot + 3020 + i : busiest.slot + 3010 + i + c.duration }));
+  const insert = raw.prepare(`INSERT INTO calls (sid, from_service_id, from_user_id, to_service_id, to_user_id, type, setup_time, start_time, end_time,
+    duration, billing_sec, srcip, dstip, terminate, disconnect_reason, releaser_type, rel_code, rel_code_str, extra, content_hash, received_at,
+    raw_request_id, outcome, ended_by, reason, reason_source, classifier_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '198.51.100.7', '203.0.113.9', ?, ?, ?, 1, 'x', '{}', 'bench', 0, 0, ?, ?, ?, ?, ?)`);
+  const timeInRolledBackTransaction = (work: () => void): number => {
+    raw.exec('BEGIN IMMEDIATE');
+    try {
+      for (const c of batch) {
+        insert.run(c.sid, c.from_service_id, c.from_user_id, c.to_service_id, c.to_user_id, c.type, c.setup_time, c.start_time, c.end_time,
+          c.duration, c.billing_sec, c.terminate, c.disconnect_reason, c.releaser_type, c.outcome, c.ended_by, c.reason, c.reason_source, c.classifier_version);
+      }
+      const t = performance.now();
+      work();
+      return performance.now() - t;
+    } finally {
+      raw.exec('ROLLBACK');
+    }
+  };
+  const incremental: number[] = [];
+  const recompute: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    incremental.push(timeInRolledBackTransaction(() => rollups.addCalls(batch)));
+    recompute.push(timeInRolledBackTransaction(() => rollups.refreshSlots([busiest.slot])));
+  }
   raw.close();
-  console.log(`ingest overhead: recomputing the busiest hour (${busiest.n} calls) takes ${median(refreshMs).toFixed(1)} ms (median of ${RUNS})`);
+  console.log(`ingest overhead for a commit of ${BATCH} new calls in the busiest hour (${busiest.n} calls): ` +
+    `incremental rollups ${median(incremental).toFixed(2)} ms, recomputing the hour (baseline) ${median(recompute).toFixed(1)} ms (medians of ${RUNS})`);
 
   const store = createSqliteStore(file);
   const { app } = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store });

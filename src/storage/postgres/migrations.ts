@@ -108,6 +108,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         tta_hist TEXT NOT NULL,
         PRIMARY KEY (dim, slot, value)
       );
+      -- Finds the calls of one hour still talking at a given time (exact peak concurrency at ingest).
+      CREATE INDEX calls_setup_talk ON calls (setup_time, end_time, start_time);
     `,
   },
 ];

@@ -66,7 +66,7 @@ export function createCallbackRecorder(db: SqliteDatabase): (records: readonly C
   const recordBatch = db.transaction((records: readonly CallbackRecord[]) => {
     const results = records.map(recordOne);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    rollups.refreshSlots(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [r.event.setup_time] : [])));
+    rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;
   });
   return (records) => recordBatch.immediate(records);

@@ -15,6 +15,8 @@ import { createSqliteRollups } from '../../src/storage/sqlite/rollups.js';
 import { seedSqliteCalls } from '../../src/storage/sqlite/seed-calls.js';
 import { generateSeedHours } from '../../src/storage/sqlite/seed-generator.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { benchPostgresUrl } from '../postgres/bench-schema.js';
+import { benchStatsOnPostgres } from '../postgres/stats-on-postgres.js';
 
 const CALLS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.argv[3] ?? 7);
@@ -104,6 +106,9 @@ try {
   }
   await app.close();
   await store.close();
+  // The same queries on PostgreSQL (`--db postgres://...` after the positional arguments, or BENCH_PG_URL).
+  const pgUrl = benchPostgresUrl();
+  if (pgUrl !== null) await benchStatsOnPostgres(file, pgUrl, QUERIES, RUNS);
   console.log(`\nload after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { CallEvent } from '../../domain/call-event.js';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
-import { refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
+import { addCallsToRollupsPg } from '../sql/rollup-refresh-pg.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -80,7 +80,7 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     await client.query('BEGIN');
     const results = await recordBatch(client, records);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    await refreshRollupSlotsPg(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [r.event.setup_time] : [])));
+    await addCallsToRollupsPg(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     await client.query('COMMIT');
     return results;
   } catch (error) {

@@ -1,5 +1,12 @@
-import { ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import type { StatsCall } from '../../domain/stats/figures.js';
+import type { RollupCell } from '../../domain/stats/rollup-cells.js';
+import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingParams, talkSpans } from './rollup-add.js';
 import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
+import { type RollupRow, rowToStatsCall } from './rollup-rows.js';
+
+/** Every rollup dimension, as a PostgreSQL text[] parameter. */
+const ROLLUP_DIMS_ARRAY = [...ROLLUP_DIMENSIONS];
 
 /** The first key of the advisory locks that serialize refreshes of one slot ('ST'). */
 export const ROLLUP_LOCK_CLASS = 0x5354;
@@ -49,4 +56,29 @@ export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number;
   } finally {
     client.release();
   }
+}
+
+/**
+ * The incremental ingest path on PostgreSQL (like addCallsToRollups on SQLite), inside the
+ * caller's transaction: advisory locks on the touched slots (in slot order, after every
+ * insert) make each read-merge-write of a row see the rows and calls others committed.
+ */
+export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly StatsCall[]): Promise<void> {
+  if (calls.length === 0) return;
+  for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
+  }
+  const overlapping = new Map<number, StatsCall[]>();
+  for (const [slot, span] of talkSpans(calls)) {
+    const rows = (await client.query(toDollarParams(ROLLUP_ADD_SQL.selectTalking), talkingParams(slot, span))).rows;
+    overlapping.set(slot, rows.map(rowToStatsCall));
+  }
+  const existing = new Map<string, RollupRow>();
+  const key = (dim: string, slot: number, value: string) => `${dim}\u0000${slot}\u0000${value}`;
+  for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
+    const rows = (await client.query(toDollarParams('SELECT * FROM call_rollups WHERE slot = ? AND dim IN (SELECT unnest(?::text[]))'), [slot, ROLLUP_DIMS_ARRAY])).rows as unknown as RollupRow[];
+    for (const row of rows) existing.set(key(row.dim, Number(row.slot), row.value), row);
+  }
+  const cells = mergeNewCells(calls, (cell: RollupCell) => existing.get(key(cell.dim, cell.slot, cell.value)), overlapping);
+  for (const cell of cells) await client.query(toDollarParams(ROLLUP_ADD_SQL.upsertRow), cellToValues(cell));
 }

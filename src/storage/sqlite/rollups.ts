@@ -1,7 +1,7 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
-import { peakConcurrency } from '../../domain/stats/peak-concurrency.js';
-import { dimensionValue, ROLLUP_SLOT_SEC, type RollupCell, rollupCellsOf, slotOf } from '../../domain/stats/rollup-cells.js';
-import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow, rowToStatsCall, STATS_CALL_COLUMNS } from '../sql/rollup-rows.js';
+import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
+import { mergeNewCells, ROLLUP_ADD_SQL, talkingParams, talkSpans } from '../sql/rollup-add.js';
+import { cellToValues, type RollupRow, rowToStatsCall } from '../sql/rollup-rows.js';
 import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
 import type { ReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
@@ -67,46 +67,21 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
   };
 }
 
-const SELECT_ROW = 'SELECT * FROM call_rollups WHERE dim = ? AND slot = ? AND value = ?';
-const UPSERT_ROW = `INSERT OR REPLACE INTO call_rollups (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})`;
-// Uses calls_setup_talk: only the calls of the hour still talking during [from, to) are read.
-const SELECT_TALKING = `SELECT ${STATS_CALL_COLUMNS} FROM calls
-  WHERE setup_time >= ? AND setup_time < ? AND end_time > ? AND start_time < ? AND start_time > 0`;
-
 type All = (text: string, params: unknown[]) => Array<Record<string, unknown>>;
 type Run = (text: string, params: unknown[]) => unknown;
 
 /**
  * The incremental ingest path, exact like a recomputation but reading only what changes:
- * each touched row is read, merged with the new calls' figures and written back. Peak
- * concurrency: the peak of a row can only change at instants inside a new call's
- * [start, end); every call talking at such an instant overlaps the span of the new calls,
- * so the peak of those overlapping calls (read with one indexed query per hour) is the new
- * peak wherever it changed, and max(old peak, that) is exact.
+ * each touched row is read, merged with the new calls' figures and written back, and
+ * peak concurrency is raised from the calls of the hour that talk during the new calls
+ * (see mergeNewCells in src/storage/sql/rollup-add.ts).
  */
 export function addCallsToRollups(all: All, run: Run, calls: readonly StatsCall[]): void {
   if (calls.length === 0) return;
-  const talkingBySlot = new Map<number, StatsCall[]>();
-  for (const c of calls) {
-    if (c.start_time > 0 && c.end_time > c.start_time) {
-      const slot = slotOf(c.setup_time);
-      talkingBySlot.set(slot, [...(talkingBySlot.get(slot) ?? []), c]);
-    }
-  }
   const overlapping = new Map<number, StatsCall[]>();
-  for (const [slot, talking] of talkingBySlot) {
-    const from = Math.min(...talking.map((c) => c.start_time));
-    const to = Math.max(...talking.map((c) => c.end_time));
-    overlapping.set(slot, all(SELECT_TALKING, [slot, slot + ROLLUP_SLOT_SEC, from, to]).map(rowToStatsCall));
+  for (const [slot, span] of talkSpans(calls)) {
+    overlapping.set(slot, all(ROLLUP_ADD_SQL.selectTalking, talkingParams(slot, span)).map(rowToStatsCall));
   }
-  for (const cell of rollupCellsOf(calls)) {
-    const existing = all(SELECT_ROW, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
-    if (existing !== undefined) addRowToPartial(cell.partial, existing);
-    const around = overlapping.get(cell.slot);
-    if (around !== undefined) {
-      const mine = around.filter((c) => dimensionValue(c, cell.dim) === cell.value);
-      cell.partial.peak_concurrency = Math.max(cell.partial.peak_concurrency, peakConcurrency(mine));
-    }
-    run(UPSERT_ROW, cellToValues(cell));
-  }
+  const existing = (cell: RollupCell) => all(ROLLUP_ADD_SQL.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
+  for (const cell of mergeNewCells(calls, existing, overlapping)) run(ROLLUP_ADD_SQL.upsertRow, cellToValues(cell));
 }

@@ -43,6 +43,10 @@ export interface CallStore {
    * rollups exact on their own: this is for repairs and imports.
    */
   rebuildStatsRollups(range?: { from?: number; to?: number }): Promise<number>;
+  /** Every delivery recorded for a sid (accepted, duplicate, conflict), oldest first. */
+  listDeliveries(sid: string): Promise<Delivery[]>;
+  /** The conflicting versions of a sid, oldest first, each with the fields that differ from the stored call. */
+  listConflicts(sid: string): Promise<ConflictingVersion[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -150,4 +154,31 @@ export interface ReclassifyResult {
   reclassified: number;
   /** Of those, calls whose outcome, ended_by, reason or reason_source changed. */
   changed: number;
+}
+
+/** One raw request recorded for a call's sid, as it was received. */
+export interface Delivery {
+  id: number;
+  /** Unix milliseconds. */
+  received_at: number;
+  method: string;
+  path: string;
+  query: string;
+  body: string | null;
+  content_type: string | null;
+  source_ip: string;
+  result: Extract<RecordResult, 'accepted' | 'duplicate' | 'conflict'>;
+}
+
+/** A version of a call that arrived after the first with different content. */
+export interface ConflictingVersion {
+  id: number;
+  /** Unix milliseconds. */
+  received_at: number;
+  raw_request_id: number;
+  content_hash: string;
+  /** The version as parsed, under LINE Planet's field names. */
+  event: CallEvent;
+  /** Field names whose values differ from the stored call (extra keys by their own name). */
+  differs: string[];
 }

@@ -1,4 +1,5 @@
 import { describeCallLogContract } from './call-log-contract.js';
+import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 import { describeStatsContract } from './stats-contract.js';
 
@@ -6,5 +7,6 @@ import { describeStatsContract } from './stats-contract.js';
 export function describeStoreContract(name: string, open: StoreFactory): void {
   describeIngestContract(name, open);
   describeCallLogContract(name, open);
+  describeDeliveriesContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { CallStore } from '../port.js';
 import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 import { selectCall, selectQuarantine } from '../sql/read-queries.js';
+import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPg, refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
@@ -46,6 +47,8 @@ export async function createPostgresStore(
     recordCallbacks: (records) => recordCallbacksPostgres(pool, records),
     getCall: (sid) => selectCall(kysely, sid),
     listQuarantine: (query) => selectQuarantine(kysely, query),
+    listDeliveries: (sid) => selectDeliveries(kysely, sid),
+    listConflicts: (sid) => selectConflicts(kysely, sid),
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),

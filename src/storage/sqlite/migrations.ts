@@ -115,4 +115,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calls_setup_talk ON calls (setup_time, end_time, start_time);
     `,
   },
+  {
+    // A call's deliveries (GET /api/calls/:sid/deliveries) are found by sid, not by scanning.
+    version: 3,
+    name: 'raw requests by sid',
+    sql: `
+      CREATE INDEX raw_requests_sid ON raw_requests (sid);
+    `,
+  },
 ];

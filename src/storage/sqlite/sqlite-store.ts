@@ -1,6 +1,7 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CallStore } from '../port.js';
 import { selectCall, selectQuarantine } from '../sql/read-queries.js';
+import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
@@ -45,6 +46,8 @@ export function createSqliteStore(
     },
     getCall: (sid) => selectCall(kysely, sid),
     listQuarantine: (query) => selectQuarantine(kysely, query),
+    listDeliveries: (sid) => selectDeliveries(kysely, sid),
+    listConflicts: (sid) => selectConflicts(kysely, sid),
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),

@@ -181,6 +181,25 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
       }
     });
 
+    it('when overlapping calls of one hour arrive in separate batches, then the rollup peak counts them all', async () => {
+      const { store, cleanup } = await open();
+      try {
+        // Ingest raises the peak only to each batch's own calls and marks the hour stale;
+        // the read side must make it exact before answering.
+        const talk = (start: number) =>
+          validCallbackValues({ setup_time: String(BASE + start - 5), start_time: String(BASE + start), end_time: String(BASE + 1000), duration: String(1000 - start), billing_sec: String(1000 - start) });
+        for (const start of [100, 200, 300]) await store.recordCallbacks([deliveryOf(talk(start))]);
+        const first = await store.statsSummary({ filter: { time_field: 'setup_time' } });
+        assert.equal(first.source, 'rollups');
+        assert.equal(first.summary.peak_concurrency, 3);
+        await store.recordCallbacks([deliveryOf(talk(400))]);
+        const byType = await store.statsBreakdown({ filter: { time_field: 'setup_time' }, by: 'type', limit: 10 });
+        assert.equal(byType.items[0]?.peak_concurrency, 4);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when exact is asked, then the calls are scanned and peak concurrency spans hours', async () => {
       const { store, cleanup } = await open();
       try {

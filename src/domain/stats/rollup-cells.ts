@@ -66,3 +66,18 @@ export function rollupCellsOf(calls: Iterable<StatsCall>): RollupCell[] {
     return cell;
   });
 }
+
+/** The exact peak concurrency of each rollup cell, from every talking call set up in one slot. */
+export function peaksByCell(talkingCallsOfSlot: Iterable<StatsCall>): Array<{ dim: RollupDimension; value: string; peak: number }> {
+  const groups = new Map<string, { dim: RollupDimension; value: string; calls: StatsCall[] }>();
+  for (const call of talkingCallsOfSlot) {
+    for (const dim of ROLLUP_DIMENSIONS) {
+      const value = dimensionValue(call, dim);
+      const key = `${dim}\u0000${value}`;
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = { dim, value, calls: [] }));
+      group.calls.push(call);
+    }
+  }
+  return [...groups.values()].map(({ dim, value, calls }) => ({ dim, value, peak: peakConcurrency(calls) }));
+}

@@ -5,7 +5,7 @@ import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 import { selectCall, selectQuarantine } from '../sql/read-queries.js';
 import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
 import type { Database } from '../sql/schema-types.js';
-import { rebuildRollupsPg, refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
+import { rebuildRollupsPg, refreshRollupSlotsPg, refreshStalePeaksPg } from '../sql/rollup-refresh-pg.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
 import { recordCallbacksPostgres } from './record-callbacks.js';
@@ -52,7 +52,7 @@ export async function createPostgresStore(
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPg(pool, from, to) }),
     rebuildStatsRollups: (range) => rebuildRollupsPg(pool, range),
     async ping() {
       await pool.query('SELECT 1');

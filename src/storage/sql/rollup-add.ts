@@ -1,19 +1,12 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
-import { peakConcurrency } from '../../domain/stats/peak-concurrency.js';
-import { dimensionValue, ROLLUP_SLOT_SEC, type RollupCell, rollupCellsOf, slotOf } from '../../domain/stats/rollup-cells.js';
-import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow, STATS_CALL_COLUMNS } from './rollup-rows.js';
+import { type RollupCell, rollupCellsOf, slotOf } from '../../domain/stats/rollup-cells.js';
+import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow } from './rollup-rows.js';
 
-/**
- * Portable SQL of the incremental ingest path (`?` placeholders): read a row, write it
- * back (an upsert both databases understand), and read the calls of one hour that talk
- * during a span (index calls_setup_talk).
- */
+/** Portable SQL of the incremental ingest path (`?` placeholders): read a row, write it back. */
 export const ROLLUP_ADD_SQL = {
   selectRow: 'SELECT * FROM call_rollups WHERE dim = ? AND slot = ? AND value = ?',
   upsertRow: `INSERT INTO call_rollups (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (dim, slot, value) DO UPDATE SET ${ROLLUP_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')}`,
-  selectTalking: `SELECT ${STATS_CALL_COLUMNS} FROM calls
-    WHERE setup_time >= ? AND setup_time < ? AND end_time > ? AND start_time < ? AND start_time > 0`,
 } as const;
 
 /** Per hour slot, the span [from, to) in which the new calls talk (hours without talking calls are absent). */
@@ -32,31 +25,16 @@ export function talkSpans(calls: readonly StatsCall[]): Map<number, { from: numb
   return spans;
 }
 
-/** Parameters of ROLLUP_ADD_SQL.selectTalking for one slot's span. */
-export function talkingParams(slot: number, span: { from: number; to: number }): unknown[] {
-  return [slot, slot + ROLLUP_SLOT_SEC, span.from, span.to];
-}
-
 /**
  * The rows to write for new calls: each cell of the new calls merged with the row already
- * stored (if any), its peak raised to the peak of the stored calls talking during the new
- * calls' span. Exact: a row's peak can only change at instants inside a new call's
- * [start, end), and every call talking then is in `overlapping`.
+ * stored (if any). Counts, sums and histograms add up exactly; peak concurrency becomes the
+ * larger of the two peaks, a lower bound until the hour's stale mark is refreshed.
  */
-export function mergeNewCells(
-  calls: readonly StatsCall[],
-  existing: (cell: RollupCell) => RollupRow | undefined,
-  overlapping: ReadonlyMap<number, readonly StatsCall[]>,
-): RollupCell[] {
+export function mergeNewCells(calls: readonly StatsCall[], existing: (cell: RollupCell) => RollupRow | undefined): RollupCell[] {
   const cells = rollupCellsOf(calls);
   for (const cell of cells) {
     const row = existing(cell);
     if (row !== undefined) addRowToPartial(cell.partial, row);
-    const around = overlapping.get(cell.slot);
-    if (around !== undefined) {
-      const mine = around.filter((c) => dimensionValue(c, cell.dim) === cell.value);
-      cell.partial.peak_concurrency = Math.max(cell.partial.peak_concurrency, peakConcurrency(mine));
-    }
   }
   return cells;
 }

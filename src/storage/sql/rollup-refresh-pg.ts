@@ -1,9 +1,10 @@
 import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
-import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingParams, talkSpans } from './rollup-add.js';
+import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkSpans } from './rollup-add.js';
+import { refreshSlotPeaksAsync, STALE_PEAK_SQL, staleRange } from './stale-peaks.js';
 import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
-import { type RollupRow, rowToStatsCall } from './rollup-rows.js';
+import type { RollupRow } from './rollup-rows.js';
 
 /** Every rollup dimension, as a PostgreSQL text[] parameter. */
 const ROLLUP_DIMS_ARRAY = [...ROLLUP_DIMENSIONS];
@@ -68,17 +69,35 @@ export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly Sta
   for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
   }
-  const overlapping = new Map<number, StatsCall[]>();
-  for (const [slot, span] of talkSpans(calls)) {
-    const rows = (await client.query(toDollarParams(ROLLUP_ADD_SQL.selectTalking), talkingParams(slot, span))).rows;
-    overlapping.set(slot, rows.map(rowToStatsCall));
-  }
+  // Peak concurrency: raised to the new calls' own peak and the hour marked stale (stale-peaks.ts).
+  for (const slot of talkSpans(calls).keys()) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
   const existing = new Map<string, RollupRow>();
   const key = (dim: string, slot: number, value: string) => `${dim}\u0000${slot}\u0000${value}`;
   for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
     const rows = (await client.query(toDollarParams('SELECT * FROM call_rollups WHERE slot = ? AND dim IN (SELECT unnest(?::text[]))'), [slot, ROLLUP_DIMS_ARRAY])).rows as unknown as RollupRow[];
     for (const row of rows) existing.set(key(row.dim, Number(row.slot), row.value), row);
   }
-  const cells = mergeNewCells(calls, (cell: RollupCell) => existing.get(key(cell.dim, cell.slot, cell.value)), overlapping);
+  const cells = mergeNewCells(calls, (cell: RollupCell) => existing.get(key(cell.dim, cell.slot, cell.value)));
   for (const cell of cells) await client.query(toDollarParams(ROLLUP_ADD_SQL.upsertRow), cellToValues(cell));
+}
+
+/** Makes the peaks of the stale hours in [from, to) exact, one short transaction per hour under its lock. */
+export async function refreshStalePeaksPg(pool: PgPoolLike, from?: number, to?: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const stale = (await client.query(toDollarParams(STALE_PEAK_SQL.selectStale), staleRange(from, to))).rows;
+    for (const { slot } of stale) {
+      await client.query('BEGIN', []);
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, Number(slot) / ROLLUP_SLOT_SEC]);
+        await refreshSlotPeaksAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, Number(slot));
+        await client.query('COMMIT', []);
+      } catch (error) {
+        await client.query('ROLLBACK', []);
+        throw error;
+      }
+    }
+  } finally {
+    client.release();
+  }
 }

@@ -36,11 +36,18 @@ export interface StatsQueries {
  * Answers from the rollups when planStatsQuery says they are exact for the query,
  * otherwise by scanning the matching calls (the same code as the brute-force reference).
  */
-export function createStatsQueries(db: Kysely<Database>): StatsQueries {
+export function createStatsQueries(
+  db: Kysely<Database>,
+  options: { /** Makes rollup peaks in [from, to) exact before they are read (stale-peaks.ts). */ refreshStalePeaks?: (from?: number, to?: number) => Promise<void> } = {},
+): StatsQueries {
+  const readFreshCells: typeof readCells = async (db, plan, filter, groupOf) => {
+    await options.refreshStalePeaks?.(filter.from, filter.to);
+    return readCells(db, plan, filter, groupOf);
+  };
   return {
     async statsSummary({ filter, exact }) {
       const plan = exact === true ? null : planStatsQuery(filter);
-      if (plan !== null) return { summary: figuresFromCells(await readCells(db, plan, filter, () => '')), source: 'rollups' };
+      if (plan !== null) return { summary: figuresFromCells(await readFreshCells(db, plan, filter, () => '')), source: 'rollups' };
       return { summary: summarizeCalls(await scanCalls(db, filter)), source: 'calls' };
     },
     async statsTimeseries({ filter, exact, boundaries }) {
@@ -49,14 +56,14 @@ export function createStatsQueries(db: Kysely<Database>): StatsQueries {
         figures.map((f, i) => ({ bucket_start: boundaries[i] as number, ...f }));
       if (plan !== null) {
         // Merge rows per bucket while reading; a bucket's cell carries the bucket's start as its slot.
-        const cells = await readCells(db, plan, filter, (row) => String(boundaries[bucketIndex(boundaries, Number(row.slot))] ?? 'outside'));
+        const cells = await readFreshCells(db, plan, filter, (row) => String(boundaries[bucketIndex(boundaries, Number(row.slot))] ?? 'outside'));
         return { items: withBuckets(timeseriesFromCells(cells.filter((c) => c.value !== 'outside').map((c) => ({ ...c, slot: Number(c.value) })), boundaries)), source: 'rollups' };
       }
       return { items: withBuckets(timeseriesFromCalls(await scanCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
     },
     async statsBreakdown({ filter, exact, by, limit }) {
       const plan = exact === true ? null : planStatsQuery(filter, { by });
-      if (plan !== null) return { items: breakdownFromCells(await readCells(db, plan, filter, (row) => row.value), by === 'terminate', limit), source: 'rollups' };
+      if (plan !== null) return { items: breakdownFromCells(await readFreshCells(db, plan, filter, (row) => row.value), by === 'terminate', limit), source: 'rollups' };
       return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
     },
   };

@@ -123,4 +123,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX raw_requests_sid ON raw_requests (sid);
     `,
   },
+  {
+    // Ingest no longer reads an hour's calls to keep peak concurrency exact: it marks the
+    // hour stale and the statistics read side recomputes it (src/storage/sql/stale-peaks.ts).
+    version: 4,
+    name: 'stale peak hours',
+    sql: `
+      CREATE TABLE rollup_stale_peaks (slot INTEGER PRIMARY KEY);
+      DROP INDEX IF EXISTS calls_setup_talk;
+    `,
+  },
 ];

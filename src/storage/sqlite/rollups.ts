@@ -1,7 +1,8 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
-import { mergeNewCells, ROLLUP_ADD_SQL, talkingParams, talkSpans } from '../sql/rollup-add.js';
-import { cellToValues, type RollupRow, rowToStatsCall } from '../sql/rollup-rows.js';
+import { mergeNewCells, ROLLUP_ADD_SQL, talkSpans } from '../sql/rollup-add.js';
+import { refreshSlotPeaksSync, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
+import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
 import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
 import type { ReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
@@ -15,9 +16,11 @@ export interface SqliteRollups {
   refreshSlots(setupTimes: Iterable<number>): void;
   /**
    * Adds calls just inserted (in this transaction) to the rollups: counts, sums and
-   * histograms merged into the touched rows, peak concurrency exact (see addCallsToRollups).
+   * histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollups).
    */
   addCalls(calls: readonly StatsCall[]): void;
+  /** Makes the peaks of the stale hours in [from, to) exact; the stats read side calls it first. */
+  refreshStalePeaks(from?: number, to?: number): void;
   /** Recomputes every slot holding a call set up in [from, to); returns how many slots. */
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes cells computed in memory (seed); the caller's transaction holds them. */
@@ -42,11 +45,15 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
   const refreshBatch = db.transaction((slots: number[]) => {
     for (const slot of slots) refreshRollupSlotSync(all, run, slot);
   });
+  const refreshStale = db.transaction((from: number | undefined, to: number | undefined) => {
+    for (const row of all(STALE_PEAK_SQL.selectStale, staleRange(from, to))) refreshSlotPeaksSync(all, run, Number(row.slot));
+  });
   const clearRange = db.transaction((from: number, to: number) => run(ROLLUP_SQL.deleteSlots, [from, to]));
 
   return {
     refreshSlots,
     addCalls: (calls) => addCallsToRollups(all, run, calls),
+    refreshStalePeaks: (from, to) => refreshStale.immediate(from, to),
     async rebuild(range = {}) {
       const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
       const to = range.to ?? Number.MAX_SAFE_INTEGER;
@@ -71,17 +78,14 @@ type All = (text: string, params: unknown[]) => Array<Record<string, unknown>>;
 type Run = (text: string, params: unknown[]) => unknown;
 
 /**
- * The incremental ingest path, exact like a recomputation but reading only what changes:
- * each touched row is read, merged with the new calls' figures and written back, and
- * peak concurrency is raised from the calls of the hour that talk during the new calls
- * (see mergeNewCells in src/storage/sql/rollup-add.ts).
+ * The incremental ingest path: each touched row is read, merged with the new calls'
+ * figures and written back. Its cost depends on the batch, never on how many calls the
+ * hour already holds: peak concurrency is only raised to the new calls' own peak and the
+ * hour marked stale, to be made exact by the read side (see src/storage/sql/stale-peaks.ts).
  */
 export function addCallsToRollups(all: All, run: Run, calls: readonly StatsCall[]): void {
   if (calls.length === 0) return;
-  const overlapping = new Map<number, StatsCall[]>();
-  for (const [slot, span] of talkSpans(calls)) {
-    overlapping.set(slot, all(ROLLUP_ADD_SQL.selectTalking, talkingParams(slot, span)).map(rowToStatsCall));
-  }
+  for (const slot of talkSpans(calls).keys()) run(STALE_PEAK_SQL.markStale, [slot]);
   const existing = (cell: RollupCell) => all(ROLLUP_ADD_SQL.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
-  for (const cell of mergeNewCells(calls, existing, overlapping)) run(ROLLUP_ADD_SQL.upsertRow, cellToValues(cell));
+  for (const cell of mergeNewCells(calls, existing)) run(ROLLUP_ADD_SQL.upsertRow, cellToValues(cell));
 }

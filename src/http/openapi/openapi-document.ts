@@ -117,6 +117,30 @@ export function buildOpenApiDocument(version: string): Json {
           responses: { 200: json(ref('Call')), ...errors('not_found', 'unauthorized', 'internal_error', 'storage_unavailable') },
         },
       },
+      '/api/calls/{sid}/deliveries': {
+        get: {
+          tags: ['calls'],
+          summary: "Every delivery of a call's sid, oldest first, as received",
+          description: 'The raw requests recorded for this sid: the first (accepted), identical repeats (duplicate) and conflicting versions (conflict). The accepted one is the call\'s raw_request_id; its query (GET) or body (POST) is the callback byte for byte.',
+          parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Delivery') } } }),
+            ...errors('not_found', 'unauthorized', 'internal_error', 'storage_unavailable'),
+          },
+        },
+      },
+      '/api/calls/{sid}/conflicts': {
+        get: {
+          tags: ['calls'],
+          summary: 'The conflicting versions of a call, oldest first',
+          description: 'Each distinct version of this sid that arrived after the first with different content (once per content), parsed, with the fields whose values differ from the stored call.',
+          parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('ConflictingVersion') } } }),
+            ...errors('not_found', 'unauthorized', 'internal_error', 'storage_unavailable'),
+          },
+        },
+      },
       '/api/quarantine': {
         get: {
           tags: ['quarantine'],

@@ -94,6 +94,39 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
       status: { $ref: '#/components/schemas/CallStatus' },
     },
   },
+  Delivery: {
+    type: 'object',
+    description: 'One raw request recorded for a call\'s sid, as received (path with any secret replaced by [secret]).',
+    required: ['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result'],
+    properties: {
+      id: { type: 'integer', description: 'the raw request id (the accepted one is the call\'s raw_request_id)' },
+      received_at: { type: 'string', format: 'date-time' },
+      method: { type: 'string' },
+      path: { type: 'string' },
+      query: { type: 'string', description: 'the exact query string, without ?' },
+      body: nullable('string', { description: 'the body as text (POST); null for GET' }),
+      content_type: nullable('string'),
+      source_ip: { type: 'string' },
+      result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict'] },
+    },
+  },
+  ConflictingVersion: {
+    type: 'object',
+    description: 'A version of the call that arrived after the first with different content.',
+    required: ['id', 'received_at', 'raw_request_id', 'content_hash', 'event', 'differs'],
+    properties: {
+      id: { type: 'integer' },
+      received_at: { type: 'string', format: 'date-time' },
+      raw_request_id: { type: 'integer', description: 'the delivery that carried it first' },
+      content_hash: { type: 'string' },
+      event: {
+        type: 'object',
+        description: 'the version as parsed, every LINE Planet field under its own name',
+        properties: { ...callEventProperties(), extra: { type: 'object', additionalProperties: { type: 'string' } } },
+      },
+      differs: { type: 'array', items: { type: 'string' }, description: 'field names (extra keys by their own name) whose values differ from the stored call' },
+    },
+  },
   QuarantineEntry: {
     type: 'object',
     properties: {

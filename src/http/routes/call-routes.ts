@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../domain/call-log/call-cursor.js
 import { callToJson } from '../../domain/call-log/call-to-json.js';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat, exportChunks } from '../../domain/call-log/export-lines.js';
 import type { CallFilter } from '../../domain/call-filter.js';
+import { conflictToJson, deliveryToJson } from '../../domain/deliveries/deliveries-json.js';
 import { type FilterQuery, parseCallFilter } from '../../domain/parse-call-filter.js';
 import { reclassifyOutdatedCalls } from '../../domain/classify/reclassify-outdated.js';
 import { CLASSIFIER_VERSION } from '../../domain/classify/release-codes.js';
@@ -20,7 +21,8 @@ type Query = { Querystring: FilterQuery };
 
 /**
  * The call log: `GET /api/calls` (filtered pages, newest first), `GET /api/calls/export`
- * (every matching call, streamed as CSV or NDJSON) and `GET /api/calls/:sid`.
+ * (every matching call, streamed as CSV or NDJSON), `GET /api/calls/:sid` and its
+ * `/deliveries` (raw requests of the sid) and `/conflicts` (conflicting versions).
  */
 export async function callRoutes(
   app: FastifyInstance,
@@ -63,6 +65,21 @@ export async function callRoutes(
     if (call === null) throw new AppError('not_found', `No call with sid ${JSON.stringify(request.params.sid)}`);
     return callToJson(call);
   });
+
+  app.get<{ Params: { sid: string } }>('/api/calls/:sid/deliveries', async (request) => {
+    await requireCall(store, request.params.sid);
+    return { items: (await store.listDeliveries(request.params.sid)).map(deliveryToJson) };
+  });
+
+  app.get<{ Params: { sid: string } }>('/api/calls/:sid/conflicts', async (request) => {
+    await requireCall(store, request.params.sid);
+    return { items: (await store.listConflicts(request.params.sid)).map(conflictToJson) };
+  });
+}
+
+/** Deliveries and conflicts belong to a stored call: an unknown sid is a 404, not an empty list. */
+async function requireCall(store: CallStore, sid: string): Promise<void> {
+  if ((await store.getCall(sid)) === null) throw new AppError('not_found', `No call with sid ${JSON.stringify(sid)}`);
 }
 
 /**

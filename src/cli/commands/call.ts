@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { CALL_EVENT_FIELDS } from '../../domain/call-event.js';
 import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
+import { type CallHistory, readCallHistory } from '../call-history.js';
 import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
 
 interface CallOptions extends SourceOptions {
@@ -11,7 +13,7 @@ interface CallOptions extends SourceOptions {
 export function registerCall(program: Command): void {
   const command = program
     .command('call')
-    .description('show one call: its outcome, who ended it, why, the decoded codes and any signals that disagree')
+    .description('show one call: its outcome, who ended it, why, the decoded codes, any signals that disagree, its deliveries and conflicting versions')
     .argument('<sid>', 'the call id')
     .option('--json', 'print the call as JSON, like GET /api/calls/:sid')
     .option('--tz <zone>', 'time zone for times, e.g. Asia/Tokyo (default: this machine\'s)');
@@ -38,7 +40,40 @@ export async function runCall(sid: string, options: CallOptions): Promise<string
     await source.close();
   }
   if (call === null) return null;
-  return options.json === true ? `${JSON.stringify(call, null, 2)}\n` : formatCallStatus(call, tz);
+  if (options.json === true) return `${JSON.stringify(call, null, 2)}\n`;
+  return `${formatCallStatus(call, tz)}${formatCallHistory(call, await readCallHistory(sid, options), tz)}`;
+}
+
+/**
+ * The deliveries of a call (time, source, result) and, for each conflicting version, the
+ * fields that differ from the stored call (stored → that version).
+ */
+export function formatCallHistory(call: CallJson, history: CallHistory, tz: string): string {
+  const time = (iso: string) => formatTime(Date.parse(iso) / 1000, tz);
+  const lines = [
+    '',
+    `deliveries (${history.deliveries.length})`,
+    ...history.deliveries.map((d) => `  ${time(d.received_at)}  ${d.method.padEnd(4)} ${d.source_ip.padEnd(15)}  ${d.result.padEnd(9)}  raw request ${d.id}`),
+  ];
+  if (history.conflicts.length > 0) lines.push('', `conflicting versions (${history.conflicts.length}), stored → received`);
+  for (const [i, c] of history.conflicts.entries()) {
+    lines.push(`  version ${i + 2}, received ${time(c.received_at)} (raw request ${c.raw_request_id})`);
+    const width = Math.max(...c.differs.map((f) => f.length), 0);
+    for (const field of c.differs) {
+      lines.push(`    ${field.padEnd(width)}  ${shownValue(valueOf(call, field))} → ${shownValue(valueOf(c.event, field))}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A field of a call or version: a LINE Planet field, else an unknown key kept in `extra`. */
+function valueOf(event: Record<string, unknown>, field: string): unknown {
+  if ((CALL_EVENT_FIELDS as readonly string[]).includes(field)) return event[field];
+  return (event.extra as Record<string, string> | undefined)?.[field];
+}
+
+function shownValue(value: unknown): string {
+  return value === null || value === undefined ? '(absent)' : typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 type Decoded = { code: number; name: string; meaning: string } | null;

@@ -1,6 +1,6 @@
 /**
- * One call: its timeline, status and explanation, decoded codes, every field, conflicts
- * and the callback's fields as a query string.
+ * One call: its timeline, status and explanation, decoded codes, every field, the
+ * callback exactly as received, its deliveries and its conflicting versions.
  */
 import { apiGet } from '../api.js';
 import { CALL_FIELDS, type CallJson, type DecodedCode } from '../api-types.js';
@@ -9,6 +9,7 @@ import { formatDuration, formatTime, NO_VALUE } from '../format.js';
 import { endedByLabel, outcomeLabel } from '../labels.js';
 import type { Cleanup } from '../main.js';
 import { timeZone } from '../settings.js';
+import { type CallHistory, conflictsSection, deliveriesSection, fetchCallHistory, rawCallbackSection } from './call-deliveries.js';
 import { errorBox } from './error-box.js';
 
 const TIME_FIELDS = new Set(['setup_time', 'start_time', 'end_time']);
@@ -17,8 +18,8 @@ export function renderCallDetail(view: HTMLElement, sid: string): Cleanup {
   const controller = new AbortController();
   const tz = timeZone();
   view.append(h('p', { class: 'muted' }, 'Loading…'));
-  apiGet<CallJson>(`/api/calls/${encodeURIComponent(sid)}`, {}, controller.signal)
-    .then((call) => view.replaceChildren(...callSections(call, tz)))
+  Promise.all([apiGet<CallJson>(`/api/calls/${encodeURIComponent(sid)}`, {}, controller.signal), fetchCallHistory(sid, controller.signal)])
+    .then(([call, history]) => view.replaceChildren(...callSections(call, history, tz)))
     .catch((error: unknown) => view.replaceChildren(h('h1', {}, 'Call'), errorBox(error)))
     .finally(() => {
       view.dataset.loaded = 'true';
@@ -26,7 +27,7 @@ export function renderCallDetail(view: HTMLElement, sid: string): Cleanup {
   return () => controller.abort();
 }
 
-function callSections(call: CallJson, tz: string): HTMLElement[] {
+function callSections(call: CallJson, history: CallHistory, tz: string): HTMLElement[] {
   const s = call.status;
   return [
     h('div', { class: 'page-head' },
@@ -56,9 +57,9 @@ function callSections(call: CallJson, tz: string): HTMLElement[] {
         ? 'none: every later delivery of this sid was identical'
         : `${call.conflicts} later deliveries of this sid carried different values; the first version is shown`],
     ], { 'data-testid': 'delivery' })),
-    h('section', { class: 'card' }, h('h2', {}, 'Callback'),
-      h('p', { class: 'muted small' }, `The call's LINE Planet keys as a query string, rebuilt from the stored values (the byte-exact request is raw request ${call.raw_request_id}).`),
-      h('pre', { class: 'raw', 'data-testid': 'callback-query' }, callbackQuery(call))),
+    rawCallbackSection(call, history, callbackQuery(call)),
+    deliveriesSection(history, tz),
+    conflictsSection(call, history, tz),
   ];
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../errors/app-error.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 
 /** The API document's own version: bump it when an endpoint's shape changes. */
-export const API_DOCUMENT_VERSION = '1.0.0';
+export const API_DOCUMENT_VERSION = '1.1.0';
 
 /** The Swagger UI files served under /api/docs/, from the swagger-ui-dist package (no CDN). */
 const SWAGGER_ASSETS: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { CallEvent, CallType, FieldProblem } from './call-event.js';
 import { CALL_EVENT_FIELDS } from './call-event.js';
+import { utf8ByteLength } from './utf8-byte-length.js';
 
 /** Bounds on callback values, named with their units. */
 export const MAX_ID_BYTES = 256;
@@ -27,7 +28,6 @@ const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9
 const IPV6_CHARS = /^[0-9a-fA-F:.]{2,45}$/;
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(CALL_EVENT_FIELDS);
-const utf8 = new TextEncoder();
 
 /**
  * Turns the decoded keys of a 1-to-1 Call Event callback into a typed {@link CallEvent}.
@@ -94,7 +94,7 @@ class FieldReader {
     for (const [key, value] of this.values) {
       if (KNOWN_FIELDS.has(key)) continue;
       if (value.includes('\u0000')) this.problems.push({ field: key, problem: 'contains a NUL character' });
-      else if (byteLength(value) > MAX_EXTRA_VALUE_BYTES) {
+      else if (utf8ByteLength(value) > MAX_EXTRA_VALUE_BYTES) {
         this.problems.push({ field: key, problem: `is longer than ${MAX_EXTRA_VALUE_BYTES} bytes` });
       } else kept.push([key, value]);
     }
@@ -118,7 +118,7 @@ function readSid(raw: string): { value: string } | string {
 
 function readId(raw: string): { value: string } | string {
   if (CONTROL_CHARS.test(raw)) return 'must not contain control characters';
-  if (byteLength(raw) > MAX_ID_BYTES) return `must be at most ${MAX_ID_BYTES} bytes`;
+  if (utf8ByteLength(raw) > MAX_ID_BYTES) return `must be at most ${MAX_ID_BYTES} bytes`;
   return { value: raw };
 }
 
@@ -155,7 +155,7 @@ function text(maxBytes: number, allowLineBreaks: boolean): Reader<string> {
   return (raw) => {
     if (raw.includes('\u0000')) return 'contains a NUL character';
     if (!allowLineBreaks && CONTROL_CHARS.test(raw)) return 'must not contain control characters';
-    if (byteLength(raw) > maxBytes) return `must be at most ${maxBytes} bytes`;
+    if (utf8ByteLength(raw) > maxBytes) return `must be at most ${maxBytes} bytes`;
     return { value: raw };
   };
 }
@@ -188,8 +188,4 @@ function parseInteger(raw: string): number | null {
   // `+ 0` turns "-0" into plain 0, so that equal facts always store and hash alike.
   const n = Number(raw) + 0;
   return Number.isSafeInteger(n) ? n : null;
-}
-
-function byteLength(text: string): number {
-  return utf8.encode(text).length;
 }

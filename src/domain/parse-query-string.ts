@@ -51,8 +51,11 @@ export function decodeQueryString(raw: string): DecodedQuery {
 }
 
 function decodeComponent(text: string): string | null {
+  // Most callback values are plain ASCII: nothing to decode, no string to copy.
+  const plus = text.includes('+');
+  if (!plus && !text.includes('%')) return text;
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(plus ? text.replace(/\+/g, ' ') : text);
   } catch {
     return null;
   }

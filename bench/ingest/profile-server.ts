@@ -1,0 +1,95 @@
+/**
+ * CPU profile of `callevt serve` under the ingest benchmark's load (bounded, loopback):
+ * starts the server with `node --cpu-prof` on a fresh temp SQLite file, sends distinct-sid
+ * callbacks from 50 connections for PROFILE_SECONDS, stops it with SIGTERM (which writes
+ * the profile) and prints the server's CPU time per request and the functions with the
+ * most self time, per thread.
+ * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/profile-server.ts
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+
+const CONNECTIONS = 50;
+const PROFILE_SECONDS = Number(process.env.PROFILE_SECONDS ?? 8);
+/** Functions listed per profile. */
+const TOP_FUNCTIONS = 25;
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+function summarize(file: string): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const id of profile.samples) {
+    const frame = byId.get(id)?.callFrame;
+    if (frame === undefined) continue;
+    const where = frame.url === '' ? '' : ` ${frame.url.replace(/^.*\/(node_modules\/|src\/)/, '$1')}:${frame.lineNumber + 1}`;
+    const key = `${frame.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = profile.samples.length;
+  const idle = self.get('(idle)') ?? 0;
+  const lines = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_FUNCTIONS)
+    .map(([name, n]) => `  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${name}`);
+  return `${total} samples, ${((100 * (total - idle)) / total).toFixed(0)} % busy\n${lines.join('\n')}`;
+}
+
+/** User + system CPU seconds of a process, all threads (from /proc; Linux only). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'callevt-profile-'));
+  try {
+    const db = join(dir, 'calls.db');
+    const server = [join(root, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
+    const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', ...server], {
+      cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const url = await new Promise<string>((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        try {
+          const entry = JSON.parse(line) as { url?: string };
+          if (entry.url) resolve(entry.url);
+        } catch {
+          // not a log line
+        }
+      });
+    });
+    const values = validCallbackValues();
+    const [before, after] = new URLSearchParams(values).toString().split(values.sid ?? '');
+    const cpuBefore = cpuSeconds(child.pid ?? 0);
+    const result = await autocannon({
+      url, connections: CONNECTIONS, duration: PROFILE_SECONDS,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/callbacks/call-event?${before}${randomUUID()}${after}` }) }],
+    });
+    const cpu = cpuSeconds(child.pid ?? 0) - cpuBefore;
+    process.stdout.write(`${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms under the profiler; ` +
+      `server CPU ${cpu.toFixed(1)} s = ${((1e6 * cpu) / result.requests.total).toFixed(0)} µs per request (all threads)\n`);
+    child.kill('SIGTERM');
+    await exited;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+      process.stdout.write(`\n${file}: ${summarize(join(dir, file))}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -4,7 +4,7 @@
  * same run: decodeComponent copied every value through a regex replace and
  * decodeURIComponent, and byteLength encoded every bounded value with TextEncoder.
  * CPU only, single thread, no I/O.
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/parse-hot-path.ts
+ * Run (one benchmark at a time, under the shared bench lock): npx tsx bench/ingest/parse-hot-path.ts
  */
 import { decodeQueryString } from '../../src/domain/parse-query-string.js';
 import { utf8ByteLength } from '../../src/domain/utf8-byte-length.js';

@@ -4,7 +4,7 @@
  * callbacks from 50 connections for PROFILE_SECONDS, stops it with SIGTERM (which writes
  * the profile) and prints the server's CPU time per request and the functions with the
  * most self time, per thread.
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/profile-server.ts
+ * Run (one benchmark at a time, under the shared bench lock): npx tsx bench/ingest/profile-server.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

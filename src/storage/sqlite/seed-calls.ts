@@ -1,76 +1,257 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { rollupCellsOf } from '../../domain/stats/rollup-cells.js';
+import { ROLLUP_SQL } from '../sql/rollup-refresh.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
-import { generateSeedHours, type SeedCall, type SeedOptions } from './seed-generator.js';
+import { generateSeedChunks, type SeedCall, type SeedOptions } from './seed-generator.js';
+import type { SeedRollupMessage, SeedRollupWorkerData } from './seed-rollup-worker.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Calls written per transaction (whole hours are kept together, so a chunk may be larger). */
 export const SEED_CHUNK_CALLS = 100_000;
+
+/** Rows per multi-row INSERT statement (the rest of a chunk goes through a one-row statement). */
+export const SEED_ROWS_PER_INSERT = 50;
+
+export interface SeedPhases {
+  /** Making the synthetic calls (the generator). */
+  generate: number;
+  /** The INSERTs into calls, commits included. */
+  insert: number;
+  /** Computing and writing the rollup cells. */
+  rollups: number;
+  /** Building the secondary indexes at the end. */
+  index: number;
+}
 
 export interface SeedResult {
   calls: number;
   seconds: number;
   /** Of `seconds`, the time spent building the secondary indexes at the end. */
   indexSeconds: number;
+  /** Where `seconds` went, in seconds per phase (the rest is opening, migrating and pragmas). */
+  phases: SeedPhases;
+}
+
+/** Tactics of the bulk load, switchable to measure each (bench/seed); the defaults are the fastest measured. */
+export interface SeedTuning {
+  /** Into an empty database: rollback journal in memory and an exclusive lock while seeding, WAL restored after. */
+  bulkJournal?: boolean;
+  /** Rows per INSERT statement. */
+  rowsPerInsert?: number;
+  /** SQLite sorter threads for the index build (PRAGMA threads). */
+  sortThreads?: number;
+  /** Into an empty database: compute the rollup cells in a worker thread while inserting. */
+  rollupWorker?: boolean;
+}
+
+const CALL_COLUMNS = `sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
+      setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
+      disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
+      user_rel_code, extra, content_hash, received_at, raw_request_id, conflicts,
+      outcome, ended_by, reason, reason_source, classifier_version`;
+const ROW_VALUES = "(?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '198.51.100.7', '203.0.113.9', ?, ?, ?, NULL, NULL, ?, ?, NULL, '{}', ?, ?, 0, 0, ?, ?, ?, ?, ?)";
+/** Bound values per row, in ROW_VALUES order. */
+const PARAMS_PER_ROW = 23;
+
+/** Writes one call's values into `out` from `at` (ROW_VALUES order). */
+function putRow(out: unknown[], at: number, c: SeedCall): void {
+  out[at] = c.sid;
+  out[at + 1] = c.from_service_id;
+  out[at + 2] = c.from_user_id;
+  out[at + 3] = c.to_service_id;
+  out[at + 4] = c.to_user_id;
+  out[at + 5] = c.type;
+  out[at + 6] = c.setup_time;
+  out[at + 7] = c.start_time;
+  out[at + 8] = c.end_time;
+  out[at + 9] = c.duration;
+  out[at + 10] = c.billing_sec;
+  out[at + 11] = c.terminate;
+  out[at + 12] = c.disconnect_reason;
+  out[at + 13] = c.releaser_type;
+  out[at + 14] = c.disconnect_reason;
+  out[at + 15] = c.rel_code_str;
+  out[at + 16] = `seed:${c.sid}`;
+  out[at + 17] = c.end_time * 1000;
+  out[at + 18] = c.outcome;
+  out[at + 19] = c.ended_by;
+  out[at + 20] = c.reason;
+  out[at + 21] = c.reason_source;
+  out[at + 22] = c.classifier_version;
+}
+
+/** Inserts calls in id order, `rows` per statement; the values array is reused. */
+function createCallInserter(db: SqliteDatabase, rows: number): (calls: readonly SeedCall[]) => void {
+  const prepare = (n: number): SqliteStatement =>
+    db.prepare(`INSERT INTO calls (${CALL_COLUMNS}) VALUES ${Array.from({ length: n }, () => ROW_VALUES).join(', ')}`);
+  const many = prepare(rows);
+  const one = rows === 1 ? many : prepare(1);
+  const manyValues = new Array<unknown>(rows * PARAMS_PER_ROW);
+  const oneValues = new Array<unknown>(PARAMS_PER_ROW);
+  return (calls) => {
+    let i = 0;
+    for (; i + rows <= calls.length; i += rows) {
+      for (let r = 0; r < rows; r++) putRow(manyValues, r * PARAMS_PER_ROW, calls[i + r] as SeedCall);
+      many.run(manyValues);
+    }
+    for (; i < calls.length; i++) {
+      putRow(oneValues, 0, calls[i] as SeedCall);
+      one.run(oneValues);
+    }
+  };
 }
 
 /**
- * Fills a SQLite database with synthetic calls fast: big transactions of prepared
- * inserts, each chunk's rollups computed in memory and written once. Durability is
- * relaxed while seeding (synchronous=OFF): a crash mid-seed leaves a partial seed.
- * Seeded calls have no raw request (raw_request_id 0) and a content hash of `seed:<sid>`.
+ * Fills a SQLite database with synthetic calls fast: big transactions of multi-row
+ * prepared inserts, each chunk's rollups computed in memory and written once. This is a
+ * bulk load, not acknowledged callbacks: durability is relaxed while seeding
+ * (synchronous=OFF; into an empty database also the rollback journal in memory with an
+ * exclusive lock instead of WAL), so a crash mid-seed leaves a partial or damaged seed.
+ * WAL and synchronous=FULL are restored at the end. Seeded calls have no raw request
+ * (raw_request_id 0) and a content hash of `seed:<sid>`.
  */
-export function seedSqliteCalls(file: string, options: SeedOptions, onProgress?: (done: number) => void): SeedResult {
+export function seedSqliteCalls(
+  file: string,
+  options: SeedOptions,
+  onProgress?: (done: number) => void,
+  tuning: SeedTuning = {},
+): SeedResult {
   const started = performance.now();
+  const phases: SeedPhases = { generate: 0, insert: 0, rollups: 0, index: 0 };
   const db = openSqlite(file);
+  let bulk = false;
+  let cellWorker: RollupWorker | undefined;
   try {
     migrateSqlite(db, Date.now());
+    const wasEmpty = db.prepare('SELECT 1 FROM calls LIMIT 1').get() === undefined;
+    bulk = wasEmpty && (tuning.bulkJournal ?? true) && file !== ':memory:';
+    if (bulk) {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = MEMORY');
+    }
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -1048576');
-    const wasEmpty = db.prepare('SELECT 1 FROM calls LIMIT 1').get() === undefined;
+    db.pragma('temp_store = MEMORY');
+    db.pragma(`threads = ${tuning.sortThreads ?? 2}`);
     const rollups = createSqliteRollups(db);
+    // In an empty database each chunk's rollup cells are its hours' rollups: a worker
+    // thread makes the same calls and computes them while this thread inserts.
+    if (wasEmpty && (tuning.rollupWorker ?? true)) cellWorker = startRollupWorker(options);
     // Into an empty table, building the secondary indexes once at the end is several
     // times faster than updating them row by row; whatever migrations created is restored.
     const indexes = wasEmpty
       ? (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>)
       : [];
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
-    const insert = db.prepare(`INSERT INTO calls (
-      sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
-      setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
-      disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
-      user_rel_code, extra, content_hash, received_at, raw_request_id, conflicts,
-      outcome, ended_by, reason, reason_source, classifier_version)
-      VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '198.51.100.7', '203.0.113.9', ?, ?, ?, NULL, NULL, ?, ?, NULL, '{}', ?, ?, 0, 0, ?, ?, ?, ?, ?)`);
+    const insertCalls = createCallInserter(db, Math.max(1, tuning.rowsPerInsert ?? SEED_ROWS_PER_INSERT));
     const writeChunk = db.transaction((calls: SeedCall[]) => {
-      for (const c of calls) {
-        insert.run(c.sid, c.from_service_id, c.from_user_id, c.to_service_id, c.to_user_id, c.type,
-          c.setup_time, c.start_time, c.end_time, c.duration, c.billing_sec, c.terminate,
-          c.disconnect_reason, c.releaser_type, c.disconnect_reason, c.rel_code_str, `seed:${c.sid}`, c.end_time * 1000,
-          c.outcome, c.ended_by, c.reason, c.reason_source, c.classifier_version);
-      }
-      // Whole hours only: in an empty database the chunk's cells are the hours' rollups.
+      insertCalls(calls);
+      if (cellWorker !== undefined) return;
+      const t1 = performance.now();
       if (wasEmpty) rollups.insertCells(rollupCellsOf(calls));
       else rollups.refreshSlots(calls.map((c) => c.setup_time));
+      phases.rollups += performance.now() - t1;
     });
-    let chunk: SeedCall[] = [];
     let done = 0;
-    const flush = () => {
-      writeChunk.immediate(chunk);
-      done += chunk.length;
-      chunk = [];
+    const chunks = generateSeedChunks(options, SEED_CHUNK_CALLS);
+    for (;;) {
+      const t0 = performance.now();
+      const next = chunks.next();
+      const t1 = performance.now();
+      phases.generate += t1 - t0;
+      if (next.done === true) break;
+      writeChunk.immediate(next.value);
+      // The commit is part of the insert phase; rollups computed here are timed inside and taken out below.
+      phases.insert += performance.now() - t1;
+      done += next.value.length;
       onProgress?.(done);
-    };
-    for (const hour of generateSeedHours(options)) {
-      for (const call of hour) chunk.push(call);
-      if (chunk.length >= SEED_CHUNK_CALLS) flush();
     }
-    if (chunk.length > 0) flush();
+    phases.insert -= phases.rollups;
     const indexStarted = performance.now();
     for (const index of indexes) db.exec(index.sql);
-    const indexSeconds = (performance.now() - indexStarted) / 1000;
-    db.pragma('synchronous = FULL');
-    return { calls: done, seconds: (performance.now() - started) / 1000, indexSeconds };
+    phases.index = performance.now() - indexStarted;
+    if (cellWorker !== undefined) {
+      // Only the wait for the worker and the writes count: its work overlapped the inserts.
+      const t0 = performance.now();
+      const rows = cellWorker.finish();
+      const insertRow = db.prepare(ROLLUP_SQL.insertRow);
+      db.transaction(() => {
+        for (const row of rows) insertRow.run(row);
+      }).immediate();
+      phases.rollups = performance.now() - t0;
+    }
+    restoreDurability(db, bulk);
+    bulk = false;
+    for (const k of Object.keys(phases) as Array<keyof SeedPhases>) phases[k] /= 1000;
+    return { calls: done, seconds: (performance.now() - started) / 1000, indexSeconds: phases.index, phases };
   } finally {
+    cellWorker?.stop();
+    if (bulk) restoreDurability(db, bulk);
     db.close();
   }
+}
+
+interface RollupWorker {
+  /** Waits (blocking) until the worker has finished; its rollup rows, or throws its error. */
+  finish(): unknown[][];
+  stop(): void;
+}
+
+/** Starts seed-rollup-worker: the compiled .js, or from source (tests, benchmarks) the .ts through tsx's loader. */
+function startRollupWorker(options: SeedOptions): RollupWorker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './seed-rollup-worker.ts' : './seed-rollup-worker.js', import.meta.url);
+  const { port1, port2 } = new MessageChannel();
+  // [0]: 1 once the worker has finished; [1]: 1 once it has started.
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const data: SeedRollupWorkerData = { options, chunkCalls: SEED_CHUNK_CALLS, port: port2, signal };
+  const init = { workerData: data, transferList: [port2] };
+  let worker: Worker;
+  if (fromSource) {
+    // A worker does not inherit tsx's hooks (and breaks on the inherited flags): register them in it.
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+    worker = new Worker(boot, { ...init, eval: true, execArgv: [] });
+  } else {
+    worker = new Worker(url, init);
+  }
+  worker.unref();
+  let failure: string | undefined;
+  worker.on('error', (error) => {
+    failure = String(error);
+  });
+  return {
+    finish() {
+      // Blocks this thread (no events arrive meanwhile): once started, the worker always
+      // signals, failing or not; one that never started is given up after a minute.
+      let waited = 0;
+      while (Atomics.wait(signal, 0, 0, 1_000) === 'timed-out') {
+        if (Atomics.load(signal, 1) === 0 && ++waited >= 60) throw new Error(`seed rollup worker did not start${failure === undefined ? '' : `: ${failure}`}`);
+      }
+      const rows: unknown[][] = [];
+      for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
+        const message = m.message as SeedRollupMessage;
+        if ('error' in message) throw new Error(`seed rollup worker failed: ${message.error}`);
+        for (const row of message.rows) rows.push(row);
+      }
+      return rows;
+    },
+    stop() {
+      port1.close();
+      void worker.terminate();
+    },
+  };
+}
+
+/** Back to what openSqlite set: WAL, synchronous=FULL, normal locking. */
+function restoreDurability(db: SqliteDatabase, bulk: boolean): void {
+  if (bulk) {
+    db.pragma('locking_mode = NORMAL');
+    db.pragma('journal_mode = WAL');
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('threads = 0');
 }

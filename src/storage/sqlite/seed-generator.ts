@@ -175,3 +175,19 @@ function seedSid(hourStart: number, index: number): string {
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
+
+/**
+ * The seed's calls in chunks of whole hours, each of at least `chunkCalls` calls (but the
+ * last): one chunk is one transaction, and its rollup cells are its hours' rollups.
+ */
+export function* generateSeedChunks(options: SeedOptions, chunkCalls: number): Generator<SeedCall[]> {
+  let chunk: SeedCall[] = [];
+  for (const hour of generateSeedHours(options)) {
+    for (const call of hour) chunk.push(call);
+    if (chunk.length >= chunkCalls) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -11,7 +11,7 @@ import type { SqliteDatabase } from './sqlite-driver.js';
 const END = 1_767_225_600;
 const SMALL: SeedOptions = { calls: 4_321, days: 3, seed: 5, end: END };
 /** What seeding did before the bulk-load tactics: one row per INSERT, WAL, no worker. */
-const PLAIN: SeedTuning = { bulkJournal: false, rowsPerInsert: 1, sortThreads: 0, rollupWorker: false };
+const PLAIN: SeedTuning = { bulkJournal: false, rowsPerInsert: 1, sortThreads: 0, rollupWorker: false, keepTimeIndexes: false };
 
 const rollupRows = (db: SqliteDatabase) => db.prepare('SELECT * FROM call_rollups ORDER BY dim, slot, value').all();
 const callRows = (db: SqliteDatabase) => db.prepare('SELECT * FROM calls ORDER BY id').all();

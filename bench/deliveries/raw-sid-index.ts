@@ -5,7 +5,7 @@
  * copies of one database holding FILLED calls AND as many raw requests, with the index (as
  * migrated) and without it (dropped on that copy: the baseline), rounds interleaved; then
  * the time of listDeliveries(sid) on each.
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/deliveries/raw-sid-index.ts
+ * Run: npx tsx bench/deliveries/raw-sid-index.ts
  */
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';

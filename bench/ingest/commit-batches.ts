@@ -4,7 +4,7 @@
  * checkpoints in the background thread vs SQLite's automatic checkpoint inside commits.
  * Each batch's calls fall in their own hour, so that the statistics rollup refresh (which
  * recomputes the touched hours from their calls) stays small and the checkpoint cost shows.
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/commit-batches.ts
+ * Run: npx tsx bench/ingest/commit-batches.ts
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

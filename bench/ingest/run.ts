@@ -6,7 +6,7 @@
  * Every request carries a distinct sid. Servers run as child processes; autocannon
  * drives them from this process. The cases run interleaved for several rounds (other
  * work on a shared machine then disturbs them alike) and medians are reported.
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/ingest/run.ts
+ * Run: npx tsx bench/ingest/run.ts
  * Add `--db postgres://postgres@127.0.0.1:5432/test` (or BENCH_PG_URL) to measure PostgreSQL too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

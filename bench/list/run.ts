@@ -4,7 +4,7 @@
  * the whole in-process HTTP request via app.inject: routing, parsing, query, JSON).
  * Baseline, same run, same data: the same queries after dropping the indexes they use.
  *
- * Run: flock /tmp/callevt-bench.lock npx tsx bench/list/run.ts
+ * Run: npx tsx bench/list/run.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';

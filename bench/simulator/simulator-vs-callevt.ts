@@ -4,7 +4,7 @@
  * (the simulator's own ceiling), then against callevt on a fresh SQLite file.
  * Loopback only; bounded (DURATION_SEC per target); both servers run in child processes.
  *
- *   npm run build && flock /tmp/callevt-bench.lock node dist/bench/simulator/simulator-vs-callevt.js [seconds] [concurrency]
+ *   npm run build && node dist/bench/simulator/simulator-vs-callevt.js [seconds] [concurrency]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

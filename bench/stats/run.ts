@@ -3,7 +3,7 @@
 // (app.inject; server time from Server-Timing), each against the full-scan baseline of
 // the same query (exact=true) in the same run. Deletes the database afterwards.
 //
-//   flock /tmp/callevt-bench.lock npx tsx bench/stats/run.ts [calls] [runs]
+//   npx tsx bench/stats/run.ts [calls] [runs]
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';

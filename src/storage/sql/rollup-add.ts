@@ -1,5 +1,6 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
-import { type RollupCell, rollupCellsOf, slotOf } from '../../domain/stats/rollup-cells.js';
+import { type RollupCell, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
+import { slotsOf } from './rollup-refresh.js';
 import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow } from './rollup-rows.js';
 
 /** Portable SQL of the incremental ingest path (`?` placeholders): read a row, write it back. */
@@ -9,20 +10,9 @@ export const ROLLUP_ADD_SQL = {
     ON CONFLICT (dim, slot, value) DO UPDATE SET ${ROLLUP_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')}`,
 } as const;
 
-/** Per hour slot, the span [from, to) in which the new calls talk (hours without talking calls are absent). */
-export function talkSpans(calls: readonly StatsCall[]): Map<number, { from: number; to: number }> {
-  const spans = new Map<number, { from: number; to: number }>();
-  for (const c of calls) {
-    if (c.start_time <= 0 || c.end_time <= c.start_time) continue;
-    const slot = slotOf(c.setup_time);
-    const span = spans.get(slot);
-    if (span === undefined) spans.set(slot, { from: c.start_time, to: c.end_time });
-    else {
-      span.from = Math.min(span.from, c.start_time);
-      span.to = Math.max(span.to, c.end_time);
-    }
-  }
-  return spans;
+/** The hour slots holding at least one of these calls that talked (their peaks go stale). */
+export function talkingSlots(calls: readonly StatsCall[]): number[] {
+  return slotsOf(calls.filter((c) => c.start_time > 0 && c.end_time > c.start_time).map((c) => c.setup_time));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
-import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkSpans } from './rollup-add.js';
+import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from './rollup-add.js';
 import { refreshSlotPeaksAsync, STALE_PEAK_SQL, staleRange } from './stale-peaks.js';
 import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
 import type { RollupRow } from './rollup-rows.js';
@@ -70,7 +70,7 @@ export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly Sta
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
   }
   // Peak concurrency: raised to the new calls' own peak and the hour marked stale (stale-peaks.ts).
-  for (const slot of talkSpans(calls).keys()) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
+  for (const slot of talkingSlots(calls)) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
   const existing = new Map<string, RollupRow>();
   const key = (dim: string, slot: number, value: string) => `${dim}\u0000${slot}\u0000${value}`;
   for (const slot of slotsOf(calls.map((c) => c.setup_time))) {

@@ -1,6 +1,6 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
-import { mergeNewCells, ROLLUP_ADD_SQL, talkSpans } from '../sql/rollup-add.js';
+import { mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from '../sql/rollup-add.js';
 import { refreshSlotPeaksSync, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
 import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
 import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
@@ -85,7 +85,7 @@ type Run = (text: string, params: unknown[]) => unknown;
  */
 export function addCallsToRollups(all: All, run: Run, calls: readonly StatsCall[]): void {
   if (calls.length === 0) return;
-  for (const slot of talkSpans(calls).keys()) run(STALE_PEAK_SQL.markStale, [slot]);
+  for (const slot of talkingSlots(calls)) run(STALE_PEAK_SQL.markStale, [slot]);
   const existing = (cell: RollupCell) => all(ROLLUP_ADD_SQL.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
   for (const cell of mergeNewCells(calls, existing)) run(ROLLUP_ADD_SQL.upsertRow, cellToValues(cell));
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { CallFilter } from '../../src/domain/call-filter.js';
 import type { StatsCall } from '../../src/domain/stats/figures.js';
 import { breakdownValue } from '../../src/domain/stats/compose-stats.js';
+import { isLongCall, PEAK_REACH_HOURS } from '../../src/domain/stats/peak-reach.js';
 import type { BreakdownField } from '../../src/domain/stats/stats-query.js';
 import { bucketBoundaries, type Bucket } from '../../src/domain/stats/time-buckets.js';
 import type { CallbackRecord, CallStore, StoredClassification } from '../../src/storage/port.js';
@@ -21,7 +22,13 @@ const callArb = fc.record({
   offset: fc.integer({ min: 0, max: SPAN_SEC - 1 }),
   connected: fc.boolean(),
   tta: fc.integer({ min: 0, max: 90 }),
-  duration: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 900 }), fc.integer({ min: 900, max: 40_000 })),
+  duration: fc.oneof(
+    { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 100 },
+    { arbitrary: fc.integer({ min: 1, max: 900 }), weight: 100 },
+    { arbitrary: fc.integer({ min: 900, max: 40_000 }), weight: 100 },
+    // Now and then a call longer than the rollups' peak reach (a day): those queries scan.
+    { arbitrary: fc.integer({ min: 86_400, max: 100_000 }), weight: 1 },
+  ),
   disconnect: fc.constantFrom<number | null>(...REASON_CODES, null),
   terminate: fc.constantFrom(...TERMINATES),
   releaser: fc.integer({ min: 0, max: 5 }),
@@ -94,7 +101,8 @@ function matches(call: StatsCall, filter: CallFilter): boolean {
 async function checkEverything(store: CallStore, calls: StatsCall[], filter: CallFilter, context: string): Promise<void> {
   const selected = calls.filter((c) => matches(c, filter));
   const summary = await store.statsSummary({ filter });
-  const rollupable = filter.user === undefined && (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0 && filter.outcome === undefined;
+  const rollupable = filter.user === undefined && (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0 && filter.outcome === undefined &&
+    !selected.some(isLongCall);
   assert.equal(summary.source, rollupable ? 'rollups' : 'calls', `${context}: answered from ${summary.source}`);
   assertFigures(summary.summary, expectedFigures(selected, summary.source), `${context} summary (${summary.source})`);
 
@@ -200,19 +208,59 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
       }
     });
 
-    it('when exact is asked, then the calls are scanned and peak concurrency spans hours', async () => {
+    it('when calls set up in different hours overlap, then the rollup peak counts them together, as the exact scan does', async () => {
       const { store, cleanup } = await open();
       try {
-        // Two calls talking across an hour boundary, set up in different hours.
-        const a = validCallbackValues({ setup_time: String(BASE + 3590), start_time: String(BASE + 3595), end_time: String(BASE + 3700), duration: '105', billing_sec: '105' });
-        const b = validCallbackValues({ setup_time: String(BASE + 3600), start_time: String(BASE + 3605), end_time: String(BASE + 3700), duration: '95', billing_sec: '95' });
-        await store.recordCallbacks([deliveryOf(a), deliveryOf(b)]);
+        // Two calls talking across an hour boundary, set up in different hours, and a third
+        // set up in the hour before that ends before the boundary.
+        const talk = (setup: number, start: number, end: number) =>
+          validCallbackValues({ setup_time: String(BASE + setup), start_time: String(BASE + start), end_time: String(BASE + end), duration: String(end - start), billing_sec: String(end - start) });
+        const a = talk(3590, 3595, 3700);
+        const b = talk(3600, 3605, 3700);
+        const c = talk(100, 200, 300);
+        await store.recordCallbacks([deliveryOf(a)]);
+        await store.recordCallbacks([deliveryOf(b), deliveryOf(c)]);
         const fast = await store.statsSummary({ filter: { time_field: 'setup_time' } });
         const exact = await store.statsSummary({ filter: { time_field: 'setup_time' }, exact: true });
         assert.equal(fast.source, 'rollups');
-        assert.equal(fast.summary.peak_concurrency, 1);
+        assert.equal(fast.summary.peak_concurrency, 2);
         assert.equal(exact.source, 'calls');
         assert.equal(exact.summary.peak_concurrency, 2);
+        // A window starting at the second hour leaves call a out: its peak is b alone.
+        const second = await store.statsSummary({ filter: { time_field: 'setup_time', from: BASE + 3600, to: BASE + 7200 } });
+        assert.equal(second.source, 'rollups');
+        assert.equal(second.summary.peak_concurrency, 1);
+        // Hourly buckets count each hour's calls only; a daily bucket counts them together.
+        const hourly = await store.statsTimeseries({ filter: { time_field: 'setup_time', from: BASE, to: BASE + 7200 }, bucket: 'hour', tz: 'UTC', boundaries: [BASE, BASE + 3600, BASE + 7200] });
+        assert.deepEqual(hourly.items.map((i) => i.peak_concurrency), [1, 1]);
+        const daily = await store.statsTimeseries({ filter: { time_field: 'setup_time', from: BASE, to: BASE + 86_400 }, bucket: 'day', tz: 'UTC', boundaries: [BASE, BASE + 86_400] });
+        assert.equal(daily.source, 'rollups');
+        assert.deepEqual(daily.items.map((i) => i.peak_concurrency), [2]);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when a call talks longer than the rollups reach, then queries that include it scan and stay exact', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const long = PEAK_REACH_HOURS * 3600 + 100;
+        const values = (setup: number, duration: number, type: string) =>
+          validCallbackValues({ type, setup_time: String(BASE + setup), start_time: String(BASE + setup + 5), end_time: String(BASE + setup + 5 + duration), duration: String(duration), billing_sec: String(duration) });
+        // A video call of a day and more, and an audio and a video call set up 20 hours later, all three talking at once.
+        await store.recordCallbacks([deliveryOf(values(0, long, 'V')), deliveryOf(values(20 * 3600, 60, 'A')), deliveryOf(values(20 * 3600 + 10, 60, 'V'))]);
+        const all = await store.statsSummary({ filter: { time_field: 'setup_time' } });
+        assert.equal(all.source, 'calls');
+        assert.equal(all.summary.peak_concurrency, 3);
+        const audio = await store.statsSummary({ filter: { time_field: 'setup_time', type: 'A' } });
+        assert.equal(audio.source, 'rollups');
+        assert.equal(audio.summary.peak_concurrency, 1);
+        const video = await store.statsSummary({ filter: { time_field: 'setup_time', type: 'V' } });
+        assert.equal(video.source, 'calls');
+        assert.equal(video.summary.peak_concurrency, 2);
+        const later = await store.statsSummary({ filter: { time_field: 'setup_time', from: BASE + 3600 } });
+        assert.equal(later.source, 'rollups');
+        assert.equal(later.summary.peak_concurrency, 2);
       } finally {
         await cleanup();
       }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Figures, StatsCall } from '../../src/domain/stats/figures.js';
-import { peakConcurrency } from '../../src/domain/stats/peak-concurrency.js';
-import { slotOf } from '../../src/domain/stats/rollup-cells.js';
 import { bucketKey, bucketValue } from '../../src/domain/stats/seconds-histogram.js';
 import type { StatsSource } from '../../src/domain/stats/stats-query.js';
 import { summarizeCalls } from '../../src/domain/stats/summarize-calls.js';
@@ -11,17 +9,12 @@ const PERCENTILE_KEYS = ['duration_p50_sec', 'duration_p90_sec', 'duration_p99_s
 /**
  * The figures an answer must equal, recomputed brute force from the calls it covers.
  * From rollups, percentiles are the histogram bucket's value of the exact percentile
- * (exact below 600 s, within 1 % above) and peak_concurrency is the largest per-hour peak.
+ * (exact below 600 s, within 1 % above); every other figure, peak_concurrency included, is exact.
  */
 export function expectedFigures(calls: readonly StatsCall[], source: StatsSource): Figures {
   const exact = summarizeCalls(calls);
   if (source === 'calls') return exact;
-  const bySlot = new Map<number, StatsCall[]>();
-  for (const c of calls) {
-    const slot = slotOf(c.setup_time);
-    bySlot.set(slot, [...(bySlot.get(slot) ?? []), c]);
-  }
-  const expected = { ...exact, peak_concurrency: Math.max(0, ...[...bySlot.values()].map(peakConcurrency)) };
+  const expected = { ...exact };
   for (const key of PERCENTILE_KEYS) {
     const v = exact[key];
     expected[key] = v === null ? null : bucketValue(bucketKey(v));

@@ -10,7 +10,7 @@ import {
 /**
  * The mergeable state behind Figures: counts, sums and histograms add up exactly.
  * `peak_concurrency` merges by max, which is exact within one part and a lower bound
- * across parts (docs/statistics.md).
+ * across parts; rollup reads make it exact across hours with reach vectors (peak-reach.ts).
  */
 export interface PartialFigures {
   outcomes: Record<Outcome, number>;

@@ -130,4 +130,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS calls_setup_talk;
     `,
   },
+  {
+    // Exact peak concurrency over several hours (src/domain/stats/peak-reach.ts): each rollup
+    // row keeps its hour's reach vector and a count of calls too long for it; calls that
+    // talk past their setup hour are indexed (few) so a refresh finds them without a scan.
+    // Every hour is marked stale, so the read side fills the new columns before using them.
+    version: 5,
+    name: 'peak reach',
+    sql: `
+      ALTER TABLE call_rollups ADD COLUMN peak_reach TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE call_rollups ADD COLUMN long_calls BIGINT NOT NULL DEFAULT 0;
+      CREATE INDEX calls_spill ON calls (setup_time, end_time)
+        WHERE start_time > 0 AND end_time > setup_time - setup_time % 3600 + 3600;
+      INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
+import { maxReach, reachHoursOf } from '../../domain/stats/peak-reach.js';
 import { type RollupCell, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
-import { slotsOf } from './rollup-refresh.js';
-import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow } from './rollup-rows.js';
+import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow, rowReach } from './rollup-rows.js';
 
 /** Portable SQL of the incremental ingest path (`?` placeholders): read a row, write it back. */
 export const ROLLUP_ADD_SQL = {
@@ -10,21 +10,31 @@ export const ROLLUP_ADD_SQL = {
     ON CONFLICT (dim, slot, value) DO UPDATE SET ${ROLLUP_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')}`,
 } as const;
 
-/** The hour slots holding at least one of these calls that talked (their peaks go stale). */
+/**
+ * The hour slots whose peaks these calls can change, sorted: for each call that talked, its
+ * setup hour and the later hours it still talked in (their rows' reach vectors count it),
+ * at most PEAK_REACH_HOURS of them (src/domain/stats/peak-reach.ts).
+ */
 export function talkingSlots(calls: readonly StatsCall[]): number[] {
-  return slotsOf(calls.filter((c) => c.start_time > 0 && c.end_time > c.start_time).map((c) => c.setup_time));
+  const slots = new Set<number>();
+  for (const c of calls) for (const h of reachHoursOf(c)) slots.add(h);
+  return [...slots].sort((a, b) => a - b);
 }
 
 /**
  * The rows to write for new calls: each cell of the new calls merged with the row already
- * stored (if any). Counts, sums and histograms add up exactly; peak concurrency becomes the
- * larger of the two peaks, a lower bound until the hour's stale mark is refreshed.
+ * stored (if any). Counts, sums and histograms add up exactly; the peaks (own peak and
+ * reach vector) become the larger of the two, lower bounds until the hour's stale mark is
+ * refreshed.
  */
 export function mergeNewCells(calls: readonly StatsCall[], existing: (cell: RollupCell) => RollupRow | undefined): RollupCell[] {
   const cells = rollupCellsOf(calls);
   for (const cell of cells) {
     const row = existing(cell);
-    if (row !== undefined) addRowToPartial(cell.partial, row);
+    if (row === undefined) continue;
+    addRowToPartial(cell.partial, row);
+    cell.peak_reach = maxReach(rowReach(row), [cell.partial.peak_concurrency]);
+    cell.long_calls += Number(row.long_calls);
   }
   return cells;
 }

@@ -1,8 +1,9 @@
+import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
 import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
 import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from './rollup-add.js';
-import { refreshSlotPeaksAsync, STALE_PEAK_SQL, staleRange } from './stale-peaks.js';
+import { refreshSlotPeaksAsync, slotsReachedFrom, STALE_PEAK_SQL, staleRange } from './stale-peaks.js';
 import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
 import type { RollupRow } from './rollup-rows.js';
 
@@ -24,10 +25,17 @@ export interface PgQuerier {
  * others committed, and READ COMMITTED gives each statement a fresh snapshot.
  */
 export async function refreshRollupSlotsPg(client: PgQuerier, setupTimes: Iterable<number>): Promise<void> {
-  for (const slot of slotsOf(setupTimes)) {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
+  const slots = slotsOf(setupTimes);
+  // The refresh marks the later hours its calls may reach stale: lock them too, all in slot order.
+  await lockSlots(client, slotsReachedFrom(slots));
+  for (const slot of slots) {
     await refreshRollupSlotAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, slot);
   }
+}
+
+/** Takes the slots' advisory locks (transaction-scoped), in the ascending order every transaction uses. */
+async function lockSlots(client: PgQuerier, sortedSlots: readonly number[]): Promise<void> {
+  for (const slot of sortedSlots) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
 }
 
 /** A pool-like source of clients (pg.Pool). */
@@ -40,8 +48,9 @@ export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number;
   const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
   const to = range.to ?? Number.MAX_SAFE_INTEGER;
   const client = await pool.connect();
+  let slots: number[];
   try {
-    const slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
+    slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
     await client.query(toDollarParams(ROLLUP_SQL.deleteSlots), [from, to]);
     for (const slot of slots) {
       await client.query('BEGIN', []);
@@ -53,10 +62,12 @@ export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number;
         throw error;
       }
     }
-    return slots.length;
   } finally {
     client.release();
   }
+  // Reach vectors need the neighbouring hours: make the rebuilt range's peaks exact now, not on the first read.
+  await refreshStalePeaksPg(pool, from, to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
+  return slots.length;
 }
 
 /**
@@ -66,11 +77,11 @@ export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number;
  */
 export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly StatsCall[]): Promise<void> {
   if (calls.length === 0) return;
-  for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, slot / ROLLUP_SLOT_SEC]);
-  }
-  // Peak concurrency: raised to the new calls' own peak and the hour marked stale (stale-peaks.ts).
-  for (const slot of talkingSlots(calls)) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
+  // Peak concurrency: raised to the new calls' own peak and the hours they talked in marked
+  // stale (stale-peaks.ts); those hours are locked too, so that no refresh of theirs runs meanwhile.
+  const staleSlots = talkingSlots(calls);
+  await lockSlots(client, [...new Set([...slotsOf(calls.map((c) => c.setup_time)), ...staleSlots])].sort((a, b) => a - b));
+  for (const slot of staleSlots) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
   const existing = new Map<string, RollupRow>();
   const key = (dim: string, slot: number, value: string) => `${dim}\u0000${slot}\u0000${value}`;
   for (const slot of slotsOf(calls.map((c) => c.setup_time))) {

@@ -1,5 +1,6 @@
 import { ROLLUP_DIMENSIONS, rollupCellsOf, ROLLUP_SLOT_SEC, slotOf } from '../../domain/stats/rollup-cells.js';
 import { cellToValues, ROLLUP_COLUMNS, rowToStatsCall, STATS_CALL_COLUMNS } from './rollup-rows.js';
+import { slotsReachedFrom, STALE_PEAK_SQL } from './stale-peaks.js';
 
 /**
  * Portable SQL (SQLite and PostgreSQL) that recomputes the rollups of whole hour slots
@@ -38,6 +39,8 @@ export async function refreshRollupSlotAsync(run: RunSql<Promise<Array<Record<st
   const rows = await run(ROLLUP_SQL.selectSlotCalls, [slot, slot + ROLLUP_SLOT_SEC]);
   await run(ROLLUP_SQL.deleteSlots, [slot, slot + ROLLUP_SLOT_SEC]);
   for (const cell of rollupCellsOf(rows.map(rowToStatsCall))) await run(ROLLUP_SQL.insertRow, cellToValues(cell));
+  // Reach vectors need the earlier hours' calls: the read side makes them exact (stale-peaks.ts).
+  for (const stale of slotsReachedFrom([slot])) await run(STALE_PEAK_SQL.markStale, [stale]);
 }
 
 /** Recomputes one slot with a synchronous runner (SQLite, inside the caller's transaction). */
@@ -49,4 +52,5 @@ export function refreshRollupSlotSync(
   const rows = all(ROLLUP_SQL.selectSlotCalls, [slot, slot + ROLLUP_SLOT_SEC]);
   runStatement(ROLLUP_SQL.deleteSlots, [slot, slot + ROLLUP_SLOT_SEC]);
   for (const cell of rollupCellsOf(rows.map(rowToStatsCall))) runStatement(ROLLUP_SQL.insertRow, cellToValues(cell));
+  for (const stale of slotsReachedFrom([slot])) runStatement(STALE_PEAK_SQL.markStale, [stale]);
 }

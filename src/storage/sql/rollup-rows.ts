@@ -29,6 +29,10 @@ export interface CallRollupsTable {
   duration_hist: string;
   /** JSON histogram of start_time − setup_time over answered calls with start_time > 0. */
   tta_hist: string;
+  /** JSON array: the hour's reach vector (src/domain/stats/peak-reach.ts); '[]' until first computed (migration 5). */
+  peak_reach: string;
+  /** Calls of the cell talking past their setup hour + PEAK_REACH_HOURS (rollups then cannot give their exact peak). */
+  long_calls: number;
 }
 
 /** The shared Database plus the rollups table. */
@@ -47,6 +51,7 @@ export type RollupRow = CallRollupsTable;
 export const ROLLUP_COLUMNS = [
   'slot', 'dim', 'value', 'completed', 'dropped', 'canceled', 'rejected', 'busy', 'no_answer', 'failed',
   'duration_sum', 'billing_sum', 'answered_duration_sum', 'short_calls', 'peak_concurrency', 'duration_hist', 'tta_hist',
+  'peak_reach', 'long_calls',
 ] as const;
 
 /** A cell as a row's values, in ROLLUP_COLUMNS order. */
@@ -57,6 +62,7 @@ export function cellToValues(cell: RollupCell): unknown[] {
     cell.slot, cell.dim, cell.value, o.completed, o.dropped, o.canceled, o.rejected, o.busy, o.no_answer, o.failed,
     p.duration_sum, p.billing_sum, p.answered_duration_sum, p.short_calls, p.peak_concurrency,
     histogramToJson(p.duration_hist), histogramToJson(p.tta_hist),
+    JSON.stringify(cell.peak_reach), cell.long_calls,
   ];
 }
 
@@ -64,11 +70,38 @@ export function cellToValues(cell: RollupCell): unknown[] {
 export function rowToCell(row: RollupRow): RollupCell {
   const partial = emptyPartial();
   addRowToPartial(partial, row);
-  return { slot: Number(row.slot), dim: row.dim as RollupDimension, value: row.value, partial };
+  return { slot: Number(row.slot), dim: row.dim as RollupDimension, value: row.value, partial, peak_reach: rowReach(row), long_calls: Number(row.long_calls) };
 }
 
-/** Adds a row's figures into a partial, histograms merged straight from their JSON (the hot path of reads). */
-export function addRowToPartial(p: PartialFigures, row: RollupRow): void {
+/**
+ * rowReach(row)[min(i, last)] without parsing the JSON array (the hot path of reads: one
+ * call per row read). The stored text is `[n0,n1,…]` as JSON.stringify wrote it.
+ */
+export function reachAtJson(row: Pick<RollupRow, 'peak_reach' | 'peak_concurrency'>, i: number): number {
+  const text = row.peak_reach;
+  if (text.length <= 2) return Number(row.peak_concurrency);
+  let start = 1;
+  for (let k = 0; k < i; k++) {
+    const comma = text.indexOf(',', start);
+    if (comma < 0) break;
+    start = comma + 1;
+  }
+  const end = text.indexOf(',', start);
+  return Number(text.slice(start, end < 0 ? text.length - 1 : end));
+}
+
+/** A row's reach vector; a row not yet refreshed since migration 5 reads as its own peak. */
+export function rowReach(row: Pick<RollupRow, 'peak_reach' | 'peak_concurrency'>): number[] {
+  const reach = JSON.parse(row.peak_reach) as number[];
+  return reach.length === 0 ? [Number(row.peak_concurrency)] : reach;
+}
+
+/**
+ * Adds a row's figures into a partial, histograms merged straight from their JSON (the hot
+ * path of reads). Peak concurrency takes the row's reach at `reachIndex` (peak-reach.ts):
+ * 0, the row's own peak, unless the caller knows how many earlier hours of its window count.
+ */
+export function addRowToPartial(p: PartialFigures, row: RollupRow, reachIndex = 0): void {
   const o = p.outcomes;
   o.completed += Number(row.completed);
   o.dropped += Number(row.dropped);
@@ -83,7 +116,8 @@ export function addRowToPartial(p: PartialFigures, row: RollupRow): void {
   p.short_calls += Number(row.short_calls);
   mergeHistogramJson(p.duration_hist, row.duration_hist);
   mergeHistogramJson(p.tta_hist, row.tta_hist);
-  p.peak_concurrency = Math.max(p.peak_concurrency, Number(row.peak_concurrency));
+  const peak = reachIndex === 0 ? Number(row.peak_concurrency) : reachAtJson(row, reachIndex);
+  if (peak > p.peak_concurrency) p.peak_concurrency = peak;
 }
 
 /** The calls columns statistics read, as SQL. */

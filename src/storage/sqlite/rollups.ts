@@ -1,4 +1,5 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
+import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
 import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
 import { mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from '../sql/rollup-add.js';
 import { refreshSlotPeaksSync, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
@@ -48,6 +49,9 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
   const refreshStale = db.transaction((from: number | undefined, to: number | undefined) => {
     for (const row of all(STALE_PEAK_SQL.selectStale, staleRange(from, to))) refreshSlotPeaksSync(all, run, Number(row.slot));
   });
+  const refreshStaleSlots = db.transaction((slots: number[]) => {
+    for (const slot of slots) refreshSlotPeaksSync(all, run, slot);
+  });
   const clearRange = db.transaction((from: number, to: number) => run(ROLLUP_SQL.deleteSlots, [from, to]));
 
   return {
@@ -61,6 +65,13 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
       clearRange.immediate(from, to);
       for (let i = 0; i < slots.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
         refreshBatch.immediate(slots.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      // Reach vectors need the neighbouring hours: make the rebuilt range's peaks exact now, not on the first read.
+      const staleTo = to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
+      const stale = (all(STALE_PEAK_SQL.selectStale, [from, staleTo]) as Array<{ slot: number }>).map((r) => Number(r.slot));
+      for (let i = 0; i < stale.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
+        refreshStaleSlots.immediate(stale.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       return slots.length;
@@ -81,7 +92,7 @@ type Run = (text: string, params: unknown[]) => unknown;
  * The incremental ingest path: each touched row is read, merged with the new calls'
  * figures and written back. Its cost depends on the batch, never on how many calls the
  * hour already holds: peak concurrency is only raised to the new calls' own peak and the
- * hour marked stale, to be made exact by the read side (see src/storage/sql/stale-peaks.ts).
+ * hours they talked in marked stale, to be made exact by the read side (see src/storage/sql/stale-peaks.ts).
  */
 export function addCallsToRollups(all: All, run: Run, calls: readonly StatsCall[]): void {
   if (calls.length === 0) return;

@@ -4,7 +4,8 @@
 // It sets signal[1] to 1 when it starts; when it is finished (or failed) it sets signal[0] to 1 and wakes the main thread,
 // which waits with Atomics.wait and reads the messages with receiveMessageOnPort.
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { rollupCellsOf } from '../../domain/stats/rollup-cells.js';
+import type { StatsCall } from '../../domain/stats/figures.js';
+import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
 import { cellToValues } from '../sql/rollup-rows.js';
 import { generateSeedChunks, type SeedOptions } from './seed-generator.js';
 
@@ -21,8 +22,11 @@ export type SeedRollupMessage = { rows: unknown[][] } | { error: string };
 const { options, chunkCalls, port, signal } = workerData as SeedRollupWorkerData;
 Atomics.store(signal, 1, 1);
 try {
+  // Chunks hold whole hours in time order: the earlier hours' spilling calls make the peaks exact.
+  let spill: StatsCall[] = [];
   for (const chunk of generateSeedChunks(options, chunkCalls)) {
-    port.postMessage({ rows: rollupCellsOf(chunk).map(cellToValues) } satisfies SeedRollupMessage);
+    port.postMessage({ rows: rollupCellsOf(chunk, spill).map(cellToValues) } satisfies SeedRollupMessage);
+    spill = carrySpill(spill, chunk, nextSlotAfter(chunk));
   }
 } catch (error) {
   port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies SeedRollupMessage);

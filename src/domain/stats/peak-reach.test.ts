@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { StatsCall } from './figures.js';
+import { peakConcurrency } from './peak-concurrency.js';
+import { isLongCall, maxReach, PEAK_REACH_HOURS, peakReach, reachAt, reachHoursOf, reachIndex, trimReach } from './peak-reach.js';
+import { carrySpill, nextSlotAfter, peaksByCell, rollupCellsOf, slotOf } from './rollup-cells.js';
+
+const H = 3_600;
+/** 2026-01-01T00:00:00Z. */
+const BASE = 1_767_225_600;
+
+function call(setup: number, start: number, end: number, type: 'A' | 'V' = 'A'): StatsCall {
+  const talking = start > 0;
+  return {
+    setup_time: setup, start_time: start, end_time: end, duration: talking ? end - start : 0, billing_sec: null,
+    outcome: talking ? 'completed' : 'canceled', reason: 'NORMAL', terminate: 16, ended_by: 'caller', type,
+    from_service_id: 's', to_service_id: 's', from_user_id: 'u1', to_user_id: 'u2',
+  };
+}
+
+/** Calls over ~30 hours from BASE, some talking for hours (none past the reach). */
+const callsArb = fc.array(
+  fc.record({
+    setup: fc.integer({ min: 0, max: 30 * H }),
+    tta: fc.integer({ min: 0, max: 120 }),
+    talks: fc.boolean(),
+    duration: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 600, max: 3 * H }), fc.integer({ min: 1, max: 20 * H })),
+    type: fc.constantFrom<'A' | 'V'>('A', 'V'),
+  }).map((g) => {
+    const setup = BASE + g.setup;
+    return g.talks ? call(setup, setup + g.tta, setup + g.tta + g.duration, g.type) : call(setup, 0, setup + 5, g.type);
+  }),
+  { maxLength: 50 },
+);
+
+/** Every cell of every slot with exact reach vectors, computed from all calls at once. */
+function rowsOf(calls: readonly StatsCall[]) {
+  const slots = [...new Set(calls.map((c) => slotOf(c.setup_time)))];
+  return slots.flatMap((slot) => peaksByCell(slot, calls.filter((c) => c.start_time > 0 && c.end_time > c.start_time)).map((p) => ({ slot, ...p })));
+}
+
+describe('peak reach', () => {
+  it('when a window of whole hours is read from the reach vectors, then its peak equals the brute-force peak of its calls', () => {
+    fc.assert(
+      fc.property(callsArb, fc.integer({ min: -2, max: 31 }), fc.integer({ min: 1, max: 34 }), fc.constantFrom('', 'A', 'V'), (calls, fromHour, hours, type) => {
+        const from = BASE + fromHour * H;
+        const to = from + hours * H;
+        const inCell = (c: StatsCall) => type === '' || c.type === type;
+        const rows = rowsOf(calls).filter((r) => r.dim === (type === '' ? 'all' : 'type') && r.value === type && r.slot >= from && r.slot < to);
+        const fromRollups = Math.max(0, ...rows.map((r) => reachAt(r.reach, reachIndex(r.slot, from))));
+        const expected = peakConcurrency(calls.filter((c) => inCell(c) && c.setup_time >= from && c.setup_time < to));
+        assert.equal(fromRollups, expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('when batches of whole hours carry their spilling calls forward, then the cells equal those computed from all calls at once', () => {
+    fc.assert(
+      fc.property(callsArb, fc.integer({ min: 1, max: 8 }), (calls, hoursPerBatch) => {
+        const bySlot = [...calls].sort((a, b) => a.setup_time - b.setup_time);
+        const batches: StatsCall[][] = [];
+        for (const c of bySlot) {
+          const batch = Math.floor((slotOf(c.setup_time) - BASE) / H / hoursPerBatch);
+          (batches[batch] ??= []).push(c);
+        }
+        let spill: StatsCall[] = [];
+        const chunked = new Map<string, number[]>();
+        for (const batch of batches.filter((b) => b !== undefined && b.length > 0)) {
+          for (const cell of rollupCellsOf(batch, spill)) chunked.set(`${cell.slot} ${cell.dim} ${cell.value}`, cell.peak_reach);
+          spill = carrySpill(spill, batch, nextSlotAfter(batch));
+        }
+        const whole = new Map(rowsOf(calls).map((r) => [`${r.slot} ${r.dim} ${r.value}`, r.reach]));
+        for (const [key, reach] of chunked) {
+          // Cells without a talking call have no reach row in `whole`: their vector is [0].
+          assert.deepEqual(reach, whole.get(key) ?? [0], key);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('when the earlier hours are not given, then a cell holds its own peak only', () => {
+    const calls = [call(BASE + 10, BASE + 20, BASE + 4000), call(BASE + H + 5, BASE + H + 10, BASE + H + 20)];
+    const cell = rollupCellsOf([calls[1] as StatsCall]).find((c) => c.dim === 'all');
+    assert.deepEqual(cell?.peak_reach, [1]);
+    const exact = rollupCellsOf([calls[1] as StatsCall], [calls[0] as StatsCall]).find((c) => c.dim === 'all');
+    assert.deepEqual(exact?.peak_reach, [1, 2]);
+  });
+
+  it('when vectors are trimmed, read and merged, then trailing repeats stand for the last value', () => {
+    assert.deepEqual(trimReach([1, 2, 2, 2]), [1, 2]);
+    assert.deepEqual(trimReach([]), [0]);
+    assert.equal(reachAt([1, 2], 10), 2);
+    assert.equal(reachAt([], 3), 0);
+    assert.deepEqual(maxReach([1, 3], [2]), [2, 3]);
+    assert.deepEqual(maxReach([1], [2]), [2]);
+  });
+
+  it('when the reach index is computed, then it counts the window hours before the row, capped', () => {
+    assert.equal(reachIndex(BASE, BASE), 0);
+    assert.equal(reachIndex(BASE + 3 * H, BASE), 3);
+    assert.equal(reachIndex(BASE + 100 * H, BASE), PEAK_REACH_HOURS - 1);
+    assert.equal(reachIndex(BASE, undefined), PEAK_REACH_HOURS - 1);
+  });
+
+  it('when a call talks, then the hours it can change run from its setup hour to its last talking second, at most the reach', () => {
+    assert.deepEqual(reachHoursOf(call(BASE + 10, BASE + 20, BASE + H)), [BASE]);
+    assert.deepEqual(reachHoursOf(call(BASE + 10, BASE + 20, BASE + H + 1)), [BASE, BASE + H]);
+    assert.deepEqual(reachHoursOf(call(BASE + 10, 0, BASE + 15)), []);
+    assert.equal(reachHoursOf(call(BASE, BASE + 1, BASE + 100 * H)).length, PEAK_REACH_HOURS);
+  });
+
+  it('when a call talks past its setup hour plus the reach, then it is long', () => {
+    assert.equal(isLongCall(call(BASE + 10, BASE + 20, BASE + PEAK_REACH_HOURS * H)), false);
+    assert.equal(isLongCall(call(BASE + 10, BASE + 20, BASE + PEAK_REACH_HOURS * H + 1)), true);
+    assert.equal(isLongCall(call(BASE + 10, 0, BASE + PEAK_REACH_HOURS * H + 1)), false);
+  });
+
+  it('when calls end exactly as others start, then they do not overlap in any reach', () => {
+    const calls = [call(BASE + 10, BASE + 3000, BASE + H + 100), call(BASE + H + 1, BASE + H + 100, BASE + H + 200)];
+    assert.deepEqual(peakReach(BASE + H, calls), [1]);
+  });
+});

@@ -1,0 +1,114 @@
+import type { StatsCall } from './figures.js';
+
+/**
+ * Exact peak concurrency over many hours from hourly rollups (docs/statistics.md, "Peak
+ * concurrency over several hours").
+ *
+ * For the rollup row of hour T (one dimension value), `reach[i]` is the most calls of the
+ * cell talking at one instant t ≥ T among the calls set up in the hours T − i … T. For a
+ * window of whole hours [A, B), the peak of its calls is then the largest
+ * `reach[min(i_max, (T − A) / 1 h)]` over the window's rows — exact as long as no call in
+ * the window talks past its setup hour + PEAK_REACH_HOURS (a "long call"): the instant of
+ * the peak lies at or after the setup hour T* of the latest call talking then, and every
+ * call talking then was set up at most PEAK_REACH_HOURS − 1 hours before T*.
+ */
+export const PEAK_REACH_HOURS = 24;
+
+const HOUR_SEC = 3_600;
+
+/** The hour (start, Unix seconds) a time falls in. */
+function hourOf(seconds: number): number {
+  return Math.floor(seconds / HOUR_SEC) * HOUR_SEC;
+}
+
+/** Whether a call talked at all: `[start_time, end_time)` is not empty. */
+export function talks(call: Pick<StatsCall, 'start_time' | 'end_time'>): boolean {
+  return call.start_time > 0 && call.end_time > call.start_time;
+}
+
+/** Whether a call talks past its setup hour + PEAK_REACH_HOURS (rollup peaks cannot include it exactly). */
+export function isLongCall(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
+  return talks(call) && call.end_time > hourOf(call.setup_time) + PEAK_REACH_HOURS * HOUR_SEC;
+}
+
+/** Whether a call talks past the end of its setup hour (it can count in a later hour's reach). */
+export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
+  return talks(call) && call.end_time > hourOf(call.setup_time) + HOUR_SEC;
+}
+
+/**
+ * The hours whose rows' reach a talking call can change: from its setup hour to the hour
+ * of its last talking second, at most PEAK_REACH_HOURS of them; none if it did not talk.
+ */
+export function reachHoursOf(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): number[] {
+  if (!talks(call)) return [];
+  const first = hourOf(call.setup_time);
+  const last = Math.min(hourOf(call.end_time - 1), first + (PEAK_REACH_HOURS - 1) * HOUR_SEC);
+  const hours: number[] = [];
+  for (let h = first; h <= last; h += HOUR_SEC) hours.push(h);
+  return hours;
+}
+
+/**
+ * The reach vector of hour `slot` for one cell: `calls` are the cell's talking calls set up
+ * in `slot` or in the PEAK_REACH_HOURS − 1 hours before it (others are ignored; earlier
+ * calls that end by `slot` change nothing). Trailing equal values are trimmed: an index
+ * past the end reads the last value (reachAt).
+ */
+export function peakReach(slot: number, calls: Iterable<Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>>): number[] {
+  // Events at instants ≥ slot: +1 when a call starts talking (or at slot, if it already was), −1 when it ends.
+  const events: Array<{ at: number; delta: 1 | -1; age: number }> = [];
+  let maxAge = 0;
+  for (const c of calls) {
+    if (!talks(c) || c.end_time <= slot) continue;
+    const age = (slot - hourOf(c.setup_time)) / HOUR_SEC;
+    if (age < 0 || age >= PEAK_REACH_HOURS) continue;
+    if (age > maxAge) maxAge = age;
+    events.push({ at: Math.max(c.start_time, slot), delta: 1, age }, { at: c.end_time, delta: -1, age });
+  }
+  // Half-open intervals: at one instant, ends come before starts.
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  const open = new Array<number>(maxAge + 1).fill(0);
+  const best = new Array<number>(maxAge + 1).fill(0);
+  for (const e of events) {
+    open[e.age] = (open[e.age] as number) + e.delta;
+    if (e.delta < 0) continue;
+    // Calls of ages ≤ i open now; only the sums that include this call's age grew.
+    let sum = 0;
+    for (let i = 0; i <= maxAge; i++) {
+      sum += open[i] as number;
+      if (i >= e.age && sum > (best[i] as number)) best[i] = sum;
+    }
+  }
+  return trimReach(best);
+}
+
+/** A reach vector without its trailing repeats (at least one value). */
+export function trimReach(reach: readonly number[]): number[] {
+  let n = reach.length;
+  while (n > 1 && reach[n - 1] === reach[n - 2]) n--;
+  return n === 0 ? [0] : reach.slice(0, n);
+}
+
+/** The value of a (trimmed) reach vector at index i. */
+export function reachAt(reach: readonly number[], i: number): number {
+  if (reach.length === 0) return 0;
+  return reach[Math.min(i, reach.length - 1)] as number;
+}
+
+/**
+ * The reach index a row of hour `slot` is read at in a window starting at `windowStart`
+ * (undefined: unbounded): how many earlier hours of the window may add calls to its peak.
+ */
+export function reachIndex(slot: number, windowStart: number | undefined): number {
+  if (windowStart === undefined) return PEAK_REACH_HOURS - 1;
+  return Math.max(0, Math.min(PEAK_REACH_HOURS - 1, Math.floor((slot - windowStart) / HOUR_SEC)));
+}
+
+/** Element-wise larger of two reach vectors (both lower bounds of the same figures), trimmed. */
+export function maxReach(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(Math.max(reachAt(a, i), reachAt(b, i)));
+  return trimReach(out);
+}

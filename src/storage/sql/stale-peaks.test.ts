@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { POSTGRES_MIGRATIONS } from '../postgres/migrations.js';
+import { migrateSqlite, openSqlite } from '../sqlite/open-sqlite.js';
+import { SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
+import { reachAt } from '../../domain/stats/peak-reach.js';
+import { reachAtJson } from './rollup-rows.js';
+import { SPILL_PREDICATE, STALE_PEAK_SQL } from './stale-peaks.js';
+
+const squash = (sql: string) => sql.replace(/\s+/g, ' ');
+
+describe('stale peaks: the spill query and its partial index', () => {
+  it('when the migrations create calls_spill, then its predicate is the one the query repeats, in both dialects', () => {
+    for (const migrations of [SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS]) {
+      const sql = squash(migrations.map((m) => m.sql).join('\n'));
+      assert.ok(sql.includes(`CREATE INDEX calls_spill ON calls (setup_time, end_time) WHERE ${SPILL_PREDICATE};`), 'calls_spill predicate');
+    }
+    assert.ok(squash(STALE_PEAK_SQL.selectSpill).includes(SPILL_PREDICATE));
+  });
+
+  it('when SQLite plans the spill query, then it reads the partial index, not the table by setup_time', () => {
+    const db = openSqlite(':memory:');
+    try {
+      migrateSqlite(db, 0);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${STALE_PEAK_SQL.selectSpill}`).all(0, 3600, 3600) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+      assert.match(plan, /USING INDEX calls_spill/);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('reachAtJson', () => {
+  it('when a stored reach vector is read at any index, then it equals parsing it and reading with reachAt', () => {
+    for (const reach of [[0], [3], [1, 2], [5, 7, 9, 12], [10, 100, 1000]]) {
+      const row = { peak_reach: JSON.stringify(reach), peak_concurrency: reach[0] as number };
+      for (let i = 0; i < 30; i++) assert.equal(reachAtJson(row, i), reachAt(reach, i), `${JSON.stringify(reach)} at ${i}`);
+    }
+    assert.equal(reachAtJson({ peak_reach: '[]', peak_concurrency: 4 }, 3), 4);
+  });
+});

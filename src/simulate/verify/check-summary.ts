@@ -10,8 +10,8 @@ const RATIO_TOLERANCE = 1e-9;
 
 /**
  * Compares GET /api/stats/summary over the ground truth's window with the figures
- * computed from the ground truth itself. Percentiles and peak concurrency are shown,
- * not judged: their exact definitions are the statistics module's to settle.
+ * computed from the ground truth itself. Percentiles are shown, not judged (see
+ * JUDGED_FIGURES).
  */
 export async function checkSummary(calls: readonly TruthCall[], api: ApiClient): Promise<{ result: CheckResult; notes: string[] }> {
   const window = truthWindow(calls);

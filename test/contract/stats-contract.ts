@@ -101,8 +101,13 @@ function matches(call: StatsCall, filter: CallFilter): boolean {
 async function checkEverything(store: CallStore, calls: StatsCall[], filter: CallFilter, context: string): Promise<void> {
   const selected = calls.filter((c) => matches(c, filter));
   const summary = await store.statsSummary({ filter });
-  const rollupable = filter.user === undefined && (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0 && filter.outcome === undefined &&
-    !selected.some(isLongCall);
+  // Rollups answer whole hours; partial hours at the ends are scanned, so a window needs one
+  // whole hour inside; a call talking past the reach in those whole hours forces a scan.
+  const middleFrom = filter.from === undefined ? Number.NEGATIVE_INFINITY : Math.ceil(filter.from / 3600) * 3600;
+  const middleTo = filter.to === undefined ? Number.POSITIVE_INFINITY : Math.floor(filter.to / 3600) * 3600;
+  const aligned = (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0;
+  const rollupable = filter.user === undefined && filter.outcome === undefined && (aligned || middleTo > middleFrom) &&
+    !selected.some((c) => isLongCall(c) && c.setup_time >= middleFrom && c.setup_time < middleTo);
   assert.equal(summary.source, rollupable ? 'rollups' : 'calls', `${context}: answered from ${summary.source}`);
   assertFigures(summary.summary, expectedFigures(selected, summary.source), `${context} summary (${summary.source})`);
 
@@ -145,7 +150,9 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
           fc.array(callArb, { minLength: 0, maxLength: 60 }),
           fc.integer({ min: 1, max: 40 }),
           fc.constantFrom('A', 'V'),
-          async (generated, batchSize, type) => {
+          fc.integer({ min: 0, max: SPAN_SEC }),
+          fc.integer({ min: 1, max: SPAN_SEC }),
+          async (generated, batchSize, type, windowStart, windowLength) => {
             const { store, cleanup } = await open();
             try {
               const calls = [...(await ingest(store, generated, batchSize)).values()];
@@ -153,6 +160,9 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
               await checkEverything(store, calls, base, 'all');
               await checkEverything(store, calls, { ...base, from: BASE + 3600 * 5, to: BASE + 3600 * 40 }, 'aligned window');
               await checkEverything(store, calls, { ...base, from: BASE + 1234, to: BASE + 100_000 }, 'unaligned window');
+              const from = BASE + windowStart;
+              await checkEverything(store, calls, { ...base, from, to: from + windowLength }, `window [${from}, ${from + windowLength})`);
+              await checkEverything(store, calls, { ...base, from, type }, `from ${from}, type=${type}`);
               await checkEverything(store, calls, { ...base, type }, `type=${type}`);
               await checkEverything(store, calls, { ...base, user: 'user.1' }, 'user=user.1');
               await checkEverything(store, calls, { ...base, outcome: ['completed', 'dropped'], type }, 'two dimensions');
@@ -236,6 +246,36 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
         const daily = await store.statsTimeseries({ filter: { time_field: 'setup_time', from: BASE, to: BASE + 86_400 }, bucket: 'day', tz: 'UTC', boundaries: [BASE, BASE + 86_400] });
         assert.equal(daily.source, 'rollups');
         assert.deepEqual(daily.items.map((i) => i.peak_concurrency), [2]);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when a window ends off the hour, then edge calls and the whole hours they overlap peak together', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const talk = (setup: number, start: number, end: number) =>
+          deliveryOf(validCallbackValues({ setup_time: String(BASE + setup), start_time: String(BASE + start), end_time: String(BASE + end), duration: String(end - start), billing_sec: String(end - start) }));
+        // Window [BASE + 1800, BASE + 3 h + 1800): a head call talking into hour 1 alongside two
+        // calls of hour 1; a call of hour 2 still talking when the tail (hour 3) starts, with two tail calls.
+        await store.recordCallbacks([
+          talk(1900, 1950, 3900), talk(3610, 3620, 3800), talk(3630, 3640, 3850),
+          talk(7300, 7310, 10_900), talk(10_810, 10_820, 10_950), talk(10_830, 10_840, 10_990),
+          talk(1000, 1010, 4000), // set up before the window: never counted
+        ]);
+        const filter: CallFilter = { time_field: 'setup_time', from: BASE + 1800, to: BASE + 3 * 3600 + 1800 };
+        const fast = await store.statsSummary({ filter });
+        const exact = await store.statsSummary({ filter, exact: true });
+        assert.equal(fast.source, 'rollups');
+        assert.equal(exact.summary.peak_concurrency, 3);
+        assert.equal(fast.summary.peak_concurrency, 3);
+        assert.equal(fast.summary.attempts, 6);
+        // Only the tail's end off the hour: the spilling call of hour 2 meets both tail calls.
+        const tailOnly = await store.statsSummary({ filter: { ...filter, from: BASE + 2 * 3600 } });
+        assert.equal(tailOnly.source, 'rollups');
+        assert.equal(tailOnly.summary.peak_concurrency, 3);
+        const byType = await store.statsBreakdown({ filter: { ...filter, from: BASE + 2 * 3600 }, by: 'type', limit: 5 });
+        assert.equal(byType.items[0]?.peak_concurrency, 3);
       } finally {
         await cleanup();
       }

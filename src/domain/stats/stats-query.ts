@@ -17,7 +17,7 @@ export type StatsSource = 'rollups' | 'calls';
 
 export interface SummaryQuery {
   filter: CallFilter;
-  /** Scan the calls even when the rollups could answer (exact peak concurrency; baseline). */
+  /** Scan the calls even when the rollups could answer (exact percentiles; the benchmarks' baseline). */
   exact?: boolean;
 }
 

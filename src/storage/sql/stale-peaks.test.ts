@@ -3,9 +3,12 @@ import { describe, it } from 'node:test';
 import { POSTGRES_MIGRATIONS } from '../postgres/migrations.js';
 import { migrateSqlite, openSqlite } from '../sqlite/open-sqlite.js';
 import { SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
+import { Kysely, SqliteDialect } from 'kysely';
 import { reachAt } from '../../domain/stats/peak-reach.js';
 import { reachAtJson } from './rollup-rows.js';
+import type { Database } from './schema-types.js';
 import { SPILL_PREDICATE, STALE_PEAK_SQL } from './stale-peaks.js';
+import { spillingCallsQuery } from './stats-edges.js';
 
 const squash = (sql: string) => sql.replace(/\s+/g, ' ');
 
@@ -37,5 +40,20 @@ describe('reachAtJson', () => {
       for (let i = 0; i < 30; i++) assert.equal(reachAtJson(row, i), reachAt(reach, i), `${JSON.stringify(reach)} at ${i}`);
     }
     assert.equal(reachAtJson({ peak_reach: '[]', peak_concurrency: 4 }, 3), 4);
+  });
+});
+
+describe('stats edges: the spilling-calls query', () => {
+  it('when SQLite plans the query for calls still talking after a window\'s whole hours, then it reads calls_spill', () => {
+    const db = openSqlite(':memory:');
+    try {
+      migrateSqlite(db, 0);
+      const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
+      const query = spillingCallsQuery(kysely, { time_field: 'setup_time', from: 0, to: 7200, type: 'A' }, 7200).compile();
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+      assert.match(plan, /USING INDEX calls_spill/);
+    } finally {
+      db.close();
+    }
   });
 });

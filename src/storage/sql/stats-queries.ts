@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CallFilter } from '../../domain/call-filter.js';
 import {
+  breakdownValue,
   breakdownFromCalls,
   bucketIndex,
   breakdownFromCells,
@@ -23,7 +24,8 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import { applyCallFilter } from './call-filter-sql.js';
-import { addRowToPartial, type RollupRow, rowToStatsCall, statsDb } from './rollup-rows.js';
+import { addRowToPartial, type RollupRow, statsDb } from './rollup-rows.js';
+import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
 
 /** The statistics read side, written once with Kysely for every SQL adapter. */
@@ -34,40 +36,73 @@ export interface StatsQueries {
 }
 
 /**
- * Answers from the rollups when planStatsQuery says they are exact for the query,
- * otherwise by scanning the matching calls (the same code as the brute-force reference).
+ * Answers from the rollups when planStatsQuery says they are exact for the query (a window
+ * with ends off the hour: its whole hours from the rollups, the partial hours at its ends
+ * scanned, see stats-edges.ts), otherwise by scanning the matching calls (the same code as
+ * the brute-force reference).
  */
 export function createStatsQueries(
   db: Kysely<Database>,
   options: { /** Makes rollup peaks in [from, to) exact before they are read (stale-peaks.ts). */ refreshStalePeaks?: (from?: number, to?: number) => Promise<void> } = {},
 ): StatsQueries {
-  const readFreshCells: typeof readCells = async (db, plan, filter, groupOf, windowStartOf) => {
-    await options.refreshStalePeaks?.(filter.from, filter.to);
-    return readCells(db, plan, filter, groupOf, windowStartOf);
+  /**
+   * The cells that answer a query, grouped by `keyOfRow` / `keyOfCall` (the same key for a
+   * row and the calls it holds), or null when only a scan answers exactly.
+   */
+  const answerCells = async (
+    filter: CallFilter,
+    planOptions: Parameters<typeof planStatsQuery>[1],
+    keys: {
+      ofRow: (row: RollupRow) => string;
+      ofCall: (call: StatsCall) => string | null;
+      /** Where the window of a row's group starts, given where the rollups' part of the window starts. */
+      windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined;
+    },
+  ): Promise<RollupCell[] | null> => {
+    const split = splitWindow(filter);
+    const middle = split?.middle ?? filter;
+    const plan = planStatsQuery(middle, planOptions);
+    if (plan === null) return null;
+    await options.refreshStalePeaks?.(middle.from, middle.to);
+    const cells = await readCells(db, plan, middle, keys.ofRow, (row) => keys.windowStart(row, middle.from));
+    if (cells === null || split === null) return cells;
+    return addEdgeCalls(cells, await scanEdges(db, split), keys.ofCall, plan.dim);
+  };
+  const everything = {
+    ofRow: () => '',
+    ofCall: () => '',
+    windowStart: (_row: RollupRow, middleFrom: number | undefined) => middleFrom,
   };
   return {
     async statsSummary({ filter, exact }) {
-      const plan = exact === true ? null : planStatsQuery(filter);
-      const cells = plan === null ? null : await readFreshCells(db, plan, filter, () => '', () => filter.from);
+      const cells = exact === true ? null : await answerCells(filter, {}, everything);
       if (cells !== null) return { summary: figuresFromCells(cells), source: 'rollups' };
       return { summary: summarizeCalls(await scanCalls(db, filter)), source: 'calls' };
     },
     async statsTimeseries({ filter, exact, boundaries }) {
-      const plan = exact === true ? null : planStatsQuery(filter, { boundaries });
       const withBuckets = (figures: ReturnType<typeof timeseriesFromCells>) =>
         figures.map((f, i) => ({ bucket_start: boundaries[i] as number, ...f }));
-      // Merge rows per bucket while reading; a bucket's cell carries the bucket's start as its slot.
-      const bucketStart = (row: RollupRow) => boundaries[bucketIndex(boundaries, Number(row.slot))];
-      const cells = plan === null ? null : await readFreshCells(db, plan, filter, (row) => String(bucketStart(row) ?? 'outside'),
-        (row) => Math.max(bucketStart(row) ?? Number.NEGATIVE_INFINITY, filter.from ?? Number.NEGATIVE_INFINITY));
+      // Merge rows per bucket while reading: a bucket's cell has the bucket's start as its value.
+      const bucketOf = (t: number) => boundaries[bucketIndex(boundaries, t)];
+      const cells = exact === true ? null : await answerCells(filter, { boundaries }, {
+        ofRow: (row) => String(bucketOf(Number(row.slot)) ?? 'outside'),
+        ofCall: (call) => {
+          const start = bucketOf(call.setup_time);
+          return start === undefined ? null : String(start);
+        },
+        windowStart: (row, middleFrom) => Math.max(bucketOf(Number(row.slot)) ?? Number.NEGATIVE_INFINITY, middleFrom ?? Number.NEGATIVE_INFINITY),
+      });
       if (cells !== null) {
         return { items: withBuckets(timeseriesFromCells(cells.filter((c) => c.value !== 'outside').map((c) => ({ ...c, slot: Number(c.value) })), boundaries)), source: 'rollups' };
       }
       return { items: withBuckets(timeseriesFromCalls(await scanCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
     },
     async statsBreakdown({ filter, exact, by, limit }) {
-      const plan = exact === true ? null : planStatsQuery(filter, { by });
-      const cells = plan === null ? null : await readFreshCells(db, plan, filter, (row) => row.value, () => filter.from);
+      const cells = exact === true ? null : await answerCells(filter, { by }, {
+        ofRow: (row) => row.value,
+        ofCall: (call) => String(breakdownValue(call, by)),
+        windowStart: (_row, middleFrom) => middleFrom,
+      });
       if (cells !== null) return { items: breakdownFromCells(cells, by === 'terminate', limit), source: 'rollups' };
       return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
     },
@@ -107,10 +142,6 @@ export async function readCells(
 }
 
 /** Every call matching a filter, with the columns statistics read (the exact path). */
-export async function scanCalls(db: Kysely<Database>, filter: CallFilter): Promise<StatsCall[]> {
-  const q = db.selectFrom('calls').select([
-    'setup_time', 'start_time', 'end_time', 'duration', 'billing_sec', 'outcome', 'reason', 'terminate', 'ended_by',
-    'type', 'from_service_id', 'to_service_id', 'from_user_id', 'to_user_id',
-  ]);
-  return (await applyCallFilter(q, filter).execute()).map((row) => rowToStatsCall(row));
+export function scanCalls(db: Kysely<Database>, filter: CallFilter): Promise<StatsCall[]> {
+  return selectStatsCalls(db, filter);
 }

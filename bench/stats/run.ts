@@ -29,6 +29,8 @@ const QUERIES = [
   ['30-day summary', `/api/stats/summary?from=${FROM}&to=${END}`],
   ['30-day daily time series (Asia/Tokyo)', `/api/stats/timeseries?bucket=day&tz=Asia/Tokyo&from=${FROM}&to=${END}`],
   ['30-day breakdown by reason', `/api/stats/breakdown?by=reason&limit=50&from=${FROM}&to=${END}`],
+  // Ends off the hour (as `from=-30d` gives): whole hours from the rollups, the edges scanned.
+  ['30-day summary, ends off the hour', `/api/stats/summary?from=${FROM + 1234}&to=${END - 1111}`],
 ] as const;
 
 function median(values: number[]): number {

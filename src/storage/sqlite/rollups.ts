@@ -20,8 +20,13 @@ export interface SqliteRollups {
    * histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollups).
    */
   addCalls(calls: readonly StatsCall[]): void;
-  /** Makes the peaks of the stale hours in [from, to) exact; the stats read side calls it first. */
+  /** Makes the peaks of the stale hours in [from, to) exact, in one transaction. */
   refreshStalePeaks(from?: number, to?: number): void;
+  /**
+   * The same in transactions of REBUILD_SLOTS_PER_TRANSACTION hours that yield to ingest
+   * in between (after migration 5 every old hour is stale once); the stats read side calls it first.
+   */
+  refreshStalePeaksInBatches(from?: number, to?: number): Promise<void>;
   /** Recomputes every slot holding a call set up in [from, to); returns how many slots. */
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes cells computed in memory (seed); the caller's transaction holds them. */
@@ -58,6 +63,19 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
     refreshSlots,
     addCalls: (calls) => addCallsToRollups(all, run, calls),
     refreshStalePeaks: (from, to) => refreshStale.immediate(from, to),
+    async refreshStalePeaksInBatches(from, to) {
+      const stale = (all(STALE_PEAK_SQL.selectStale, staleRange(from, to)) as Array<{ slot: number }>).map((r) => Number(r.slot));
+      if (stale.length <= REBUILD_SLOTS_PER_TRANSACTION) {
+        // The usual case (the live hours): one transaction that also catches marks made meanwhile.
+        refreshStale.immediate(from, to);
+        return;
+      }
+      for (let i = 0; i < stale.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
+        refreshStaleSlots.immediate(stale.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      refreshStale.immediate(from, to);
+    },
     async rebuild(range = {}) {
       const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
       const to = range.to ?? Number.MAX_SAFE_INTEGER;

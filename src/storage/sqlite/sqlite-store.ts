@@ -51,7 +51,7 @@ export function createSqliteStore(
     listCalls: (query) => selectCallPage(kysely, query),
     streamCalls: (filter) => streamCallsInChunks(kysely, filter),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: async (from, to) => rollups.refreshStalePeaks(from, to) }),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),
     async ping() {
       ping.get();

@@ -102,6 +102,18 @@ export function rowReach(row: Pick<RollupRow, 'peak_reach' | 'peak_concurrency'>
  * 0, the row's own peak, unless the caller knows how many earlier hours of its window count.
  */
 export function addRowToPartial(p: PartialFigures, row: RollupRow, reachIndex = 0): void {
+  addRowSums(p, row);
+  addRowDistributions(p, row, reachIndex);
+}
+
+/** The columns that add up (addRowSums): a database can sum them itself. */
+export const ROLLUP_SUM_COLUMNS = [
+  'completed', 'dropped', 'canceled', 'rejected', 'busy', 'no_answer', 'failed',
+  'duration_sum', 'billing_sum', 'answered_duration_sum', 'short_calls',
+] as const;
+
+/** Adds a row's counts and sums (ROLLUP_SUM_COLUMNS; numbers or numeric text) into a partial. */
+export function addRowSums(p: PartialFigures, row: Record<(typeof ROLLUP_SUM_COLUMNS)[number], unknown>): void {
   const o = p.outcomes;
   o.completed += Number(row.completed);
   o.dropped += Number(row.dropped);
@@ -114,6 +126,14 @@ export function addRowToPartial(p: PartialFigures, row: RollupRow, reachIndex = 
   p.billing_sum += Number(row.billing_sum);
   p.answered_duration_sum += Number(row.answered_duration_sum);
   p.short_calls += Number(row.short_calls);
+}
+
+/** Merges a row's histograms and peak (at `reachIndex`) into a partial. */
+export function addRowDistributions(
+  p: PartialFigures,
+  row: Pick<RollupRow, 'duration_hist' | 'tta_hist' | 'peak_concurrency' | 'peak_reach'>,
+  reachIndex: number,
+): void {
   mergeHistogramJson(p.duration_hist, row.duration_hist);
   mergeHistogramJson(p.tta_hist, row.tta_hist);
   const peak = reachIndex === 0 ? Number(row.peak_concurrency) : reachAtJson(row, reachIndex);

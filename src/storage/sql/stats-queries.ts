@@ -24,7 +24,7 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import { applyCallFilter } from './call-filter-sql.js';
-import { addRowToPartial, type RollupRow, statsDb } from './rollup-rows.js';
+import { addRowDistributions, addRowSums, addRowToPartial, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
 
@@ -57,6 +57,8 @@ export function createStatsQueries(
       ofCall: (call: StatsCall) => string | null;
       /** Where the window of a row's group starts, given where the rollups' part of the window starts. */
       windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined;
+      /** Groups by the row's value, or all rows in one group: then the database adds up what it can (readGroupedCells). */
+      grouped?: 'value' | 'all';
     },
   ): Promise<RollupCell[] | null> => {
     const split = splitWindow(filter);
@@ -64,7 +66,9 @@ export function createStatsQueries(
     const plan = planStatsQuery(middle, planOptions);
     if (plan === null) return null;
     await options.refreshStalePeaks?.(middle.from, middle.to);
-    const cells = await readCells(db, plan, middle, keys.ofRow, (row) => keys.windowStart(row, middle.from));
+    const cells = keys.grouped === undefined
+      ? await readCells(db, plan, middle, keys.ofRow, (row) => keys.windowStart(row, middle.from))
+      : await readGroupedCells(db, plan, middle, keys.grouped);
     if (cells === null || split === null) return cells;
     return addEdgeCalls(cells, await scanEdges(db, split), keys.ofCall, plan.dim);
   };
@@ -72,6 +76,7 @@ export function createStatsQueries(
     ofRow: () => '',
     ofCall: () => '',
     windowStart: (_row: RollupRow, middleFrom: number | undefined) => middleFrom,
+    grouped: 'all' as const,
   };
   return {
     async statsSummary({ filter, exact }) {
@@ -102,6 +107,7 @@ export function createStatsQueries(
         ofRow: (row) => row.value,
         ofCall: (call) => String(breakdownValue(call, by)),
         windowStart: (_row, middleFrom) => middleFrom,
+        grouped: 'value',
       });
       if (cells !== null) return { items: breakdownFromCells(cells, by === 'terminate', limit), source: 'rollups' };
       return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
@@ -137,6 +143,49 @@ export async function readCells(
     }
     const start = windowStartOf(row);
     addRowToPartial(cell.partial, row, reachIndex(Number(row.slot), start === Number.NEGATIVE_INFINITY ? undefined : start));
+  }
+  return [...groups.values()];
+}
+
+/**
+ * readCells for a summary or a breakdown (one group, or one per value), reading less: the
+ * database adds up the counts and sums per group, and only rows with talking or answered
+ * calls are read one by one, for their histograms and peaks (each at the reach of the
+ * window starting at filter.from). Null as readCells.
+ */
+export async function readGroupedCells(
+  db: Kysely<Database>,
+  plan: RollupPlan,
+  filter: CallFilter,
+  grouped: 'value' | 'all',
+): Promise<RollupCell[] | null> {
+  let base = statsDb(db).selectFrom('call_rollups').where('dim', '=', plan.dim);
+  if (plan.values !== null) base = base.where('value', 'in', plan.values);
+  if (filter.from !== undefined) base = base.where('slot', '>=', filter.from);
+  if (filter.to !== undefined) base = base.where('slot', '<', filter.to);
+  const sums = base.select((eb) => [
+    ...ROLLUP_SUM_COLUMNS.map((c) => eb.fn.sum<number | string>(c).as(c)),
+    eb.fn.sum<number | string>('long_calls').as('long_calls'),
+    eb.fn.countAll<number | string>().as('rows'),
+  ]);
+  const sumRows = grouped === 'value'
+    ? await sums.select('value').groupBy('value').execute()
+    : (await sums.execute()).map((row) => ({ ...row, value: '' }));
+  const groups = new Map<string, RollupCell>();
+  for (const row of sumRows) {
+    if (Number(row.rows) === 0) continue;
+    if (Number(row.long_calls) > 0) return null;
+    const cell: RollupCell = { slot: 0, dim: plan.dim, value: row.value, partial: emptyPartial(), peak_reach: [], long_calls: 0 };
+    addRowSums(cell.partial, row);
+    groups.set(row.value, cell);
+  }
+  const shaped = await base
+    .select(['value', 'slot', 'peak_concurrency', 'peak_reach', 'duration_hist', 'tta_hist'])
+    .where((eb) => eb.or([eb('peak_concurrency', '>', 0), eb('duration_hist', '<>', '[]')]))
+    .execute();
+  for (const row of shaped) {
+    const cell = groups.get(grouped === 'value' ? row.value : '');
+    if (cell !== undefined) addRowDistributions(cell.partial, row, reachIndex(Number(row.slot), filter.from));
   }
   return [...groups.values()];
 }

@@ -60,14 +60,14 @@ export function formatCallHistory(call: CallJson, history: CallHistory, tz: stri
     lines.push(`  version ${i + 2}, received ${time(c.received_at)} (raw request ${c.raw_request_id})`);
     const width = Math.max(...c.differs.map((f) => f.length), 0);
     for (const field of c.differs) {
-      lines.push(`    ${field.padEnd(width)}  ${shownValue(valueOf(call, field))} → ${shownValue(valueOf(c.event, field))}`);
+      lines.push(`    ${field.padEnd(width)}  ${shownValue(fieldValueOf(call, field))} → ${shownValue(fieldValueOf(c.event, field))}`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** A field of a call or version: a LINE Planet field, else an unknown key kept in `extra`. */
-function valueOf(event: Record<string, unknown>, field: string): unknown {
+function fieldValueOf(event: Record<string, unknown>, field: string): unknown {
   if ((CALL_EVENT_FIELDS as readonly string[]).includes(field)) return event[field];
   return (event.extra as Record<string, string> | undefined)?.[field];
 }

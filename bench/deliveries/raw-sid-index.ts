@@ -7,7 +7,6 @@
  * the time of listDeliveries(sid) on each.
  * Run: npx tsx bench/deliveries/raw-sid-index.ts
  */
-import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

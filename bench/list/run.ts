@@ -16,6 +16,8 @@ import type { CallFilter } from '../../src/domain/call-filter.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { CLASSIFIER_VERSION } from '../../src/domain/classify/release-codes.js';
+import { createRandom } from '../../src/storage/sqlite/seed-generator.js';
+import { bulkInsertCalls } from '../fill/bulk-insert-calls.js';
 
 const CALLS = Number(process.env.BENCH_LIST_CALLS ?? 1_000_000);
 const USERS = 20_000;
@@ -28,18 +30,6 @@ const RUNS = Number(process.env.BENCH_LIST_RUNS ?? 300);
 const BASELINE_RUNS = Number(process.env.BENCH_LIST_BASELINE_RUNS ?? 8);
 const PAGE = 50;
 
-/** A seeded PRNG (mulberry32): the same data every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const OUTCOMES: Array<[string, number, string, string]> = [
   ['completed', 0.7, 'NORMAL', 'caller'],
   ['dropped', 0.03, 'NETWORK_UNSTABLE', 'server'],
@@ -50,23 +40,19 @@ const OUTCOMES: Array<[string, number, string, string]> = [
   ['failed', 0.03, 'PUSH_ERROR', 'server'],
 ];
 
+/** Fills the migrated database `file` with CALLS calls, seeded: the same data every run. */
 function fill(file: string): number {
   const started = performance.now();
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF'); // bulk load only; the store reopens with FULL
-  const insert = db.prepare(`INSERT INTO calls (
-    sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
-    setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
-    disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
-    user_rel_code, extra, content_hash, received_at, raw_request_id, conflicts,
-    outcome, ended_by, reason, reason_source, classifier_version)
-    VALUES (?, 'svc.example', ?, 'svc.example', ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '10.0.0.1', '10.0.0.2', 16,
-    1001, 2, NULL, NULL, 1, 'NORMAL', NULL, '{}', 'h', ?, ?, 0, ?, ?, ?, 'disconnect_reason', ?)`);
-  const random = rng(42);
+  const random = createRandom(42);
   const user = () => (random() < HEAVY_SHARE ? 'callcenter' : `user${Math.floor(random() * USERS)}`);
-  const insertMany = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
+  bulkInsertCalls(file, CALLS, {
+    fixed: {
+      from_service_id: 'svc.example', to_service_id: 'svc.example', stid: null, app_svr_data: null, srcip: '10.0.0.1', dstip: '10.0.0.2',
+      terminate: 16, disconnect_reason: 1001, releaser_type: 2, call_end_reason: null, releaser: null, rel_code: 1, rel_code_str: 'NORMAL',
+      user_rel_code: null, extra: '{}', content_hash: 'h', conflicts: 0, reason_source: 'disconnect_reason', classifier_version: CLASSIFIER_VERSION,
+    },
+    varying: ['sid', 'from_user_id', 'to_user_id', 'type', 'setup_time', 'start_time', 'end_time', 'duration', 'billing_sec', 'received_at', 'raw_request_id', 'outcome', 'ended_by', 'reason'],
+    setRow: (row, i) => {
       const setup = T_START + Math.floor(((i + random()) / CALLS) * (T_END - T_START));
       let r = random();
       const [outcome, , reason, endedBy] = OUTCOMES.find(([, share]) => (r -= share) < 0) ?? OUTCOMES[0]!;
@@ -76,12 +62,23 @@ function fill(file: string): number {
       const caller = user();
       let callee = user();
       if (callee === caller) callee = `user${(i % USERS) + 1}x`;
-      insert.run(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, caller, callee, random() < 0.3 ? 'A' : 'V',
-        setup, start, (connected ? start : setup) + duration + 10, duration, duration, setup * 1000, i + 1,
-        outcome, endedBy, reason, CLASSIFIER_VERSION);
-    }
+      row.sid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      row.from_user_id = caller;
+      row.to_user_id = callee;
+      row.type = random() < 0.3 ? 'A' : 'V';
+      row.setup_time = setup;
+      row.start_time = start;
+      row.end_time = (connected ? start : setup) + duration + 10;
+      row.duration = duration;
+      row.billing_sec = duration;
+      row.received_at = setup * 1000;
+      row.raw_request_id = i + 1;
+      row.outcome = outcome;
+      row.ended_by = endedBy;
+      row.reason = reason;
+    },
   });
-  for (let i = 0; i < CALLS; i += 50_000) insertMany(i, Math.min(CALLS, i + 50_000));
+  const db = new Database(file);
   db.exec('ANALYZE');
   db.close();
   return performance.now() - started;
@@ -121,7 +118,7 @@ async function measure(file: string, runs: number, label: string) {
   await app.ready();
   const rows: Array<Record<string, string | number>> = [];
   for (const c of CASES) {
-    const random = rng(7);
+    const random = createRandom(7);
     const storeMs: number[] = [];
     const httpMs: number[] = [];
     let items = 0;

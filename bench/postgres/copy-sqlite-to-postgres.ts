@@ -35,7 +35,9 @@ export async function copySqliteToPostgres(file: string, pgUrl: string, tables: 
         chunk = columns.map(() => []);
       };
       for (const row of source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().iterate() as Iterable<unknown[]>) {
-        row.forEach((value, i) => chunk[i]?.push(value));
+        row.forEach((value, i) => {
+          chunk[i]?.push(value);
+        });
         n += 1;
         if (n % COPY_CHUNK_ROWS === 0) await flush();
       }

@@ -1,29 +1,6 @@
-import { conflictToJson, deliveryToJson } from '../domain/deliveries/deliveries-json.js';
+import { type ConflictJson, conflictToJson, type DeliveryJson, deliveryToJson } from '../domain/deliveries/deliveries-json.js';
 import { DEFAULT_DATABASE_URL, openStore } from '../storage/open-store.js';
 import type { SourceOptions } from './api-client.js';
-
-/** A delivery as JSON, exactly as `GET /api/calls/:sid/deliveries` lists it. */
-export interface DeliveryJson {
-  id: number;
-  received_at: string;
-  method: string;
-  path: string;
-  query: string;
-  body: string | null;
-  content_type: string | null;
-  source_ip: string;
-  result: 'accepted' | 'duplicate' | 'conflict';
-}
-
-/** A conflicting version as JSON, exactly as `GET /api/calls/:sid/conflicts` lists it. */
-export interface ConflictJson {
-  id: number;
-  received_at: string;
-  raw_request_id: number;
-  content_hash: string;
-  event: Record<string, unknown> & { extra: Record<string, string> };
-  differs: string[];
-}
 
 /** What arrived for one sid: every delivery and every conflicting version, oldest first. */
 export interface CallHistory {
@@ -42,8 +19,8 @@ export async function readCallHistory(sid: string, options: SourceOptions, env: 
   try {
     const [deliveries, conflicts] = [await store.listDeliveries(sid), await store.listConflicts(sid)];
     return {
-      deliveries: deliveries.map((d) => deliveryToJson(d) as unknown as DeliveryJson),
-      conflicts: conflicts.map((c) => conflictToJson(c) as unknown as ConflictJson),
+      deliveries: deliveries.map(deliveryToJson),
+      conflicts: conflicts.map(conflictToJson),
     };
   } finally {
     await store.close();

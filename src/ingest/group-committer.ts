@@ -57,7 +57,9 @@ export class GroupCommitter<T, R> {
       try {
         const results = await this.commit(batch.map((p) => p.item));
         this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-        batch.forEach((p, i) => p.resolve(results[i] as R));
+        batch.forEach((p, i) => {
+          p.resolve(results[i] as R);
+        });
       } catch (error) {
         for (const p of batch) p.reject(error);
       }

@@ -4,6 +4,7 @@ import { after, before, it } from 'node:test';
 import { classifyCall } from '../../src/domain/classify/classify-call.js';
 import { parseCallEvent } from '../../src/domain/parse-call-event.js';
 import { summarizeCalls } from '../../src/domain/stats/summarize-calls.js';
+import { createRandom } from '../../src/storage/sqlite/seed-generator.js';
 import { createTestSchema, describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
 import { startReceiver, type Receiver } from './spawn-receiver.js';
 
@@ -18,18 +19,6 @@ const FIRST_SETUP = 1_750_000_000;
 type Plan = 'single' | 'duplicates' | 'conflicts';
 interface Delivery { receiver: number; values: Record<string, string> }
 interface Call { sid: string; plan: Plan; deliveries: Delivery[]; stored: Record<string, string> }
-
-/** A small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One call's keys: connected or not, with the causes LINE Planet sends, durations under 600 s. */
 function callValues(next: () => number, i: number): Record<string, string> {
@@ -55,7 +44,7 @@ function callValues(next: () => number, i: number): Record<string, string> {
 
 /** Each call: one delivery, the same delivery to all three receivers, or three conflicting versions at once. */
 function planCalls(seed: number): Call[] {
-  const next = random(seed);
+  const next = createRandom(seed); // seeded, so that a failure can be replayed
   return Array.from({ length: CALLS }, (_, i) => {
     const values = callValues(next, i);
     const plan: Plan = i % 10 < 6 ? 'single' : i % 10 < 8 ? 'duplicates' : 'conflicts';

@@ -61,6 +61,8 @@ describe('call log commands', () => {
     assert.equal(viaServer, viaDb);
     assert.equal(viaDb.trimEnd().split('\n').length, 2);
     assert.match(viaDb, /2026-01-01 00:00:00 \+00:00/);
+    const page = JSON.parse(await runCalls({ ...options, db: db.file, json: true })) as { items: Array<{ sid: string }> };
+    assert.deepEqual(page.items.map((c) => c.sid), [dropped]);
   });
 
   it('when `calls --json` and `--csv` run, then they print the API page and CSV with the export columns', async () => {

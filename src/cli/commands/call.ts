@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CALL_EVENT_FIELDS } from '../../domain/call-event.js';
+import { CALL_EVENT_FIELDS, type CallEvent } from '../../domain/call-event.js';
 import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
 import { type CallHistory, readCallHistory } from '../call-history.js';
 import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
@@ -60,16 +60,17 @@ export function formatCallHistory(call: CallJson, history: CallHistory, tz: stri
     lines.push(`  version ${i + 2}, received ${time(c.received_at)} (raw request ${c.raw_request_id})`);
     const width = Math.max(...c.differs.map((f) => f.length), 0);
     for (const field of c.differs) {
-      lines.push(`    ${field.padEnd(width)}  ${shownValue(valueOf(call, field))} → ${shownValue(valueOf(c.event, field))}`);
+      lines.push(`    ${field.padEnd(width)}  ${shownValue(fieldValueOf(call, field))} → ${shownValue(fieldValueOf(c.event, field))}`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** A field of a call or version: a LINE Planet field, else an unknown key kept in `extra`. */
-function valueOf(event: Record<string, unknown>, field: string): unknown {
-  if ((CALL_EVENT_FIELDS as readonly string[]).includes(field)) return event[field];
-  return (event.extra as Record<string, string> | undefined)?.[field];
+function fieldValueOf(event: CallJson | CallEvent, field: string): unknown {
+  const values = event as Record<string, unknown>;
+  if ((CALL_EVENT_FIELDS as readonly string[]).includes(field)) return values[field];
+  return (values.extra as Record<string, string> | undefined)?.[field];
 }
 
 function shownValue(value: unknown): string {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type ConfigEnv, ConfigError, loadConfig } from '../../config/load-config.js';
+import { type Config, type ConfigEnv, ConfigError, loadConfig } from '../../config/load-config.js';
 import { startServer } from '../../server.js';
 
 /** The flags of `callevt serve`; each stands for one environment variable. */
@@ -51,7 +51,7 @@ export function registerServe(program: Command): void {
     .option('--db <url>', 'database: a SQLite file path or a postgres:// URL (env DATABASE_URL; default ./data/callevt.db)')
     .addHelpText('after', SERVE_ENV_HELP)
     .action(async (options: ServeOptions) => {
-      let config;
+      let config: Readonly<Config>;
       try {
         config = loadConfig(serveEnv(options, process.env));
       } catch (error) {

@@ -11,7 +11,7 @@ describe('callevt stats output', () => {
   });
 
   it('when figures are formatted, then ratios are percentages, fractional seconds get one decimal and nulls a dash', () => {
-    assert.equal(formatFigure('asr', 0.6931), '69.3%');
+    assert.equal(formatFigure('asr', 0.6934), '69.3%');
     assert.equal(formatFigure('acd_sec', 110.84), '110.8');
     assert.equal(formatFigure('attempts', 49935), '49,935');
     assert.equal(formatFigure('drop_rate', null), '–');

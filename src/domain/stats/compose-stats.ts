@@ -1,4 +1,4 @@
-import { type Figures, type StatsCall } from './figures.js';
+import type { Figures, StatsCall } from './figures.js';
 import { emptyPartial, finishFigures, mergePartial, type PartialFigures } from './partial-figures.js';
 import type { RollupCell } from './rollup-cells.js';
 import type { BreakdownField } from './stats-query.js';

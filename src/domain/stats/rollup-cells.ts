@@ -1,4 +1,4 @@
-import { type StatsCall } from './figures.js';
+import type { StatsCall } from './figures.js';
 import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-figures.js';
 import { bucketKey } from './seconds-histogram.js';
 import { peakConcurrency } from './peak-concurrency.js';

@@ -1,4 +1,5 @@
 import { OUTCOMES, ENDED_BY_VALUES } from '../../domain/classify/call-status.js';
+import { DEFAULT_BREAKDOWN_LIMIT, MAX_BREAKDOWN_LIMIT } from '../../domain/stats/stats-query.js';
 import { ERROR_STATUS, type ErrorCode } from '../../errors/app-error.js';
 import { OPENAPI_SCHEMAS } from './openapi-schemas.js';
 
@@ -34,6 +35,12 @@ const FILTER_PARAMETERS: Json[] = [
   query('max_duration', 'most duration in seconds', { type: 'integer', minimum: 0 }),
 ];
 const TZ = query('tz', 'IANA time zone for buckets and ISO times, e.g. Asia/Tokyo', { type: 'string', default: 'UTC' });
+const SUMMARY_TZ = query('tz', 'accepted and checked (an IANA time zone, else 400) but without effect: a summary has no buckets, and from/to are answered as Unix seconds', { type: 'string' });
+const EXACT = query(
+  'exact',
+  'true: answer from a scan of the calls even when the rollups could answer (exact percentiles and peak concurrency; slower). Only the words true or false.',
+  { type: 'boolean', default: false },
+);
 const READ_ERRORS = errors('invalid_parameter', 'unauthorized', 'internal_error', 'storage_unavailable');
 
 const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
@@ -54,6 +61,15 @@ const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
 });
 
 const STATS_NOTE = 'Figures per outcomes-and-kpis.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
+
+/** The header every statistics answer carries (not the 4xx/5xx ones). */
+const SERVER_TIMING = {
+  'Server-Timing': {
+    description: 'how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the calls (exact=true, or a filter the rollups cannot answer)',
+    schema: { type: 'string', pattern: '^stats;dur=[0-9]+\\.[0-9];desc="(rollups|calls)"$', examples: ['stats;dur=3.2;desc="rollups"'] },
+  },
+};
+const statsAnswer = (schema: Json): Json => ({ ...json(schema), headers: SERVER_TIMING });
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP API, served at /api/openapi.json.
@@ -159,10 +175,10 @@ export function buildOpenApiDocument(version: string): Json {
         get: {
           tags: ['statistics'],
           summary: 'Figures over a window',
-          description: STATS_NOTE,
-          parameters: [...FILTER_PARAMETERS, TZ],
+          description: `${STATS_NOTE} tz is accepted but has no effect here.`,
+          parameters: [...FILTER_PARAMETERS, EXACT, SUMMARY_TZ],
           responses: {
-            200: json({ type: 'object', properties: { from: { type: ['integer', 'null'] }, to: { type: ['integer', 'null'] }, summary: ref('Figures') } }),
+            200: statsAnswer({ type: 'object', properties: { from: { type: ['integer', 'null'] }, to: { type: ['integer', 'null'] }, summary: ref('Figures') } }),
             ...READ_ERRORS,
           },
         },
@@ -172,9 +188,9 @@ export function buildOpenApiDocument(version: string): Json {
           tags: ['statistics'],
           summary: 'Figures per time bucket',
           description: `${STATS_NOTE} Empty buckets are present. from/to default to the last 24 hours.`,
-          parameters: [query('bucket', 'bucket size', { type: 'string', enum: ['minute', 'hour', 'day', 'week'] }), TZ, ...FILTER_PARAMETERS],
+          parameters: [query('bucket', 'bucket size', { type: 'string', enum: ['minute', 'hour', 'day', 'week'], default: 'hour' }), TZ, EXACT, ...FILTER_PARAMETERS],
           responses: {
-            200: json({
+            200: statsAnswer({
               type: 'object',
               properties: {
                 bucket: { type: 'string' },
@@ -193,11 +209,12 @@ export function buildOpenApiDocument(version: string): Json {
           description: STATS_NOTE,
           parameters: [
             query('by', 'the dimension', { type: 'string', enum: ['outcome', 'reason', 'terminate', 'ended_by', 'type', 'from_service_id', 'to_service_id', 'caller', 'callee'] }, { required: true }),
-            query('limit', 'most values returned', { type: 'integer', minimum: 1 }),
+            query('limit', 'most values returned', { type: 'integer', minimum: 1, maximum: MAX_BREAKDOWN_LIMIT, default: DEFAULT_BREAKDOWN_LIMIT }),
+            EXACT,
             ...FILTER_PARAMETERS,
           ],
           responses: {
-            200: json({
+            200: statsAnswer({
               type: 'object',
               properties: {
                 by: { type: 'string' },

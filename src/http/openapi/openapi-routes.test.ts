@@ -68,6 +68,28 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
+  it('when a statistics endpoint answers, then the document lists its exact parameter and the Server-Timing header it sent', async () => {
+    const t = await createTestApp();
+    try {
+      type Operation = { parameters: Array<{ name: string }>; responses: Record<string, { headers?: Record<string, { schema: { pattern: string } }> }> };
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, { get: Operation }> };
+      for (const [path, query] of [['/api/stats/summary', ''], ['/api/stats/timeseries', ''], ['/api/stats/breakdown', 'by=outcome&']] as const) {
+        const op = doc.paths[path]?.get;
+        assert.ok(op, path);
+        assert.ok(op.parameters.some((p) => p.name === 'exact'), `${path} documents exact`);
+        const header = op.responses['200']?.headers?.['Server-Timing'];
+        assert.ok(header, `${path} documents Server-Timing`);
+        for (const exact of ['true', 'false']) {
+          const res = await t.app.inject({ url: `${path}?${query}exact=${exact}` });
+          assert.equal(res.statusCode, 200, `${path} exact=${exact}`);
+          assert.match(String(res.headers['server-timing']), new RegExp(header.schema.pattern), `${path} sends the documented Server-Timing`);
+        }
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it('when the app serves an API, callback or operations route, then the document describes it with that method', async () => {
     const t = await createTestApp();
     try {

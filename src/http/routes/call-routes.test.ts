@@ -20,9 +20,16 @@ function atTime(setup: number, overrides: Record<string, string> = {}) {
   return validCallbackValues({ setup_time: String(setup), start_time: String(setup + 5), end_time: String(setup + 125), ...overrides });
 }
 
+/** The fields these tests read from a page of calls or from an error answer (a real answer has one or the other). */
+interface ListAnswer {
+  items: Array<{ sid: string; setup_time: number; received_at: unknown; status: { outcome: string; reason: string } }>;
+  next_cursor: string | null;
+  error: { code: string; details: Array<{ field: string }> };
+}
+
 async function getJson(t: TestApp, url: string) {
   const response = await t.app.inject({ method: 'GET', url });
-  return { status: response.statusCode, body: response.json() as Record<string, any> };
+  return { status: response.statusCode, body: response.json() as ListAnswer };
 }
 
 describe('GET /api/calls', () => {
@@ -40,27 +47,27 @@ describe('GET /api/calls', () => {
     await storeCalls(t, [atTime(1_500)]);
     const all = await getJson(t, '/api/calls?user=u.list');
     assert.equal(all.status, 200);
-    assert.deepEqual(all.body.items.map((c: any) => c.sid), [newer, older]);
-    assert.equal(all.body.items[0].status.outcome, 'busy');
-    assert.equal(all.body.items[0].status.reason, 'BUSY');
-    assert.equal(typeof all.body.items[0].received_at, 'string');
+    assert.deepEqual(all.body.items.map((c) => c.sid), [newer, older]);
+    assert.equal(all.body.items[0]?.status.outcome, 'busy');
+    assert.equal(all.body.items[0]?.status.reason, 'BUSY');
+    assert.equal(typeof all.body.items[0]?.received_at, 'string');
     assert.equal(all.body.next_cursor, null);
     const busy = await getJson(t, '/api/calls?user=u.list&outcome=busy,failed&from=1970-01-01T00:25:00Z');
-    assert.deepEqual(busy.body.items.map((c: any) => c.sid), [newer]);
+    assert.deepEqual(busy.body.items.map((c) => c.sid), [newer]);
   });
 
   it('when a filter value is bad, then it answers 400 invalid_parameter naming each parameter', async () => {
     const { status, body } = await getJson(t, '/api/calls?type=X&from=yesterday&limit=5');
     assert.equal(status, 400);
     assert.equal(body.error.code, 'invalid_parameter');
-    assert.deepEqual(body.error.details.map((d: any) => d.field).sort(), ['from', 'type']);
+    assert.deepEqual(body.error.details.map((d) => d.field).sort(), ['from', 'type']);
   });
 
   for (const limit of ['0', '1001', 'ten', '-1']) {
     it(`when limit=${limit}, then it answers 400 naming limit`, async () => {
       const { status, body } = await getJson(t, `/api/calls?limit=${limit}`);
       assert.equal(status, 400);
-      assert.equal(body.error.details[0].field, 'limit');
+      assert.equal(body.error.details[0]?.field, 'limit');
     });
   }
 
@@ -71,7 +78,7 @@ describe('GET /api/calls', () => {
     for (const url of ['/api/calls?cursor=bm9wZQ', '/api/calls?cursor=%7B%7D', `/api/calls?time_field=end_time&cursor=${first.body.next_cursor}`]) {
       const { status, body } = await getJson(t, url);
       assert.equal(status, 400, url);
-      assert.equal(body.error.details[0].field, 'cursor');
+      assert.equal(body.error.details[0]?.field, 'cursor');
     }
   });
 });
@@ -88,7 +95,7 @@ describe('GET /api/calls pagination while calls arrive', () => {
         const url: string = `/api/calls?user=pager&limit=5${cursor === null ? '' : `&cursor=${cursor}`}`;
         const { status, body } = await getJson(t, url);
         assert.equal(status, 200);
-        seen.push(...body.items.map((c: any) => c.sid));
+        seen.push(...body.items.map((c) => c.sid));
         cursor = body.next_cursor;
         // Newer calls, calls at a boundary time and older calls arrive between pages.
         await storeCalls(t, [atTime(60_000 + page, { from_user_id: 'pager' }), atTime(50_002, { from_user_id: 'pager' }), atTime(40_000 - page, { from_user_id: 'pager' })]);
@@ -110,7 +117,7 @@ describe('GET /api/calls pagination while calls arrive', () => {
       assert.equal(typeof body.next_cursor, 'string');
       const rest = await getJson(t, `/api/calls?limit=1000&cursor=${body.next_cursor}`);
       assert.equal(rest.body.items.length, 1);
-      assert.equal(rest.body.items[0].setup_time, 1);
+      assert.equal(rest.body.items[0]?.setup_time, 1);
     } finally {
       await t.cleanup();
     }
@@ -159,7 +166,7 @@ describe('GET /api/calls/export', () => {
     for (const [url, field] of [['/api/calls/export?format=xml', 'format'], ['/api/calls/export?min_duration=x', 'min_duration']] as const) {
       const { status, body } = await getJson(t, url);
       assert.equal(status, 400);
-      assert.equal(body.error.details[0].field, field);
+      assert.equal(body.error.details[0]?.field, field);
     }
   });
 });

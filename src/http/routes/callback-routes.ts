@@ -57,10 +57,10 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
     if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
     const problem = { field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` };
-    return respond(request, reply, malformedRecord(rawRequestOf(request, null), [problem]), 413);
+    return respond(reply, malformedRecord(rawRequestOf(request, null), [problem]), 413);
   });
 
-  const respond = async (request: FastifyRequest, reply: FastifyReply, record: CallbackRecord, status = 400) => {
+  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400) => {
     const started = process.hrtime.bigint();
     let result: RecordResult;
     try {
@@ -99,7 +99,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     const fullQueryLength = queryLength(request.raw.url ?? '');
     if (fullQueryLength > MAX_QUERY_BYTES) {
       const problem = { field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` };
-      return respond(request, reply, malformedRecord(raw, [problem]), 414);
+      return respond(reply, malformedRecord(raw, [problem]), 414);
     }
     const fromQuery = decodeQueryString(raw.query);
     const fromBody = body === null ? null : decodeBody(body, raw.contentType);
@@ -111,8 +111,8 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     }
     const status = body !== null && body !== '' && !isSupportedBodyType(raw.contentType) ? 415 : 400;
     // A body that cannot be read as a whole says nothing about its fields: report only that.
-    if (fromBody?.problems.some((p) => p.field === 'body')) return respond(request, reply, malformedRecord(raw, problems), status);
-    return respond(request, reply, toCallbackRecord(raw, values, problems), status);
+    if (fromBody?.problems.some((p) => p.field === 'body')) return respond(reply, malformedRecord(raw, problems), status);
+    return respond(reply, toCallbackRecord(raw, values, problems), status);
   };
 
   // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.

@@ -94,6 +94,37 @@ describe('GET /api/stats/*', () => {
     assert.equal(missing.json().error.details[0].field, 'by');
   });
 
+  it('when the summary is asked with a tz, then the figures and window are those without it, and a bad tz is still a 400', async () => {
+    await send(call(MONDAY + 3600));
+    await send(call(MONDAY + 23 * 3600, { start_time: '0', end_time: String(MONDAY + 23 * 3600 + 30), duration: '0', billing_sec: '0', terminate: '17', disconnect_reason: '1202' }));
+    const window = `from=${MONDAY}&to=${MONDAY + 86400}`;
+    const plain = await t.app.inject({ url: `/api/stats/summary?${window}` });
+    const tokyo = await t.app.inject({ url: `/api/stats/summary?${window}&tz=Asia/Tokyo` });
+    assert.equal(tokyo.statusCode, 200);
+    assert.equal(plain.json().summary.attempts, 2);
+    assert.deepEqual(tokyo.json(), plain.json());
+    const bad = await t.app.inject({ url: `/api/stats/summary?${window}&tz=Mars/Base` });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.details[0].field, 'tz');
+  });
+
+  it('when exact=true is given, then each endpoint scans the calls and says so in Server-Timing; exact=yes is a 400', async () => {
+    await send(call(MONDAY + 3600));
+    const window = `from=${MONDAY}&to=${MONDAY + 86400}`;
+    for (const path of ['summary?', 'timeseries?bucket=day&', 'breakdown?by=outcome&']) {
+      const rollups = await t.app.inject({ url: `/api/stats/${path}${window}` });
+      const exact = await t.app.inject({ url: `/api/stats/${path}${window}&exact=true` });
+      assert.equal(exact.statusCode, 200, path);
+      assert.match(rollups.headers['server-timing'] as string, /^stats;dur=\d+\.\d;desc="rollups"$/, path);
+      assert.match(exact.headers['server-timing'] as string, /^stats;dur=\d+\.\d;desc="calls"$/, path);
+      assert.deepEqual(exact.json(), rollups.json(), path);
+      const bad = await t.app.inject({ url: `/api/stats/${path}${window}&exact=yes` });
+      assert.equal(bad.statusCode, 400, path);
+      assert.equal(bad.json().error.details[0].field, 'exact', path);
+      assert.equal(bad.headers['server-timing'], undefined, path);
+    }
+  });
+
   it('when a minute series would have too many buckets, then answers 400 on bucket', async () => {
     const res = await t.app.inject({ url: `/api/stats/timeseries?bucket=minute&from=${MONDAY}&to=${MONDAY + 60 * 86400}` });
     assert.equal(res.statusCode, 400);

@@ -23,7 +23,6 @@ import type {
   TimeseriesQuery,
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
-import { applyCallFilter } from './call-filter-sql.js';
 import { addRowDistributions, addRowSums, addRowToPartial, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';

@@ -4,6 +4,8 @@ import { buildApp, type CallevtApp } from './http/build-app.js';
 import { createLogger } from './logging/create-logger.js';
 import { openStore } from './storage/open-store.js';
 import type { CallStore } from './storage/port.js';
+import { openSpoolFile } from './storage/spool/spool-file.js';
+import { createSpoolingStore, type SpoolStatus } from './storage/spool/spooling-store.js';
 
 /** A running callevt server. */
 export interface RunningServer {
@@ -17,8 +19,8 @@ export interface RunningServer {
 /** Opens the database, builds the app and listens. Used by `callevt serve` and tests. */
 export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger({ level: config.logLevel, callbackSecret: config.callbackSecret });
-  const store = await openStore(config.databaseUrl);
-  const { app } = await buildApp({ config, store, logger: log });
+  const { store, spool } = await openStoreWithSpool(config, log);
+  const { app } = await buildApp({ config, store, logger: log, ...(spool ? { spool } : {}) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -41,4 +43,24 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
       return closing;
     },
   };
+}
+
+/** The configured store; with PostgreSQL and a SPOOL_FILE, wrapped in the local spool (docs/deploy.md). */
+async function openStoreWithSpool(config: Readonly<Config>, log: Logger): Promise<{ store: CallStore; spool?: SpoolStatus }> {
+  // The spool is opened first: a spool file locked by another receiver fails the start before any connection.
+  const spoolFile = config.spoolFile === null ? null : openSpoolFile(config.spoolFile);
+  let store: CallStore;
+  try {
+    store = await openStore(config.databaseUrl);
+  } catch (error) {
+    spoolFile?.close();
+    throw error;
+  }
+  if (spoolFile === null) return { store };
+  if (store.dialect !== 'postgres') {
+    spoolFile.close();
+    return { store };
+  }
+  const spooling = createSpoolingStore(store, spoolFile, { logger: log.child({ component: 'spool' }) });
+  return { store: spooling, spool: spooling.spool };
 }

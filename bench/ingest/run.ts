@@ -126,10 +126,11 @@ interface Case {
 function postgresCases(): Case[] {
   const pgUrl = benchPostgresUrl();
   if (pgUrl === null) return [];
-  const run = (key: string, env: Record<string, string>) => async () => {
+  // The spool (on by default with PostgreSQL) gets a fresh file per round in the bench directory.
+  const run = (key: string, env: Record<string, string>) => async (dir: string, round: number) => {
     const schema = await createBenchSchema(pgUrl);
     try {
-      const measured = await measure(key, callevt(schema.url), env);
+      const measured = await measure(key, callevt(schema.url), { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`), ...env });
       process.stdout.write(`  (${key}: ${await schema.countCalls()} calls stored)\n`);
       return measured;
     } finally {
@@ -138,6 +139,7 @@ function postgresCases(): Case[] {
   };
   return [
     { key: 'pg', name: 'callevt on PostgreSQL, group commit, empty schema', run: run('pg', {}) },
+    { key: 'pg-nospool', name: 'callevt on PostgreSQL, group commit, empty schema, SPOOL_FILE=off', run: run('pg-nospool', { SPOOL_FILE: 'off' }) },
     { key: 'pg-single', name: 'callevt on PostgreSQL, one commit per request (INGEST_MAX_BATCH=1)', run: run('pg-single', { INGEST_MAX_BATCH: '1' }) },
   ];
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_SPOOL_FILE } from '../storage/open-store.js';
 import { CONFIG_ENV_NAMES, ConfigError, isLoopbackHost, loadConfig } from './load-config.js';
 
 const TOKEN = 'tok_0123456789abcdef';
@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logRequests, false);
     assert.equal(config.ingestMaxBatch, DEFAULT_MAX_BATCH);
+    assert.equal(config.spoolFile, null, 'SQLite never spools');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -50,6 +51,21 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.logRequests, true);
     assert.equal(config.ingestMaxBatch, 1);
+  });
+
+  it('when DATABASE_URL is PostgreSQL, then the spool is on at ./data/spool.db unless SPOOL_FILE names another file or says off', () => {
+    const pg = 'postgres://u@db.example/callevt';
+    assert.equal(loadConfig({ DATABASE_URL: pg }).spoolFile, DEFAULT_SPOOL_FILE);
+    assert.equal(loadConfig({ DATABASE_URL: pg, SPOOL_FILE: '/var/lib/callevt/spool.db' }).spoolFile, '/var/lib/callevt/spool.db');
+    assert.equal(loadConfig({ DATABASE_URL: pg, SPOOL_FILE: 'OFF' }).spoolFile, null);
+    assert.equal(loadConfig({ SPOOL_FILE: 'off' }).spoolFile, null);
+  });
+
+  it('when SPOOL_FILE is set with SQLite, or is not a file path, then it is refused', () => {
+    assert.match(problemsOf({ SPOOL_FILE: './spool.db' })[0] ?? '', /SPOOL_FILE applies only with a PostgreSQL DATABASE_URL/);
+    for (const bad of [':memory:', 'postgres://h/db']) {
+      assert.match(problemsOf({ DATABASE_URL: 'postgres://h/db', SPOOL_FILE: bad })[0] ?? '', /SPOOL_FILE must be a file path on a persistent disk/);
+    }
   });
 
   it('when TRUST_PROXY is a yes/no word, then it becomes a boolean', () => {
@@ -107,7 +123,8 @@ describe('loadConfig', () => {
 
   it('when loadConfig reads variables, then it reads exactly the documented list', () => {
     assert.deepEqual([...CONFIG_ENV_NAMES].sort(), [
-      'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HOST', 'INGEST_MAX_BATCH', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'TRUST_PROXY',
+      'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HOST', 'INGEST_MAX_BATCH', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'SPOOL_FILE',
+      'TRUST_PROXY',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_SPOOL_FILE, parseDatabaseUrl } from '../storage/open-store.js';
 import { parseCidrList, type CidrList } from './cidr.js';
 
 /** callevt's settings, validated. Frozen: nothing changes them after start. */
@@ -19,12 +19,17 @@ export interface Config {
   logLevel: string;
   logRequests: boolean;
   ingestMaxBatch: number;
+  /**
+   * The local spool file that takes callbacks while PostgreSQL is unavailable
+   * (docs/deploy.md); null when off, and always with SQLite.
+   */
+  spoolFile: string | null;
 }
 
 /** Names of the environment variables callevt reads (the help text and docs list each one; a test checks). */
 export const CONFIG_ENV_NAMES = [
   'HOST', 'PORT', 'DATABASE_URL', 'CALLBACK_SECRET', 'CALLBACK_ALLOW_CIDRS', 'TRUST_PROXY',
-  'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH',
+  'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE',
 ] as const;
 
 /** The environment-style input of loadConfig. */
@@ -85,10 +90,29 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const logRequests = boolean(env.LOG_REQUESTS, 'LOG_REQUESTS', false, problems);
   const ingestMaxBatch = integer(env.INGEST_MAX_BATCH, 'INGEST_MAX_BATCH', DEFAULT_MAX_BATCH, 1, 10_000, problems);
+  const spoolFile = parseSpoolFile(env.SPOOL_FILE, databaseUrl, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
+    spoolFile,
   });
+}
+
+/** SPOOL_FILE: on by default with PostgreSQL, `off` disables it; SQLite never spools (it is itself local). */
+function parseSpoolFile(raw: string | undefined, databaseUrl: string, problems: string[]): string | null {
+  const text = nonEmpty(raw);
+  const postgres = parseDatabaseUrl(databaseUrl).dialect === 'postgres';
+  if (text !== undefined && text.toLowerCase() === 'off') return null;
+  if (!postgres) {
+    if (text !== undefined) problems.push('SPOOL_FILE applies only with a PostgreSQL DATABASE_URL (SQLite is already local); unset it or set it to off');
+    return null;
+  }
+  if (text === undefined) return DEFAULT_SPOOL_FILE;
+  if (text === ':memory:' || /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    problems.push(`SPOOL_FILE must be a file path on a persistent disk, or off (got "${text}")`);
+    return null;
+  }
+  return text;
 }
 
 /** Whether a listen address only accepts connections from this machine. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
 import type { CallbackRecord, CallStore, RecordResult } from '../storage/port.js';
+import type { SpoolStatus } from '../storage/spool/spooling-store.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   logger?: Logger;
   /** The clock, in Unix milliseconds (tests pass their own). */
   now?: () => number;
+  /** The local spool in front of PostgreSQL, when there is one (for /readyz and /metrics). */
+  spool?: SpoolStatus;
 }
 
 /** A built app, with the group committer that must be drained on shutdown. */
@@ -48,7 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   let pending = () => 0;
-  const metrics = createMetrics({ pending: () => pending() });
+  const spool = deps.spool;
+  const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending } : {}) });
+  spool?.onReplayed((records, results) => metrics.countReplayed(records, results));
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
     async (records) => {
       const results = await store.recordCallbacks(records);
@@ -59,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   );
   pending = () => committer.pending;
   await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult });
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { store, ...(spool ? { spool } : {}) });
   await app.register(openApiRoutes);
   await app.register(dashboardRoutes);
   await app.register(async (api) => {

@@ -4,7 +4,9 @@ import { OUTCOMES } from '../domain/classify/call-status.js';
 import type { CallbackRecord, RecordResult } from '../storage/port.js';
 
 /** Every result a callback can have, as the `result` label (bounded: never a sid or user). */
-export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'rejected'] as const;
+export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'spooled', 'rejected'] as const;
+/** What a replayed (formerly spooled) delivery became in the database. */
+export const REPLAY_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined'] as const;
 
 /** Ingest latency buckets, in seconds: group commit makes a few milliseconds normal. */
 export const INGEST_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -20,10 +22,15 @@ export interface AppMetrics {
   onBatch(size: number, seconds: number): void;
   /** Counts the calls a committed batch stored, by outcome and type. */
   countRecorded(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
+  /** For the spool's replayer: a spooled batch committed to the database. */
+  countReplayed(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
 }
 
-/** Creates the metrics; `pending` reads the ingest queue length at scrape time. */
-export function createMetrics(options: { pending?: () => number } = {}): AppMetrics {
+/**
+ * Creates the metrics; `pending` reads the ingest queue length at scrape time, `spooled`
+ * the number of records waiting in the local spool (only when there is one).
+ */
+export function createMetrics(options: { pending?: () => number; spooled?: () => number } = {}): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const callbacks = new Counter({
@@ -52,6 +59,26 @@ export function createMetrics(options: { pending?: () => number } = {}): AppMetr
       collect() { this.set(pending()); },
     });
   }
+  const spooled = options.spooled;
+  const replayed = new Counter({
+    name: 'callevt_spool_replayed_total', help: 'Spooled deliveries moved into the database, by what they became',
+    labelNames: ['result'] as const, registers: [],
+  });
+  if (spooled !== undefined) {
+    registry.registerMetric(replayed);
+    for (const result of REPLAY_RESULTS) replayed.inc({ result }, 0);
+    new Gauge({
+      name: 'callevt_spool_pending', help: 'Deliveries waiting in the local spool for the database', registers: [registry],
+      collect() { this.set(spooled()); },
+    });
+  }
+  const countRecorded = (records: readonly CallbackRecord[], results: readonly RecordResult[]) => {
+    records.forEach((record, i) => {
+      if (record.kind === 'event' && results[i] === 'accepted') {
+        calls.inc({ outcome: record.classification.outcome, type: record.event.type });
+      }
+    });
+  };
   return {
     registry,
     onResult(result, seconds) {
@@ -62,12 +89,10 @@ export function createMetrics(options: { pending?: () => number } = {}): AppMetr
       batchSize.observe(size);
       batchSeconds.observe(seconds);
     },
-    countRecorded(records, results) {
-      records.forEach((record, i) => {
-        if (record.kind === 'event' && results[i] === 'accepted') {
-          calls.inc({ outcome: record.classification.outcome, type: record.event.type });
-        }
-      });
+    countRecorded,
+    countReplayed(records, results) {
+      countRecorded(records, results);
+      for (const result of results) replayed.inc({ result });
     },
   };
 }

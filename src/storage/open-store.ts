@@ -9,6 +9,8 @@ import { createSqliteStore } from './sqlite/sqlite-store.js';
 
 /** The database callevt uses when none is configured. */
 export const DEFAULT_DATABASE_URL = './data/callevt.db';
+/** Where a PostgreSQL receiver spools callbacks while the database is unavailable, unless SPOOL_FILE says otherwise. */
+export const DEFAULT_SPOOL_FILE = './data/spool.db';
 
 /** Which adapter a DATABASE_URL selects, and what it points at. */
 export type StoreLocation = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };

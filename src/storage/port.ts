@@ -72,8 +72,12 @@ export type CallbackRecord =
   | { raw: RawRequest; kind: 'event'; event: CallEvent; contentHash: string; classification: StoredClassification }
   | { raw: RawRequest; kind: 'malformed'; problems: FieldProblem[]; sid: string | null };
 
-/** What happened to one delivery. */
-export type RecordResult = 'accepted' | 'duplicate' | 'conflict' | 'quarantined';
+/**
+ * What happened to one delivery. `spooled`: the database was unavailable, so the delivery
+ * was written to the local spool (durably) and is moved into the database later; only
+ * the spooling decorator (src/storage/spool/) answers it, never a database adapter.
+ */
+export type RecordResult = 'accepted' | 'duplicate' | 'conflict' | 'quarantined' | 'spooled';
 
 /** The part of a call's status that is stored with it, so that filters and statistics are fast. */
 export interface StoredClassification {

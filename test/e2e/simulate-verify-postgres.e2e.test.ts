@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { openDatabaseApi } from '../../src/cli/commands/verify.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -20,10 +23,12 @@ describePostgres('simulate → callevt on PostgreSQL → verify', (pgUrl) => {
   let schema: TestSchema;
   let server: RunningServer;
   let truth: GroundTruth;
+  const spoolDir = mkdtempSync(join(tmpdir(), 'callevt-e2e-spool-'));
 
   before(async () => {
     schema = await createTestSchema(pgUrl);
-    server = await startServer(loadConfig({ PORT: '0', DATABASE_URL: schema.url, LOG_LEVEL: 'silent' }));
+    // The spool is on (the default with PostgreSQL), in a file of this test's own.
+    server = await startServer(loadConfig({ PORT: '0', DATABASE_URL: schema.url, LOG_LEVEL: 'silent', SPOOL_FILE: join(spoolDir, 'spool.db') }));
     const transport = createHttpTransport(`${server.url}/callbacks/call-event`, { concurrency: CONCURRENCY });
     try {
       const run = await runSimulation(
@@ -41,6 +46,7 @@ describePostgres('simulate → callevt on PostgreSQL → verify', (pgUrl) => {
   after(async () => {
     await server?.close();
     await schema?.drop();
+    rmSync(spoolDir, { recursive: true, force: true });
   });
 
   it('when the stored calls are verified through the server, then every check passes', async () => {

@@ -36,7 +36,8 @@ describePostgres('when PostgreSQL becomes unreachable', (pgUrl) => {
     const viaProxy = new URL(schema.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    server = await startServer(loadConfig({ DATABASE_URL: viaProxy.toString(), PORT: '0', LOG_LEVEL: 'silent' }));
+    // Without the spool (SPOOL_FILE=off): test/faults/spool-faults.test.ts covers it.
+    server = await startServer(loadConfig({ DATABASE_URL: viaProxy.toString(), PORT: '0', LOG_LEVEL: 'silent', SPOOL_FILE: 'off' }));
   });
   after(async () => {
     await server?.close();

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,9 @@ export interface Receiver {
  */
 export function startReceiver(databaseUrl: string): Promise<Receiver> {
   const entry = compiled ? [join(root, 'bin/callevt.js')] : ['--import', 'tsx', join(root, 'src/cli/main.ts')];
-  const env = { ...process.env, LOG_LEVEL: 'info', DATABASE_URL: databaseUrl };
+  // Each receiver has a spool of its own, as on separate machines (one process per spool file).
+  const spoolDir = mkdtempSync(join(tmpdir(), 'callevt-receiver-spool-'));
+  const env = { ...process.env, LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, SPOOL_FILE: join(spoolDir, 'spool.db') };
   const child = spawn(process.execPath, [...entry, 'serve', '--port', '0', '--host', '127.0.0.1'], {
     cwd: root,
     env,
@@ -30,6 +34,7 @@ export function startReceiver(databaseUrl: string): Promise<Receiver> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => rmSync(spoolDir, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {

@@ -29,13 +29,18 @@ describe('callevt serve', () => {
     assert.equal(config.logLevel, 'warn');
   });
 
+  it('when --spool-file is given, then it wins over SPOOL_FILE', () => {
+    const env = serveEnv({ spoolFile: 'off' }, { DATABASE_URL: 'postgres://h/db', SPOOL_FILE: './data/spool.db' });
+    assert.equal(loadConfig(env).spoolFile, null);
+  });
+
   it('when no flag is given, then the environment decides', () => {
     assert.deepEqual(serveEnv({}, { PORT: '7000' }), { PORT: '7000' });
   });
 
   it('when `callevt serve --help` is shown, then it lists every flag and every environment variable', () => {
     const help = helpOf(serveCommand());
-    for (const flag of ['--host <address>', '--port <number>', '--db <url>', '--help']) assert.ok(help.includes(flag), flag);
+    for (const flag of ['--host <address>', '--port <number>', '--db <url>', '--spool-file <path>', '--help']) assert.ok(help.includes(flag), flag);
     for (const name of CONFIG_ENV_NAMES) assert.match(help, new RegExp(`^ {2}${name} `, 'm'), name);
   });
 

@@ -7,6 +7,7 @@ export interface ServeOptions {
   host?: string;
   port?: string;
   db?: string;
+  spoolFile?: string;
 }
 
 /** How long a graceful shutdown may take before the process gives up, in milliseconds. */
@@ -24,6 +25,7 @@ export function serveEnv(options: ServeOptions, env: ConfigEnv): ConfigEnv {
     ...(options.host !== undefined ? { HOST: options.host } : {}),
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.db !== undefined ? { DATABASE_URL: options.db } : {}),
+    ...(options.spoolFile !== undefined ? { SPOOL_FILE: options.spoolFile } : {}),
   };
 }
 
@@ -39,7 +41,9 @@ Environment (flags win over these):
   API_TOKEN             bearer token(s) for the read API, comma-separated (required off loopback)
   LOG_LEVEL             fatal|error|warn|info|debug|trace|silent (default info)
   LOG_REQUESTS          true to log every request, without query strings or secrets (default false)
-  INGEST_MAX_BATCH      most callbacks committed in one transaction, 1 = one commit per request (default 512)`;
+  INGEST_MAX_BATCH      most callbacks committed in one transaction, 1 = one commit per request (default 512)
+  SPOOL_FILE            PostgreSQL only: local file that takes callbacks while the database is down, or off
+                        (default ./data/spool.db; keep it on a persistent disk)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {
@@ -49,6 +53,7 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (env HOST; default 127.0.0.1)')
     .option('--port <number>', 'port to listen on, 0 for any free port (env PORT; default 8080)')
     .option('--db <url>', 'database: a SQLite file path or a postgres:// URL (env DATABASE_URL; default ./data/callevt.db)')
+    .option('--spool-file <path>', 'PostgreSQL only: local spool file for callbacks while the database is down, or "off" (env SPOOL_FILE; default ./data/spool.db)')
     .addHelpText('after', SERVE_ENV_HELP)
     .action(async (options: ServeOptions) => {
       let config: Readonly<Config>;
@@ -62,7 +67,7 @@ export function registerServe(program: Command): void {
         throw error;
       }
       const server = await startServer(config);
-      server.app.log.info({ url: server.url, database: server.store.dialect }, 'callevt is listening');
+      server.app.log.info({ url: server.url, database: server.store.dialect, spoolFile: config.spoolFile }, 'callevt is listening');
       const stop = (signal: string) => {
         server.app.log.info({ signal }, 'shutting down: finishing in-flight commits');
         // A stuck close (e.g. a hung database) must not keep the process alive forever.

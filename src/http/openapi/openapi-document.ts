@@ -3,6 +3,13 @@ import { DEFAULT_BREAKDOWN_LIMIT, MAX_BREAKDOWN_LIMIT } from '../../domain/stats
 import { ERROR_STATUS, type ErrorCode } from '../../errors/app-error.js';
 import { OPENAPI_SCHEMAS } from './openapi-schemas.js';
 
+/** The `spool` member of /readyz, present only when a local spool fronts PostgreSQL. */
+const SPOOL_READINESS = {
+  type: 'object',
+  description: 'only with PostgreSQL and SPOOL_FILE on: taking_callbacks while the database is down, draining while spooled records wait, standby when empty',
+  properties: { status: { type: 'string', enum: ['standby', 'draining', 'taking_callbacks'] }, pending: { type: 'integer' } },
+};
+
 type Json = Record<string, unknown>;
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
@@ -55,7 +62,7 @@ const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
   ...(method === 'post' ? { requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } } } } } : {}),
   parameters: [query('sid', 'call id (UUID)', { type: 'string' }, { required: method === 'get' }), query('…', 'every other Call Event field, see the Call schema')],
   responses: {
-    200: json({ type: 'object', properties: { result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict'] }, sid: { type: 'string' } } }, 'stored (or already stored): LINE Planet need not retry'),
+    200: json({ type: 'object', properties: { result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict', 'spooled'] }, sid: { type: 'string' } } }, 'stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry'),
     ...errors('invalid_callback', 'forbidden', 'not_found', 'payload_too_large', 'uri_too_long', 'unsupported_media_type', 'storage_unavailable'),
   },
 });
@@ -233,8 +240,8 @@ export function buildOpenApiDocument(version: string): Json {
           summary: 'The database answers too',
           security: [],
           responses: {
-            200: json({ type: 'object', properties: { status: { const: 'ready' }, database: { type: 'string' } } }),
-            503: json({ type: 'object', properties: { status: { const: 'unavailable' }, database: { type: 'string' } } }, 'the database does not answer'),
+            200: json({ type: 'object', properties: { status: { const: 'ready' }, database: { type: 'string' }, spool: SPOOL_READINESS } }),
+            503: json({ type: 'object', properties: { status: { const: 'unavailable' }, database: { type: 'string' }, spool: SPOOL_READINESS } }, 'the database does not answer (with a spool, callbacks are still answered 200 from it)'),
           },
         },
       },

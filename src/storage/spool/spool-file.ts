@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CallbackRecord } from '../port.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite/sqlite-driver.js';
+
+/** The spool file's layout version (PRAGMA user_version); a file of another version is refused. */
+export const SPOOL_FORMAT_VERSION = 1;
+
+/** One record waiting in the spool, with its place in line. */
+export interface SpooledRecord {
+  id: number;
+  record: CallbackRecord;
+}
+
+/**
+ * A local, durable queue of callback records (one SQLite file, WAL, synchronous=FULL):
+ * when `append` returns, the records survive a crash or power loss of this machine.
+ * Records come out oldest first. One process at a time: the file is locked exclusively.
+ *
+ * @example
+ * const spool = openSpoolFile('./data/spool.db');
+ * spool.append(records);
+ * const oldest = spool.readOldest(512);
+ * spool.remove(oldest.map((r) => r.id));
+ */
+export interface SpoolFile {
+  readonly file: string;
+  /** How many records wait. */
+  readonly size: number;
+  /** Writes the records (one transaction, fsynced) in order. */
+  append(records: readonly CallbackRecord[]): void;
+  /** Up to `limit` records, oldest first. */
+  readOldest(limit: number): SpooledRecord[];
+  /** Deletes these records (durably). */
+  remove(ids: readonly number[]): void;
+  close(): void;
+}
+
+/** Raised when the spool file cannot be used (locked by another process, unknown format). */
+export class SpoolFileError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'SpoolFileError';
+  }
+}
+
+/** Opens (creating if needed) a spool file and takes its exclusive lock. */
+export function openSpoolFile(file: string): SpoolFile {
+  mkdirSync(dirname(file), { recursive: true });
+  // No busy wait: a second process on the same file must fail at start, not hang.
+  const db = new Database(file, { timeout: 0 }) as unknown as SqliteDatabase;
+  try {
+    // Exclusive locking before WAL: no shared memory, and no other process can read or write.
+    db.pragma('locking_mode = EXCLUSIVE');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new SpoolFileError(`spool file ${file}: WAL journal refused (got ${String(mode)})`);
+    db.pragma('synchronous = FULL');
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== 0 && version !== SPOOL_FORMAT_VERSION) {
+      throw new SpoolFileError(`spool file ${file} has format ${version}; this callevt reads format ${SPOOL_FORMAT_VERSION}`);
+    }
+    db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS spooled_callbacks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        record TEXT NOT NULL)`);
+      db.pragma(`user_version = ${SPOOL_FORMAT_VERSION}`);
+    }).immediate(); // a write: takes and keeps the exclusive lock
+  } catch (error) {
+    db.close();
+    if (error instanceof SpoolFileError) throw error;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new SpoolFileError(`spool file ${file} is in use by another process: give each receiver its own SPOOL_FILE`, { cause: error });
+    }
+    throw error;
+  }
+  return new SqliteSpoolFile(file, db);
+}
+
+class SqliteSpoolFile implements SpoolFile {
+  private count: number;
+  private readonly insert: SqliteStatement;
+  private readonly select: SqliteStatement;
+  private readonly delete: SqliteStatement;
+  private readonly appendAll: (records: readonly CallbackRecord[]) => void;
+  private readonly removeAll: (ids: readonly number[]) => number;
+
+  constructor(readonly file: string, private readonly db: SqliteDatabase) {
+    this.count = Number((db.prepare('SELECT count(*) AS n FROM spooled_callbacks').get() as { n: number }).n);
+    this.insert = db.prepare('INSERT INTO spooled_callbacks (received_at, record) VALUES (?, ?)');
+    this.select = db.prepare('SELECT id, record FROM spooled_callbacks ORDER BY id LIMIT ?');
+    this.delete = db.prepare('DELETE FROM spooled_callbacks WHERE id = ?');
+    this.appendAll = db.transaction((records: readonly CallbackRecord[]) => {
+      for (const record of records) this.insert.run(record.raw.receivedAt, JSON.stringify(record));
+    });
+    this.removeAll = db.transaction((ids: readonly number[]) => {
+      let removed = 0;
+      for (const id of ids) removed += this.delete.run(id).changes;
+      return removed;
+    });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(records: readonly CallbackRecord[]): void {
+    if (records.length === 0) return;
+    this.appendAll(records);
+    this.count += records.length;
+  }
+
+  readOldest(limit: number): SpooledRecord[] {
+    return (this.select.all(limit) as Array<{ id: number; record: string }>).map((row) => ({
+      id: row.id,
+      record: JSON.parse(row.record) as CallbackRecord,
+    }));
+  }
+
+  remove(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    this.count -= this.removeAll(ids);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

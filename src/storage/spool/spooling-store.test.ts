@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deliveryOf, rawRequest } from '../../../test/contract/ingest-contract.js';
+import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
+import { countRows, readRawRequests } from '../../../test/fixtures/raw-requests.js';
+import { malformedRecord } from '../../ingest/receive-callback.js';
+import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
+import { createSqliteStore } from '../sqlite/sqlite-store.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import { openSpoolFile, type SpoolFile } from './spool-file.js';
+import { createSpoolingStore, type SpoolingStore } from './spooling-store.js';
+
+/** A safety bound while waiting for the replayer (not an assertion on speed). */
+const DRAIN_LIMIT_MS = 15_000;
+
+const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+interface Harness {
+  store: SpoolingStore;
+  spool: SpoolFile;
+  spoolFile: string;
+  /** The real database behind (SQLite here; its file for row counts). */
+  file: string;
+  /** While set, every commit to the database throws it. */
+  fail(error: Error | null): void;
+  /** Commits the database saw (attempted), with their sizes. */
+  attempts: number[];
+  logs: Array<{ level: string; msg: string }>;
+  replayed: Array<{ records: readonly CallbackRecord[]; results: readonly RecordResult[] }>;
+  cleanup(): Promise<void>;
+}
+
+function open(prefill: (spool: SpoolFile) => void = () => {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'callevt-spooling-'));
+  const file = join(dir, 'db.sqlite');
+  const real = createSqliteStore(file);
+  let failure: Error | null = null;
+  const attempts: number[] = [];
+  const database: CallStore = {
+    ...real,
+    async recordCallbacks(records) {
+      attempts.push(records.length);
+      if (failure !== null) throw failure;
+      return real.recordCallbacks(records);
+    },
+  };
+  const spoolFile = join(dir, 'spool.db');
+  const spool = openSpoolFile(spoolFile);
+  prefill(spool);
+  const logs: Harness['logs'] = [];
+  const log = (level: string) => (_obj: unknown, msg: string) => void logs.push({ level, msg });
+  const logger = { info: log('info'), warn: log('warn'), error: log('error') } as unknown as Parameters<typeof createSpoolingStore>[2]['logger'];
+  const store = createSpoolingStore(database, spool, { logger, minBackoffMs: 10, maxBackoffMs: 40, replayBatch: 3 });
+  const replayed: Harness['replayed'] = [];
+  store.spool.onReplayed((records, results) => replayed.push({ records, results }));
+  return {
+    store, spool, spoolFile, file, attempts, logs, replayed,
+    fail: (error) => void (failure = error),
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function drained(h: Harness): Promise<void> {
+  const started = Date.now();
+  while (h.store.spool.pending > 0) {
+    if (Date.now() - started > DRAIN_LIMIT_MS) throw new Error(`spool still holds ${h.store.spool.pending} records`);
+    await sleep(5);
+  }
+}
+
+describe('the spooling store', () => {
+  it('when the database is up and the spool empty, then commits go straight to it and the spool stays empty', async () => {
+    const h = open();
+    try {
+      const record = deliveryOf(validCallbackValues());
+      assert.deepEqual(await h.store.recordCallbacks([record, record]), ['accepted', 'duplicate']);
+      assert.equal(h.spool.size, 0);
+      assert.deepEqual(h.attempts, [2]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the database is unavailable, then the batch is spooled and answered spooled; once it is back, each delivery is recorded as if it had arrived then', async () => {
+    const h = open();
+    try {
+      h.fail(refused());
+      const first = deliveryOf(validCallbackValues());
+      const conflicting = deliveryOf(validCallbackValues({ sid: first.kind === 'event' ? first.event.sid : '', duration: '7' }));
+      const bad = malformedRecord(rawRequest('sid=x'), [{ field: 'sid', problem: 'is not a UUID' }]);
+      const others = Array.from({ length: 7 }, () => deliveryOf(validCallbackValues()));
+      assert.deepEqual(await h.store.recordCallbacks([first, first, bad]), ['spooled', 'spooled', 'spooled']);
+      assert.deepEqual(await h.store.recordCallbacks([conflicting, ...others]), Array(8).fill('spooled'));
+      assert.equal(h.store.spool.pending, 11);
+      assert.equal(countRows(h.file, 'raw_requests'), 0);
+      assert.ok(h.logs.some((l) => l.level === 'warn' && /callbacks go to the local spool/.test(l.msg)));
+      await sleep(100); // the replayer backs off while the database stays down
+      assert.equal(h.store.spool.pending, 11);
+
+      h.fail(null);
+      await drained(h);
+      const results = h.replayed.flatMap((r) => r.results);
+      assert.deepEqual(results, ['accepted', 'duplicate', 'quarantined', 'conflict', ...Array(7).fill('accepted')]);
+      const rows = readRawRequests(h.file);
+      assert.deepEqual(rows.map((r) => r.result), results, 'raw requests keep arrival order');
+      assert.equal(countRows(h.file, 'calls'), 8);
+      assert.equal(countRows(h.file, 'quarantine'), 1);
+      assert.ok(h.replayed.every((r) => r.records.length <= 3), 'replayed in batches of replayBatch');
+      assert.ok(h.logs.some((l) => l.level === 'info' && /callbacks go straight to the database again/.test(l.msg)));
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the spool holds records, then a new batch joins it behind them even though the database is up (no overtaking a sid)', async () => {
+    const older = deliveryOf(validCallbackValues({ duration: '11' }));
+    const h = open((spool) => spool.append([older]));
+    try {
+      const sid = older.kind === 'event' ? older.event.sid : '';
+      const newer = deliveryOf(validCallbackValues({ sid, duration: '22' }));
+      assert.deepEqual(await h.store.recordCallbacks([newer]), ['spooled']);
+      await drained(h);
+      assert.equal((await h.store.getCall(sid))?.duration, 11, 'the older version is the call');
+      assert.deepEqual(h.replayed.flatMap((r) => r.results), ['accepted', 'conflict']);
+      assert.deepEqual(await h.store.recordCallbacks([deliveryOf(validCallbackValues())]), ['accepted'], 'straight to the database once empty');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the database refuses a batch for another reason (a bad value), then the error is thrown and nothing is spooled', async () => {
+    const h = open();
+    try {
+      h.fail(Object.assign(new Error('value out of range'), { code: '22003' }));
+      await assert.rejects(h.store.recordCallbacks([deliveryOf(validCallbackValues())]), /value out of range/);
+      assert.equal(h.spool.size, 0);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the store is closed while the database is down, then the replayer stops and the records stay in the spool', async () => {
+    const waiting = deliveryOf(validCallbackValues());
+    const h = open((spool) => spool.append([waiting]));
+    h.fail(refused());
+    try {
+      await sleep(50);
+      await h.store.close();
+      const attemptsAtClose = h.attempts.length;
+      assert.ok(attemptsAtClose >= 1, 'the replayer tried');
+      await sleep(100);
+      assert.equal(h.attempts.length, attemptsAtClose, 'no attempt after close');
+      await assert.rejects(h.store.recordCallbacks([deliveryOf(validCallbackValues())]));
+      const reopened = openSpoolFile(h.spoolFile);
+      try {
+        assert.deepEqual(reopened.readOldest(10).map((r) => r.record), [waiting]);
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+
+  it('when the error is a refused, reset or timed-out connection, a server shutting down, or one wrapped in another, then true', () => {
+    for (const error of [
+      withCode('ECONNREFUSED'), withCode('ECONNRESET'), withCode('ETIMEDOUT'), withCode('EPIPE'), withCode('ENOTFOUND'),
+      withCode('08006'), withCode('08001'), withCode('57P01'), withCode('57P03'), withCode('53300'), withCode('57014'),
+      new Error('Connection terminated unexpectedly'), new Error('Connection terminated due to connection timeout'),
+      new Error('timeout exceeded when trying to connect'), new Error('Query read timeout'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error('outer', { cause: withCode('ECONNREFUSED') }),
+      Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]), { code: 'ECONNREFUSED' }),
+      new AggregateError([withCode('EHOSTUNREACH')]),
+    ]) {
+      assert.equal(isDatabaseUnavailable(error), true, `${(error as { code?: string }).code ?? ''} ${error.message}`);
+    }
+  });
+
+  it('when the error is about the data or the query, or not an error at all, then false', () => {
+    for (const error of [
+      withCode('23505', 'duplicate key'), withCode('22003'), withCode('42P01'), withCode('40001'), withCode('40P01'),
+      withCode('23505', 'Connection terminated'), new Error('Cannot use a pool after calling end on the pool'),
+      new TypeError('x is undefined'), null, undefined, 'ECONNREFUSED', 42,
+    ]) {
+      assert.equal(isDatabaseUnavailable(error), false, String(error));
+    }
+  });
+});

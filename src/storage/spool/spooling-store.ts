@@ -1,0 +1,194 @@
+import type { Logger } from 'pino';
+import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import type { SpoolFile } from './spool-file.js';
+
+/** Records moved into the database per replay transaction. */
+export const DEFAULT_REPLAY_BATCH = 512;
+/** First wait after a failed replay, in milliseconds; doubled after each failure. */
+export const DEFAULT_REPLAY_MIN_BACKOFF_MS = 250;
+/** Longest wait between replay attempts while the database stays down, in milliseconds. */
+export const DEFAULT_REPLAY_MAX_BACKOFF_MS = 5_000;
+/** While replays keep failing, one warning per this many failures (the first is always logged). */
+const LOG_EVERY_FAILURES = 20;
+
+/** What the HTTP layer may know of the spool: for /readyz and /metrics. */
+export interface SpoolStatus {
+  /** Records waiting in the spool. */
+  readonly pending: number;
+  /** Calls `listener` after each replayed batch, with what the database made of it. */
+  onReplayed(listener: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void): void;
+}
+
+/** A CallStore whose commits fall back to a local spool while the database is unavailable. */
+export interface SpoolingStore extends CallStore {
+  readonly spool: SpoolStatus;
+}
+
+export interface SpoolingOptions {
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  replayBatch?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Wraps a store (PostgreSQL): a batch the database cannot take because it is unavailable
+ * is appended to the spool file (fsynced) and answered `spooled`; a background replayer
+ * moves spooled records into the database oldest first through the same recordCallbacks,
+ * deleting them only after the database committed them. While the spool holds anything,
+ * new batches join it at the back, so they never overtake older deliveries of a sid.
+ * Any other error (a constraint, a bad value) is thrown as before.
+ *
+ * @example const store = createSpoolingStore(await createPostgresStore(url), openSpoolFile(file), { logger });
+ */
+export function createSpoolingStore(inner: CallStore, spool: SpoolFile, options: SpoolingOptions): SpoolingStore {
+  const { logger } = options;
+  const listeners: Array<(records: readonly CallbackRecord[], results: readonly RecordResult[]) => void> = [];
+  const replayer = new Replayer(inner, spool, options, (records, results) => {
+    for (const listener of listeners) listener(records, results);
+  });
+  let closed = false;
+  if (spool.size > 0) {
+    logger.warn({ spoolFile: spool.file, pending: spool.size }, 'the spool holds callbacks from before: replaying them into the database');
+    replayer.wake();
+  }
+
+  return {
+    ...inner,
+    spool: {
+      get pending() {
+        return spool.size;
+      },
+      onReplayed(listener) {
+        listeners.push(listener);
+      },
+    },
+    async recordCallbacks(records) {
+      if (spool.size === 0) {
+        try {
+          return await inner.recordCallbacks(records);
+        } catch (error) {
+          if (closed || !isDatabaseUnavailable(error)) throw error;
+          // Another batch may have started spooling while this one waited for the database.
+          if (spool.size === 0) {
+            logger.warn({ err: summarize(error), spoolFile: spool.file }, 'the database is unavailable: callbacks go to the local spool');
+          }
+        }
+      }
+      if (closed) throw new Error('the spooling store is closed');
+      spool.append(records);
+      replayer.wake();
+      return records.map(() => 'spooled' as const);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await replayer.stop();
+      spool.close();
+      await inner.close();
+    },
+  };
+}
+
+/** Moves spooled records into the database, one run at a time, backing off while it is down. */
+class Replayer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private failures = 0;
+  private replayed = 0;
+  private readonly batch: number;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly inner: CallStore,
+    private readonly spool: SpoolFile,
+    private readonly options: SpoolingOptions,
+    private readonly onReplayed: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void,
+  ) {
+    this.batch = options.replayBatch ?? DEFAULT_REPLAY_BATCH;
+    this.minBackoffMs = options.minBackoffMs ?? DEFAULT_REPLAY_MIN_BACKOFF_MS;
+    this.maxBackoffMs = options.maxBackoffMs ?? DEFAULT_REPLAY_MAX_BACKOFF_MS;
+  }
+
+  /** Starts a run now unless one is running or already scheduled (then that one will see the new records). */
+  wake(): void {
+    if (this.stopped || this.running !== null || this.timer !== null) return;
+    this.schedule(0);
+  }
+
+  /** No new runs; waits for the current one (its batch is either committed and deleted, or left in the spool). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.run()
+        .catch((error: unknown) => {
+          // The spool file itself failed (disk): keep trying, slowly, rather than stop for good.
+          this.options.logger.error({ err: summarize(error) }, 'replaying the spool failed');
+          if (!this.stopped) this.schedule(this.maxBackoffMs);
+        })
+        .finally(() => {
+          this.running = null;
+        });
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options;
+    while (!this.stopped) {
+      const batch = this.spool.readOldest(this.batch);
+      if (batch.length === 0) {
+        if (this.replayed > 0) {
+          logger.info({ replayed: this.replayed }, 'the spool is empty: callbacks go straight to the database again');
+        }
+        this.replayed = 0;
+        return;
+      }
+      const records = batch.map((b) => b.record);
+      let results: RecordResult[];
+      try {
+        results = await this.inner.recordCallbacks(records);
+      } catch (error) {
+        this.failures += 1;
+        const delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.failures - 1, 20));
+        if (!isDatabaseUnavailable(error)) {
+          logger.error({ err: summarize(error), pending: this.spool.size, retryInMs: delay },
+            'the database refused a spooled batch for a reason other than availability; it stays in the spool');
+        } else if (this.failures === 1 || this.failures % LOG_EVERY_FAILURES === 0) {
+          logger.warn({ err: summarize(error), pending: this.spool.size, failures: this.failures, retryInMs: delay },
+            'the database is still unavailable: spooled callbacks wait');
+        }
+        if (!this.stopped) this.schedule(delay);
+        return;
+      }
+      // Deleted only now that the database has committed them: a crash in between replays them again (as duplicates).
+      this.spool.remove(batch.map((b) => b.id));
+      this.failures = 0;
+      this.replayed += batch.length;
+      try {
+        this.onReplayed(records, results);
+      } catch (error) {
+        logger.error({ err: summarize(error) }, 'a replay listener failed');
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+/** What a log line may say about an error: its code and message, no connection details. */
+function summarize(error: unknown): { code?: string; message: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    message: typeof message === 'string' ? message : String(error),
+  };
+}

@@ -81,6 +81,19 @@ describe('peak reach', () => {
     );
   });
 
+  it('when every cell is swept at once, then each reach equals peakReach of the cell\'s calls alone', () => {
+    fc.assert(
+      fc.property(callsArb, fc.integer({ min: 0, max: 30 }), (calls, hour) => {
+        const slot = BASE + hour * H;
+        for (const { dim, value, reach } of peaksByCell(slot, calls)) {
+          const own = calls.filter((c) => dim === 'all' || String(c[dim as 'type']) === value);
+          assert.deepEqual(reach, peakReach(slot, own), `${dim}=${value}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('when the earlier hours are not given, then a cell holds its own peak only', () => {
     const calls = [call(BASE + 10, BASE + 20, BASE + 4000), call(BASE + H + 5, BASE + H + 10, BASE + H + 20)];
     const cell = rollupCellsOf([calls[1] as StatsCall]).find((c) => c.dim === 'all');

@@ -1,8 +1,7 @@
 import type { StatsCall } from './figures.js';
 import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-figures.js';
 import { bucketKey } from './seconds-histogram.js';
-import { peakConcurrency } from './peak-concurrency.js';
-import { isLongCall, PEAK_REACH_HOURS, peakReach, spillsPastSetupHour, talks } from './peak-reach.js';
+import { isLongCall, PEAK_REACH_HOURS, spillsPastSetupHour, talks, trimReach } from './peak-reach.js';
 
 /** Width of one rollup slot, in seconds: one UTC hour. */
 export const ROLLUP_SLOT_SEC = 3_600;
@@ -49,7 +48,7 @@ export function dimensionValue(call: StatsCall, dim: RollupDimension): string {
  * the own peak only.
  */
 export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly StatsCall[]): RollupCell[] {
-  type Building = RollupCell & { talking: StatsCall[] };
+  type Building = RollupCell;
   const slots = new Map<number, Array<Map<string, Building>>>();
   const talkingBySlot = new Map<number, StatsCall[]>();
   const out: Building[] = [];
@@ -72,31 +71,28 @@ export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly Sta
       const cells = byDim[d] as Map<string, Building>;
       let cell = cells.get(value);
       if (cell === undefined) {
-        cell = { slot, dim, value, partial: emptyPartial(), peak_reach: [0], long_calls: 0, talking: [] };
+        cell = { slot, dim, value, partial: emptyPartial(), peak_reach: [0], long_calls: 0 };
         cells.set(value, cell);
         out.push(cell);
       }
       addCallWithKeys(cell.partial, call, durationKey, ttaKey);
-      if (talking) cell.talking.push(call);
       if (long) cell.long_calls++;
     }
   }
-  if (earlier !== undefined) {
-    const spill = [...earlier, ...[...talkingBySlot.values()].flat().filter(spillsPastSetupHour)];
-    for (const [slot, own] of [...talkingBySlot].sort((a, b) => a[0] - b[0])) {
-      const candidates = own.concat(spill.filter((c) => c.setup_time < slot && c.end_time > slot && c.setup_time >= slot - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC));
-      const bySlot = slots.get(slot) as Array<Map<string, Building>>;
-      for (const { dim, value, reach } of peaksByCell(slot, candidates)) {
-        const cell = bySlot[ROLLUP_DIMENSIONS.indexOf(dim)]?.get(value);
-        if (cell !== undefined) cell.peak_reach = reach;
-      }
+  // Peaks: one sweep per slot over its talking calls (and, with `earlier`, the calls still talking in it).
+  const spill = earlier === undefined ? [] : [...earlier, ...[...talkingBySlot.values()].flat().filter(spillsPastSetupHour)];
+  for (const [slot, own] of talkingBySlot) {
+    const since = slot - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC;
+    const candidates = spill.length === 0 ? own : own.concat(spill.filter((c) => c.setup_time < slot && c.end_time > slot && c.setup_time >= since));
+    const bySlot = slots.get(slot) as Array<Map<string, Building>>;
+    for (const { dim, value, reach } of peaksByCell(slot, candidates)) {
+      const cell = bySlot[ROLLUP_DIMENSIONS.indexOf(dim)]?.get(value);
+      if (cell === undefined) continue;
+      cell.partial.peak_concurrency = reach[0] ?? 0;
+      cell.peak_reach = earlier === undefined ? [reach[0] ?? 0] : reach;
     }
   }
-  return out.map(({ talking, ...cell }) => {
-    cell.partial.peak_concurrency = peakConcurrency(talking);
-    if (earlier === undefined) cell.peak_reach = [cell.partial.peak_concurrency];
-    return cell;
-  });
+  return out;
 }
 
 /**
@@ -131,23 +127,77 @@ export interface CellPeaks {
  * The exact peaks of every cell of hour `slot` that holds a call set up in it, from the
  * slot's own talking calls plus the talking calls of the PEAK_REACH_HOURS − 1 hours
  * before that still talk after `slot` starts (others may be passed; they change nothing).
+ * One sweep over the calls' start and end instants serves every cell (peakReach per cell,
+ * computed together: the hot path of seeding and of refreshing stale hours).
  */
 export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>): CellPeaks[] {
-  const groups = new Map<string, { dim: RollupDimension; value: string; calls: StatsCall[]; own: boolean; long: number }>();
+  const cells: Array<{ dim: RollupDimension; value: string; own: boolean; long: number }> = [];
+  const byDim = ROLLUP_DIMENSIONS.map(() => new Map<string, number>());
+  const callCells: number[][] = [];
+  const ages: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let maxAge = 0;
   for (const call of talkingCalls) {
-    const own = slotOf(call.setup_time) === slot;
+    if (!talks(call) || call.end_time <= slot) continue;
+    const age = (slot - slotOf(call.setup_time)) / ROLLUP_SLOT_SEC;
+    if (age < 0 || age >= PEAK_REACH_HOURS) continue;
+    const own = age === 0;
     const long = own && isLongCall(call);
-    for (const dim of ROLLUP_DIMENSIONS) {
+    const ids: number[] = [];
+    for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) {
+      const dim = ROLLUP_DIMENSIONS[d] as RollupDimension;
       const value = dimensionValue(call, dim);
-      const key = `${dim}\u0000${value}`;
-      let group = groups.get(key);
-      if (group === undefined) groups.set(key, (group = { dim, value, calls: [], own: false, long: 0 }));
-      group.calls.push(call);
-      if (own) group.own = true;
-      if (long) group.long++;
+      const map = byDim[d] as Map<string, number>;
+      let id = map.get(value);
+      if (id === undefined) {
+        id = cells.length;
+        map.set(value, id);
+        cells.push({ dim, value, own: false, long: 0 });
+      }
+      const cell = cells[id] as (typeof cells)[number];
+      if (own) cell.own = true;
+      if (long) cell.long++;
+      ids.push(id);
+    }
+    if (age > maxAge) maxAge = age;
+    callCells.push(ids);
+    ages.push(age);
+    starts.push(Math.max(call.start_time, slot));
+    ends.push(call.end_time);
+  }
+  // Events as indexes: 2i is call i's start, 2i + 1 its end; by time, ends before starts (half-open).
+  const at = (e: number) => ((e & 1) === 0 ? (starts[e >> 1] as number) : (ends[e >> 1] as number));
+  const events = Array.from({ length: callCells.length * 2 }, (_, e) => e);
+  events.sort((a, b) => at(a) - at(b) || (b & 1) - (a & 1));
+  const width = maxAge + 1;
+  const open = new Int32Array(cells.length * width);
+  const best = new Int32Array(cells.length * width);
+  for (const e of events) {
+    const i = e >> 1;
+    const age = ages[i] as number;
+    const ids = callCells[i] as number[];
+    if ((e & 1) === 1) {
+      for (const id of ids) {
+        const k = id * width + age;
+        open[k] = (open[k] as number) - 1;
+      }
+      continue;
+    }
+    for (const id of ids) {
+      const base = id * width;
+      open[base + age] = (open[base + age] as number) + 1;
+      // Only the sums over ages ≥ this call's age grew.
+      let sum = 0;
+      for (let a = 0; a < width; a++) {
+        sum += open[base + a] as number;
+        if (a >= age && sum > (best[base + a] as number)) best[base + a] = sum;
+      }
     }
   }
-  return [...groups.values()]
-    .filter((g) => g.own)
-    .map(({ dim, value, calls, long }) => ({ dim, value, reach: peakReach(slot, calls), long_calls: long }));
+  const out: CellPeaks[] = [];
+  cells.forEach((cell, id) => {
+    if (cell.own) out.push({ dim: cell.dim, value: cell.value, reach: trimReach(Array.from(best.subarray(id * width, id * width + width))), long_calls: cell.long });
+  });
+  return out;
 }

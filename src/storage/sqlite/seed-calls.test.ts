@@ -109,10 +109,10 @@ describe('callevt seed (seedSqliteCalls)', () => {
     generated.forEach((g, i) => {
       const row = calls[i] as Record<string, unknown>;
       assert.equal(row.id, i + 1);
-      for (const key of ['sid', 'from_user_id', 'to_user_id', 'setup_time', 'start_time', 'end_time', 'duration', 'outcome', 'reason'] as const) {
-        assert.equal(row[key], g[key], `call ${i} ${key}`);
-      }
+      for (const key of Object.keys(g) as Array<keyof typeof g>) assert.equal(row[key], g[key], `call ${i} ${key}`);
       assert.equal(row.content_hash, `seed:${g.sid}`);
+      assert.equal(row.rel_code, g.disconnect_reason);
+      assert.equal(row.received_at, g.end_time * 1000);
     });
   });
 

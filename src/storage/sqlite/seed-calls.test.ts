@@ -98,8 +98,10 @@ describe('callevt seed (seedSqliteCalls)', () => {
   it('when seeded with the bulk-load tactics, then the calls and rollups are exactly those of a plain seed', () => {
     const fast = seeded(SMALL, undefined, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
     const plain = seeded(SMALL, PLAIN, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
+    const mainMakesCalls = seeded(SMALL, { generateInWorker: false }, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
     assert.equal(fast.calls.length, SMALL.calls);
     assert.deepEqual(fast, plain);
+    assert.deepEqual(mainMakesCalls, plain);
   });
 
   it('when a database is seeded, then each stored call is the generated call, in generation order', () => {

@@ -14,6 +14,9 @@ import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 /** Calls written per transaction (whole hours are kept together, so a chunk may be larger). */
 export const SEED_CHUNK_CALLS = 100_000;
 
+/** PRAGMA cache_size (KiB) for the index build at the end (bench/README.md: 1 GiB was slower). */
+export const SEED_INDEX_CACHE_KIB = 262_144;
+
 /** Rows per multi-row INSERT statement (the rest of a chunk goes through a one-row statement). */
 export const SEED_ROWS_PER_INSERT = 50;
 
@@ -224,7 +227,8 @@ export function seedSqliteCalls(
     }
     phases.insert -= phases.rollups;
     const indexStarted = performance.now();
-    if (tuning.indexCacheKiB !== undefined) db.pragma(`cache_size = -${tuning.indexCacheKiB}`);
+    // A smaller cache makes the sorter spill sorted runs and merge them (in threads): faster than one big in-memory sort.
+    db.pragma(`cache_size = -${tuning.indexCacheKiB ?? SEED_INDEX_CACHE_KIB}`);
     for (const index of indexes) db.exec(index.sql);
     phases.index = performance.now() - indexStarted;
     if (cellWorker !== undefined) {

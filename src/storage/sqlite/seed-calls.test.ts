@@ -5,6 +5,7 @@ import { openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
 import { seedSqliteCalls, type SeedTuning } from './seed-calls.js';
 import { generateSeedHours, type SeedOptions } from './seed-generator.js';
+import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS } from './seed-rollup-worker-protocol.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** 2026-01-01T00:00:00Z. */
@@ -102,6 +103,14 @@ describe('callevt seed (seedSqliteCalls)', () => {
     assert.equal(fast.calls.length, SMALL.calls);
     assert.deepEqual(fast, plain);
     assert.deepEqual(mainMakesCalls, plain);
+  });
+
+  it('when seeded in many small chunks (the worker runs ahead and its rollup backlog fills up), then the calls and rollups are those of a plain seed', () => {
+    const read = (db: SqliteDatabase) => ({ calls: callRows(db), rollups: rollupRows(db) });
+    // About 60 calls an hour: one chunk per hour, 72 chunks, more than SEED_ROLLUP_BACKLOG_CHUNKS.
+    const chunked = seeded(SMALL, { chunkCalls: 50 }, read);
+    assert.ok(72 > SEED_ROLLUP_BACKLOG_CHUNKS + SEED_CALLS_AHEAD);
+    assert.deepEqual(chunked, seeded(SMALL, PLAIN, read));
   });
 
   it('when a database is seeded, then each stored call is the generated call, in generation order', () => {

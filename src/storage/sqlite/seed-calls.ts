@@ -64,6 +64,8 @@ export interface SeedTuning {
    * transferred), so this thread only binds and inserts while the next chunk is made.
    */
   generateInWorker?: boolean;
+  /** Calls per transaction (SEED_CHUNK_CALLS); small in tests, to go through many chunks. */
+  chunkCalls?: number;
   /** PRAGMA cache_size while building the indexes at the end, in KiB (the sorter spills and sorts in threads beyond it). */
   indexCacheKiB?: number;
 }
@@ -172,10 +174,11 @@ export function seedSqliteCalls(
     db.pragma(`threads = ${tuning.sortThreads ?? 2}`);
     db.pragma(`mmap_size = ${tuning.mmapBytes ?? 0}`);
     const rollups = createSqliteRollups(db);
+    const chunkCalls = Math.max(1, tuning.chunkCalls ?? SEED_CHUNK_CALLS);
     // In an empty database each chunk's rollup cells are its hours' rollups: a worker
     // thread makes the same calls and computes them while this thread inserts.
     // It can also make the calls for this thread, which then only inserts them.
-    if (wasEmpty && (tuning.rollupWorker ?? true)) cellWorker = startRollupWorker(options, tuning.generateInWorker ?? true);
+    if (wasEmpty && (tuning.rollupWorker ?? true)) cellWorker = startRollupWorker(options, chunkCalls, tuning.generateInWorker ?? true);
     // Into an empty table, building the secondary indexes once at the end is several
     // times faster than updating them row by row; whatever migrations created is restored.
     const keepTime = tuning.keepTimeIndexes ?? false;
@@ -202,7 +205,7 @@ export function seedSqliteCalls(
     });
     let done = 0;
     const worker = cellWorker;
-    const chunks = worker?.makesCalls === true ? undefined : generateSeedChunks(options, SEED_CHUNK_CALLS);
+    const chunks = worker?.makesCalls === true ? undefined : generateSeedChunks(options, chunkCalls);
     for (;;) {
       // From the worker, "generate" is the wait for its next chunk; here, making and encoding it.
       const t0 = performance.now();
@@ -263,12 +266,12 @@ interface RollupWorker {
 }
 
 /** Starts seed-rollup-worker: the compiled .js, or from source (tests, benchmarks) the .ts through tsx's loader. */
-function startRollupWorker(options: SeedOptions, makesCalls: boolean): RollupWorker {
+function startRollupWorker(options: SeedOptions, chunkCalls: number, makesCalls: boolean): RollupWorker {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './seed-rollup-worker.ts' : './seed-rollup-worker.js', import.meta.url);
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(SEED_WORKER_SIGNALS * 4));
-  const data: SeedRollupWorkerData = { options, chunkCalls: SEED_CHUNK_CALLS, port: port2, signal, sendCalls: makesCalls };
+  const data: SeedRollupWorkerData = { options, chunkCalls, port: port2, signal, sendCalls: makesCalls };
   const init = { workerData: data, transferList: [port2] };
   let worker: Worker;
   if (fromSource) {

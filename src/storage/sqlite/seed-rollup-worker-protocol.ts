@@ -33,3 +33,9 @@ export const SEED_WORKER_SIGNALS = 4;
 
 /** Chunks of calls the worker may have posted and the main thread not yet taken (bounds the memory they hold). */
 export const SEED_CALLS_AHEAD = 3;
+
+/**
+ * Chunks whose calls the worker has sent and whose rollups it has not computed yet, at
+ * most (about 250 MB of calls per 10 chunks): beyond, it computes rollups before making more calls.
+ */
+export const SEED_ROLLUP_BACKLOG_CHUNKS = 40;

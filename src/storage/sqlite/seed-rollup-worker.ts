@@ -13,7 +13,7 @@ import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rol
 import { cellToValues } from '../sql/rollup-rows.js';
 import { createSeedColumnsEncoder, type SeedCallColumns } from './seed-columns.js';
 import { generateSeedChunks, type SeedCall } from './seed-generator.js';
-import { SEED_CALLS_AHEAD, SIGNAL, type SeedRollupMessage, type SeedRollupWorkerData } from './seed-rollup-worker-protocol.js';
+import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS, SIGNAL, type SeedRollupMessage, type SeedRollupWorkerData } from './seed-rollup-worker-protocol.js';
 
 const { options, chunkCalls, port, signal, sendCalls } = workerData as SeedRollupWorkerData;
 const encode = sendCalls ? createSeedColumnsEncoder() : undefined;
@@ -36,7 +36,10 @@ try {
     }
     postCalls(encode(chunk));
     pending.push(chunk);
-    while (pending.length > 0 && posted - Atomics.load(signal, SIGNAL.callsTaken) >= SEED_CALLS_AHEAD) postRollups(pending.shift() as SeedCall[]);
+    // The backlog is bounded (memory): beyond it, the rollups go first even if the main thread waits.
+    while (pending.length > SEED_ROLLUP_BACKLOG_CHUNKS || (pending.length > 0 && posted - Atomics.load(signal, SIGNAL.callsTaken) >= SEED_CALLS_AHEAD)) {
+      postRollups(pending.shift() as SeedCall[]);
+    }
     waitWhileAhead();
   }
   if (encode !== undefined) {

@@ -5,6 +5,7 @@ import { openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
 import { seedSqliteCalls, type SeedTuning } from './seed-calls.js';
 import { generateSeedHours, type SeedOptions } from './seed-generator.js';
+import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS } from './seed-rollup-worker-protocol.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** 2026-01-01T00:00:00Z. */
@@ -98,8 +99,18 @@ describe('callevt seed (seedSqliteCalls)', () => {
   it('when seeded with the bulk-load tactics, then the calls and rollups are exactly those of a plain seed', () => {
     const fast = seeded(SMALL, undefined, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
     const plain = seeded(SMALL, PLAIN, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
+    const mainMakesCalls = seeded(SMALL, { generateInWorker: false }, (db) => ({ calls: callRows(db), rollups: rollupRows(db) }));
     assert.equal(fast.calls.length, SMALL.calls);
     assert.deepEqual(fast, plain);
+    assert.deepEqual(mainMakesCalls, plain);
+  });
+
+  it('when seeded in many small chunks (the worker runs ahead and its rollup backlog fills up), then the calls and rollups are those of a plain seed', () => {
+    const read = (db: SqliteDatabase) => ({ calls: callRows(db), rollups: rollupRows(db) });
+    // About 60 calls an hour: one chunk per hour, 72 chunks, more than SEED_ROLLUP_BACKLOG_CHUNKS.
+    const chunked = seeded(SMALL, { chunkCalls: 50 }, read);
+    assert.ok(72 > SEED_ROLLUP_BACKLOG_CHUNKS + SEED_CALLS_AHEAD);
+    assert.deepEqual(chunked, seeded(SMALL, PLAIN, read));
   });
 
   it('when a database is seeded, then each stored call is the generated call, in generation order', () => {
@@ -109,10 +120,10 @@ describe('callevt seed (seedSqliteCalls)', () => {
     generated.forEach((g, i) => {
       const row = calls[i] as Record<string, unknown>;
       assert.equal(row.id, i + 1);
-      for (const key of ['sid', 'from_user_id', 'to_user_id', 'setup_time', 'start_time', 'end_time', 'duration', 'outcome', 'reason'] as const) {
-        assert.equal(row[key], g[key], `call ${i} ${key}`);
-      }
+      for (const key of Object.keys(g) as Array<keyof typeof g>) assert.equal(row[key], g[key], `call ${i} ${key}`);
       assert.equal(row.content_hash, `seed:${g.sid}`);
+      assert.equal(row.rel_code, g.disconnect_reason);
+      assert.equal(row.received_at, g.end_time * 1000);
     });
   });
 

@@ -6,12 +6,16 @@ import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rol
 import { ROLLUP_SQL } from '../sql/rollup-refresh.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
+import { createSeedColumnsEncoder, SEED_NUMBER_FIELDS, SEED_STRING_FIELDS, type SeedCallColumns } from './seed-columns.js';
 import { generateSeedChunks, type SeedCall, type SeedOptions } from './seed-generator.js';
-import type { SeedRollupMessage, SeedRollupWorkerData } from './seed-rollup-worker.js';
+import { SEED_WORKER_SIGNALS, SIGNAL, type SeedRollupMessage, type SeedRollupWorkerData } from './seed-rollup-worker-protocol.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Calls written per transaction (whole hours are kept together, so a chunk may be larger). */
 export const SEED_CHUNK_CALLS = 100_000;
+
+/** PRAGMA cache_size (KiB) for the index build at the end (bench/README.md: 1 GiB was slower). */
+export const SEED_INDEX_CACHE_KIB = 262_144;
 
 /** Rows per multi-row INSERT statement (the rest of a chunk goes through a one-row statement). */
 export const SEED_ROWS_PER_INSERT = 50;
@@ -55,6 +59,15 @@ export interface SeedTuning {
   keepTimeIndexes?: boolean;
   /** PRAGMA mmap_size while seeding, in bytes (0: off). */
   mmapBytes?: number;
+  /**
+   * With the rollup worker: it also makes the calls for this thread (as flat columns,
+   * transferred), so this thread only binds and inserts while the next chunk is made.
+   */
+  generateInWorker?: boolean;
+  /** Calls per transaction (SEED_CHUNK_CALLS); small in tests, to go through many chunks. */
+  chunkCalls?: number;
+  /** PRAGMA cache_size while building the indexes at the end, in KiB (the sorter spills and sorts in threads beyond it). */
+  indexCacheKiB?: number;
 }
 
 const CALL_COLUMNS = `sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
@@ -66,49 +79,62 @@ const ROW_VALUES = "(?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '198.51.100.7'
 /** Bound values per row, in ROW_VALUES order. */
 const PARAMS_PER_ROW = 23;
 
-/** Writes one call's values into `out` from `at` (ROW_VALUES order). */
-function putRow(out: unknown[], at: number, c: SeedCall): void {
-  out[at] = c.sid;
-  out[at + 1] = c.from_service_id;
-  out[at + 2] = c.from_user_id;
-  out[at + 3] = c.to_service_id;
-  out[at + 4] = c.to_user_id;
-  out[at + 5] = c.type;
-  out[at + 6] = c.setup_time;
-  out[at + 7] = c.start_time;
-  out[at + 8] = c.end_time;
-  out[at + 9] = c.duration;
-  out[at + 10] = c.billing_sec;
-  out[at + 11] = c.terminate;
-  out[at + 12] = c.disconnect_reason;
-  out[at + 13] = c.releaser_type;
-  out[at + 14] = c.disconnect_reason;
-  out[at + 15] = c.rel_code_str;
-  out[at + 16] = `seed:${c.sid}`;
-  out[at + 17] = c.end_time * 1000;
-  out[at + 18] = c.outcome;
-  out[at + 19] = c.ended_by;
-  out[at + 20] = c.reason;
-  out[at + 21] = c.reason_source;
-  out[at + 22] = c.classifier_version;
-}
+const NUMBERS = SEED_NUMBER_FIELDS.length;
+const STRINGS = SEED_STRING_FIELDS.length;
 
-/** Inserts calls in id order, `rows` per statement; the values array is reused. */
-function createCallInserter(db: SqliteDatabase, rows: number): (calls: readonly SeedCall[]) => void {
+/**
+ * Inserts chunks of calls (as columns) in id order, `rows` per statement; the values
+ * array is reused. The string table grows with each chunk's new strings.
+ */
+function createCallInserter(db: SqliteDatabase, rows: number): (calls: SeedCallColumns) => void {
   const prepare = (n: number): SqliteStatement =>
     db.prepare(`INSERT INTO calls (${CALL_COLUMNS}) VALUES ${Array.from({ length: n }, () => ROW_VALUES).join(', ')}`);
   const many = prepare(rows);
   const one = rows === 1 ? many : prepare(1);
   const manyValues = new Array<unknown>(rows * PARAMS_PER_ROW);
   const oneValues = new Array<unknown>(PARAMS_PER_ROW);
+  const table: string[] = [];
   return (calls) => {
+    for (const value of calls.newStrings) table.push(value);
+    const sids = calls.sids.split('\n');
+    const { numbers, strings } = calls;
+    /** Writes call `i`'s values into `out` from `at` (ROW_VALUES order; fields in SEED_*_FIELDS order). */
+    const putRow = (out: unknown[], at: number, i: number): void => {
+      const n = i * NUMBERS;
+      const s = i * STRINGS;
+      const sid = sids[i] as string;
+      const billing = numbers[n + 4] as number;
+      out[at] = sid;
+      out[at + 1] = table[strings[s] as number]; // from_service_id
+      out[at + 2] = table[strings[s + 1] as number]; // from_user_id
+      out[at + 3] = table[strings[s + 2] as number]; // to_service_id
+      out[at + 4] = table[strings[s + 3] as number]; // to_user_id
+      out[at + 5] = table[strings[s + 4] as number]; // type
+      out[at + 6] = numbers[n]; // setup_time
+      out[at + 7] = numbers[n + 1]; // start_time
+      out[at + 8] = numbers[n + 2]; // end_time
+      out[at + 9] = numbers[n + 3]; // duration
+      out[at + 10] = Number.isNaN(billing) ? null : billing; // billing_sec
+      out[at + 11] = numbers[n + 5]; // terminate
+      out[at + 12] = numbers[n + 6]; // disconnect_reason
+      out[at + 13] = numbers[n + 7]; // releaser_type
+      out[at + 14] = numbers[n + 6]; // rel_code: the disconnect reason
+      out[at + 15] = table[strings[s + 5] as number]; // rel_code_str
+      out[at + 16] = `seed:${sid}`; // content_hash
+      out[at + 17] = (numbers[n + 2] as number) * 1000; // received_at: the end, in ms
+      out[at + 18] = table[strings[s + 6] as number]; // outcome
+      out[at + 19] = table[strings[s + 7] as number]; // ended_by
+      out[at + 20] = table[strings[s + 8] as number]; // reason
+      out[at + 21] = table[strings[s + 9] as number]; // reason_source
+      out[at + 22] = numbers[n + 8]; // classifier_version
+    };
     let i = 0;
-    for (; i + rows <= calls.length; i += rows) {
-      for (let r = 0; r < rows; r++) putRow(manyValues, r * PARAMS_PER_ROW, calls[i + r] as SeedCall);
+    for (; i + rows <= calls.count; i += rows) {
+      for (let r = 0; r < rows; r++) putRow(manyValues, r * PARAMS_PER_ROW, i + r);
       many.run(manyValues);
     }
-    for (; i < calls.length; i++) {
-      putRow(oneValues, 0, calls[i] as SeedCall);
+    for (; i < calls.count; i++) {
+      putRow(oneValues, 0, i);
       one.run(oneValues);
     }
   };
@@ -148,9 +174,11 @@ export function seedSqliteCalls(
     db.pragma(`threads = ${tuning.sortThreads ?? 2}`);
     db.pragma(`mmap_size = ${tuning.mmapBytes ?? 0}`);
     const rollups = createSqliteRollups(db);
+    const chunkCalls = Math.max(1, tuning.chunkCalls ?? SEED_CHUNK_CALLS);
     // In an empty database each chunk's rollup cells are its hours' rollups: a worker
     // thread makes the same calls and computes them while this thread inserts.
-    if (wasEmpty && (tuning.rollupWorker ?? true)) cellWorker = startRollupWorker(options);
+    // It can also make the calls for this thread, which then only inserts them.
+    if (wasEmpty && (tuning.rollupWorker ?? true)) cellWorker = startRollupWorker(options, chunkCalls, tuning.generateInWorker ?? true);
     // Into an empty table, building the secondary indexes once at the end is several
     // times faster than updating them row by row; whatever migrations created is restored.
     const keepTime = tuning.keepTimeIndexes ?? false;
@@ -163,9 +191,10 @@ export function seedSqliteCalls(
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
     const insertCalls = createCallInserter(db, Math.max(1, tuning.rowsPerInsert ?? SEED_ROWS_PER_INSERT));
     let spill: StatsCall[] = [];
-    const writeChunk = db.transaction((calls: SeedCall[]) => {
-      insertCalls(calls);
-      if (cellWorker !== undefined) return;
+    const encode = createSeedColumnsEncoder();
+    const writeChunk = db.transaction((columns: SeedCallColumns, calls?: SeedCall[]) => {
+      insertCalls(columns);
+      if (cellWorker !== undefined || calls === undefined) return;
       const t1 = performance.now();
       if (wasEmpty) {
         // Chunks hold whole hours in time order: the earlier hours' spilling calls make the peaks exact.
@@ -175,21 +204,34 @@ export function seedSqliteCalls(
       phases.rollups += performance.now() - t1;
     });
     let done = 0;
-    const chunks = generateSeedChunks(options, SEED_CHUNK_CALLS);
+    const worker = cellWorker;
+    const chunks = worker?.makesCalls === true ? undefined : generateSeedChunks(options, chunkCalls);
     for (;;) {
+      // From the worker, "generate" is the wait for its next chunk; here, making and encoding it.
       const t0 = performance.now();
-      const next = chunks.next();
+      let columns: SeedCallColumns | undefined;
+      let calls: SeedCall[] | undefined;
+      if (chunks === undefined) columns = worker?.nextCalls();
+      else {
+        const next = chunks.next();
+        if (next.done !== true) {
+          calls = next.value;
+          columns = encode(calls);
+        }
+      }
       const t1 = performance.now();
       phases.generate += t1 - t0;
-      if (next.done === true) break;
-      writeChunk.immediate(next.value);
+      if (columns === undefined) break;
+      writeChunk.immediate(columns, calls);
       // The commit is part of the insert phase; rollups computed here are timed inside and taken out below.
       phases.insert += performance.now() - t1;
-      done += next.value.length;
+      done += columns.count;
       onProgress?.(done);
     }
     phases.insert -= phases.rollups;
     const indexStarted = performance.now();
+    // A smaller cache makes the sorter spill sorted runs and merge them (in threads): faster than one big in-memory sort.
+    db.pragma(`cache_size = -${tuning.indexCacheKiB ?? SEED_INDEX_CACHE_KIB}`);
     for (const index of indexes) db.exec(index.sql);
     phases.index = performance.now() - indexStarted;
     if (cellWorker !== undefined) {
@@ -214,19 +256,22 @@ export function seedSqliteCalls(
 }
 
 interface RollupWorker {
+  /** Whether the worker makes the calls for this thread too (read them with nextCalls). */
+  makesCalls: boolean;
+  /** Waits (blocking) for the worker's next chunk of calls; undefined once it has sent them all. */
+  nextCalls(): SeedCallColumns | undefined;
   /** Waits (blocking) until the worker has finished; its rollup rows, or throws its error. */
   finish(): unknown[][];
   stop(): void;
 }
 
 /** Starts seed-rollup-worker: the compiled .js, or from source (tests, benchmarks) the .ts through tsx's loader. */
-function startRollupWorker(options: SeedOptions): RollupWorker {
+function startRollupWorker(options: SeedOptions, chunkCalls: number, makesCalls: boolean): RollupWorker {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './seed-rollup-worker.ts' : './seed-rollup-worker.js', import.meta.url);
   const { port1, port2 } = new MessageChannel();
-  // [0]: 1 once the worker has finished; [1]: 1 once it has started.
-  const signal = new Int32Array(new SharedArrayBuffer(8));
-  const data: SeedRollupWorkerData = { options, chunkCalls: SEED_CHUNK_CALLS, port: port2, signal };
+  const signal = new Int32Array(new SharedArrayBuffer(SEED_WORKER_SIGNALS * 4));
+  const data: SeedRollupWorkerData = { options, chunkCalls, port: port2, signal, sendCalls: makesCalls };
   const init = { workerData: data, transferList: [port2] };
   let worker: Worker;
   if (fromSource) {
@@ -242,19 +287,46 @@ function startRollupWorker(options: SeedOptions): RollupWorker {
   worker.on('error', (error) => {
     failure = String(error);
   });
-  return {
-    finish() {
-      // Blocks this thread (no events arrive meanwhile): once started, the worker always
-      // signals, failing or not; one that never started is given up after a minute.
-      let waited = 0;
-      while (Atomics.wait(signal, 0, 0, 1_000) === 'timed-out') {
-        if (Atomics.load(signal, 1) === 0 && ++waited >= 60) throw new Error(`seed rollup worker did not start${failure === undefined ? '' : `: ${failure}`}`);
-      }
-      const rows: unknown[][] = [];
+  const rows: unknown[][] = [];
+  let waited = 0;
+  let callsEnded = false;
+  /** The next chunk of calls (undefined after the last); with `wantCalls` false, reads on until the worker has finished. */
+  const read = (wantCalls: boolean): SeedCallColumns | undefined => {
+    // Blocks this thread (no events arrive meanwhile): once started, the worker always
+    // signals when done, failing or not; one that never started is given up after a minute.
+    if (callsEnded && wantCalls) return undefined;
+    for (;;) {
+      // Read before the messages: whatever the worker posts after this changes `events` and ends the wait at once.
+      const events = Atomics.load(signal, SIGNAL.events);
+      const finished = Atomics.load(signal, SIGNAL.finished) === 1;
       for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
         const message = m.message as SeedRollupMessage;
         if ('error' in message) throw new Error(`seed rollup worker failed: ${message.error}`);
-        for (const row of message.rows) rows.push(row);
+        if ('rows' in message) {
+          for (const row of message.rows) rows.push(row);
+          continue;
+        }
+        if ('callsEnd' in message) {
+          callsEnded = true;
+          if (wantCalls) return undefined;
+          continue;
+        }
+        Atomics.add(signal, SIGNAL.callsTaken, 1);
+        Atomics.notify(signal, SIGNAL.callsTaken);
+        return message.calls;
+      }
+      if (finished) return undefined;
+      if (Atomics.wait(signal, SIGNAL.events, events, 1_000) === 'timed-out' && Atomics.load(signal, SIGNAL.started) === 0 && ++waited >= 60) {
+        throw new Error(`seed rollup worker did not start${failure === undefined ? '' : `: ${failure}`}`);
+      }
+    }
+  };
+  return {
+    makesCalls,
+    nextCalls: () => read(true),
+    finish() {
+      while (read(false) !== undefined) {
+        // Calls nobody asked for (none when this thread read them all): only the rollup rows matter here.
       }
       return rows;
     },

@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
       metrics.countRecorded(records, results);
       return results;
     },
-    { maxBatch: config.ingestMaxBatch, maxInFlight: store.commitsInFlight ?? 1, onBatch: metrics.onBatch },
+    { maxBatch: config.ingestMaxBatch, onBatch: metrics.onBatch },
   );
   pending = () => committer.pending;
   await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult });

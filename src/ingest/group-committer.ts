@@ -18,33 +18,29 @@ interface Pending<T, R> {
  */
 export class GroupCommitter<T, R> {
   private queue: Array<Pending<T, R>> = [];
-  /** Batches being committed. */
-  private inFlight = 0;
-  /** A drain is scheduled for the next turn of the event loop. */
-  private scheduled = false;
+  private running = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
-    private readonly options: {
-      maxBatch?: number;
-      /** Batches committing at once (default 1); the commit function must allow it. */
-      maxInFlight?: number;
-      onBatch?: (size: number, seconds: number) => void;
-    } = {},
+    private readonly options: { maxBatch?: number; onBatch?: (size: number, seconds: number) => void } = {},
   ) {}
 
   /** Queues an item; resolves with its result once durably committed, rejects if the commit failed. */
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.schedule();
+      if (!this.running) {
+        this.running = true;
+        // Let the requests already read by this turn of the event loop join the batch.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   /** Resolves once nothing is queued or being committed. */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -53,48 +49,21 @@ export class GroupCommitter<T, R> {
     return this.queue.length;
   }
 
-  private isIdle(): boolean {
-    return this.inFlight === 0 && this.queue.length === 0 && !this.scheduled;
-  }
-
-  /** Starts a batch on the next turn, if items wait and a commit slot is free. */
-  private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
-    this.scheduled = true;
-    // Let the requests already read by this turn of the event loop join the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.runBatch();
-    });
-  }
-
-  private async runBatch(): Promise<void> {
-    if (this.queue.length === 0 || this.inFlight >= (this.options.maxInFlight ?? 1)) return this.wakeIfIdle();
-    const batch = this.queue.splice(0, this.options.maxBatch ?? DEFAULT_MAX_BATCH);
-    this.inFlight += 1;
-    const started = process.hrtime.bigint();
-    // The commit function may write synchronously before its first await: the next batch
-    // is scheduled only after that, so batches are written in order.
-    let committing: Promise<R[]>;
-    try {
-      committing = this.commit(batch.map((p) => p.item));
-    } catch (error) {
-      committing = Promise.reject(error);
+  private async drain(): Promise<void> {
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, maxBatch);
+      const started = process.hrtime.bigint();
+      try {
+        const results = await this.commit(batch.map((p) => p.item));
+        this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+        batch.forEach((p, i) => p.resolve(results[i] as R));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+      if (this.queue.length > 0) await new Promise<void>((r) => setImmediate(r));
     }
-    this.schedule();
-    try {
-      const results = await committing;
-      this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-      batch.forEach((p, i) => p.resolve(results[i] as R));
-    } catch (error) {
-      for (const p of batch) p.reject(error);
-    }
-    this.inFlight -= 1;
-    this.schedule();
-    this.wakeIfIdle();
-  }
-
-  private wakeIfIdle(): void {
-    if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.running = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }

@@ -18,12 +18,6 @@ export interface CallStore {
    * resolves, every record is committed (fsynced). Results are in input order.
    */
   recordCallbacks(records: readonly CallbackRecord[]): Promise<RecordResult[]>;
-  /**
-   * How many recordCallbacks calls the group committer may have running at once
-   * (default 1). More than one only where concurrent calls are safe and still each
-   * resolve only once their own records are durable.
-   */
-  readonly commitsInFlight?: number;
   /** The stored call with this sid, or null. */
   getCall(sid: string): Promise<StoredCall | null>;
   /** Quarantined requests, newest first. */

@@ -10,16 +10,8 @@ const MAX_RAW_SID_CHARS = 64;
 /**
  * Builds the group-commit writer: one IMMEDIATE transaction per batch, so that a
  * whole batch costs one fsync. Prepared once; called from the single writer.
- *
- * With `flushLater`, the batch's COMMIT runs with synchronous=NORMAL (the WAL is
- * written, not fsynced, and the event loop is not blocked) and the caller must flush the
- * WAL (wal-sync.ts) before acknowledging anything; the connection returns to
- * synchronous=FULL right after, for every other write.
  */
-export function createCallbackRecorder(
-  db: SqliteDatabase,
-  options: { flushLater?: boolean } = {},
-): (records: readonly CallbackRecord[]) => RecordResult[] {
+export function createCallbackRecorder(db: SqliteDatabase): (records: readonly CallbackRecord[]) => RecordResult[] {
   const insertRaw = db.prepare(`INSERT INTO raw_requests
     (received_at, method, path, query, body, content_type, source_ip, result, sid)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -77,17 +69,7 @@ export function createCallbackRecorder(
     rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;
   });
-  if (options.flushLater !== true) return (records) => recordBatch.immediate(records);
-  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
-  const syncFull = db.prepare('PRAGMA synchronous = FULL');
-  return (records) => {
-    syncNormal.run();
-    try {
-      return recordBatch.immediate(records);
-    } finally {
-      syncFull.run();
-    }
-  };
+  return (records) => recordBatch.immediate(records);
 }
 
 function callValues(e: CallEvent): unknown[] {

@@ -6,7 +6,6 @@ import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
-import { createWalSync, type FlushFile } from './wal-sync.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
@@ -25,24 +24,12 @@ export interface SqliteStore extends CallStore {
  */
 export function createSqliteStore(
   file: string,
-  options: {
-    now?: () => number;
-    /** false: SQLite checkpoints inside commits (for benchmarks) */
-    backgroundCheckpoints?: boolean;
-    /** false: each ingest COMMIT fsyncs on the event loop (synchronous=FULL), as before the WAL flush thread */
-    flushOffLoop?: boolean;
-    /** How the WAL file is flushed (tests inject delays and failures); default fdatasync. */
-    flushWal?: FlushFile;
-  } = {},
+  options: { now?: () => number; /** false: SQLite checkpoints inside commits (for benchmarks) */ backgroundCheckpoints?: boolean } = {},
 ): SqliteStore {
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
-  // Ingest commits write the WAL without fsync, then flush it in libuv's thread pool:
-  // the same fsync before the 200, but the event loop reads and parses the next
-  // deliveries meanwhile instead of blocking in COMMIT.
-  const walSync = file === ':memory:' || options.flushOffLoop === false ? null : createWalSync(`${file}-wal`, options.flushWal);
-  const record = createCallbackRecorder(db, { flushLater: walSync !== null });
+  const record = createCallbackRecorder(db);
   const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
@@ -54,12 +41,8 @@ export function createSqliteStore(
   return {
     dialect: 'sqlite',
     file,
-    // Two batches may be in flight: one being flushed, the next one committing meanwhile.
-    commitsInFlight: walSync === null ? 1 : 2,
     async recordCallbacks(records) {
-      const results = record(records);
-      await walSync?.sync();
-      return results;
+      return record(records);
     },
     getCall: (sid) => selectCall(kysely, sid),
     listQuarantine: (query) => selectQuarantine(kysely, query),
@@ -76,7 +59,6 @@ export function createSqliteStore(
     async close() {
       if (closed) return;
       closed = true;
-      await walSync?.close();
       await checkpointer?.stop(); // first, so that this connection closes last and removes the WAL
       await kysely.destroy();
       // Kysely closes the handle only if it ever ran a query; close it ourselves (idempotent).

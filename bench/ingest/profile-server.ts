@@ -20,6 +20,8 @@ const CONNECTIONS = 50;
 const PROFILE_SECONDS = Number(process.env.PROFILE_SECONDS ?? 8);
 /** Functions listed per profile. */
 const TOP_FUNCTIONS = 25;
+/** A throwaway API token, to read the server's /metrics after the load. */
+const METRICS_TOKEN = 'profile-server-metrics-token-0123456789';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 interface ProfileNode {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     // PROFILE_CPU_PROF=0: the same load and CPU figures without the profiler's own cost.
     const prof = process.env.PROFILE_CPU_PROF === '0' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir];
     const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...server], {
-      cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root, env: { ...process.env, LOG_LEVEL: 'info', API_TOKEN: METRICS_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const url = await new Promise<string>((resolve) => {
@@ -121,6 +123,11 @@ async function main(): Promise<void> {
       `server CPU ${cpu.toFixed(1)} s = ${((1e6 * cpu) / result.requests.total).toFixed(0)} µs per request (all threads)\n` +
       `server CPU by thread (s of ${PROFILE_SECONDS} s): ${threads.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(', ')}; ` +
       `machine idle ${(100 * idle).toFixed(0)} % (all cores)\n`);
+    const metrics = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text());
+    const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    const batches = metric('callevt_commit_batch_size_count');
+    process.stdout.write(`${batches} commits, ${(metric('callevt_commit_batch_size_sum') / batches).toFixed(1)} deliveries per commit on average, ` +
+      `${((1000 * metric('callevt_commit_duration_seconds_sum')) / batches).toFixed(2)} ms per commit (with its flush)\n`);
     child.kill('SIGTERM');
     await exited;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {

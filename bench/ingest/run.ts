@@ -112,9 +112,15 @@ function countCalls(file: string): number {
   }
 }
 
-function callevt(db: string): string[] {
-  return [join(root, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
+function callevt(db: string, tree = root): string[] {
+  return [join(tree, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
 }
+
+/**
+ * Other checkouts of callevt (BENCH_BASELINE_TREE, comma-separated, e.g. exports of earlier
+ * commits) as the cases 'baseline', 'baseline2', …: before/after in one run.
+ */
+const BASELINE_TREES = (process.env.BENCH_BASELINE_TREE ?? '').split(',').filter((t) => t !== '');
 
 interface Case {
   key: string;
@@ -151,6 +157,14 @@ async function main(): Promise<void> {
   const cases: Case[] = [
     { key: 'bare', name: 'bare node:http (decode query, 200)', run: () => measure('bare', [join(root, 'bench/ingest/bare-server.ts')], {}) },
     { key: 'group', name: 'callevt, group commit, empty db', run: (d: string, r: number) => measure('group', callevt(join(d, `group-${r}.db`)), {}, join(d, `group-${r}.db`)) },
+    ...BASELINE_TREES.map((tree, i) => {
+      const key = i === 0 ? 'baseline' : `baseline${i + 1}`;
+      return {
+        key,
+        name: `callevt at ${tree.split('/').filter(Boolean).at(-1)}, group commit, empty db`,
+        run: (d: string, r: number) => measure(key, callevt(join(d, `${key}-${r}.db`), tree), {}, join(d, `${key}-${r}.db`)),
+      };
+    }),
     { key: 'single', name: 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', run: (d: string, r: number) => measure('single', callevt(join(d, `single-${r}.db`)), { INGEST_MAX_BATCH: '1' }, join(d, `single-${r}.db`)) },
     {
       key: 'filled',

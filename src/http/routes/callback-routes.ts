@@ -44,14 +44,17 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (request: FastifyRequest<{ Params: { secret?: string } }>) => {
-    if (secret !== null && !secretMatches(request.params.secret ?? '', secret)) {
-      throw new AppError('not_found', 'No route for this path');
-    }
-    if (!sourceAllowed(config.callbackAllowCidrs, request.ip)) {
-      throw new AppError('forbidden', 'This source address may not deliver callbacks');
-    }
-  });
+  // Only when there is something to check: a hook costs every delivery a promise.
+  if (secret !== null || config.callbackAllowCidrs !== null) {
+    app.addHook('onRequest', async (request: FastifyRequest<{ Params: { secret?: string } }>) => {
+      if (secret !== null && !secretMatches(request.params.secret ?? '', secret)) {
+        throw new AppError('not_found', 'No route for this path');
+      }
+      if (!sourceAllowed(config.callbackAllowCidrs, request.ip)) {
+        throw new AppError('forbidden', 'This source address may not deliver callbacks');
+      }
+    });
+  }
 
   // Refusals that happen before the handler (an oversized body) are still kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {

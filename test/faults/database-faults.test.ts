@@ -3,8 +3,8 @@ import { after, before, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { validCallbackQuery } from '../fixtures/callback-fixture.js';
-import { createTestSchema, describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
-import { startCuttableProxy, type CuttableProxy } from './tcp-proxy.js';
+import { describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
+import { type CuttableProxy, schemaBehindProxy } from './tcp-proxy.js';
 
 /** Longest the service may take to notice the database is back, in milliseconds (a bound, not a timing assertion). */
 const RECOVERY_BOUND_MS = 20_000;
@@ -30,14 +30,10 @@ describePostgres('when PostgreSQL becomes unreachable', (pgUrl) => {
     withClient(pgUrl, async (c) => new Set((await c.query(`SELECT sid FROM ${schema.schema}.calls`)).rows.map((r) => r.sid as string)));
 
   before(async () => {
-    schema = await createTestSchema(pgUrl);
-    const target = new URL(pgUrl);
-    proxy = await startCuttableProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(schema.url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    let url: string;
+    ({ schema, proxy, url } = await schemaBehindProxy(pgUrl));
     // Without the spool (SPOOL_FILE=off): test/faults/spool-faults.test.ts covers it.
-    server = await startServer(loadConfig({ DATABASE_URL: viaProxy.toString(), PORT: '0', LOG_LEVEL: 'silent', SPOOL_FILE: 'off' }));
+    server = await startServer(loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', SPOOL_FILE: 'off' }));
   });
   after(async () => {
     await server?.close();

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { validCallbackValues } from '../fixtures/callback-fixture.js';
-import { createTestSchema, describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
-import { startCuttableProxy, type CuttableProxy } from './tcp-proxy.js';
+import { describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
+import { type CuttableProxy, schemaBehindProxy } from './tcp-proxy.js';
 
 /** Longest the spool may take to drain into PostgreSQL once it is back, in milliseconds (a bound, not a timing assertion). */
 const DRAIN_BOUND_MS = 30_000;
@@ -57,13 +57,9 @@ describePostgres('when PostgreSQL becomes unreachable and the spool is on', (pgU
       .map((r) => [r.sid, r.n])));
 
   before(async () => {
-    schema = await createTestSchema(pgUrl);
-    const target = new URL(pgUrl);
-    proxy = await startCuttableProxy(target.hostname, Number(target.port || 5432));
-    const viaProxy = new URL(schema.url);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    config = loadConfig({ DATABASE_URL: viaProxy.toString(), PORT: '0', LOG_LEVEL: 'silent', SPOOL_FILE: join(spoolDir, 'spool.db') });
+    let url: string;
+    ({ schema, proxy, url } = await schemaBehindProxy(pgUrl));
+    config = loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', SPOOL_FILE: join(spoolDir, 'spool.db') });
     server = await startServer(config);
   });
   after(async () => {

@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createTestSchema, type TestSchema } from '../postgres/pg-test-schema.js';
 
 /** A loopback TCP proxy to PostgreSQL that a test can cut and restore, without touching the server. */
 export interface CuttableProxy {
@@ -54,4 +55,18 @@ export async function startCuttableProxy(targetHost: string, targetPort: number)
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A fresh test schema reached through a cuttable proxy: `url` connects to the schema via
+ * the proxy, so cutting the proxy makes PostgreSQL unreachable for whoever uses `url`.
+ */
+export async function schemaBehindProxy(pgUrl: string): Promise<{ schema: TestSchema; proxy: CuttableProxy; url: string }> {
+  const schema = await createTestSchema(pgUrl);
+  const target = new URL(pgUrl);
+  const proxy = await startCuttableProxy(target.hostname, Number(target.port || 5432));
+  const viaProxy = new URL(schema.url);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  return { schema, proxy, url: viaProxy.toString() };
 }

@@ -1,3 +1,8 @@
+/** Whether a call talked at all: `[start_time, end_time)` is not empty (it never connected if start_time is 0). */
+export function talks(call: { start_time: number; end_time: number }): boolean {
+  return call.start_time > 0 && call.end_time > call.start_time;
+}
+
 /**
  * The most intervals `[start, end)` open at one instant. Calls that never connected
  * (`start_time` 0) or have no talking time (`end_time <= start_time`) do not count.
@@ -8,7 +13,7 @@ export function peakConcurrency(calls: Iterable<{ start_time: number; end_time: 
   const starts: number[] = [];
   const ends: number[] = [];
   for (const c of calls) {
-    if (c.start_time > 0 && c.end_time > c.start_time) {
+    if (talks(c)) {
       starts.push(c.start_time);
       ends.push(c.end_time);
     }

@@ -1,4 +1,6 @@
 import type { StatsCall } from './figures.js';
+import { ROLLUP_SLOT_SEC, slotOf } from './hour-slot.js';
+import { talks } from './peak-concurrency.js';
 
 /**
  * Exact peak concurrency over many hours from hourly rollups (docs/statistics.md, "Peak
@@ -14,26 +16,14 @@ import type { StatsCall } from './figures.js';
  */
 export const PEAK_REACH_HOURS = 24;
 
-const HOUR_SEC = 3_600;
-
-/** The hour (start, Unix seconds) a time falls in. */
-function hourOf(seconds: number): number {
-  return Math.floor(seconds / HOUR_SEC) * HOUR_SEC;
-}
-
-/** Whether a call talked at all: `[start_time, end_time)` is not empty. */
-export function talks(call: Pick<StatsCall, 'start_time' | 'end_time'>): boolean {
-  return call.start_time > 0 && call.end_time > call.start_time;
-}
-
 /** Whether a call talks past its setup hour + PEAK_REACH_HOURS (rollup peaks cannot include it exactly). */
 export function isLongCall(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
-  return talks(call) && call.end_time > hourOf(call.setup_time) + PEAK_REACH_HOURS * HOUR_SEC;
+  return talks(call) && call.end_time > slotOf(call.setup_time) + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
 }
 
 /** Whether a call talks past the end of its setup hour (it can count in a later hour's reach). */
 export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
-  return talks(call) && call.end_time > hourOf(call.setup_time) + HOUR_SEC;
+  return talks(call) && call.end_time > slotOf(call.setup_time) + ROLLUP_SLOT_SEC;
 }
 
 /**
@@ -42,45 +32,11 @@ export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_
  */
 export function reachHoursOf(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): number[] {
   if (!talks(call)) return [];
-  const first = hourOf(call.setup_time);
-  const last = Math.min(hourOf(call.end_time - 1), first + (PEAK_REACH_HOURS - 1) * HOUR_SEC);
+  const first = slotOf(call.setup_time);
+  const last = Math.min(slotOf(call.end_time - 1), first + (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC);
   const hours: number[] = [];
-  for (let h = first; h <= last; h += HOUR_SEC) hours.push(h);
+  for (let h = first; h <= last; h += ROLLUP_SLOT_SEC) hours.push(h);
   return hours;
-}
-
-/**
- * The reach vector of hour `slot` for one cell: `calls` are the cell's talking calls set up
- * in `slot` or in the PEAK_REACH_HOURS − 1 hours before it (others are ignored; earlier
- * calls that end by `slot` change nothing). Trailing equal values are trimmed: an index
- * past the end reads the last value (reachAt).
- */
-export function peakReach(slot: number, calls: Iterable<Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>>): number[] {
-  // Events at instants ≥ slot: +1 when a call starts talking (or at slot, if it already was), −1 when it ends.
-  const events: Array<{ at: number; delta: 1 | -1; age: number }> = [];
-  let maxAge = 0;
-  for (const c of calls) {
-    if (!talks(c) || c.end_time <= slot) continue;
-    const age = (slot - hourOf(c.setup_time)) / HOUR_SEC;
-    if (age < 0 || age >= PEAK_REACH_HOURS) continue;
-    if (age > maxAge) maxAge = age;
-    events.push({ at: Math.max(c.start_time, slot), delta: 1, age }, { at: c.end_time, delta: -1, age });
-  }
-  // Half-open intervals: at one instant, ends come before starts.
-  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  const open = new Array<number>(maxAge + 1).fill(0);
-  const best = new Array<number>(maxAge + 1).fill(0);
-  for (const e of events) {
-    open[e.age] = (open[e.age] as number) + e.delta;
-    if (e.delta < 0) continue;
-    // Calls of ages ≤ i open now; only the sums that include this call's age grew.
-    let sum = 0;
-    for (let i = 0; i <= maxAge; i++) {
-      sum += open[i] as number;
-      if (i >= e.age && sum > (best[i] as number)) best[i] = sum;
-    }
-  }
-  return trimReach(best);
 }
 
 /** A reach vector without its trailing repeats (at least one value). */
@@ -98,11 +54,11 @@ export function reachAt(reach: readonly number[], i: number): number {
 
 /**
  * The reach index a row of hour `slot` is read at in a window starting at `windowStart`
- * (undefined: unbounded): how many earlier hours of the window may add calls to its peak.
+ * (undefined or −∞: unbounded): how many earlier hours of the window may add calls to its peak.
  */
 export function reachIndex(slot: number, windowStart: number | undefined): number {
   if (windowStart === undefined) return PEAK_REACH_HOURS - 1;
-  return Math.max(0, Math.min(PEAK_REACH_HOURS - 1, Math.floor((slot - windowStart) / HOUR_SEC)));
+  return Math.max(0, Math.min(PEAK_REACH_HOURS - 1, Math.floor((slot - windowStart) / ROLLUP_SLOT_SEC)));
 }
 
 /** Element-wise larger of two reach vectors (both lower bounds of the same figures), trimmed. */

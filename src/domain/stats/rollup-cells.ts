@@ -1,10 +1,11 @@
 import type { StatsCall } from './figures.js';
 import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-figures.js';
 import { bucketKey } from './seconds-histogram.js';
-import { isLongCall, PEAK_REACH_HOURS, spillsPastSetupHour, talks, trimReach } from './peak-reach.js';
+import { ROLLUP_SLOT_SEC, slotOf } from './hour-slot.js';
+import { talks } from './peak-concurrency.js';
+import { isLongCall, PEAK_REACH_HOURS, spillsPastSetupHour, trimReach } from './peak-reach.js';
 
-/** Width of one rollup slot, in seconds: one UTC hour. */
-export const ROLLUP_SLOT_SEC = 3_600;
+export { ROLLUP_SLOT_SEC, slotOf };
 
 /** The dimensions rollups are kept for; `all` has the single value ''. */
 export const ROLLUP_DIMENSIONS = [
@@ -28,11 +29,6 @@ export interface RollupCell {
   peak_reach: number[];
   /** How many of the cell's calls talk past their setup hour + PEAK_REACH_HOURS. */
   long_calls: number;
-}
-
-/** The slot (start, Unix seconds) a setup time falls in. */
-export function slotOf(seconds: number): number {
-  return Math.floor(seconds / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
 }
 
 /** A call's value for a rollup dimension, as text. */
@@ -127,8 +123,8 @@ export interface CellPeaks {
  * The exact peaks of every cell of hour `slot` that holds a call set up in it, from the
  * slot's own talking calls plus the talking calls of the PEAK_REACH_HOURS − 1 hours
  * before that still talk after `slot` starts (others may be passed; they change nothing).
- * One sweep over the calls' start and end instants serves every cell (peakReach per cell,
- * computed together: the hot path of seeding and of refreshing stale hours).
+ * One sweep over the calls' start and end instants serves every cell (the hot path of
+ * seeding and of refreshing stale hours).
  */
 export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>): CellPeaks[] {
   const cells: Array<{ dim: RollupDimension; value: string; own: boolean; long: number }> = [];

@@ -79,12 +79,13 @@ export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly Sta
   if (calls.length === 0) return;
   // Peak concurrency: raised to the new calls' own peak and the hours they talked in marked
   // stale (stale-peaks.ts); those hours are locked too, so that no refresh of theirs runs meanwhile.
+  const setupSlots = slotsOf(calls.map((c) => c.setup_time));
   const staleSlots = talkingSlots(calls);
-  await lockSlots(client, [...new Set([...slotsOf(calls.map((c) => c.setup_time)), ...staleSlots])].sort((a, b) => a - b));
+  await lockSlots(client, [...new Set([...setupSlots, ...staleSlots])].sort((a, b) => a - b));
   for (const slot of staleSlots) await client.query(toDollarParams(STALE_PEAK_SQL.markStale), [slot]);
   const existing = new Map<string, RollupRow>();
   const key = (dim: string, slot: number, value: string) => `${dim}\u0000${slot}\u0000${value}`;
-  for (const slot of slotsOf(calls.map((c) => c.setup_time))) {
+  for (const slot of setupSlots) {
     const rows = (await client.query(toDollarParams('SELECT * FROM call_rollups WHERE slot = ? AND dim IN (SELECT unnest(?::text[]))'), [slot, ROLLUP_DIMS_ARRAY])).rows as unknown as RollupRow[];
     for (const row of rows) existing.set(key(row.dim, Number(row.slot), row.value), row);
   }

@@ -45,43 +45,34 @@ export function createStatsQueries(
   options: { /** Makes rollup peaks in [from, to) exact before they are read (stale-peaks.ts). */ refreshStalePeaks?: (from?: number, to?: number) => Promise<void> } = {},
 ): StatsQueries {
   /**
-   * The cells that answer a query, grouped by `keyOfRow` / `keyOfCall` (the same key for a
-   * row and the calls it holds), or null when only a scan answers exactly.
+   * The cells that answer a query, or null when only a scan answers exactly. `rows` says how
+   * rows are grouped: by their value or all into one (the database then adds up what it
+   * can: readGroupedCells), or by a key of the row, each read at the reach of its group's
+   * window (readCells, given where the rollups' part of the window starts). `keyOfCall`
+   * groups scanned edge calls the same way.
    */
   const answerCells = async (
     filter: CallFilter,
     planOptions: Parameters<typeof planStatsQuery>[1],
-    keys: {
-      ofRow: (row: RollupRow) => string;
-      ofCall: (call: StatsCall) => string | null;
-      /** Where the window of a row's group starts, given where the rollups' part of the window starts. */
-      windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined;
-      /** Groups by the row's value, or all rows in one group: then the database adds up what it can (readGroupedCells). */
-      grouped?: 'value' | 'all';
-    },
+    rows: 'value' | 'all' | { keyOf: (row: RollupRow) => string; windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined },
+    keyOfCall: (call: StatsCall) => string | null,
   ): Promise<RollupCell[] | null> => {
     const split = splitWindow(filter);
     const middle = split?.middle ?? filter;
     const plan = planStatsQuery(middle, planOptions);
     if (plan === null) return null;
     await options.refreshStalePeaks?.(middle.from, middle.to);
-    const cells = keys.grouped === undefined
-      ? await readCells(db, plan, middle, keys.ofRow, (row) => keys.windowStart(row, middle.from))
-      : await readGroupedCells(db, plan, middle, keys.grouped);
+    const cells = typeof rows === 'string'
+      ? await readGroupedCells(db, plan, middle, rows)
+      : await readCells(db, plan, middle, rows.keyOf, (row) => rows.windowStart(row, middle.from));
     if (cells === null || split === null) return cells;
-    return addEdgeCalls(cells, await scanEdges(db, split), keys.ofCall, plan.dim);
-  };
-  const everything = {
-    ofRow: () => '',
-    ofCall: () => '',
-    windowStart: (_row: RollupRow, middleFrom: number | undefined) => middleFrom,
-    grouped: 'all' as const,
+    return addEdgeCalls(cells, await scanEdges(db, split), keyOfCall, plan.dim);
   };
   return {
     async statsSummary({ filter, exact }) {
-      const cells = exact === true ? null : await answerCells(filter, {}, everything);
+      const cells = exact === true ? null : await answerCells(filter, {}, 'all', () => '');
       if (cells !== null) return { summary: figuresFromCells(cells), source: 'rollups' };
-      return { summary: summarizeCalls(await scanCalls(db, filter)), source: 'calls' };
+      return { summary: summarizeCalls(await selectStatsCalls(db, filter)), source: 'calls' };
     },
     async statsTimeseries({ filter, exact, boundaries }) {
       const withBuckets = (figures: ReturnType<typeof timeseriesFromCells>) =>
@@ -89,27 +80,21 @@ export function createStatsQueries(
       // Merge rows per bucket while reading: a bucket's cell has the bucket's start as its value.
       const bucketOf = (t: number) => boundaries[bucketIndex(boundaries, t)];
       const cells = exact === true ? null : await answerCells(filter, { boundaries }, {
-        ofRow: (row) => String(bucketOf(Number(row.slot)) ?? 'outside'),
-        ofCall: (call) => {
-          const start = bucketOf(call.setup_time);
-          return start === undefined ? null : String(start);
-        },
+        keyOf: (row) => String(bucketOf(Number(row.slot)) ?? 'outside'),
         windowStart: (row, middleFrom) => Math.max(bucketOf(Number(row.slot)) ?? Number.NEGATIVE_INFINITY, middleFrom ?? Number.NEGATIVE_INFINITY),
+      }, (call) => {
+        const start = bucketOf(call.setup_time);
+        return start === undefined ? null : String(start);
       });
       if (cells !== null) {
         return { items: withBuckets(timeseriesFromCells(cells.filter((c) => c.value !== 'outside').map((c) => ({ ...c, slot: Number(c.value) })), boundaries)), source: 'rollups' };
       }
-      return { items: withBuckets(timeseriesFromCalls(await scanCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
+      return { items: withBuckets(timeseriesFromCalls(await selectStatsCalls(db, filter), boundaries, filter.time_field)), source: 'calls' };
     },
     async statsBreakdown({ filter, exact, by, limit }) {
-      const cells = exact === true ? null : await answerCells(filter, { by }, {
-        ofRow: (row) => row.value,
-        ofCall: (call) => String(breakdownValue(call, by)),
-        windowStart: (_row, middleFrom) => middleFrom,
-        grouped: 'value',
-      });
+      const cells = exact === true ? null : await answerCells(filter, { by }, 'value', (call) => String(breakdownValue(call, by)));
       if (cells !== null) return { items: breakdownFromCells(cells, by === 'terminate', limit), source: 'rollups' };
-      return { items: breakdownFromCalls(await scanCalls(db, filter), by, limit), source: 'calls' };
+      return { items: breakdownFromCalls(await selectStatsCalls(db, filter), by, limit), source: 'calls' };
     },
   };
 }
@@ -140,8 +125,7 @@ export async function readCells(
     if (cell === undefined) {
       groups.set(key, (cell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial(), peak_reach: [], long_calls: 0 }));
     }
-    const start = windowStartOf(row);
-    addRowToPartial(cell.partial, row, reachIndex(Number(row.slot), start === Number.NEGATIVE_INFINITY ? undefined : start));
+    addRowToPartial(cell.partial, row, reachIndex(Number(row.slot), windowStartOf(row)));
   }
   return [...groups.values()];
 }
@@ -187,9 +171,4 @@ export async function readGroupedCells(
     if (cell !== undefined) addRowDistributions(cell.partial, row, reachIndex(Number(row.slot), filter.from));
   }
   return [...groups.values()];
-}
-
-/** Every call matching a filter, with the columns statistics read (the exact path). */
-export function scanCalls(db: Kysely<Database>, filter: CallFilter): Promise<StatsCall[]> {
-  return selectStatsCalls(db, filter);
 }

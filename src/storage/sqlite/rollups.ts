@@ -58,40 +58,27 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
     for (const slot of slots) refreshSlotPeaksSync(all, run, slot);
   });
   const clearRange = db.transaction((from: number, to: number) => run(ROLLUP_SQL.deleteSlots, [from, to]));
+  const refreshStalePeaksInBatches = async (from?: number, to?: number): Promise<void> => {
+    const stale = (all(STALE_PEAK_SQL.selectStale, staleRange(from, to)) as Array<{ slot: number }>).map((r) => Number(r.slot));
+    // Many stale hours (after migration 5, or a rebuild): in batches first, yielding to ingest.
+    if (stale.length > REBUILD_SLOTS_PER_TRANSACTION) await inBatches(stale, refreshStaleSlots);
+    // One transaction that also catches marks made meanwhile (usually the live hours only).
+    refreshStale.immediate(from, to);
+  };
 
   return {
     refreshSlots,
     addCalls: (calls) => addCallsToRollups(all, run, calls),
     refreshStalePeaks: (from, to) => refreshStale.immediate(from, to),
-    async refreshStalePeaksInBatches(from, to) {
-      const stale = (all(STALE_PEAK_SQL.selectStale, staleRange(from, to)) as Array<{ slot: number }>).map((r) => Number(r.slot));
-      if (stale.length <= REBUILD_SLOTS_PER_TRANSACTION) {
-        // The usual case (the live hours): one transaction that also catches marks made meanwhile.
-        refreshStale.immediate(from, to);
-        return;
-      }
-      for (let i = 0; i < stale.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
-        refreshStaleSlots.immediate(stale.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      refreshStale.immediate(from, to);
-    },
+    refreshStalePeaksInBatches,
     async rebuild(range = {}) {
       const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
       const to = range.to ?? Number.MAX_SAFE_INTEGER;
       const slots = (all(ROLLUP_SQL.selectSlots, [from, to]) as Array<{ slot: number }>).map((r) => Number(r.slot));
       clearRange.immediate(from, to);
-      for (let i = 0; i < slots.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
-        refreshBatch.immediate(slots.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      await inBatches(slots, refreshBatch);
       // Reach vectors need the neighbouring hours: make the rebuilt range's peaks exact now, not on the first read.
-      const staleTo = to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
-      const stale = (all(STALE_PEAK_SQL.selectStale, [from, staleTo]) as Array<{ slot: number }>).map((r) => Number(r.slot));
-      for (let i = 0; i < stale.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
-        refreshStaleSlots.immediate(stale.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      await refreshStalePeaksInBatches(from, to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
       return slots.length;
     },
     insertCells(cells) {
@@ -101,6 +88,14 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
       refreshSlots(changes.map((c) => c.call.setup_time));
     },
   };
+}
+
+/** Runs `transaction` on the slots REBUILD_SLOTS_PER_TRANSACTION at a time, letting ingest in between. */
+async function inBatches(slots: readonly number[], transaction: { immediate(slots: number[]): unknown }): Promise<void> {
+  for (let i = 0; i < slots.length; i += REBUILD_SLOTS_PER_TRANSACTION) {
+    transaction.immediate(slots.slice(i, i + REBUILD_SLOTS_PER_TRANSACTION));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 type All = (text: string, params: unknown[]) => Array<Record<string, unknown>>;

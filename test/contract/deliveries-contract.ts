@@ -13,7 +13,9 @@ export function describeDeliveriesContract(name: string, open: StoreFactory): vo
         const changed = { ...values, duration: '7', billing_sec: '7' };
         // Two batches; the later batch carries an earlier-received duplicate, so order is by time, not by id.
         assert.deepEqual(await store.recordCallbacks([deliveryOf(values, 1_000), deliveryOf(changed, 3_000)]), ['accepted', 'conflict']);
-        assert.deepEqual(await store.recordCallbacks([deliveryOf(values, 2_000), deliveryOf(validCallbackValues(), 2_500)]), ['duplicate', 'accepted']);
+        // A malformed request carrying the sid is quarantined: not a delivery of the call.
+        const malformed = deliveryOf({ ...values, type: 'X' }, 2_200);
+        assert.deepEqual(await store.recordCallbacks([deliveryOf(values, 2_000), malformed, deliveryOf(validCallbackValues(), 2_500)]), ['duplicate', 'quarantined', 'accepted']);
         const deliveries = await store.listDeliveries(values.sid ?? '');
         assert.deepEqual(deliveries.map((d) => [d.received_at, d.result]), [[1_000, 'accepted'], [2_000, 'duplicate'], [3_000, 'conflict']]);
         const first = deliveries[0];

@@ -1,29 +1,40 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { decodeCanonicalEvent } from '../../domain/deliveries/decode-canonical-event.js';
 import { differingFields } from '../../domain/deliveries/differing-fields.js';
 import type { ConflictingVersion, Delivery } from '../port.js';
 import { callRowToCall } from './call-row.js';
 import type { Database } from './schema-types.js';
 
-/** The raw-request results that belong to a call (quarantined requests are not deliveries of it). */
-const DELIVERY_RESULTS = ['accepted', 'duplicate', 'conflict'] as const;
+/** The later deliveries of a call (its first is the one the call row points at). */
+const REPEAT_RESULTS = ['duplicate', 'conflict'] as const;
+const DELIVERY_COLUMNS = ['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result'] as const;
 
-/** Every delivery of a sid, oldest first, by the raw_requests_sid index (migration 3). Shared by every SQL adapter. */
+/** Every delivery of a sid, oldest first (deliveriesQuery). */
 export async function selectDeliveries(db: Kysely<Database>, sid: string): Promise<Delivery[]> {
-  const rows = await db
-    .selectFrom('raw_requests')
-    .select(['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result'])
-    .where('sid', '=', sid)
-    .where('result', 'in', DELIVERY_RESULTS)
-    .orderBy('received_at')
-    .orderBy('id')
-    .execute();
+  const rows = await deliveriesQuery(db, sid).execute();
   return rows.map((row) => ({
     ...row,
     id: Number(row.id),
     received_at: Number(row.received_at),
     result: row.result as Delivery['result'],
   }));
+}
+
+/**
+ * The query behind selectDeliveries, shared by every SQL adapter: the first (accepted)
+ * delivery through the call's raw_request_id, the later ones through the partial index
+ * raw_requests_sid_repeat (migration 6), which holds only requests not accepted. Quarantined
+ * requests with the sid are not deliveries of the call (they never became it).
+ */
+export function deliveriesQuery(db: Kysely<Database>, sid: string) {
+  const first = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
+    .where('id', '=', db.selectFrom('calls').select('raw_request_id').where('sid', '=', sid));
+  const later = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
+    .where('sid', '=', sid)
+    // The index's own condition as a literal, so that every planner sees the index applies.
+    .where(sql<boolean>`result <> 'accepted'`)
+    .where('result', 'in', REPEAT_RESULTS);
+  return first.unionAll(later).orderBy('received_at').orderBy('id');
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
- * What migration 3's index on raw_requests(sid) costs at ingest and buys at read time, in
- * one run: the commit path of bench/ingest/commit-batches.ts (recordCallbacks() batches of
- * 50 deliveries on the SQLite store, background checkpoints, batch n's calls in hour n) on
- * copies of one database holding FILLED calls AND as many raw requests, with the index (as
- * migrated) and without it (dropped on that copy: the baseline), rounds interleaved; then
- * the time of listDeliveries(sid) on each.
+ * What finding raw requests by sid costs at ingest and how fast it finds them, in one run:
+ * the commit path of bench/ingest/commit-batches.ts (recordCallbacks() batches of 50
+ * deliveries on the SQLite store, background checkpoints, batch n's calls in hour n) on
+ * copies of one database holding FILLED calls AND as many raw requests, rounds interleaved,
+ * with three indexes on raw_requests: none (the baseline: lookups scan), the full index on
+ * sid of migration 3, and the partial index of migration 6 (as migrated: only requests not
+ * accepted, the first delivery found through its call); then listDeliveries(sid) on each,
+ * and the WAL frames each commit wrote.
  * Run: npx tsx bench/deliveries/raw-sid-index.ts
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
+import { createCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from '../ingest/fill-calls.js';
@@ -22,6 +25,8 @@ const FILLED = Number(process.env.BENCH_FILLED_CALLS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Lookups per round: without the index each one scans every raw request (about a second at 1,000,000). */
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 20);
+/** Batches committed on a non-checkpointing connection to count WAL frames per commit. */
+const FRAME_BATCHES = 50;
 
 function delivery(batchIndex: number) {
   const setup = 1_700_000_000 + batchIndex * 3600;
@@ -37,17 +42,31 @@ function fillRawRequests(file: string): void {
   const query = new URLSearchParams(validCallbackValues()).toString();
   db.exec(`INSERT INTO raw_requests (received_at, method, path, query, body, content_type, source_ip, result, sid)
     SELECT received_at, 'GET', '/callbacks/call-event', '${query}', NULL, NULL, '127.0.0.1', 'accepted', sid FROM calls ORDER BY received_at`);
+  // A temporary index for the link (migration 6 indexes only requests not accepted).
+  db.exec('CREATE INDEX fill_raw_sid ON raw_requests (sid)');
   db.exec('UPDATE calls SET raw_request_id = (SELECT id FROM raw_requests r WHERE r.sid = calls.sid)');
+  db.exec('DROP INDEX fill_raw_sid');
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
 
-async function round(file: string, withIndex: boolean): Promise<{ batches: number[]; lookupMs: number }> {
-  if (!withIndex) {
-    const db = new Database(file);
-    db.exec('DROP INDEX raw_requests_sid');
-    db.close();
-  }
+type Variant = 'none' | 'full' | 'partial';
+const VARIANTS: readonly Variant[] = ['none', 'full', 'partial'];
+const LABELS: Record<Variant, string> = {
+  none: 'none (baseline)', full: 'full, on every request (migration 3)', partial: 'after the first delivery (migration 6)',
+};
+
+async function round(file: string, variant: Variant): Promise<{ batches: number[]; lookupMs: number; frames: number }> {
+  const db = new Database(file);
+  if (variant !== 'partial') db.exec('DROP INDEX raw_requests_sid_repeat');
+  if (variant === 'full') db.exec('CREATE INDEX raw_requests_sid ON raw_requests (sid)');
+  // WAL frames per commit, counted first on a connection that never checkpoints.
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const record = createCallbackRecorder(db);
+  for (let n = 0; n < FRAME_BATCHES; n++) record(Array.from({ length: BATCH }, () => delivery(BATCHES + n)));
+  const frames = ((db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0) / FRAME_BATCHES;
+  db.close();
   const store = createSqliteStore(file);
   const batches: number[] = [];
   try {
@@ -62,7 +81,7 @@ async function round(file: string, withIndex: boolean): Promise<{ batches: numbe
     reader.close();
     const started = performance.now();
     for (const sid of sids) await store.listDeliveries(sid);
-    return { batches: batches.sort((a, b) => a - b), lookupMs: (performance.now() - started) / sids.length };
+    return { batches: batches.sort((a, b) => a - b), lookupMs: (performance.now() - started) / sids.length, frames };
   } finally {
     await store.close();
   }
@@ -75,33 +94,30 @@ try {
   const fillStarted = performance.now();
   fillRawRequests(master);
   const probe = new Database(master);
-  const indexStarted = performance.now();
-  probe.exec('DROP INDEX raw_requests_sid; CREATE INDEX raw_requests_sid ON raw_requests (sid)');
-  const indexMs = performance.now() - indexStarted;
   probe.pragma('wal_checkpoint(TRUNCATE)'); // the copies are of the file alone
   probe.close();
-  process.stdout.write(`filled ${FILLED.toLocaleString('en')} calls and raw requests (raw requests ${((indexStarted - fillStarted) / 1000).toFixed(1)} s); building raw_requests_sid on them: ${(indexMs / 1000).toFixed(1)} s\n`);
-  const results: Record<'with' | 'without', { batches: number[]; lookups: number[] }> = { with: { batches: [], lookups: [] }, without: { batches: [], lookups: [] } };
+  process.stdout.write(`filled ${FILLED.toLocaleString('en')} calls and raw requests (raw requests ${((performance.now() - fillStarted) / 1000).toFixed(1)} s)\n`);
+  const results = Object.fromEntries(VARIANTS.map((v) => [v, { batches: [] as number[], lookups: [] as number[], frames: [] as number[] }])) as Record<Variant, { batches: number[]; lookups: number[]; frames: number[] }>;
   for (let r = 0; r < ROUNDS; r++) {
-    for (const withIndex of r % 2 === 0 ? [false, true] : [true, false]) {
-      const file = join(dir, `round-${r}-${withIndex}.db`);
+    for (const variant of r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+      const file = join(dir, `round-${r}-${variant}.db`);
       copyFileSync(master, file);
-      const { batches, lookupMs } = await round(file, withIndex);
-      const key = withIndex ? 'with' : 'without';
-      results[key].batches.push(...batches);
-      results[key].lookups.push(lookupMs);
+      const { batches, lookupMs, frames } = await round(file, variant);
+      results[variant].batches.push(...batches);
+      results[variant].lookups.push(lookupMs);
+      results[variant].frames.push(frames);
       rmSync(file, { force: true });
       rmSync(`${file}-wal`, { force: true });
       rmSync(`${file}-shm`, { force: true });
     }
   }
-  process.stdout.write(`| raw_requests_sid | mean ms / batch of ${BATCH} | p50 | p99 | deliveries/s of commit time | listDeliveries ms (mean of ${LOOKUPS}) |\n|---|---:|---:|---:|---:|---:|\n`);
-  for (const key of ['without', 'with'] as const) {
-    const t = results[key].batches.sort((a, b) => a - b);
+  process.stdout.write(`| raw_requests by sid | mean ms / batch of ${BATCH} | p50 | p99 | deliveries/s of commit time | WAL frames / commit | listDeliveries ms (mean of ${LOOKUPS}) |\n|---|---:|---:|---:|---:|---:|---:|\n`);
+  for (const variant of VARIANTS) {
+    const t = results[variant].batches.sort((a, b) => a - b);
     const mean = t.reduce((a, b) => a + b, 0) / t.length;
     const at = (q: number) => (t[Math.min(t.length - 1, Math.floor(q * t.length))] ?? 0).toFixed(2);
-    const lookup = results[key].lookups.reduce((a, b) => a + b, 0) / results[key].lookups.length;
-    process.stdout.write(`| ${key === 'with' ? 'with (migration 3)' : 'without (baseline)'} | ${mean.toFixed(2)} | ${at(0.5)} | ${at(0.99)} | ${((BATCH * 1000) / mean).toFixed(0)} | ${lookup.toFixed(3)} |\n`);
+    const avg = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    process.stdout.write(`| ${LABELS[variant]} | ${mean.toFixed(2)} | ${at(0.5)} | ${at(0.99)} | ${((BATCH * 1000) / mean).toFixed(0)} | ${avg(results[variant].frames).toFixed(1)} | ${avg(results[variant].lookups).toFixed(3)} |\n`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   installErrorHandlers(app);
   let pending = () => 0;
   const spool = deps.spool;
-  const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending } : {}) });
+  const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });
   spool?.onReplayed((records, results) => metrics.countReplayed(records, results));
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
     async (records) => {

@@ -28,9 +28,10 @@ export interface AppMetrics {
 
 /**
  * Creates the metrics; `pending` reads the ingest queue length at scrape time, `spooled`
- * the number of records waiting in the local spool (only when there is one).
+ * the number of records waiting in the local spool and `held` those it holds apart (only
+ * when there is one).
  */
-export function createMetrics(options: { pending?: () => number; spooled?: () => number } = {}): AppMetrics {
+export function createMetrics(options: { pending?: () => number; spooled?: () => number; held?: () => number } = {}): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const callbacks = new Counter({
@@ -70,6 +71,13 @@ export function createMetrics(options: { pending?: () => number; spooled?: () =>
     new Gauge({
       name: 'callevt_spool_pending', help: 'Deliveries waiting in the local spool for the database', registers: [registry],
       collect() { this.set(spooled()); },
+    });
+  }
+  const held = options.held;
+  if (held !== undefined) {
+    new Gauge({
+      name: 'callevt_spool_held', help: 'Spooled deliveries the database refused for a reason other than availability, held in the spool file',
+      registers: [registry], collect() { this.set(held()); },
     });
   }
   const countRecorded = (records: readonly CallbackRecord[], results: readonly RecordResult[]) => {

@@ -31,7 +31,7 @@ it('when the database is down behind a spool, then callbacks get 200 spooled, /r
   try {
     const ready = await app.inject({ url: '/readyz' });
     assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', spool: { status: 'standby', pending: 0 } });
+    assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', spool: { status: 'standby', pending: 0, held: 0 } });
 
     down = true;
     const values = validCallbackValues();
@@ -43,11 +43,12 @@ it('when the database is down behind a spool, then callbacks get 200 spooled, /r
 
     const unready = await app.inject({ url: '/readyz' });
     assert.equal(unready.statusCode, 503);
-    assert.deepEqual(unready.json(), { status: 'unavailable', database: 'sqlite', spool: { status: 'taking_callbacks', pending: 4 } });
+    assert.deepEqual(unready.json(), { status: 'unavailable', database: 'sqlite', spool: { status: 'taking_callbacks', pending: 4, held: 0 } });
     const during = (await app.inject({ url: '/metrics' })).body;
     assert.match(during, /callevt_callbacks_total\{result="spooled"\} 4\n/, 'the malformed one is spooled too, for quarantine');
     assert.match(during, /callevt_callbacks_total\{result="rejected"\} 0\n/);
     assert.match(during, /callevt_spool_pending 4\n/);
+    assert.match(during, /callevt_spool_held 0\n/);
 
     down = false;
     for (const started = Date.now(); store.spool.pending > 0; await sleep(5)) {
@@ -60,7 +61,7 @@ it('when the database is down behind a spool, then callbacks get 200 spooled, /r
     assert.match(after, /callevt_spool_replayed_total\{result="quarantined"\} 1\n/);
     assert.match(after, /callevt_calls_recorded_total\{outcome="completed",type="V"\} 2\n/);
     assert.equal((await real.getCall(values.sid ?? ''))?.sid, values.sid);
-    assert.deepEqual((await app.inject({ url: '/readyz' })).json().spool, { status: 'standby', pending: 0 });
+    assert.deepEqual((await app.inject({ url: '/readyz' })).json().spool, { status: 'standby', pending: 0, held: 0 });
   } finally {
     await app.close();
     await store.close();

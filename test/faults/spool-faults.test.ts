@@ -15,7 +15,7 @@ const DRAIN_BOUND_MS = 30_000;
 /** Distinct calls delivered while PostgreSQL is cut. */
 const OUTAGE_CALLS = 60;
 
-interface ReadyAnswer { status: number; body: { status: string; database: string; spool?: { status: string; pending: number } } }
+interface ReadyAnswer { status: number; body: { status: string; database: string; spool?: { status: string; pending: number; held: number } } }
 
 // With the spool on (the default with PostgreSQL), an outage is invisible to LINE Planet:
 // every callback is answered 200 once it is in the local spool, and reaches PostgreSQL later.
@@ -73,7 +73,7 @@ describePostgres('when PostgreSQL becomes unreachable and the spool is on', (pgU
     const before = await send(validCallbackValues());
     assert.deepEqual(before, { status: 200, result: 'accepted' });
     const readyBefore = await ready();
-    assert.deepEqual(readyBefore.body.spool, { status: 'standby', pending: 0 });
+    assert.deepEqual(readyBefore.body.spool, { status: 'standby', pending: 0, held: 0 });
 
     proxy.cut();
     const calls = Array.from({ length: OUTAGE_CALLS }, () => validCallbackValues());
@@ -84,7 +84,7 @@ describePostgres('when PostgreSQL becomes unreachable and the spool is on', (pgU
     const unready = await ready();
     assert.equal(unready.status, 503);
     assert.equal(unready.body.status, 'unavailable');
-    assert.deepEqual(unready.body.spool, { status: 'taking_callbacks', pending: OUTAGE_CALLS + repeated.length });
+    assert.deepEqual(unready.body.spool, { status: 'taking_callbacks', pending: OUTAGE_CALLS + repeated.length, held: 0 });
     const storedDuringOutage = await rawResults();
     for (const values of calls) assert.equal(storedDuringOutage.has(values.sid!), false, 'nothing reached PostgreSQL through the cut');
 

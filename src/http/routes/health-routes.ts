@@ -8,9 +8,10 @@ export const READY_TIMEOUT_MS = 2_000;
 /**
  * What /readyz says of the local spool: `taking_callbacks` while the database does not
  * answer (callbacks are still answered 200, from the spool), `draining` while records
- * wait for the database (new callbacks join them), `standby` when empty.
+ * wait for the database (new callbacks join them), `standby` when empty; `held` counts the
+ * records the database refused for a reason other than availability, kept apart in the spool file.
  */
-export type SpoolReadiness = { status: 'standby' | 'draining' | 'taking_callbacks'; pending: number };
+export type SpoolReadiness = { status: 'standby' | 'draining' | 'taking_callbacks'; pending: number; held: number };
 
 /**
  * `GET /healthz` (the process answers) and `GET /readyz` (the database answers too; with
@@ -21,7 +22,7 @@ export async function healthRoutes(app: FastifyInstance, options: { store: CallS
   const spoolState = (databaseUp: boolean): { spool?: SpoolReadiness } => {
     if (spool === undefined) return {};
     const pending = spool.pending;
-    return { spool: { status: !databaseUp ? 'taking_callbacks' : pending > 0 ? 'draining' : 'standby', pending } };
+    return { spool: { status: !databaseUp ? 'taking_callbacks' : pending > 0 ? 'draining' : 'standby', pending, held: spool.held } };
   };
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

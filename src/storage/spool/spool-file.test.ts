@@ -106,6 +106,57 @@ describe('the spool file', () => {
     }
   });
 
+  it('when a record is held, then it leaves the line with its error, the count moves, and both survive a reopen', () => {
+    const t = tempSpool();
+    const records = [deliveryOf(validCallbackValues()), deliveryOf(validCallbackValues()), deliveryOf(validCallbackValues())];
+    let spool = openSpoolFile(t.file);
+    try {
+      spool.append(records);
+      const [, middle] = spool.readOldest(10);
+      spool.hold(middle!.id, 'new row violates check constraint', 1_700_000_000_000);
+      spool.hold(middle!.id, 'again', 1_700_000_000_001); // already held: nothing moves twice
+      assert.equal(spool.size, 2);
+      assert.equal(spool.held, 1);
+      assert.deepEqual(spool.readOldest(10).map((r) => r.record), [records[0], records[2]]);
+      spool.close();
+      spool = openSpoolFile(t.file);
+      assert.equal(spool.size, 2);
+      assert.equal(spool.held, 1);
+    } finally {
+      spool.close();
+    }
+    const db = new Database(t.file, { readonly: true });
+    try {
+      const held = db.prepare('SELECT record, error, held_at FROM held_callbacks').all() as Array<{ record: string; error: string; held_at: number }>;
+      assert.deepEqual(held.map((h) => [JSON.parse(h.record), h.error, h.held_at]), [[records[1], 'new row violates check constraint', 1_700_000_000_000]]);
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+
+  it('when a spool file of format 1 (before held records) is opened, then its records are kept and it gains the held table', () => {
+    const t = tempSpool();
+    const waiting = deliveryOf(validCallbackValues());
+    const spool = openSpoolFile(t.file);
+    spool.append([waiting]);
+    spool.close();
+    const db = new Database(t.file);
+    db.exec('DROP TABLE held_callbacks');
+    db.pragma('user_version = 1');
+    db.close();
+    const reopened = openSpoolFile(t.file);
+    try {
+      assert.deepEqual(reopened.readOldest(10).map((r) => r.record), [waiting]);
+      assert.equal(reopened.held, 0);
+      reopened.hold(reopened.readOldest(1)[0]!.id, 'x', 0);
+      assert.equal(reopened.held, 1);
+    } finally {
+      reopened.close();
+      t.cleanup();
+    }
+  });
+
   it('when the file has another format version, then it is refused rather than misread', () => {
     const t = tempSpool();
     openSpoolFile(t.file).close();
@@ -113,7 +164,7 @@ describe('the spool file', () => {
     db.pragma(`user_version = ${SPOOL_FORMAT_VERSION + 1}`);
     db.close();
     try {
-      assert.throws(() => openSpoolFile(t.file), /has format 2; this callevt reads format 1/);
+      assert.throws(() => openSpoolFile(t.file), /has format 3; this callevt reads format 2/);
     } finally {
       t.cleanup();
     }

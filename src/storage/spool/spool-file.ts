@@ -5,7 +5,9 @@ import type { CallbackRecord } from '../port.js';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite/sqlite-driver.js';
 
 /** The spool file's layout version (PRAGMA user_version); a file of another version is refused. */
-export const SPOOL_FORMAT_VERSION = 1;
+export const SPOOL_FORMAT_VERSION = 2;
+/** Formats this version opens (1 gains the held_callbacks table). */
+const READABLE_FORMATS = new Set([0, 1, SPOOL_FORMAT_VERSION]);
 
 /** One record waiting in the spool, with its place in line. */
 export interface SpooledRecord {
@@ -34,6 +36,13 @@ export interface SpoolFile {
   readOldest(limit: number): SpooledRecord[];
   /** Deletes these records (durably). */
   remove(ids: readonly number[]): void;
+  /**
+   * Moves a record the database refused for a reason other than availability out of the
+   * line into the held table (durably, with why), so that the records behind it go on.
+   */
+  hold(id: number, error: string, heldAt: number): void;
+  /** How many records are held (never deleted by callevt). */
+  readonly held: number;
   close(): void;
 }
 
@@ -57,7 +66,7 @@ export function openSpoolFile(file: string): SpoolFile {
     if (mode !== 'wal') throw new SpoolFileError(`spool file ${file}: WAL journal refused (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
     const version = Number(db.pragma('user_version', { simple: true }));
-    if (version !== 0 && version !== SPOOL_FORMAT_VERSION) {
+    if (!READABLE_FORMATS.has(version)) {
       throw new SpoolFileError(`spool file ${file} has format ${version}; this callevt reads format ${SPOOL_FORMAT_VERSION}`);
     }
     db.transaction(() => {
@@ -65,6 +74,12 @@ export function openSpoolFile(file: string): SpoolFile {
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         received_at INTEGER NOT NULL,
         record TEXT NOT NULL)`);
+      db.exec(`CREATE TABLE IF NOT EXISTS held_callbacks (
+        id INTEGER PRIMARY KEY,
+        received_at INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        error TEXT NOT NULL,
+        held_at INTEGER NOT NULL)`);
       db.pragma(`user_version = ${SPOOL_FORMAT_VERSION}`);
     }).immediate(); // a write: takes and keeps the exclusive lock
   } catch (error) {
@@ -81,14 +96,17 @@ export function openSpoolFile(file: string): SpoolFile {
 
 class SqliteSpoolFile implements SpoolFile {
   private count: number;
+  private heldCount: number;
   private readonly insert: SqliteStatement;
   private readonly select: SqliteStatement;
   private readonly delete: SqliteStatement;
   private readonly appendAll: (records: readonly CallbackRecord[]) => void;
   private readonly removeAll: (ids: readonly number[]) => number;
+  private readonly holdOne: (id: number, error: string, heldAt: number) => number;
 
   constructor(readonly file: string, private readonly db: SqliteDatabase) {
     this.count = Number((db.prepare('SELECT count(*) AS n FROM spooled_callbacks').get() as { n: number }).n);
+    this.heldCount = Number((db.prepare('SELECT count(*) AS n FROM held_callbacks').get() as { n: number }).n);
     this.insert = db.prepare('INSERT INTO spooled_callbacks (received_at, record) VALUES (?, ?)');
     this.select = db.prepare('SELECT id, record FROM spooled_callbacks ORDER BY id LIMIT ?');
     this.delete = db.prepare('DELETE FROM spooled_callbacks WHERE id = ?');
@@ -99,6 +117,13 @@ class SqliteSpoolFile implements SpoolFile {
       let removed = 0;
       for (const id of ids) removed += this.delete.run(id).changes;
       return removed;
+    });
+    const copyHeld = db.prepare(`INSERT INTO held_callbacks (id, received_at, record, error, held_at)
+      SELECT id, received_at, record, ?, ? FROM spooled_callbacks WHERE id = ?`);
+    this.holdOne = db.transaction((id: number, error: string, heldAt: number) => {
+      const copied = copyHeld.run(error, heldAt, id).changes;
+      this.delete.run(id);
+      return copied;
     });
   }
 
@@ -122,6 +147,16 @@ class SqliteSpoolFile implements SpoolFile {
   remove(ids: readonly number[]): void {
     if (ids.length === 0) return;
     this.count -= this.removeAll(ids);
+  }
+
+  hold(id: number, error: string, heldAt: number): void {
+    const moved = this.holdOne(id, error, heldAt);
+    this.count -= moved;
+    this.heldCount += moved;
+  }
+
+  get held(): number {
+    return this.heldCount;
   }
 
   close(): void {

@@ -27,6 +27,8 @@ interface Harness {
   file: string;
   /** While set, every commit to the database throws it. */
   fail(error: Error | null): void;
+  /** While set, every commit holding a record of this sid throws this error. */
+  poison(sid: string | null, error?: Error): void;
   /** Commits the database saw (attempted), with their sizes. */
   attempts: number[];
   logs: Array<{ level: string; msg: string }>;
@@ -39,12 +41,14 @@ function open(prefill: (spool: SpoolFile) => void = () => {}): Harness {
   const file = join(dir, 'db.sqlite');
   const real = createSqliteStore(file);
   let failure: Error | null = null;
+  let poisoned: { sid: string; error: Error } | null = null;
   const attempts: number[] = [];
   const database: CallStore = {
     ...real,
     async recordCallbacks(records) {
       attempts.push(records.length);
       if (failure !== null) throw failure;
+      if (poisoned !== null && records.some((r) => r.kind === 'event' && r.event.sid === poisoned?.sid)) throw poisoned.error;
       return real.recordCallbacks(records);
     },
   };
@@ -60,6 +64,7 @@ function open(prefill: (spool: SpoolFile) => void = () => {}): Harness {
   return {
     store, spool, spoolFile, file, attempts, logs, replayed,
     fail: (error) => void (failure = error),
+    poison: (sid, error = new Error('new row violates check constraint')) => void (poisoned = sid === null ? null : { sid, error: Object.assign(error, { code: (error as { code?: string }).code ?? '23514' }) }),
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -144,6 +149,58 @@ describe('the spooling store', () => {
       h.fail(Object.assign(new Error('value out of range'), { code: '22003' }));
       await assert.rejects(h.store.recordCallbacks([deliveryOf(validCallbackValues())]), /value out of range/);
       assert.equal(h.spool.size, 0);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the database refuses one spooled record but takes the others, then that record is held and the rest are replayed in order', async () => {
+    const records = Array.from({ length: 7 }, () => deliveryOf(validCallbackValues()));
+    const sids = records.map((r) => (r.kind === 'event' ? r.event.sid : ''));
+    const h = open((spool) => spool.append(records));
+    h.poison(sids[1] ?? '');
+    try {
+      await drained(h);
+      assert.equal(h.store.spool.held, 1);
+      assert.deepEqual(readRawRequests(h.file).map((r) => r.sid), sids.filter((_, i) => i !== 1), 'the others, in arrival order');
+      assert.equal(await h.store.getCall(sids[1] ?? ''), null);
+      assert.ok(h.logs.some((l) => l.level === 'error' && /is held in the spool file/.test(l.msg)));
+      // Later deliveries go straight to the database: the held record no longer blocks anything.
+      assert.deepEqual(await h.store.recordCallbacks([deliveryOf(validCallbackValues())]), ['accepted']);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the database refuses every spooled record (not for availability), then none is held and they wait in line', async () => {
+    const records = Array.from({ length: 4 }, () => deliveryOf(validCallbackValues()));
+    const h = open((spool) => spool.append(records));
+    h.fail(Object.assign(new Error('relation "calls" does not exist'), { code: '42P01' }));
+    try {
+      for (const started = Date.now(); h.attempts.length < 10 && Date.now() - started < DRAIN_LIMIT_MS;) await sleep(5);
+      assert.equal(h.store.spool.held, 0);
+      assert.equal(h.store.spool.pending, 4);
+      assert.ok(h.logs.some((l) => l.level === 'error' && /refused every spooled callback/.test(l.msg)));
+      h.fail(null);
+      await drained(h);
+      assert.equal(countRows(h.file, 'calls'), 4);
+      assert.equal(h.store.spool.held, 0);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when one record meets a deadlock (worth retrying), then it is not held and is replayed once the deadlock is gone', async () => {
+    const records = Array.from({ length: 5 }, () => deliveryOf(validCallbackValues()));
+    const sids = records.map((r) => (r.kind === 'event' ? r.event.sid : ''));
+    const h = open((spool) => spool.append(records));
+    h.poison(sids[2] ?? '', Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+    try {
+      for (const started = Date.now(); h.attempts.length < 8 && Date.now() - started < DRAIN_LIMIT_MS;) await sleep(5);
+      assert.equal(h.store.spool.held, 0);
+      h.poison(null);
+      await drained(h);
+      assert.deepEqual(readRawRequests(h.file).map((r) => r.sid), sids);
     } finally {
       await h.cleanup();
     }

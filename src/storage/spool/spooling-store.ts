@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
-import type { SpoolFile } from './spool-file.js';
+import type { SpooledRecord, SpoolFile } from './spool-file.js';
 
 /** Records moved into the database per replay transaction. */
 export const DEFAULT_REPLAY_BATCH = 512;
@@ -16,6 +16,8 @@ const LOG_EVERY_FAILURES = 20;
 export interface SpoolStatus {
   /** Records waiting in the spool. */
   readonly pending: number;
+  /** Records the database refused for a reason other than availability, kept apart in the spool file. */
+  readonly held: number;
   /** Calls `listener` after each replayed batch, with what the database made of it. */
   onReplayed(listener: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void): void;
 }
@@ -59,6 +61,9 @@ export function createSpoolingStore(inner: CallStore, spool: SpoolFile, options:
     spool: {
       get pending() {
         return spool.size;
+      },
+      get held() {
+        return spool.held;
       },
       onReplayed(listener) {
         listeners.push(listener);
@@ -158,30 +163,95 @@ class Replayer {
       try {
         results = await this.inner.recordCallbacks(records);
       } catch (error) {
-        this.failures += 1;
-        const delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.failures - 1, 20));
         if (!isDatabaseUnavailable(error)) {
-          logger.error({ err: summarize(error), pending: this.spool.size, retryInMs: delay },
-            'the database refused a spooled batch for a reason other than availability; it stays in the spool');
-        } else if (this.failures === 1 || this.failures % LOG_EVERY_FAILURES === 0) {
-          logger.warn({ err: summarize(error), pending: this.spool.size, failures: this.failures, retryInMs: delay },
-            'the database is still unavailable: spooled callbacks wait');
+          // A record the database refuses whatever happens: find it, hold it, go on with the rest.
+          if (!(await this.replayOneByOne(batch))) return;
+          continue;
         }
-        if (!this.stopped) this.schedule(delay);
+        this.backOff(error);
         return;
       }
-      // Deleted only now that the database has committed them: a crash in between replays them again (as duplicates).
-      this.spool.remove(batch.map((b) => b.id));
-      this.failures = 0;
       this.replayed += batch.length;
-      try {
-        this.onReplayed(records, results);
-      } catch (error) {
-        logger.error({ err: summarize(error) }, 'a replay listener failed');
-      }
+      this.committed(batch, results);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
+
+  /** A batch's records were committed: out of the spool, and told to the listeners. */
+  private committed(batch: readonly SpooledRecord[], results: readonly RecordResult[]): void {
+    // Deleted only now that the database has committed them: a crash in between replays them again (as duplicates).
+    this.spool.remove(batch.map((b) => b.id));
+    this.failures = 0;
+    try {
+      this.onReplayed(batch.map((b) => b.record), results);
+    } catch (error) {
+      this.options.logger.error({ err: summarize(error) }, 'a replay listener failed');
+    }
+  }
+
+  /**
+   * Replays a refused batch one record at a time, in order. A record the database refuses
+   * (for a reason other than availability) while it commits another record of this pass is
+   * poison: it is held (kept in the spool file, out of line) and the rest go on. If every
+   * record is refused, the fault is the database's, not the records': nothing is held and
+   * the replayer backs off. Returns false when it backs off.
+   */
+  private async replayOneByOne(batch: readonly SpooledRecord[]): Promise<boolean> {
+    const refused: Array<{ item: SpooledRecord; error: unknown }> = [];
+    let committedAny = false;
+    for (const item of batch) {
+      if (this.stopped) return false;
+      try {
+        const results = await this.inner.recordCallbacks([item.record]);
+        this.replayed += 1;
+        this.committed([item], results);
+        committedAny = true;
+      } catch (error) {
+        if (isDatabaseUnavailable(error) || isWorthRetrying(error)) {
+          this.backOff(error);
+          return false;
+        }
+        refused.push({ item, error });
+      }
+    }
+    if (!committedAny) {
+      this.options.logger.error({ err: summarize(refused[0]?.error), pending: this.spool.size },
+        'the database refused every spooled callback for a reason other than availability; they stay in the spool');
+      this.backOff(refused[0]?.error, { quiet: true });
+      return false;
+    }
+    for (const { item, error } of refused) {
+      this.spool.hold(item.id, summarize(error).message, Date.now());
+      this.options.logger.error({ err: summarize(error), sid: sidOf(item.record), held: this.spool.held },
+        'the database refused a spooled callback it took others with: the callback is held in the spool file, the rest go on');
+    }
+    return true;
+  }
+
+  /** The database cannot take the records now: try again later, waiting longer after each failure. */
+  private backOff(error: unknown, options: { quiet?: boolean } = {}): void {
+    this.failures += 1;
+    const delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.failures - 1, 20));
+    if (!options.quiet && (this.failures === 1 || this.failures % LOG_EVERY_FAILURES === 0)) {
+      this.options.logger.warn({ err: summarize(error), pending: this.spool.size, failures: this.failures, retryInMs: delay },
+        'the database is still unavailable: spooled callbacks wait');
+    }
+    if (!this.stopped) this.schedule(delay);
+  }
+}
+
+/**
+ * Errors of a working database that a later attempt may not get (a serialization failure,
+ * a deadlock, a lock not available): the replayer retries them, it never holds a record for them.
+ */
+function isWorthRetrying(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^40[0-9A-Z]{3}$/.test(code) || code === '55P03');
+}
+
+/** The sid a record names, if any (for logs: a sid is no secret). */
+function sidOf(record: CallbackRecord): string | null {
+  return record.kind === 'event' ? record.event.sid : record.sid;
 }
 
 /** What a log line may say about an error: its code and message, no connection details. */

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config/load-config.js';
 import { buildApp, type CallevtApp } from './http/build-app.js';
 import { createLogger } from './logging/create-logger.js';
-import { openStore } from './storage/open-store.js';
+import { openStore, parseDatabaseUrl } from './storage/open-store.js';
 import type { CallStore } from './storage/port.js';
+import { isDatabaseUnavailable } from './storage/spool/database-unavailable.js';
+import { createDeferredStore } from './storage/spool/deferred-store.js';
 import { openSpoolFile } from './storage/spool/spool-file.js';
 import { createSpoolingStore, type SpoolStatus } from './storage/spool/spooling-store.js';
 
@@ -45,21 +47,27 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
   };
 }
 
-/** The configured store; with PostgreSQL and a SPOOL_FILE, wrapped in the local spool (docs/deploy.md). */
+/**
+ * The configured store; with PostgreSQL and a SPOOL_FILE, wrapped in the local spool
+ * (docs/deploy.md). A receiver with a spool starts even while PostgreSQL cannot be
+ * reached: callbacks go to the spool and the database is opened in the background.
+ */
 async function openStoreWithSpool(config: Readonly<Config>, log: Logger): Promise<{ store: CallStore; spool?: SpoolStatus }> {
+  const location = parseDatabaseUrl(config.databaseUrl);
+  if (location.dialect !== 'postgres' || config.spoolFile === null) return { store: await openStore(config.databaseUrl) };
   // The spool is opened first: a spool file locked by another receiver fails the start before any connection.
-  const spoolFile = config.spoolFile === null ? null : openSpoolFile(config.spoolFile);
+  const spoolFile = openSpoolFile(config.spoolFile);
   let store: CallStore;
   try {
     store = await openStore(config.databaseUrl);
   } catch (error) {
-    spoolFile?.close();
-    throw error;
-  }
-  if (spoolFile === null) return { store };
-  if (store.dialect !== 'postgres') {
-    spoolFile.close();
-    return { store };
+    if (!isDatabaseUnavailable(error)) {
+      spoolFile.close();
+      throw error;
+    }
+    log.warn({ err: { message: (error as Error).message }, spoolFile: config.spoolFile },
+      'PostgreSQL cannot be reached at start: callbacks go to the local spool while it is opened in the background');
+    store = createDeferredStore(() => openStore(config.databaseUrl), { dialect: 'postgres', logger: log.child({ component: 'database' }) });
   }
   const spooling = createSpoolingStore(store, spoolFile, { logger: log.child({ component: 'spool' }) });
   return { store: spooling, spool: spooling.spool };

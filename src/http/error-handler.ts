@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
+import { isDatabaseUnavailable } from '../storage/spool/database-unavailable.js';
 
 /**
  * Answers every error as `{ "error": { code, message, details } }`. 5xx answers never
@@ -27,6 +28,7 @@ export function toAppError(error: unknown): AppError {
   if (e.validation !== undefined || e.statusCode === 400) {
     return new AppError('invalid_parameter', e.message ?? 'Invalid request');
   }
+  if (isDatabaseUnavailable(error)) return new AppError('storage_unavailable', 'The database is unavailable; please retry', [], { cause: error });
   return new AppError('internal_error', 'Internal server error', [], { cause: error });
 }
 

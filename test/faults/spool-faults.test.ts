@@ -123,6 +123,26 @@ describePostgres('when PostgreSQL becomes unreachable and the spool is on', (pgU
     }
   });
 
+  it('when the receiver starts while the database is down, then it takes callbacks into the spool, reads answer 503, and once the database is back it is opened and the spool drains', async () => {
+    proxy.cut();
+    await server.close();
+    server = await startServer(config);
+    const calls = Array.from({ length: 15 }, () => validCallbackValues());
+    for (const answer of await Promise.all(calls.map(send))) assert.deepEqual(answer, { status: 200, result: 'spooled' });
+    const unready = await ready();
+    assert.equal(unready.status, 503);
+    assert.deepEqual(unready.body.spool, { status: 'taking_callbacks', pending: calls.length, held: 0 });
+    const read = await fetch(`${server.url}/api/calls/${calls[0]!.sid}`);
+    assert.equal(read.status, 503);
+    assert.equal(((await read.json()) as { error: { code: string } }).error.code, 'storage_unavailable');
+    proxy.restore();
+    await drained();
+    const results = await rawResults();
+    for (const values of calls) assert.deepEqual(results.get(values.sid!), ['accepted'], `sid ${values.sid}`);
+    assert.deepEqual(await send(validCallbackValues()), { status: 200, result: 'accepted' }, 'straight to PostgreSQL once open');
+    assert.equal((await fetch(`${server.url}/api/calls/${calls[0]!.sid}`)).status, 200);
+  });
+
   it('when the receiver stops while the database is down, then the spool keeps the callbacks and the next start replays them', async () => {
     proxy.cut();
     const calls = Array.from({ length: 20 }, () => validCallbackValues());

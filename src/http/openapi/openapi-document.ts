@@ -7,7 +7,11 @@ import { OPENAPI_SCHEMAS } from './openapi-schemas.js';
 const SPOOL_READINESS = {
   type: 'object',
   description: 'only with PostgreSQL and SPOOL_FILE on: taking_callbacks while the database is down, draining while spooled records wait, standby when empty',
-  properties: { status: { type: 'string', enum: ['standby', 'draining', 'taking_callbacks'] }, pending: { type: 'integer' } },
+  properties: {
+    status: { type: 'string', enum: ['standby', 'draining', 'taking_callbacks'] },
+    pending: { type: 'integer', description: 'records waiting in the spool' },
+    held: { type: 'integer', description: 'records the database refused for a reason other than availability, kept apart in the spool file' },
+  },
 };
 
 type Json = Record<string, unknown>;

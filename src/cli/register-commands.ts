@@ -8,6 +8,7 @@ import { registerPrune } from './commands/prune.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerSpool } from './commands/spool.js';
 import { registerStats } from './commands/stats.js';
 import { registerVerify } from './commands/verify.js';
 
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerCall(program);
   registerExport(program);
   registerReclassify(program);
+  registerSpool(program);
 }

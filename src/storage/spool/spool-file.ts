@@ -9,6 +9,16 @@ export const SPOOL_FORMAT_VERSION = 2;
 /** Formats this version opens (1 gains the held_callbacks table). */
 const READABLE_FORMATS = new Set([0, 1, SPOOL_FORMAT_VERSION]);
 
+/** One record held apart (the database refused it for a reason other than availability). */
+export interface HeldRecord {
+  id: number;
+  record: CallbackRecord;
+  /** What the database said. */
+  error: string;
+  /** Unix milliseconds. */
+  heldAt: number;
+}
+
 /** One record waiting in the spool, with its place in line. */
 export interface SpooledRecord {
   id: number;
@@ -43,6 +53,10 @@ export interface SpoolFile {
   hold(id: number, error: string, heldAt: number): void;
   /** How many records are held (never deleted by callevt). */
   readonly held: number;
+  /** The held records, oldest first. */
+  listHeld(): HeldRecord[];
+  /** Puts held records (these ids, or all) back in line, at the back; returns how many moved. */
+  requeue(ids?: readonly number[]): number;
   close(): void;
 }
 
@@ -103,6 +117,7 @@ class SqliteSpoolFile implements SpoolFile {
   private readonly appendAll: (records: readonly CallbackRecord[]) => void;
   private readonly removeAll: (ids: readonly number[]) => number;
   private readonly holdOne: (id: number, error: string, heldAt: number) => number;
+  private readonly requeueAll: (ids: readonly number[] | undefined) => number;
 
   constructor(readonly file: string, private readonly db: SqliteDatabase) {
     this.count = Number((db.prepare('SELECT count(*) AS n FROM spooled_callbacks').get() as { n: number }).n);
@@ -124,6 +139,18 @@ class SqliteSpoolFile implements SpoolFile {
       const copied = copyHeld.run(error, heldAt, id).changes;
       this.delete.run(id);
       return copied;
+    });
+    const heldIds = db.prepare('SELECT id FROM held_callbacks ORDER BY id');
+    const requeueOne = db.prepare('INSERT INTO spooled_callbacks (received_at, record) SELECT received_at, record FROM held_callbacks WHERE id = ?');
+    const deleteHeld = db.prepare('DELETE FROM held_callbacks WHERE id = ?');
+    this.requeueAll = db.transaction((ids: readonly number[] | undefined) => {
+      let moved = 0;
+      for (const id of ids ?? (heldIds.all() as Array<{ id: number }>).map((row) => row.id)) {
+        if (requeueOne.run(id).changes === 0) continue;
+        deleteHeld.run(id);
+        moved += 1;
+      }
+      return moved;
     });
   }
 
@@ -157,6 +184,18 @@ class SqliteSpoolFile implements SpoolFile {
 
   get held(): number {
     return this.heldCount;
+  }
+
+  listHeld(): HeldRecord[] {
+    const rows = this.db.prepare('SELECT id, record, error, held_at FROM held_callbacks ORDER BY id').all() as Array<{ id: number; record: string; error: string; held_at: number }>;
+    return rows.map((row) => ({ id: row.id, record: JSON.parse(row.record) as CallbackRecord, error: row.error, heldAt: row.held_at }));
+  }
+
+  requeue(ids?: readonly number[]): number {
+    const moved = this.requeueAll(ids);
+    this.heldCount -= moved;
+    this.count += moved;
+    return moved;
   }
 
   close(): void {

@@ -46,7 +46,7 @@ const FILTER_PARAMETERS: Json[] = [
   query('max_duration', 'most duration in seconds', { type: 'integer', minimum: 0 }),
 ];
 const TZ = query('tz', 'IANA time zone for buckets and ISO times, e.g. Asia/Tokyo', { type: 'string', default: 'UTC' });
-const SUMMARY_TZ = query('tz', 'accepted and checked (an IANA time zone, else 400) but without effect: a summary has no buckets, and from/to are answered as Unix seconds', { type: 'string' });
+const UNBUCKETED_TZ = query('tz', 'accepted and checked (an IANA time zone, else 400) but without effect: there are no buckets, and times are answered as Unix seconds', { type: 'string' });
 const EXACT = query(
   'exact',
   'true: answer from a scan of the calls even when the rollups could answer (exact percentiles and peak concurrency; slower). Only the words true or false.',
@@ -187,7 +187,7 @@ export function buildOpenApiDocument(version: string): Json {
           tags: ['statistics'],
           summary: 'Figures over a window',
           description: `${STATS_NOTE} tz is accepted but has no effect here.`,
-          parameters: [...FILTER_PARAMETERS, EXACT, SUMMARY_TZ],
+          parameters: [...FILTER_PARAMETERS, EXACT, UNBUCKETED_TZ],
           responses: {
             200: statsAnswer({ type: 'object', properties: { from: { type: ['integer', 'null'] }, to: { type: ['integer', 'null'] }, summary: ref('Figures') } }),
             ...READ_ERRORS,
@@ -217,11 +217,12 @@ export function buildOpenApiDocument(version: string): Json {
         get: {
           tags: ['statistics'],
           summary: 'Figures per value of one dimension, largest attempts first',
-          description: STATS_NOTE,
+          description: `${STATS_NOTE} tz is accepted but has no effect here.`,
           parameters: [
             query('by', 'the dimension', { type: 'string', enum: ['outcome', 'reason', 'terminate', 'ended_by', 'type', 'from_service_id', 'to_service_id', 'caller', 'callee'] }, { required: true }),
             query('limit', 'most values returned', { type: 'integer', minimum: 1, maximum: MAX_BREAKDOWN_LIMIT, default: DEFAULT_BREAKDOWN_LIMIT }),
             EXACT,
+            UNBUCKETED_TZ,
             ...FILTER_PARAMETERS,
           ],
           responses: {

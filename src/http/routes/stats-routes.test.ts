@@ -94,18 +94,20 @@ describe('GET /api/stats/*', () => {
     assert.equal(missing.json().error.details[0].field, 'by');
   });
 
-  it('when the summary is asked with a tz, then the figures and window are those without it, and a bad tz is still a 400', async () => {
+  it('when the summary or a breakdown is asked with a tz, then the answer is the one without it, and a bad tz is still a 400', async () => {
     await send(call(MONDAY + 3600));
     await send(call(MONDAY + 23 * 3600, { start_time: '0', end_time: String(MONDAY + 23 * 3600 + 30), duration: '0', billing_sec: '0', terminate: '17', disconnect_reason: '1202' }));
     const window = `from=${MONDAY}&to=${MONDAY + 86400}`;
-    const plain = await t.app.inject({ url: `/api/stats/summary?${window}` });
-    const tokyo = await t.app.inject({ url: `/api/stats/summary?${window}&tz=Asia/Tokyo` });
-    assert.equal(tokyo.statusCode, 200);
-    assert.equal(plain.json().summary.attempts, 2);
-    assert.deepEqual(tokyo.json(), plain.json());
-    const bad = await t.app.inject({ url: `/api/stats/summary?${window}&tz=Mars/Base` });
-    assert.equal(bad.statusCode, 400);
-    assert.equal(bad.json().error.details[0].field, 'tz');
+    for (const path of ['summary?', 'breakdown?by=outcome&']) {
+      const plain = await t.app.inject({ url: `/api/stats/${path}${window}` });
+      const tokyo = await t.app.inject({ url: `/api/stats/${path}${window}&tz=Asia/Tokyo` });
+      assert.equal(tokyo.statusCode, 200, path);
+      assert.deepEqual(tokyo.json(), plain.json(), path);
+      const bad = await t.app.inject({ url: `/api/stats/${path}${window}&tz=Mars/Base` });
+      assert.equal(bad.statusCode, 400, path);
+      assert.equal(bad.json().error.details[0].field, 'tz', path);
+    }
+    assert.equal((await t.app.inject({ url: `/api/stats/summary?${window}` })).json().summary.attempts, 2);
   });
 
   it('when exact=true is given, then each endpoint scans the calls and says so in Server-Timing; exact=yes is a 400', async () => {

@@ -29,7 +29,7 @@ export async function statsRoutes(app: FastifyInstance, options: { store: CallSt
   app.get<Query>('/api/stats/summary', async (request, reply) => {
     const params = readParams(request.query, ['tz', 'exact']);
     const filter = readFilter(request.query, now(), params.problems);
-    if (params.tz !== undefined && !isValidTimeZone(params.tz)) params.problems.push({ field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' });
+    checkUnbucketedTz(params);
     fail(params.problems);
     const started = performance.now();
     const answer = await store.statsSummary({ filter, exact: params.exact });
@@ -41,7 +41,7 @@ export async function statsRoutes(app: FastifyInstance, options: { store: CallSt
     const params = readParams(request.query, ['tz', 'exact', 'bucket']);
     const filter = readFilter(request.query, now(), params.problems);
     const tz = params.tz ?? 'UTC';
-    if (!isValidTimeZone(tz)) params.problems.push({ field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' });
+    if (!isValidTimeZone(tz)) params.problems.push(BAD_TZ);
     fail(params.problems);
     const to = filter.to ?? Math.ceil(now() / 1000 / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
     const from = filter.from ?? to - DEFAULT_TIMESERIES_WINDOW_SEC;
@@ -62,6 +62,7 @@ export async function statsRoutes(app: FastifyInstance, options: { store: CallSt
   app.get<Query>('/api/stats/breakdown', async (request, reply) => {
     const params = readParams(request.query, ['tz', 'exact', 'by', 'limit']);
     const filter = readFilter(request.query, now(), params.problems);
+    checkUnbucketedTz(params);
     if (params.by === undefined && !params.problems.some((p) => p.field === 'by')) {
       params.problems.push({ field: 'by', problem: `is required: one of ${BREAKDOWN_FIELDS.join(', ')}` });
     }
@@ -133,4 +134,14 @@ function fail(problems: readonly ErrorDetail[]): void {
 
 function timing(reply: FastifyReply, started: number, source: StatsSource): void {
   void reply.header('server-timing', `stats;dur=${(performance.now() - started).toFixed(1)};desc="${source}"`);
+}
+
+const BAD_TZ = { field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' };
+
+/**
+ * `tz` on an answer without buckets (summary, breakdown): accepted, so that clients can
+ * send one set of parameters everywhere, and checked, but without effect.
+ */
+function checkUnbucketedTz(params: { tz?: string; problems: ErrorDetail[] }): void {
+  if (params.tz !== undefined && !isValidTimeZone(params.tz)) params.problems.push(BAD_TZ);
 }

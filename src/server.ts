@@ -6,6 +6,7 @@ import { openStore, parseDatabaseUrl } from './storage/open-store.js';
 import type { CallStore } from './storage/port.js';
 import { isDatabaseUnavailable } from './storage/spool/database-unavailable.js';
 import { createDeferredStore } from './storage/spool/deferred-store.js';
+import { summarizeError } from './storage/spool/retry.js';
 import { openSpoolFile } from './storage/spool/spool-file.js';
 import { createSpoolingStore, type SpoolStatus } from './storage/spool/spooling-store.js';
 
@@ -65,7 +66,7 @@ async function openStoreWithSpool(config: Readonly<Config>, log: Logger): Promis
       spoolFile.close();
       throw error;
     }
-    log.warn({ err: { message: (error as Error).message }, spoolFile: config.spoolFile },
+    log.warn({ err: summarizeError(error), spoolFile: config.spoolFile },
       'PostgreSQL cannot be reached at start: callbacks go to the local spool while it is opened in the background');
     store = createDeferredStore(() => openStore(config.databaseUrl), { dialect: 'postgres', logger: log.child({ component: 'database' }) });
   }

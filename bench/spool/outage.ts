@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
-import { startCuttableProxy } from '../../test/faults/tcp-proxy.js';
+import { startCuttableProxy, urlThroughProxy } from '../../test/faults/tcp-proxy.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
 const CONNECTIONS = 50;
@@ -63,11 +63,8 @@ async function round(pgUrl: string, n: number): Promise<void> {
   const schema = await createBenchSchema(pgUrl);
   const target = new URL(pgUrl);
   const proxy = await startCuttableProxy(target.hostname, Number(target.port || 5432));
-  const viaProxy = new URL(schema.url);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
   const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-spool-'));
-  const { child, url } = await startServer({ DATABASE_URL: viaProxy.toString(), SPOOL_FILE: join(dir, 'spool.db') });
+  const { child, url } = await startServer({ DATABASE_URL: urlThroughProxy(schema.url, proxy), SPOOL_FILE: join(dir, 'spool.db') });
   try {
     const step = (what: string) => process.stderr.write(`  (round ${n}: ${what})\n`);
     await load(url, 1); // warm-up

@@ -65,8 +65,13 @@ export async function schemaBehindProxy(pgUrl: string): Promise<{ schema: TestSc
   const schema = await createTestSchema(pgUrl);
   const target = new URL(pgUrl);
   const proxy = await startCuttableProxy(target.hostname, Number(target.port || 5432));
-  const viaProxy = new URL(schema.url);
+  return { schema, proxy, url: urlThroughProxy(schema.url, proxy) };
+}
+
+/** The same database URL, reaching the server through the proxy instead. */
+export function urlThroughProxy(databaseUrl: string, proxy: CuttableProxy): string {
+  const viaProxy = new URL(databaseUrl);
   viaProxy.hostname = '127.0.0.1';
   viaProxy.port = String(proxy.port);
-  return { schema, proxy, url: viaProxy.toString() };
+  return viaProxy.toString();
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_SPOOL_FILE } from '../../storage/open-store.js';
-import { openSpoolFile, type SpoolFile, SpoolFileError } from '../../storage/spool/spool-file.js';
+import { openSpoolFile, type SpoolFile, SpoolFileError, spooledSid } from '../../storage/spool/spool-file.js';
 
 /** `callevt spool status|held|requeue`: look into a receiver's local spool (PostgreSQL only) while the receiver is stopped. */
 export function registerSpool(program: Command): void {
@@ -44,7 +44,7 @@ export function runSpoolStatus(file: string): string {
 export function runSpoolHeld(file: string, json: boolean): string {
   return withSpool(file, (spool) =>
     spool.listHeld().map((held) => {
-      const sid = held.record.kind === 'event' ? held.record.event.sid : held.record.sid;
+      const sid = spooledSid(held.record);
       if (json) return `${JSON.stringify({ id: held.id, held_at: held.heldAt, error: held.error, record: held.record })}\n`;
       return `${held.id}\t${new Date(held.heldAt).toISOString()}\t${sid ?? '-'}\t${held.error}\n`;
     }).join(''));

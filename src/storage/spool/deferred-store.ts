@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallStore } from '../port.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
+import { backoffDelay, summarizeError } from './retry.js';
 
 /** First wait after a failed attempt to open the database, in milliseconds; doubled after each failure. */
 export const DEFAULT_OPEN_MIN_BACKOFF_MS = 500;
@@ -67,13 +68,13 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     } catch (error) {
       if (closed) return;
       if (!isDatabaseUnavailable(error)) {
-        refusedFor = messageOf(error);
-        logger.error({ err: { message: refusedFor } }, 'the database answered but refused to open: fix the setting and restart; callbacks stay in the spool');
+        refusedFor = summarizeError(error).message;
+        logger.error({ err: summarizeError(error) }, 'the database answered but refused to open: fix the setting and restart; callbacks stay in the spool');
         return;
       }
-      const delay = Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures, 20));
+      const delay = backoffDelay(failures, minBackoffMs, maxBackoffMs);
       if (failures === 0 || (failures + 1) % LOG_EVERY_FAILURES === 0) {
-        logger.warn({ err: { message: messageOf(error) }, failures: failures + 1, retryInMs: delay }, 'the database is still unavailable: opening it again later');
+        logger.warn({ err: summarizeError(error), failures: failures + 1, retryInMs: delay }, 'the database is still unavailable: opening it again later');
       }
       timer = setTimeout(() => {
         timer = null;
@@ -136,9 +137,4 @@ function untilOpenOr(opened: Promise<void>, signal: AbortSignal | undefined, clo
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
   return Promise.race([opened, aborted, closing]);
-}
-
-function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
 }

@@ -9,8 +9,7 @@ import Database from 'better-sqlite3';
 import { deliveryOf, rawRequest } from '../../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
 import { malformedRecord } from '../../ingest/receive-callback.js';
-import type { CallbackRecord } from '../port.js';
-import { openSpoolFile, SPOOL_FORMAT_VERSION, SpoolFileError } from './spool-file.js';
+import { openSpoolFile, SPOOL_FORMAT_VERSION, SpoolFileError, spooledSid } from './spool-file.js';
 
 /** Records the child process appends before it is killed. */
 const CHILD_RECORDS = 200;
@@ -20,10 +19,6 @@ const CHILD_TIMEOUT_MS = 30_000;
 function tempSpool(): { file: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-spool-'));
   return { file: join(dir, 'nested', 'spool.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function sidOf(record: CallbackRecord): string | null {
-  return record.kind === 'event' ? record.event.sid : record.sid;
 }
 
 describe('the spool file', () => {
@@ -39,7 +34,7 @@ describe('the spool file', () => {
       const all = spool.readOldest(10);
       assert.deepEqual(all.map((r) => r.record), [...first, ...second]);
       assert.ok(all[0]!.id < all[1]!.id && all[1]!.id < all[2]!.id);
-      assert.deepEqual(spool.readOldest(2).map((r) => sidOf(r.record)), first.map(sidOf));
+      assert.deepEqual(spool.readOldest(2).map((r) => spooledSid(r.record)), first.map(spooledSid));
       spool.remove([all[0]!.id]);
       assert.equal(spool.size, 2);
       assert.deepEqual(spool.readOldest(10).map((r) => r.record), [first[1], second[0]]);
@@ -216,7 +211,7 @@ describe('the spool file', () => {
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       const spool = openSpoolFile(t.file);
       try {
-        const stored = new Set(spool.readOldest(1_000_000).map((r) => sidOf(r.record)));
+        const stored = new Set(spool.readOldest(1_000_000).map((r) => spooledSid(r.record)));
         for (const sid of acknowledged) assert.ok(stored.has(sid), `sid ${sid} was appended but is missing after kill -9`);
         assert.equal(spool.size, stored.size);
       } finally {

@@ -60,6 +60,11 @@ export interface SpoolFile {
   close(): void;
 }
 
+/** The sid a spooled record names, if any (a malformed one may have none). */
+export function spooledSid(record: CallbackRecord): string | null {
+  return record.kind === 'event' ? record.event.sid : record.sid;
+}
+
 /** Raised when the spool file cannot be used (locked by another process, unknown format). */
 export class SpoolFileError extends Error {
   constructor(message: string, options: { cause?: unknown } = {}) {

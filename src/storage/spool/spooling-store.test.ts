@@ -80,6 +80,11 @@ async function drained(h: Harness): Promise<void> {
   }
 }
 
+/** Waits until the database has seen `n` commit attempts (the replayer retrying), within the safety bound. */
+async function attempted(h: Harness, n: number): Promise<void> {
+  for (const started = Date.now(); h.attempts.length < n && Date.now() - started < DRAIN_LIMIT_MS;) await sleep(5);
+}
+
 describe('the spooling store', () => {
   it('when the database is up and the spool empty, then commits go straight to it and the spool stays empty', async () => {
     const h = open();
@@ -177,7 +182,7 @@ describe('the spooling store', () => {
     const h = open((spool) => spool.append(records));
     h.fail(Object.assign(new Error('relation "calls" does not exist'), { code: '42P01' }));
     try {
-      for (const started = Date.now(); h.attempts.length < 10 && Date.now() - started < DRAIN_LIMIT_MS;) await sleep(5);
+      await attempted(h, 10);
       assert.equal(h.store.spool.held, 0);
       assert.equal(h.store.spool.pending, 4);
       assert.ok(h.logs.some((l) => l.level === 'error' && /refused every spooled callback/.test(l.msg)));
@@ -196,7 +201,7 @@ describe('the spooling store', () => {
     const h = open((spool) => spool.append(records));
     h.poison(sids[2] ?? '', Object.assign(new Error('deadlock detected'), { code: '40P01' }));
     try {
-      for (const started = Date.now(); h.attempts.length < 8 && Date.now() - started < DRAIN_LIMIT_MS;) await sleep(5);
+      await attempted(h, 8);
       assert.equal(h.store.spool.held, 0);
       h.poison(null);
       await drained(h);

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
-import type { SpooledRecord, SpoolFile } from './spool-file.js';
+import { type SpooledRecord, type SpoolFile, spooledSid } from './spool-file.js';
+import { backoffDelay, summarizeError } from './retry.js';
 
 /** Records moved into the database per replay transaction. */
 export const DEFAULT_REPLAY_BATCH = 512;
@@ -77,7 +78,7 @@ export function createSpoolingStore(inner: CallStore, spool: SpoolFile, options:
           if (closed || !isDatabaseUnavailable(error)) throw error;
           // Another batch may have started spooling while this one waited for the database.
           if (spool.size === 0) {
-            logger.warn({ err: summarize(error), spoolFile: spool.file }, 'the database is unavailable: callbacks go to the local spool');
+            logger.warn({ err: summarizeError(error), spoolFile: spool.file }, 'the database is unavailable: callbacks go to the local spool');
           }
         }
       }
@@ -138,7 +139,7 @@ class Replayer {
       this.running = this.run()
         .catch((error: unknown) => {
           // The spool file itself failed (disk): keep trying, slowly, rather than stop for good.
-          this.options.logger.error({ err: summarize(error) }, 'replaying the spool failed');
+          this.options.logger.error({ err: summarizeError(error) }, 'replaying the spool failed');
           if (!this.stopped) this.schedule(this.maxBackoffMs);
         })
         .finally(() => {
@@ -185,7 +186,7 @@ class Replayer {
     try {
       this.onReplayed(batch.map((b) => b.record), results);
     } catch (error) {
-      this.options.logger.error({ err: summarize(error) }, 'a replay listener failed');
+      this.options.logger.error({ err: summarizeError(error) }, 'a replay listener failed');
     }
   }
 
@@ -215,14 +216,14 @@ class Replayer {
       }
     }
     if (!committedAny) {
-      this.options.logger.error({ err: summarize(refused[0]?.error), pending: this.spool.size },
+      this.options.logger.error({ err: summarizeError(refused[0]?.error), pending: this.spool.size },
         'the database refused every spooled callback for a reason other than availability; they stay in the spool');
       this.backOff(refused[0]?.error, { quiet: true });
       return false;
     }
     for (const { item, error } of refused) {
-      this.spool.hold(item.id, summarize(error).message, Date.now());
-      this.options.logger.error({ err: summarize(error), sid: sidOf(item.record), held: this.spool.held },
+      this.spool.hold(item.id, summarizeError(error).message, Date.now());
+      this.options.logger.error({ err: summarizeError(error), sid: spooledSid(item.record), held: this.spool.held },
         'the database refused a spooled callback it took others with: the callback is held in the spool file, the rest go on');
     }
     return true;
@@ -231,9 +232,9 @@ class Replayer {
   /** The database cannot take the records now: try again later, waiting longer after each failure. */
   private backOff(error: unknown, options: { quiet?: boolean } = {}): void {
     this.failures += 1;
-    const delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.failures - 1, 20));
+    const delay = backoffDelay(this.failures - 1, this.minBackoffMs, this.maxBackoffMs);
     if (!options.quiet && (this.failures === 1 || this.failures % LOG_EVERY_FAILURES === 0)) {
-      this.options.logger.warn({ err: summarize(error), pending: this.spool.size, failures: this.failures, retryInMs: delay },
+      this.options.logger.warn({ err: summarizeError(error), pending: this.spool.size, failures: this.failures, retryInMs: delay },
         'the database is still unavailable: spooled callbacks wait');
     }
     if (!this.stopped) this.schedule(delay);
@@ -247,18 +248,4 @@ class Replayer {
 function isWorthRetrying(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (/^40[0-9A-Z]{3}$/.test(code) || code === '55P03');
-}
-
-/** The sid a record names, if any (for logs: a sid is no secret). */
-function sidOf(record: CallbackRecord): string | null {
-  return record.kind === 'event' ? record.event.sid : record.sid;
-}
-
-/** What a log line may say about an error: its code and message, no connection details. */
-function summarize(error: unknown): { code?: string; message: string } {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return {
-    ...(typeof code === 'string' ? { code } : {}),
-    message: typeof message === 'string' ? message : String(error),
-  };
 }

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -38,6 +38,8 @@ interface Measured {
   p99: number;
   ok: number;
   failed: number;
+  /** SQLite: size of the -wal file when the load ended (it grows without end if checkpoints never let it restart). */
+  walMiB?: number;
 }
 
 /** Starts a server child process and resolves with the URL from its first JSON log line that has one. */
@@ -96,6 +98,7 @@ async function measure(name: string, args: string[], env: Record<string, string>
       ok: result['2xx'],
       failed: result.non2xx + result.errors + result.timeouts,
     };
+    if (db !== undefined && existsSync(`${db}-wal`)) measured.walMiB = statSync(`${db}-wal`).size / 2 ** 20;
     return measured;
   } finally {
     await stop(child);
@@ -189,7 +192,8 @@ async function main(): Promise<void> {
       for (const c of cases) {
         const m = await c.run(dir, round);
         byCase.get(c.name)?.push(m);
-        process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, failed ${m.failed}\n`);
+        const wal = m.walMiB === undefined ? '' : `, WAL ${m.walMiB.toFixed(1)} MiB at the end`;
+        process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, failed ${m.failed}${wal}\n`);
       }
     }
     report(cases.map((c) => ({ name: c.name, rounds: byCase.get(c.name) ?? [] })));

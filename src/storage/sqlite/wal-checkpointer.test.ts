@@ -7,6 +7,7 @@ import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js'
 import { countRows } from '../../../test/fixtures/raw-requests.js';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { WRITER_CHECKPOINT_PAGES } from './wal-checkpointer.js';
 
 /** A safety bound while waiting for the background thread (not an assertion on speed). */
 const WAIT_LIMIT_MS = 15_000;
@@ -22,12 +23,36 @@ describe('background WAL checkpoints', () => {
     try {
       const before = statSync(db.file).size;
       for (let i = 0; i < 10; i += 1) await store.recordCallbacks(bigBatch(100)); // ≈ 8 MB of WAL
-      // SQLite's own checkpoint is off on the writer: only the background thread can grow the main file.
+      // Below the writer's backstop (16 MiB of WAL), only the background thread grows the main file.
       let grown = false;
       for (const started = Date.now(); !grown && Date.now() - started < WAIT_LIMIT_MS; await sleep(50)) {
         grown = statSync(db.file).size > before + 4_000_000;
       }
       assert.ok(grown, 'the database file never received the WAL pages');
+    } finally {
+      await store.close();
+      db.cleanup();
+    }
+  });
+
+  it('when batches are committed back to back, then the WAL file stays bounded instead of growing with every commit', async () => {
+    const db = tempDatabaseFile();
+    const store = createSqliteStore(db.file);
+    try {
+      const frameBytes = 4096 + 24;
+      const bound = (WRITER_CHECKPOINT_PAGES + 1000) * frameBytes; // the backstop plus a batch's pages, with room
+      let largest = 0;
+      let committed = 0;
+      // No pause between commits: the background thread alone never catches up, so this
+      // is the writer's backstop at work. Written in all: at least three times the bound.
+      for (let i = 0; committed < 3 * bound; i += 1) {
+        const batch = bigBatch(100);
+        await store.recordCallbacks(batch);
+        committed += batch.length * 8_000;
+        largest = Math.max(largest, statSync(`${db.file}-wal`).size);
+      }
+      assert.ok(largest > 0, 'nothing went through the WAL');
+      assert.ok(largest <= bound, `the WAL reached ${largest} bytes (bound ${bound})`);
     } finally {
       await store.close();
       db.cleanup();

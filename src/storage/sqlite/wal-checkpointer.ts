@@ -3,7 +3,13 @@ import { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** How often the background thread copies the WAL back into the database file, in milliseconds. */
-export const CHECKPOINT_INTERVAL_MS = 250;
+export const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * The writer's backstop (SQLite's wal_autocheckpoint on the ingest connection): a commit
+ * that leaves the WAL at this many pages or more (16 MiB at 4 KiB pages) also runs a
+ * PASSIVE checkpoint, which copies only the pages the thread has not copied yet.
+ */
+export const WRITER_CHECKPOINT_PAGES = 4000;
 /** SQLite's own default, restored if the background thread dies: checkpoint every 1000 WAL pages. */
 export const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -33,12 +39,20 @@ parentPort.on('message', () => { clearInterval(timer); try { db.close(); } catch
  * large database. Here a worker thread with its own connection runs PASSIVE
  * checkpoints, which never block the writer. Durability is unchanged: a commit is
  * durable once the WAL is fsynced, before and after this.
+ *
+ * The thread alone cannot keep the WAL small under sustained load: SQLite starts the WAL
+ * over from its beginning only when a commit finds every page already copied, and
+ * commits arriving back to back always leave some uncopied. The WAL file then grows
+ * without end (about 1 GB in 10 s of saturating load, bench/README.md), and every commit
+ * pays for extending it (the kernel allocates and zeroes each new block). So the writer
+ * keeps a backstop: past WRITER_CHECKPOINT_PAGES, its commit finishes the thread's work
+ * (the pages written since the thread's last pass), and the next commit restarts the WAL.
  */
 export function startWalCheckpointer(db: SqliteDatabase, file: string): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
   worker.unref();
-  db.pragma('wal_autocheckpoint = 0');
+  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   let stopping = false;
   const fallBack = () => {
     // Without the thread, the WAL would grow forever: let SQLite checkpoint by itself again.

@@ -28,7 +28,10 @@ export function registerSeed(program: Command): void {
       const location = parseDatabaseUrl(options.db ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
       if (location.dialect !== 'sqlite') throw new Error('seed writes SQLite only: give --db FILE');
       const bar = progressBar(process.stderr, calls, 'calls');
-      const result = seedSqliteCalls(location.file, { calls, days, seed, end: Math.floor(Date.now() / 1000) }, bar.update);
+      const result = seedSqliteCalls(location.file, { calls, days, seed, end: Math.floor(Date.now() / 1000) }, (done, stage) => {
+        if (stage === undefined) bar.update(done);
+        else bar.note(`building index ${stage.built + 1} of ${stage.total} (${stage.indexing})`);
+      });
       bar.done();
       const rate = Math.round(result.calls / result.seconds);
       process.stdout.write(`seeded ${result.calls.toLocaleString('en-US')} calls over ${days} days into ${location.file} ` +
@@ -45,8 +48,11 @@ function wholeNumber(raw: string, name: string, min: number, max: number): numbe
 /** Width of the progress bar, in characters. */
 const BAR_CHARS = 30;
 
-/** A one-line progress bar on a stream (stderr): `[#####-----]  45%  4,500,000/10,000,000 calls  120,000/s`. */
-export function progressBar(stream: NodeJS.WriteStream, total: number, unit: string) {
+/**
+ * A one-line progress bar on a stream (stderr): `[#####-----]  45%  4,500,000/10,000,000 calls  120,000/s`,
+ * and after the count, notes of what follows (`note`) on the same line. Without a terminal, one line each.
+ */
+export function progressBar(stream: { write(text: string): unknown; isTTY?: boolean }, total: number, unit: string) {
   const started = performance.now();
   const line = (done: number) => {
     const share = Math.min(1, done / total);
@@ -56,10 +62,19 @@ export function progressBar(stream: NodeJS.WriteStream, total: number, unit: str
     return `[${'#'.repeat(filled)}${'-'.repeat(BAR_CHARS - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ` +
       `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}  ${rate.toLocaleString('en-US')}/s`;
   };
+  let last = '';
+  let counted = 0;
+  const show = (text: string) => {
+    // On a terminal the line is rewritten in place: spaces clear what a longer line left.
+    stream.write(stream.isTTY ? `\r${text.padEnd(last.length)}` : `${text}\n`);
+    last = text;
+  };
   return {
     update: (done: number) => {
-      stream.write(stream.isTTY ? `\r${line(done)}` : `${line(done)}\n`);
+      counted = done;
+      show(line(done));
     },
+    note: (text: string) => show(`${line(counted)}  ${text}`),
     done: () => {
       if (stream.isTTY) stream.write('\n');
     },

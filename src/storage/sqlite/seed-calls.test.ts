@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
-import { seedSqliteCalls, type SeedTuning } from './seed-calls.js';
+import { type SeedStage, seedSqliteCalls, type SeedTuning } from './seed-calls.js';
 import { generateSeedHours, type SeedOptions } from './seed-generator.js';
 import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS } from './seed-rollup-worker-protocol.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -69,6 +69,28 @@ describe('callevt seed (seedSqliteCalls)', () => {
         assert.equal(slots, 72);
         assert.ok(stored.length > 72 * 8, `only ${stored.length} rollup rows`);
         assert.deepEqual(stored, recomputed);
+      } finally {
+        db.close();
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it('when an empty database is seeded, then progress counts every call and then names each index as it is built', () => {
+    const temp = tempDatabaseFile();
+    try {
+      const counts: number[] = [];
+      const stages: SeedStage[] = [];
+      seedSqliteCalls(temp.file, SMALL, (done, stage) => (stage === undefined ? counts.push(done) : stages.push(stage)));
+      assert.equal(counts.at(-1), SMALL.calls);
+      assert.ok(counts.every((n, i) => i === 0 || n > (counts[i - 1] ?? 0)), 'the count never goes back');
+      const db = openSqlite(temp.file);
+      try {
+        const built = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL AND sql NOT LIKE '%WHERE%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+        assert.ok(built.length >= 4, `only ${built.length} indexes`);
+        assert.deepEqual(stages.map((s) => s.indexing).sort(), built);
+        assert.deepEqual(stages.map((s) => [s.built, s.total]), built.map((_, i) => [i, built.length]));
       } finally {
         db.close();
       }

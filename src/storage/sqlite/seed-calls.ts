@@ -141,6 +141,16 @@ function createCallInserter(db: SqliteDatabase, rows: number): (calls: SeedCallC
 }
 
 /**
+ * Reported with the progress once every call is inserted: the secondary index being built
+ * (at 10 M calls they take about as long as the inserts), `built` of `total` done.
+ */
+export interface SeedStage {
+  indexing: string;
+  built: number;
+  total: number;
+}
+
+/**
  * Fills a SQLite database with synthetic calls fast: big transactions of multi-row
  * prepared inserts, each chunk's rollups computed in memory and written once. This is a
  * bulk load, not acknowledged callbacks: durability is relaxed while seeding
@@ -152,7 +162,7 @@ function createCallInserter(db: SqliteDatabase, rows: number): (calls: SeedCallC
 export function seedSqliteCalls(
   file: string,
   options: SeedOptions,
-  onProgress?: (done: number) => void,
+  onProgress?: (done: number, stage?: SeedStage) => void,
   tuning: SeedTuning = {},
 ): SeedResult {
   const started = performance.now();
@@ -232,7 +242,10 @@ export function seedSqliteCalls(
     const indexStarted = performance.now();
     // A smaller cache makes the sorter spill sorted runs and merge them (in threads): faster than one big in-memory sort.
     db.pragma(`cache_size = -${tuning.indexCacheKiB ?? SEED_INDEX_CACHE_KIB}`);
-    for (const index of indexes) db.exec(index.sql);
+    for (const [built, index] of indexes.entries()) {
+      onProgress?.(done, { indexing: index.name, built, total: indexes.length });
+      db.exec(index.sql);
+    }
     phases.index = performance.now() - indexStarted;
     if (cellWorker !== undefined) {
       // Only the wait for the worker and the writes count: its work overlapped the inserts.

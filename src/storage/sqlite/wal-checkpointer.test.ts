@@ -45,7 +45,7 @@ describe('background WAL checkpoints', () => {
       let committed = 0;
       // No pause between commits: the background thread alone never catches up, so this
       // is the writer's backstop at work. Written in all: at least three times the bound.
-      for (let i = 0; committed < 3 * bound; i += 1) {
+      while (committed < 3 * bound) {
         const batch = bigBatch(100);
         await store.recordCallbacks(batch);
         committed += batch.length * 8_000;

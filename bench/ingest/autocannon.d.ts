@@ -7,6 +7,7 @@ declare module 'autocannon' {
     p90: number;
     p97_5: number;
     p99: number;
+    p99_9: number;
     max: number;
     total: number;
   }

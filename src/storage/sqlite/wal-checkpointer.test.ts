@@ -23,7 +23,7 @@ describe('background WAL checkpoints', () => {
     try {
       const before = statSync(db.file).size;
       for (let i = 0; i < 10; i += 1) await store.recordCallbacks(bigBatch(100)); // ≈ 8 MB of WAL
-      // Below the writer's backstop (16 MiB of WAL), only the background thread grows the main file.
+      // Below the writer's backstop (64 MiB of WAL), only the background thread grows the main file.
       let grown = false;
       for (const started = Date.now(); !grown && Date.now() - started < WAIT_LIMIT_MS; await sleep(50)) {
         grown = statSync(db.file).size > before + 4_000_000;

@@ -159,41 +159,39 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-'));
   const only = process.env.BENCH_ONLY?.split(',');
   const filled = join(dir, 'filled.db');
+  /** callevt from `tree` on a fresh, empty SQLite file per round. */
+  const emptyCase = (key: string, name: string, tree = root, env: Record<string, string> = {}): Case => ({
+    key,
+    name,
+    run: (d, r) => {
+      const file = join(d, `${key}-${r}.db`);
+      return measure(key, callevt(file, tree), env, file);
+    },
+  });
+  /** callevt from `tree` on a fresh copy of the filled file per round: every round starts from the same state. */
+  const filledCase = (key: string, name: string, tree = root): Case => ({
+    key,
+    name,
+    run: (d, r) => {
+      const file = join(d, `${key}-${r}.db`);
+      copyFileSync(filled, file);
+      return measure(key, callevt(file, tree), {}, file);
+    },
+  });
+  const holdingFilled = `db holding ${FILLED_CALLS.toLocaleString('en')} calls`;
+  const baselines = BASELINE_TREES.map((tree, i) => ({
+    tree,
+    key: i === 0 ? 'baseline' : `baseline${i + 1}`,
+    label: `callevt at ${tree.split('/').filter(Boolean).at(-1)}`,
+  }));
   const cases: Case[] = [
     { key: 'bare', name: 'bare node:http (decode query, 200)', run: () => measure('bare', [join(root, 'bench/ingest/bare-server.ts')], {}) },
-    { key: 'group', name: 'callevt, group commit, empty db', run: (d: string, r: number) => measure('group', callevt(join(d, `group-${r}.db`)), {}, join(d, `group-${r}.db`)) },
-    ...BASELINE_TREES.map((tree, i) => {
-      const key = i === 0 ? 'baseline' : `baseline${i + 1}`;
-      return {
-        key,
-        name: `callevt at ${tree.split('/').filter(Boolean).at(-1)}, group commit, empty db`,
-        run: (d: string, r: number) => measure(key, callevt(join(d, `${key}-${r}.db`), tree), {}, join(d, `${key}-${r}.db`)),
-      };
-    }),
-    { key: 'single', name: 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', run: (d: string, r: number) => measure('single', callevt(join(d, `single-${r}.db`)), { INGEST_MAX_BATCH: '1' }, join(d, `single-${r}.db`)) },
-    {
-      key: 'filled',
-      name: `callevt, group commit, db holding ${FILLED_CALLS.toLocaleString('en')} calls`,
-      // A fresh copy per round, like the fresh empty files: every round starts from the same state.
-      run: (d: string, r: number) => {
-        const file = join(d, `filled-${r}.db`);
-        copyFileSync(filled, file);
-        return measure('filled', callevt(file), {}, file);
-      },
-    },
+    emptyCase('group', 'callevt, group commit, empty db'),
+    ...baselines.map((b) => emptyCase(b.key, `${b.label}, group commit, empty db`, b.tree)),
+    emptyCase('single', 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', root, { INGEST_MAX_BATCH: '1' }),
+    filledCase('filled', `callevt, group commit, ${holdingFilled}`),
     // The filled case for each baseline tree too ('baseline-filled', …), from a copy of the same fill.
-    ...BASELINE_TREES.map((tree, i) => {
-      const key = `${i === 0 ? 'baseline' : `baseline${i + 1}`}-filled`;
-      return {
-        key,
-        name: `callevt at ${tree.split('/').filter(Boolean).at(-1)}, group commit, db holding ${FILLED_CALLS.toLocaleString('en')} calls`,
-        run: (d: string, r: number) => {
-          const file = join(d, `${key}-${r}.db`);
-          copyFileSync(filled, file);
-          return measure(key, callevt(file, tree), {}, file);
-        },
-      };
-    }),
+    ...baselines.map((b) => filledCase(`${b.key}-filled`, `${b.label}, group commit, ${holdingFilled}`, b.tree)),
     ...postgresCases(),
   ].filter((c) => only === undefined || only.includes(c.key));
   try {

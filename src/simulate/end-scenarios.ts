@@ -53,7 +53,11 @@ export const CURRENT_SCENARIOS: Readonly<Record<Outcome, readonly EndScenario[]>
     [1305, 16, SERVER, 8, 'SERVER_ERROR', 5],
     [1399, 16, SERVER, 8, 'SERVER_ERROR', 1], // a code newer than our tables: shown as unknown (1399)
   ]),
-  canceled: rows([[1201, 77, CALLER, 2, 'CANCEL', 1]]),
+  canceled: rows([
+    [1201, 77, CALLER, 2, 'CANCEL', 19],
+    // A normal code on a call without talk time: the caller hung up first (docs/spec/outcomes.md §1.4).
+    [1001, 16, CALLER, 1, 'NORMAL', 1],
+  ]),
   rejected: rows([
     [1002, 21, CALLEE, 5, 'DECLINE', 9],
     [1207, 21, CALLEE, 5, 'DECLINE', 1],
@@ -63,7 +67,11 @@ export const CURRENT_SCENARIOS: Readonly<Record<Outcome, readonly EndScenario[]>
     [1204, 17, SERVER, 3, 'BUSY', 2],
     [1205, 17, SERVER, 3, 'BUSY', 1],
   ]),
-  no_answer: rows([[1203, 18, SERVER, 4, 'NO_ANSWER', 1]]),
+  no_answer: rows([
+    [1203, 18, SERVER, 4, 'NO_ANSWER', 19],
+    // Answered on another device of the callee: this device never talked.
+    [1206, 16, SERVER, 1, 'NORMAL', 1],
+  ]),
   failed: rows([
     [1302, 127, SERVER, 9, 'PUSH_ERROR', 35],
     [1303, 127, SERVER, 8, 'SERVER_ERROR', 10],
@@ -92,8 +100,15 @@ export const LEGACY_SCENARIOS: Readonly<Record<Outcome, readonly EndScenario[]>>
     [1013, 16, 'responder', 7, 'CLIENT_ERROR', 10],
     [1021, 16, 'server', 8, 'SERVER_ERROR', 20],
   ]),
-  canceled: rows([[1000, 77, 'initiator', 2, 'CANCEL', 1]]),
-  rejected: rows([[1003, 21, 'responder', 5, 'DECLINE', 1]]),
+  canceled: rows([
+    [1000, 77, 'initiator', 2, 'CANCEL', 9],
+    [1004, 16, 'initiator', 1, 'NORMAL', 1],
+  ]),
+  rejected: rows([
+    [1003, 21, 'responder', 5, 'DECLINE', 9],
+    // The 2020 documentation's own example: CALLEE_END on a call that never connected.
+    [1005, 16, 'responder', 1, 'NORMAL', 1],
+  ]),
   busy: rows([
     [1001, 17, 'responder', 3, 'BUSY', 8],
     [1024, 17, 'server', 3, 'BUSY', 2],

@@ -21,7 +21,7 @@ function call(outcome: Outcome, fields: Partial<CallEvent>): TruthCall {
 }
 
 describe('expectedFigures', () => {
-  it('when calls of several outcomes are summed, then counts, ratios and sums follow outcomes-and-kpis §2', () => {
+  it('when calls of several outcomes are summed, then counts, ratios and sums follow docs/spec/outcomes.md §2', () => {
     const f = expectedFigures([
       call('completed', { start_time: 1_005, end_time: 1_125, duration: 120, billing_sec: 121 }),
       call('completed', { start_time: 1_002, end_time: 1_007, duration: 5, billing_sec: 5 }),

@@ -1,10 +1,10 @@
 import { OUTCOMES, type Outcome } from '../domain/classify/call-status.js';
 import type { TruthCall } from './ground-truth.js';
 
-/** Seconds under which an answered call counts as short (outcomes-and-kpis.md §2). */
+/** Seconds under which an answered call counts as short (docs/spec/outcomes.md §2). */
 export const SHORT_CALL_SEC = 10;
 
-/** The figures of outcomes-and-kpis.md §2, computed from the ground truth alone. */
+/** The figures of docs/spec/outcomes.md §2, computed from the ground truth alone. */
 export type ExpectedFigures = Record<Outcome, number> & {
   attempts: number;
   answered: number;

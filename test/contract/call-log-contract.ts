@@ -159,5 +159,33 @@ export function describeCallLogContract(name: string, open: StoreFactory): void 
         await cleanup();
       }
     });
+
+    it('when the seed example was stored as completed by classifier v2, then reclassification makes it rejected and the rollups count it so', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const seedLike = validCallbackValues({
+          setup_time: '1582527420', start_time: '0', end_time: '1582527434', duration: '0', billing_sec: undefined, terminate: '16',
+          disconnect_reason: undefined, releaser_type: undefined, call_end_reason: '1005', releaser: 'responder',
+        });
+        const record = deliveryOf(seedLike);
+        assert.equal(record.kind, 'event');
+        if (record.kind !== 'event') return;
+        const v2 = { outcome: 'completed', ended_by: 'callee', reason: 'CALLEE_END', reason_source: 'call_end_reason', classifier_version: 2 } as const;
+        await store.recordCallbacks([{ ...record, classification: v2 }]);
+        const filter: CallFilter = { time_field: 'setup_time', from: 1582524000, to: 1582531200 };
+        assert.equal((await store.statsSummary({ filter })).summary.completed, 1, 'stored as v2 classified it');
+        assert.deepEqual(await reclassifyOutdatedCalls(store), { reclassified: 1, changed: 1 });
+        const call = await store.getCall(seedLike.sid ?? '');
+        assert.deepEqual([call?.outcome, call?.ended_by, call?.reason, call?.classifier_version], ['rejected', 'callee', 'CALLEE_END', CLASSIFIER_VERSION]);
+        const fast = await store.statsSummary({ filter });
+        const exact = await store.statsSummary({ filter, exact: true });
+        assert.equal(fast.source, 'rollups');
+        for (const answer of [fast, exact]) {
+          assert.deepEqual([answer.summary.attempts, answer.summary.completed, answer.summary.rejected, answer.summary.answered], [1, 0, 1, 0]);
+        }
+      } finally {
+        await cleanup();
+      }
+    });
   });
 }

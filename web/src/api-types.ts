@@ -3,7 +3,7 @@
  * nothing else, so these types are the whole contract between it and the server.
  */
 
-/** The figures of outcomes-and-kpis.md §2, under their exact API names. */
+/** The figures of docs/spec/outcomes.md §2, under their exact API names. */
 export interface Figures {
   attempts: number;
   completed: number;

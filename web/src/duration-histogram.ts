@@ -8,7 +8,7 @@
 import type { Figures } from './api-types.js';
 import { formatDuration } from './format.js';
 
-/** Below this many seconds a call is short (outcomes-and-kpis.md §2, `short_call_ratio`). */
+/** Below this many seconds a call is short (docs/spec/outcomes.md §2, `short_call_ratio`). */
 export const SHORT_CALL_SEC = 10;
 
 export interface DurationBin {

@@ -51,7 +51,7 @@ describe('call log commands', () => {
     assert.match(lines[0] ?? '', /^time\s+caller\s+callee\s+type\s+duration\s+outcome\s+reason$/);
     assert.match(lines[1] ?? '', /^2026-01-01 09:00:00 \+09:00\s+alice\s+callee\.1\s+video\s+0:45\s+dropped\s+NETWORK_UNSTABLE$/);
     assert.match(lines[2] ?? '', /busy\s+BUSY$/);
-    assert.match(lines[3] ?? '', /^2020-02-24 15:57:00 \+09:00\s+9286\s+2809\s+video\s+0:00\s+completed\s+CALLEE_END$/);
+    assert.match(lines[3] ?? '', /^2020-02-24 15:57:00 \+09:00\s+9286\s+2809\s+video\s+0:00\s+rejected\s+CALLEE_END$/);
   });
 
   it('when `calls` runs with filters against the server, then it prints the same as against the database', async () => {
@@ -89,13 +89,15 @@ describe('call log commands', () => {
 
   it('when `call <sid>` runs, then it prints the outcome, who ended it, the explanation, decoded codes and inconsistencies', async () => {
     const text = (await runCall(SEED_SID, { db: db.file, tz: 'UTC' })) ?? '';
-    assert.match(text, /^outcome\s+completed \(connected\)$/m);
+    assert.match(text, /^outcome\s+rejected \(never connected\)$/m);
     assert.match(text, /^ended by\s+callee$/m);
     assert.match(text, /^reason\s+CALLEE_END\s+\(from call_end_reason\)$/m);
-    assert.match(text, /^explanation\s+The call connected/m);
+    assert.match(text, /^explanation\s+The call never connected \(no talk time\)/m);
+    assert.doesNotMatch(text, /The call connected/);
     assert.match(text, /^ {2}terminate\s+16 {2}NORMAL_CLEARING: normal release$/m);
     assert.match(text, /^ {2}call_end_reason\s+1005 {2}CALLEE_END/m);
     assert.match(text, /^ {2}- terminate_normal_without_duration: /m);
+    assert.match(text, /^ {2}- normal_reason_without_connection: .*counted as rejected/m);
     assert.equal(await runCall(SEED_SID, { url: server.url, token: TOKEN, tz: 'UTC' }), text);
   });
 

@@ -1,6 +1,6 @@
 import type { EndedBy } from './release-codes.js';
 
-/** The seven outcomes of a call (outcomes-and-kpis.md §1). */
+/** The seven outcomes of a call (docs/spec/outcomes.md §1). */
 export const OUTCOMES = ['completed', 'dropped', 'canceled', 'rejected', 'busy', 'no_answer', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

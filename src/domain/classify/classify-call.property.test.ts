@@ -76,13 +76,13 @@ describe('classifyCall properties', () => {
     );
   });
 
-  it('when disconnect_reason is present, then changing the legacy call_end_reason never changes the outcome or reason, unless it makes the call connected', () => {
+  it('when disconnect_reason is present, then changing the legacy call_end_reason never changes the outcome, reason or connection', () => {
     fc.assert(
       fc.property(input, code, code, (call, dr, legacyCode) => {
-        const base = { ...call, disconnect_reason: dr, call_end_reason: null, start_time: 1, duration: 1 };
+        const base = { ...call, disconnect_reason: dr, call_end_reason: null };
         const a = classifyCall(base);
         const b = classifyCall({ ...base, call_end_reason: legacyCode });
-        assert.deepEqual([a.outcome, a.reason, a.reason_source], [b.outcome, b.reason, b.reason_source]);
+        assert.deepEqual([a.outcome, a.reason, a.reason_source, a.connected], [b.outcome, b.reason, b.reason_source, b.connected]);
       }),
       { numRuns: RUNS },
     );
@@ -99,22 +99,47 @@ describe('classifyCall properties', () => {
     );
   });
 
-  it('when any sign of connection is present, then connected is true, and only then', () => {
+  it('when talk time shows (duration, billing_sec or start_time), then connected is true, and only then', () => {
     fc.assert(
       fc.property(input, (call) => {
-        const expected = call.duration > 0 || (call.billing_sec ?? 0) > 0 || call.start_time > 0 || call.call_end_reason === 1004 || call.call_end_reason === 1005;
+        const expected = call.duration > 0 || (call.billing_sec ?? 0) > 0 || call.start_time > 0;
         assert.equal(classifyCall(call).connected, expected);
       }),
       { numRuns: RUNS },
     );
   });
 
-  it('when a user-behaviour code decides, then the outcome follows its meaning whatever terminate says', () => {
+  it('when a user-behaviour code decides, then the outcome follows its meaning whatever terminate says, unless the call talked', () => {
     const expected: Record<string, string> = { cancel: 'canceled', reject: 'rejected', busy: 'busy', no_answer: 'no_answer' };
     const user = [...DISCONNECT_REASONS].filter(([, info]) => info.kind in expected);
     fc.assert(
       fc.property(input, fc.constantFrom(...user), (call, [c, info]) => {
-        assert.equal(classifyCall({ ...call, disconnect_reason: c }).outcome, expected[info.kind]);
+        const s = classifyCall({ ...call, disconnect_reason: c });
+        assert.equal(s.outcome, s.connected ? 'completed' : expected[info.kind]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('when a call is completed or dropped, then it is connected, and a connected call is always one of the two', () => {
+    fc.assert(
+      fc.property(input, (call) => {
+        const s = classifyCall(call);
+        assert.equal(s.outcome === 'completed' || s.outcome === 'dropped', s.connected);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('when a normal reason decides a call without talk time, then who ended it decides the outcome and the call is flagged', () => {
+    const normal = [...DISCONNECT_REASONS].filter(([, info]) => info.kind === 'normal').map(([c]) => c);
+    const byWho: Record<string, string> = { caller: 'canceled', callee: 'rejected' };
+    fc.assert(
+      fc.property(input, fc.constantFrom(...normal), (call, c) => {
+        const s = classifyCall({ ...call, disconnect_reason: c, duration: 0, billing_sec: null, start_time: 0 });
+        assert.equal(s.outcome, byWho[s.ended_by] ?? 'no_answer');
+        assert.ok(s.inconsistencies.some((i) => i.code === 'normal_reason_without_connection'));
+        assert.doesNotMatch(s.explanation, /The call connected/);
       }),
       { numRuns: RUNS },
     );
@@ -136,9 +161,8 @@ describe('classifyCall: unknown codes (classifier v2)', () => {
     const s = classifyCall(validCallEvent({ ...notConnected, disconnect_reason: null, call_end_reason: 1050, terminate: 18 }));
     assert.deepEqual([s.outcome, s.reason_source], ['no_answer', 'call_end_reason']);
   });
-  it('when a never-connected call ends "normally", then the explanation does not claim it connected', () => {
-    const s = classifyCall(validCallEvent({ ...notConnected, disconnect_reason: 1001, terminate: 16 }));
-    assert.equal(s.outcome, 'completed');
-    assert.doesNotMatch(s.explanation, /The call connected/);
+  it('when an unknown legacy call_end_reason meets terminate=16 on a call without talk time, then who ended it decides', () => {
+    const s = classifyCall(validCallEvent({ ...notConnected, disconnect_reason: null, releaser_type: null, call_end_reason: 1050, terminate: 16, releaser: 'responder' }));
+    assert.deepEqual([s.outcome, s.ended_by], ['rejected', 'callee']);
   });
 });

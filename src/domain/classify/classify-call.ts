@@ -8,7 +8,6 @@ import {
   DISCONNECT_REASON_ERROR_RANGES,
   type EndedBy,
   LEGACY_CALL_END_REASONS,
-  LEGACY_CONNECTED_CODES,
   RELEASER_TYPES,
   type ReasonKind,
   TERMINATE_CAUSES,
@@ -34,18 +33,19 @@ const UNKNOWN_CODE: CodeInfo = { name: '', kind: 'error', meaning: 'a code this 
 
 /**
  * Classifies a call: one outcome, who ended it, the decisive reason, and the signals
- * that disagree (outcomes-and-kpis.md §1). Pure and total: any combination of field
- * values gives a status; nothing here throws.
+ * that disagree (docs/spec/outcomes.md, revision 3). Pure and total: any combination of
+ * field values gives a status; nothing here throws.
  *
  * @example classifyCall({ ...call, duration: 45, disconnect_reason: 1301 }).outcome // 'dropped'
  */
 export function classifyCall(call: ClassifierInput): CallStatus {
   const connected = isConnected(call);
   const decisive = decisiveCode(call);
-  const outcome = outcomeOf(decisiveKind(decisive, call.terminate), connected, call.terminate);
   const ended_by = endedByOf(call);
+  const kind = decisiveKind(decisive, call.terminate);
+  const outcome = outcomeOf(kind, connected, ended_by);
   const reason = decisive.info.name || unknownCodeName(decisive.code);
-  const inconsistencies = findInconsistencies(call, connected, decisive, outcome);
+  const inconsistencies = findInconsistencies(call, { connected, decisive, kind, outcome, ended_by });
   const status: Omit<CallStatus, 'explanation'> = {
     outcome,
     ended_by,
@@ -61,17 +61,16 @@ export function classifyCall(call: ClassifierInput): CallStatus {
     },
     classifier_version: CLASSIFIER_VERSION,
   };
-  return { ...status, explanation: explainCall(call, status, decisive.info.meaning) };
+  return { ...status, explanation: explainCall(call, status, { kind, meaning: decisive.info.meaning }) };
 }
 
-/** Rule 1: connected means any sign that the parties talked. */
+/**
+ * Rule 1 (revision 3): connected means evidence of talk time, and only that. Codes never
+ * make a call connected: the legacy CALLER_END/CALLEE_END (1004/1005) arrive on calls
+ * that never connected (the seed's own example).
+ */
 export function isConnected(call: ClassifierInput): boolean {
-  return (
-    call.duration > 0 ||
-    (call.billing_sec ?? 0) > 0 ||
-    call.start_time > 0 ||
-    (call.call_end_reason !== null && LEGACY_CONNECTED_CODES.has(call.call_end_reason))
-  );
+  return call.duration > 0 || (call.billing_sec ?? 0) > 0 || call.start_time > 0;
 }
 
 interface Decisive {
@@ -105,21 +104,27 @@ function decisiveKind(decisive: Decisive, terminate: number): ReasonKind {
   return TERMINATE_CAUSES.get(terminate)?.kind ?? 'error';
 }
 
-const KIND_OUTCOME: Record<Exclude<ReasonKind, 'normal' | 'error'>, Outcome> = {
+const USER_KIND_OUTCOME: Record<Exclude<ReasonKind, 'normal' | 'error'>, Outcome> = {
   cancel: 'canceled',
   reject: 'rejected',
   busy: 'busy',
   no_answer: 'no_answer',
 };
 
-function outcomeOf(kind: ReasonKind, connected: boolean, terminate: number): Outcome {
+/** Rule 3a: a call that never talked but ended "normally" takes its outcome from who ended it. */
+const UNCONNECTED_NORMAL_OUTCOME: Partial<Record<EndedBy, Outcome>> = { caller: 'canceled', callee: 'rejected' };
+
+/**
+ * Rules 2 and 3a: only a connected call is completed or dropped. An error is a drop when
+ * the call talked and a failure when it did not; a user-behaviour reason on a call that
+ * talked is completed (it was answered); a normal reason on a call that never talked is
+ * decided by who ended it.
+ */
+export function outcomeOf(kind: ReasonKind, connected: boolean, endedBy: EndedBy): Outcome {
   if (kind === 'error') return connected ? 'dropped' : 'failed';
-  if (kind !== 'normal') return KIND_OUTCOME[kind];
   if (connected) return 'completed';
-  // A normal release of a call that never connected: terminate tells what the people did.
-  const terminateKind = TERMINATE_CAUSES.get(terminate)?.kind;
-  if (terminateKind === undefined || terminateKind === 'normal') return 'completed';
-  return outcomeOf(terminateKind, false, terminate);
+  if (kind === 'normal') return UNCONNECTED_NORMAL_OUTCOME[endedBy] ?? 'no_answer';
+  return USER_KIND_OUTCOME[kind];
 }
 
 function endedByOf(call: ClassifierInput): EndedBy {
@@ -149,22 +154,24 @@ function decodeReleaserType(code: number): DecodedCode {
     : { code, name: info.name, meaning: `released by ${info.endedBy.replace('_', ' ')}` };
 }
 
-function findInconsistencies(
-  call: ClassifierInput,
-  connected: boolean,
-  decisive: Decisive,
-  outcome: Outcome,
-): Inconsistency[] {
+interface Verdict {
+  connected: boolean;
+  decisive: Decisive;
+  kind: ReasonKind;
+  outcome: Outcome;
+  ended_by: EndedBy;
+}
+
+function findInconsistencies(call: ClassifierInput, verdict: Verdict): Inconsistency[] {
+  const { connected, decisive, kind, outcome, ended_by } = verdict;
   const found: Inconsistency[] = [];
   const add = (code: string, message: string) => found.push({ code, message });
+  const named = `${decisive.source}=${decisive.code} (${decisive.info.name || unknownCodeName(decisive.code)})`;
   if (call.terminate === 16 && call.duration === 0) {
     add('terminate_normal_without_duration', 'terminate=16 (normal) but duration=0');
   }
   if (call.duration > 0 && call.terminate !== 16) {
     add('duration_without_normal_terminate', `duration=${call.duration} but terminate=${call.terminate} (16 is expected whenever duration > 0)`);
-  }
-  if (call.call_end_reason !== null && LEGACY_CONNECTED_CODES.has(call.call_end_reason) && call.duration === 0 && call.start_time === 0) {
-    add('legacy_connected_without_start', `call_end_reason=${call.call_end_reason} says the call was connected, but start_time=0 and duration=0`);
   }
   if (call.start_time > 0 && call.end_time >= call.start_time && call.duration !== call.end_time - call.start_time) {
     add('duration_mismatch', `duration=${call.duration} but end_time - start_time = ${call.end_time - call.start_time}`);
@@ -172,23 +179,25 @@ function findInconsistencies(
   if (call.end_time < call.setup_time) add('ends_before_setup', 'end_time is earlier than setup_time');
   if (call.start_time > 0 && call.start_time < call.setup_time) add('starts_before_setup', 'start_time is earlier than setup_time');
   if (call.start_time > 0 && call.end_time < call.start_time) add('ends_before_start', 'end_time is earlier than start_time');
-  if (connected && decisive.info.kind !== 'normal' && decisive.info.kind !== 'error') {
-    add('user_reason_on_connected_call', `${decisive.source}=${decisive.code} (${decisive.info.name}) describes a call that never connected, but the call was connected`);
+  if (connected && kind !== 'normal' && kind !== 'error') {
+    add('user_reason_after_connection', `${named} describes a call that was not answered, but the call has talk time: counted as completed`);
   }
-  if (!connected && decisive.info.kind === 'normal' && decisive.source !== 'terminate') {
-    add('normal_reason_without_connection', `${decisive.source}=${decisive.code} (${decisive.info.name}) is a normal end, but the call never connected`);
+  if (!connected && kind === 'normal') {
+    add('normal_reason_without_connection', `${named} is a normal end, but the call has no talk time: counted as ${outcome} (ended by ${ended_by})`);
   }
   if (decisive.info === UNKNOWN_CODE) add('unknown_code', `${decisive.source}=${decisive.code} is not a known code`);
   if (decisive.source !== 'terminate') {
     const byTerminate = TERMINATE_CAUSES.get(call.terminate);
-    if (byTerminate !== undefined && outcomeOf(byTerminate.kind, connected, call.terminate) !== outcome) {
-      add('terminate_disagrees', `terminate=${call.terminate} (${byTerminate.name}) suggests ${outcomeOf(byTerminate.kind, connected, call.terminate)}, but ${decisive.source} decided ${outcome}`);
+    const suggested = byTerminate === undefined ? undefined : outcomeOf(byTerminate.kind, connected, ended_by);
+    if (byTerminate !== undefined && suggested !== outcome) {
+      add('terminate_disagrees', `terminate=${call.terminate} (${byTerminate.name}) suggests ${suggested}, but ${decisive.source} decided ${outcome}`);
     }
   }
   if (call.disconnect_reason !== null && call.call_end_reason !== null) {
     const legacy = LEGACY_CALL_END_REASONS.get(call.call_end_reason);
-    if (legacy !== undefined && outcomeOf(legacy.kind, connected, call.terminate) !== outcome) {
-      add('legacy_reason_disagrees', `call_end_reason=${call.call_end_reason} (${legacy.name}) suggests ${outcomeOf(legacy.kind, connected, call.terminate)}, but disconnect_reason decided ${outcome}`);
+    const suggested = legacy === undefined ? undefined : outcomeOf(legacy.kind, connected, ended_by);
+    if (legacy !== undefined && suggested !== outcome) {
+      add('legacy_reason_disagrees', `call_end_reason=${call.call_end_reason} (${legacy.name}) suggests ${suggested}, but disconnect_reason decided ${outcome}`);
     }
   }
   const typed = call.releaser_type === null ? 'unknown' : (RELEASER_TYPES.get(call.releaser_type)?.endedBy ?? 'unknown');

@@ -6,13 +6,21 @@
  * Bump {@link CLASSIFIER_VERSION} whenever a table or a rule changes: stored calls
  * classified by an older version are then reclassified.
  */
-export const CLASSIFIER_VERSION = 2;
+export const CLASSIFIER_VERSION = 3;
 
 /**
  * What changed in each version, newest first: kept so that an operator who sees
  * calls being reclassified can tell why.
  */
 export const CLASSIFIER_CHANGES: ReadonlyArray<{ version: number; change: string }> = [
+  {
+    version: 3,
+    change:
+      'connected means talk time only (duration, billing_sec or start_time > 0; legacy 1004/1005 no longer count); ' +
+      'a call that never talked but ended with a normal reason is canceled (ended by the caller), rejected (callee) ' +
+      'or no_answer (anyone else) instead of completed; a call that talked is completed even when a user-behaviour ' +
+      'reason (CANCEL, DECLINE, BUSY, NOANSWER …) decided',
+  },
   {
     version: 2,
     change:
@@ -153,9 +161,6 @@ export const DISCONNECT_REASON_ERROR_RANGES: ReadonlyArray<readonly [number, num
   [1101, 1200],
   [1301, 1600],
 ];
-
-/** The codes a legacy call_end_reason uses to say that the call was connected. */
-export const LEGACY_CONNECTED_CODES: ReadonlySet<number> = new Set([1004, 1005]);
 
 /** The display name of a code that is in no table. */
 export function unknownCodeName(code: number): string {

@@ -3,7 +3,7 @@ import type { Outcome } from '../classify/call-status.js';
 import type { EndedBy } from '../classify/release-codes.js';
 
 /**
- * The figures of outcomes-and-kpis.md §2, under the exact JSON key names of the API.
+ * The figures of docs/spec/outcomes.md §2, under the exact JSON key names of the API.
  * Ratios are fractions in [0, 1]; a zero denominator gives null, never NaN or 0.
  */
 export interface Figures {

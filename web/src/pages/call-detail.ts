@@ -41,7 +41,7 @@ function callSections(call: CallJson, history: CallHistory, tz: string): HTMLEle
         ['Ended by', endedByLabel(s.ended_by)],
         ['Reason', h('code', {}, s.reason)],
         ['Decided by', h('code', {}, s.reason_source)],
-        ['Connected', s.connected ? 'yes' : 'no'],
+        ['Connected', s.connected ? 'yes (talk time)' : 'no (no talk time)'],
         ['Classifier version', String(s.classifier_version)],
       ], { 'data-testid': 'status' }),
       h('h3', {}, 'Inconsistencies'),
@@ -63,11 +63,17 @@ function callSections(call: CallJson, history: CallHistory, tz: string): HTMLEle
   ];
 }
 
+/**
+ * Ringing, then talking. Whether the call talked is the status's `connected` (talk-time
+ * evidence, docs/spec/outcomes.md §1.2), so the timeline never disagrees with the
+ * explanation; a call can show talk time (duration, billing) without a start time.
+ */
 function timeline(call: CallJson, tz: string): HTMLElement {
-  const connected = call.start_time > 0;
-  const ringEnd = connected ? call.start_time : call.end_time;
+  const connected = call.status.connected;
+  const started = call.start_time > 0;
+  const talk = !connected ? 0 : started ? Math.max(0, call.end_time - call.start_time) : call.duration;
+  const ringEnd = started ? call.start_time : call.end_time - talk;
   const ring = Math.max(0, ringEnd - call.setup_time);
-  const talk = connected ? Math.max(0, call.end_time - call.start_time) : 0;
   const total = Math.max(1, ring + talk);
   const ringBar = h('span', { class: 'seg ring', title: `ringing ${formatDuration(ring)}` });
   const talkBar = h('span', { class: 'seg talk', title: `talking ${formatDuration(talk)}` });
@@ -75,11 +81,14 @@ function timeline(call: CallJson, tz: string): HTMLElement {
   talkBar.style.flexGrow = String(talk / total);
   const step = (label: string, unix: number | null, note: string) =>
     h('li', {}, h('strong', {}, label), h('span', {}, unix === null ? NO_VALUE : formatTime(unix, tz)), h('span', { class: 'muted' }, note));
+  const startNote = !connected
+    ? `never connected (ended after ${formatDuration(ring)})`
+    : started ? `answered after ${formatDuration(ring)}` : 'connected; the start time was not reported';
   return h('div', { class: 'timeline', 'data-testid': 'timeline' },
     h('div', { class: 'bar-line', 'aria-hidden': 'true' }, ringBar, connected ? talkBar : null),
     h('ol', {},
       step('Setup', call.setup_time, 'the caller dialled'),
-      step('Start', connected ? call.start_time : null, connected ? `answered after ${formatDuration(ring)}` : `never connected (ended after ${formatDuration(ring)})`),
+      step('Start', started && connected ? call.start_time : null, startNote),
       step('End', call.end_time, connected ? `talked ${formatDuration(call.duration)}` : '')));
 }
 

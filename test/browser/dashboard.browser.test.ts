@@ -257,6 +257,24 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
+  it('when the seed example opens, then outcome, connection, explanation and timeline tell one story: rejected, never connected', async () => {
+    const sid = '6364e8b3-bdac-436e-9631-0bce2498ce0c';
+    const page = await openPage(`#/calls/${sid}`);
+    try {
+      await page.waitForSelector('[data-testid="explanation"]');
+      const call = await apiJson<CallAnswer>(server.url, `/api/calls/${sid}`);
+      assert.deepEqual([call.status.outcome, call.status.ended_by, call.status.connected], ['rejected', 'callee', false]);
+      assert.match(await page.locator('[data-testid="outcome"]').textContent() ?? '', /rejected/i);
+      const status = await page.locator('[data-testid="status"]').textContent() ?? '';
+      assert.match(status, /Connectedno \(no talk time\)/);
+      const story = `${await page.locator('[data-testid="explanation"]').textContent()} ${await page.locator('[data-testid="timeline"]').textContent()}`;
+      assert.match(story, /never connected/);
+      assert.doesNotMatch(story, /The call connected|answered after|talked/);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('when the quarantine page opens, then it shows each refused callback with the API reasons', async () => {
     const page = await openPage('#/quarantine', { phone: true });
     try {
@@ -338,6 +356,8 @@ interface CallAnswer {
   duration: number;
   status: {
     outcome: string;
+    ended_by: string;
+    connected: boolean;
     explanation: string;
     inconsistencies: Array<{ code: string; message: string }>;
     decoded: { disconnect_reason: { name: string } | null };

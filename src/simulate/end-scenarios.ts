@@ -3,7 +3,7 @@ import type { Outcome } from '../domain/classify/call-status.js';
 /**
  * How one kind of call ends, as LINE Planet would report it: the reason code, the
  * `terminate` cause, the releaser and the debug code. Plausible combinations only
- * (lineplanet-callbacks.md §5); the weights say how often each occurs within its outcome.
+ * (docs/spec/callbacks.md §5); the weights say how often each occurs within its outcome.
  */
 export interface EndScenario {
   /** `disconnect_reason` in the current shape, `call_end_reason` in the legacy one. */

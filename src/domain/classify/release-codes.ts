@@ -1,5 +1,5 @@
 /**
- * LINE Planet's release-code tables as data (spec: lineplanet-callbacks.md §5).
+ * LINE Planet's release-code tables as data (docs/spec/callbacks.md §5; a test checks that the two agree).
  * `disconnect_reason` and legacy `call_end_reason` share numbers with different
  * meanings, so each has its own table; never look one up in the other.
  *

@@ -15,6 +15,8 @@ import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 export interface SqliteStore extends CallStore {
   readonly dialect: 'sqlite';
   readonly file: string;
+  /** How many times commits have waited for the checkpoint thread to catch up (0 without the thread). */
+  readonly walHandOffs: number;
 }
 
 /**
@@ -24,13 +26,19 @@ export interface SqliteStore extends CallStore {
  */
 export function createSqliteStore(
   file: string,
-  options: { now?: () => number; /** false: SQLite checkpoints inside commits (for benchmarks) */ backgroundCheckpoints?: boolean } = {},
+  options: {
+    now?: () => number;
+    /** false: SQLite checkpoints inside commits (for benchmarks) */
+    backgroundCheckpoints?: boolean;
+    /** The WAL size (pages) at which commits wait for the checkpoint thread (tests use a small one). */
+    walRestartPages?: number;
+  } = {},
 ): SqliteStore {
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
   const record = createCallbackRecorder(db);
-  const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file);
+  const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, { restartPages: options.walRestartPages });
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');
@@ -41,7 +49,12 @@ export function createSqliteStore(
   return {
     dialect: 'sqlite',
     file,
+    get walHandOffs() {
+      return checkpointer?.handOffs ?? 0;
+    },
     async recordCallbacks(records) {
+      // Past the WAL's restart point, wait (not block) for the checkpoint thread to catch up.
+      await checkpointer?.beforeCommit();
       return record(records);
     },
     getCall: (sid) => selectCall(kysely, sid),

@@ -7,7 +7,10 @@ import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js'
 import { countRows } from '../../../test/fixtures/raw-requests.js';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { createSqliteStore } from './sqlite-store.js';
-import { WRITER_CHECKPOINT_PAGES } from './wal-checkpointer.js';
+import { WRITER_CHECKPOINT_FACTOR } from './wal-checkpointer.js';
+
+/** A small hand-off point (pages), so that the tests write megabytes, not hundreds. */
+const RESTART_PAGES = 2_048;
 
 /** A safety bound while waiting for the background thread (not an assertion on speed). */
 const WAIT_LIMIT_MS = 15_000;
@@ -35,24 +38,55 @@ describe('background WAL checkpoints', () => {
     }
   });
 
-  it('when batches are committed back to back, then the WAL file stays bounded instead of growing with every commit', async () => {
+  it('when batches are committed back to back, then hand-offs to the thread keep the WAL file bounded, well below the writer\'s own backstop', async () => {
     const db = tempDatabaseFile();
-    const store = createSqliteStore(db.file);
+    const store = createSqliteStore(db.file, { walRestartPages: RESTART_PAGES });
     try {
       const frameBytes = 4096 + 24;
-      const bound = (WRITER_CHECKPOINT_PAGES + 1000) * frameBytes; // the backstop plus a batch's pages, with room
+      // The hand-off point plus what commits add between two passes of the thread, with room;
+      // half the writer's backstop, so a bounded WAL here is the hand-off's doing.
+      const bound = 2 * RESTART_PAGES * frameBytes;
+      assert.ok(bound <= (WRITER_CHECKPOINT_FACTOR * RESTART_PAGES * frameBytes) / 2);
       let largest = 0;
       let committed = 0;
-      // No pause between commits: the background thread alone never catches up, so this
-      // is the writer's backstop at work. Written in all: at least three times the bound.
+      // No pause between commits: the background thread alone never catches up.
+      // Written in all: at least three times the bound.
       while (committed < 3 * bound) {
         const batch = bigBatch(100);
         await store.recordCallbacks(batch);
+        await new Promise((resolve) => setImmediate(resolve)); // as the group committer does between batches
         committed += batch.length * 8_000;
         largest = Math.max(largest, statSync(`${db.file}-wal`).size);
       }
-      assert.ok(largest > 0, 'nothing went through the WAL');
+      assert.ok(largest > (RESTART_PAGES * frameBytes) / 2, `the WAL reached only ${largest} bytes: the test wrote too little`);
       assert.ok(largest <= bound, `the WAL reached ${largest} bytes (bound ${bound})`);
+    } finally {
+      await store.close();
+      db.cleanup();
+    }
+  });
+
+  it('when a commit waits for the thread to catch up, then the event loop keeps running meanwhile', async () => {
+    const db = tempDatabaseFile();
+    const store = createSqliteStore(db.file, { walRestartPages: RESTART_PAGES });
+    try {
+      let ticks = 0;
+      let handOffsWithTicks = 0;
+      const ticker = setInterval(() => {
+        ticks += 1;
+      }, 1);
+      try {
+        for (let written = 0; written < 3 * RESTART_PAGES * 4096; written += 100 * 8_000) {
+          const [ticksBefore, handOffsBefore] = [ticks, store.walHandOffs];
+          await store.recordCallbacks(bigBatch(100));
+          if (store.walHandOffs > handOffsBefore && ticks > ticksBefore) handOffsWithTicks += 1;
+          await new Promise((resolve) => setImmediate(resolve)); // as the group committer does between batches
+        }
+      } finally {
+        clearInterval(ticker);
+      }
+      assert.ok(store.walHandOffs > 0, 'no commit ever waited for the thread');
+      assert.ok(handOffsWithTicks > 0, 'timers never ran while a commit waited for the thread');
     } finally {
       await store.close();
       db.cleanup();

@@ -5,19 +5,37 @@ import type { SqliteDatabase } from './sqlite-driver.js';
 /** How often the background thread copies the WAL back into the database file, in milliseconds. */
 export const CHECKPOINT_INTERVAL_MS = 100;
 /**
- * The writer's backstop (SQLite's wal_autocheckpoint on the ingest connection): a commit
- * that leaves the WAL at this many pages or more (64 MiB at 4 KiB pages) also runs a
- * PASSIVE checkpoint, which copies only the pages the thread has not copied yet. Rare on
- * purpose: on a large database that copy and its fsync hold the event loop for tens of
- * milliseconds (4,000 pages put every few commits through it: p99 10 → 34 ms at 1 M calls).
+ * WAL size (pages; 64 MiB at 4 KiB pages) past which the writer lets the thread catch up:
+ * commits wait (the event loop does not) while the thread copies the last pages, so
+ * that the next commit starts the WAL over from its beginning.
  */
-export const WRITER_CHECKPOINT_PAGES = 16_384;
+export const WAL_RESTART_PAGES = 16_384;
+/**
+ * The writer's own last resort (SQLite's wal_autocheckpoint on the ingest connection),
+ * this many times the hand-off point: reached only if hand-offs cannot restart the WAL
+ * (a reader holding an old snapshot). Its checkpoint runs inside a commit, on the event loop.
+ */
+export const WRITER_CHECKPOINT_FACTOR = 4;
 /** SQLite's own default, restored if the background thread dies: checkpoint every 1000 WAL pages. */
 export const AUTOCHECKPOINT_PAGES = 1000;
 
-/** A running background checkpointer; `stop()` ends its thread. */
+/** A running background checkpointer. */
 export interface WalCheckpointer {
+  /**
+   * Resolves at once, or, when the WAL has passed WAL_RESTART_PAGES, once the thread
+   * has copied all of it: the writer awaits this before each commit.
+   */
+  beforeCommit(): Promise<void> | undefined;
+  /** How many hand-offs have run (for tests and benchmarks). */
+  readonly handOffs: number;
   stop(): Promise<void>;
+}
+
+/** The thread's reports: after every pass, its PASSIVE checkpoint's WAL size and copied pages. */
+interface PassReport {
+  kind: 'pass' | 'caught-up';
+  log: number;
+  checkpointed: number;
 }
 
 // Plain CommonJS run with `eval`, so that it needs no build step or TypeScript loader.
@@ -28,10 +46,21 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = FULL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-const timer = setInterval(() => {
-  try { checkpoint.get(); } catch { /* busy: the next turn retries */ }
-}, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); try { db.close(); } catch {} parentPort.close(); });
+const pass = (kind) => {
+  try {
+    const row = checkpoint.get();
+    parentPort.postMessage({ kind, log: row.log, checkpointed: row.checkpointed });
+  } catch {
+    parentPort.postMessage({ kind, log: -1, checkpointed: -1 }); // busy: the next turn retries
+  }
+};
+const timer = setInterval(() => pass('pass'), workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message === 'catch-up') return pass('caught-up');
+  clearInterval(timer);
+  try { db.close(); } catch {}
+  parentPort.close();
+});
 `;
 
 /**
@@ -44,20 +73,45 @@ parentPort.on('message', () => { clearInterval(timer); try { db.close(); } catch
  *
  * The thread alone cannot keep the WAL small under sustained load: SQLite starts the WAL
  * over from its beginning only when a commit finds every page already copied, and
- * commits arriving back to back always leave some uncopied. The WAL file then grows
+ * commits arriving back to back always leave some uncopied. The WAL file would grow
  * without end (about 1 GB in 10 s of saturating load, bench/README.md), and every commit
- * pays for extending it (the kernel allocates and zeroes each new block). So the writer
- * keeps a backstop: past WRITER_CHECKPOINT_PAGES, its commit finishes the thread's work
- * (the pages written since the thread's last pass), and the next commit restarts the WAL,
- * whose file SQLite then reuses (it does not shrink it) instead of extending it.
+ * would pay for extending it. So the two hand off: when a pass reports the WAL past
+ * WAL_RESTART_PAGES, the writer holds its next commit (asynchronously: the event loop
+ * keeps reading requests, which join the held batch), asks the thread for one more
+ * pass, which now copies everything, and commits when it answers; that commit restarts
+ * the WAL, whose file SQLite reuses instead of extending it.
  */
-export function startWalCheckpointer(db: SqliteDatabase, file: string): WalCheckpointer {
+export function startWalCheckpointer(db: SqliteDatabase, file: string, options: { restartPages?: number } = {}): WalCheckpointer {
+  const restartPages = options.restartPages ?? WAL_RESTART_PAGES;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
   worker.unref();
-  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FACTOR * restartPages}`);
   let stopping = false;
+  let alive = true;
+  let walFull = false;
+  let catchingUp: { done: Promise<void>; resolve: () => void } | null = null;
+  let handOffs = 0;
+  let caughtUpAt = -1;
+
+  const release = () => {
+    catchingUp?.resolve();
+    catchingUp = null;
+  };
+  worker.on('message', (report: PassReport) => {
+    if (report.kind === 'caught-up') {
+      walFull = false;
+      caughtUpAt = report.log;
+      release();
+    } else if (report.log !== caughtUpAt) {
+      // A pass that copied all it saw still leaves the WAL to grow: commits went on meanwhile.
+      // (One with the catch-up's own size was queued behind it: the next commit restarts the WAL.)
+      walFull = report.log >= restartPages;
+    }
+  });
   const fallBack = () => {
+    alive = false;
+    release(); // never leave a commit waiting for a thread that is gone
     // Without the thread, the WAL would grow forever: let SQLite checkpoint by itself again.
     if (!stopping) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   };
@@ -67,9 +121,25 @@ export function startWalCheckpointer(db: SqliteDatabase, file: string): WalCheck
     resolve();
   }));
   return {
+    beforeCommit() {
+      if (catchingUp !== null) return catchingUp.done;
+      if (!walFull || !alive || stopping) return undefined;
+      let resolve = () => {};
+      const done = new Promise<void>((r) => {
+        resolve = r;
+      });
+      catchingUp = { done, resolve };
+      handOffs += 1;
+      worker.postMessage('catch-up');
+      return done;
+    },
+    get handOffs() {
+      return handOffs;
+    },
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      release();
       worker.ref(); // keep the process alive until the thread has closed its connection
       worker.postMessage('stop');
       await exited;

@@ -23,6 +23,8 @@ declare module 'autocannon' {
     pipelining?: number;
     requests?: RequestSpec[];
     timeout?: number;
+    /** Requests per second over all connections (fixed-rate load; latencies corrected for coordinated omission). */
+    overallRate?: number;
   }
   export interface Result {
     requests: Histogram;

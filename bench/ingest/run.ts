@@ -2,7 +2,12 @@
  * The ingest benchmark (bounded, loopback only, fixed connections). Measures, in one run:
  *  (a) callevt's durable ingest vs a bare node:http server that only decodes the query;
  *  (b) group commit vs one commit per request (INGEST_MAX_BATCH=1);
- *  (c) ingest into a database already holding FILLED_CALLS calls vs an empty one.
+ *  (c) ingest into a database already holding FILLED_CALLS calls vs an empty one;
+ *  (d) the same server driven by wrk, an external load generator (Debian's `wrk`), and at a
+ *      fixed rate of half the group-commit case's throughput in the same round (latency
+ *      with the load below saturation, corrected for coordinated omission).
+ * Beside each case: the server's own event-loop delay during the load (p99 and max, from
+ * perf_hooks.monitorEventLoopDelay through /metrics' nodejs_eventloop_lag_* gauges).
  * Every request carries a distinct sid. Servers run as child processes; autocannon
  * drives them from this process. The cases run interleaved for several rounds (other
  * work on a shared machine then disturbs them alike) and medians are reported.
@@ -21,6 +26,7 @@ import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from './fill-calls.js';
+import { wrkAvailable, wrkLoad } from './wrk-load.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
 const CONNECTIONS = 50;
@@ -37,8 +43,12 @@ interface Measured {
   p50: number;
   p99: number;
   p999: number;
+  max: number;
   ok: number;
   failed: number;
+  /** The server's event-loop delay during the load, ms (NaN where the server has no /metrics). */
+  loopP99: number;
+  loopMax: number;
   /** SQLite: size of the -wal file when the load ended (it grows without end if checkpoints never let it restart). */
   walMiB?: number;
 }
@@ -68,19 +78,55 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Fires distinct-sid callbacks at one URL for `seconds`. */
-function load(url: string, seconds: number): Promise<Result> {
+/** The callback query around its sid, so that each request can carry a new one. */
+function queryAroundSid(): { before: string; after: string } {
   const values = validCallbackValues();
-  const [before, after] = new URLSearchParams(values).toString().split(values.sid ?? '');
-  return autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/callbacks/call-event?${before}${randomUUID()}${after}` }) }],
-  });
+  const [before = '', after = ''] = new URLSearchParams(values).toString().split(values.sid ?? '');
+  return { before, after };
 }
 
-async function measure(name: string, args: string[], env: Record<string, string>, db?: string): Promise<Measured> {
+/** What a load generator reports (latencies in ms). */
+type LoadOutcome = Omit<Measured, 'name' | 'loopP99' | 'loopMax' | 'walMiB'>;
+/** Drives the server at `url` for `seconds`. */
+type Driver = (url: string, seconds: number, dir: string) => Promise<LoadOutcome>;
+
+/** Fires distinct-sid callbacks at one URL for `seconds` from autocannon, closed loop or at a fixed overall rate. */
+function autocannonDriver(rate?: () => number): Driver {
+  return async (url, seconds) => {
+    const { before, after } = queryAroundSid();
+    const overallRate = rate?.();
+    const result: Result = await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      ...(overallRate === undefined ? {} : { overallRate }),
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/callbacks/call-event?${before}${randomUUID()}${after}` }) }],
+    });
+    return {
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p999: result.latency.p99_9,
+      max: result.latency.max,
+      ok: result['2xx'],
+      failed: result.non2xx + result.errors + result.timeouts,
+    };
+  };
+}
+
+/** wrk in a process of its own; it reports no p99.9 (NaN). */
+const wrkDriver: Driver = async (url, seconds, dir) => ({ ...(await wrkLoad(dir, url, queryAroundSid(), seconds, CONNECTIONS)), p999: Number.NaN });
+
+/** The event-loop gauges of /metrics; reading them also resets prom-client's delay histogram. */
+async function eventLoopDelay(url: string): Promise<{ p99: number; max: number }> {
+  const res = await fetch(`${url}/metrics`);
+  if (!res.ok) return { p99: Number.NaN, max: Number.NaN };
+  const text = await res.text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
+}
+
+async function measure(name: string, args: string[], env: Record<string, string>, db?: string, drive: Driver = autocannonDriver(), dir = tmpdir()): Promise<Measured> {
   const { child, url } = await start(args, env);
   try {
     // Steady state only: whatever the server does right after it starts listening (e.g. scanning
@@ -89,17 +135,11 @@ async function measure(name: string, args: string[], env: Record<string, string>
     await fetch(`${url}/readyz`).then((res) => res.arrayBuffer());
     const readyMs = performance.now() - started;
     if (readyMs > 100) process.stdout.write(`  (${name}: /readyz answered ${readyMs.toFixed(0)} ms after listening)\n`);
-    await load(url, WARMUP_SEC);
-    const result = await load(url, DURATION_SEC);
-    const measured: Measured = {
-      name,
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      p999: result.latency.p99_9,
-      ok: result['2xx'],
-      failed: result.non2xx + result.errors + result.timeouts,
-    };
+    await drive(url, WARMUP_SEC, dir);
+    await eventLoopDelay(url); // starts the delay histogram afresh
+    const outcome = await drive(url, DURATION_SEC, dir);
+    const loop = await eventLoopDelay(url);
+    const measured: Measured = { name, ...outcome, loopP99: loop.p99, loopMax: loop.max };
     if (db !== undefined && existsSync(`${db}-wal`)) measured.walMiB = statSync(`${db}-wal`).size / 2 ** 20;
     return measured;
   } finally {
@@ -160,14 +200,17 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',');
   const filled = join(dir, 'filled.db');
   /** callevt from `tree` on a fresh, empty SQLite file per round. */
-  const emptyCase = (key: string, name: string, tree = root, env: Record<string, string> = {}): Case => ({
+  const emptyCase = (key: string, name: string, tree = root, env: Record<string, string> = {}, drive?: Driver): Case => ({
     key,
     name,
     run: (d, r) => {
       const file = join(d, `${key}-${r}.db`);
-      return measure(key, callevt(file, tree), env, file);
+      return measure(key, callevt(file, tree), env, file, drive, d);
     },
   });
+  /** Half the group-commit case's throughput in the latest round (or BENCH_FIXED_RATE). */
+  let latestGroupRps = Number(process.env.BENCH_FIXED_RATE ?? 2_000) * 2;
+  const halfRate = () => Math.max(1, Math.round(latestGroupRps / 2));
   /** callevt from `tree` on a fresh copy of the filled file per round: every round starts from the same state. */
   const filledCase = (key: string, name: string, tree = root): Case => ({
     key,
@@ -185,8 +228,10 @@ async function main(): Promise<void> {
     label: `callevt at ${tree.split('/').filter(Boolean).at(-1)}`,
   }));
   const cases: Case[] = [
-    { key: 'bare', name: 'bare node:http (decode query, 200)', run: () => measure('bare', [join(root, 'bench/ingest/bare-server.ts')], {}) },
+    { key: 'bare', name: 'bare node:http (decode query, 200)', run: (d: string) => measure('bare', [join(root, 'bench/ingest/bare-server.ts')], {}, undefined, undefined, d) },
     emptyCase('group', 'callevt, group commit, empty db'),
+    ...((await wrkAvailable()) ? [emptyCase('wrk', 'callevt, group commit, empty db, driven by wrk', root, {}, wrkDriver)] : []),
+    emptyCase('fixed', 'callevt, group commit, empty db, fixed rate: half of the group case', root, {}, autocannonDriver(halfRate)),
     ...baselines.map((b) => emptyCase(b.key, `${b.label}, group commit, empty db`, b.tree)),
     emptyCase('single', 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', root, { INGEST_MAX_BATCH: '1' }),
     filledCase('filled', `callevt, group commit, ${holdingFilled}`),
@@ -205,8 +250,10 @@ async function main(): Promise<void> {
       for (const c of cases) {
         const m = await c.run(dir, round);
         byCase.get(c.name)?.push(m);
+        if (c.key === 'group') latestGroupRps = m.rps;
         const wal = m.walMiB === undefined ? '' : `, WAL ${m.walMiB.toFixed(1)} MiB at the end`;
-        process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, p99.9 ${m.p999} ms, failed ${m.failed}${wal}\n`);
+        process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, p99.9 ${m.p999} ms, ` +
+          `max ${m.max} ms, event loop p99 ${m.loopP99.toFixed(1)} ms max ${m.loopMax.toFixed(1)} ms, failed ${m.failed}${wal}\n`);
       }
     }
     report(cases.map((c) => ({ name: c.name, rounds: byCase.get(c.name) ?? [] })));
@@ -225,7 +272,8 @@ function report(results: Array<{ name: string; rounds: Measured[] }>): void {
   const cpu = cpus()[0]?.model ?? 'unknown';
   process.stdout.write(`\n${cpus().length} CPUs (${cpu}), Node ${process.version}, ${CONNECTIONS} connections, ` +
     `${ROUNDS} interleaved rounds of ${DURATION_SEC} s (after ${WARMUP_SEC} s warm-up) per case; medians over rounds\n\n`);
-  process.stdout.write('| case | req/s | ratio to first row (per-round range) | p50 ms | p99 ms | p99.9 ms | 2xx | failed |\n|---|---:|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write('| case | req/s | ratio to first row (per-round range) | p50 ms | p99 ms | p99.9 ms | max ms (worst round) | loop p99 ms | loop max ms (worst round) | 2xx | failed |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   const base = results[0];
   for (const r of results) {
     const rps = median(r.rounds.map((m) => m.rps));
@@ -234,8 +282,10 @@ function report(results: Array<{ name: string; rounds: Measured[] }>): void {
     const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
     const ok = r.rounds.reduce((n, m) => n + m.ok, 0);
     const failed = r.rounds.reduce((n, m) => n + m.failed, 0);
+    const worst = (pick: (m: Measured) => number) => Math.max(...r.rounds.map(pick)).toFixed(1);
     process.stdout.write(`| ${r.name} | ${rps.toFixed(0)} | ${ratio.toFixed(2)}× (${range}) | ${median(r.rounds.map((m) => m.p50))} | ` +
-      `${median(r.rounds.map((m) => m.p99))} | ${median(r.rounds.map((m) => m.p999))} | ${ok} | ${failed} |\n`);
+      `${median(r.rounds.map((m) => m.p99))} | ${median(r.rounds.map((m) => m.p999))} | ${worst((m) => m.max)} | ` +
+      `${median(r.rounds.map((m) => m.loopP99)).toFixed(1)} | ${worst((m) => m.loopMax)} | ${ok} | ${failed} |\n`);
   }
 }
 

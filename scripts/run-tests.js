@@ -1,9 +1,16 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/**/*.test.js) with Node's own test runner.
 // Node 20's runner takes no glob, so the files are listed here.
+//
+// It closes with one plain line, `tests: N passed, N failed, N skipped` (todo tests count
+// as skipped, and so does a skipped suite, which Node's summary leaves out).
+// When a REQUIRE_* variable is set (REQUIRE_PG=1, REQUIRE_BROWSER=1 ...) or CI=true, a
+// skipped test fails the run: in CI a skip would hide exactly what the test should check.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 function findTests(dir) {
   const found = [];
@@ -15,11 +22,56 @@ function findTests(dir) {
   return found;
 }
 
+/** The variables that make a skipped test fail the run, as set in this environment. */
+function strictBecause(env) {
+  const set = Object.keys(env).filter((key) => key.startsWith('REQUIRE_') && !['', '0', 'false'].includes(env[key] ?? ''));
+  if (env.CI === 'true' || env.CI === '1') set.push('CI');
+  return set;
+}
+
 const only = process.argv.slice(2);
 const files = findTests('dist').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 if (files.length === 0) {
   console.error('no test files found under dist/ (did the build run?)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+const tallyDir = mkdtempSync(join(tmpdir(), 'callevt-tests-'));
+const tallyFile = join(tallyDir, 'tally.ndjson');
+const reporter = pathToFileURL(fileURLToPath(new URL('./test-tally-reporter.js', import.meta.url))).href;
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${tallyFile}`, ...files],
+  { stdio: 'inherit' },
+);
+let lines = [];
+try {
+  lines = readFileSync(tallyFile, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+} catch {
+  // No tally: the runner died before reporting; its status and output say why.
+}
+rmSync(tallyDir, { recursive: true, force: true });
+
+const tests = lines.filter((t) => !t.suite);
+const passed = tests.filter((t) => t.outcome === 'passed').length;
+const failed = tests.filter((t) => t.outcome === 'failed').length;
+const skipped = lines.filter((t) => t.outcome === 'skipped' || t.outcome === 'todo');
+
+console.log('');
+for (const t of skipped) {
+  const what = `${t.outcome === 'todo' ? 'todo' : 'skipped'}${t.suite ? ' suite' : ''}`;
+  console.log(`${what}: ${t.file === '' ? '' : `${relative(process.cwd(), t.file)} > `}${t.name}${t.reason === '' ? '' : ` (${t.reason})`}`);
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped.length} skipped`);
+
+const strict = strictBecause(process.env);
+let status = result.status ?? 1;
+if (status === 0 && passed + failed === 0) {
+  console.error('FAIL: no test ran');
+  status = 1;
+}
+if (status === 0 && strict.length > 0 && skipped.length > 0) {
+  console.error(`FAIL: ${skipped.length} skipped with ${strict.join(', ')} set; every test must run here (listed above)`);
+  status = 1;
+}
+process.exit(status);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { createTestApp } from '../../test/fixtures/test-app.js';
+import { createMetrics } from './metrics.js';
 
 it('when callbacks are accepted, duplicated and quarantined, then /metrics counts them by result, outcome and type without ids', async () => {
   const t = await createTestApp();
@@ -29,4 +31,61 @@ it('when callbacks are accepted, duplicated and quarantined, then /metrics count
     await t.cleanup();
     await other.cleanup();
   }
+});
+
+/** Why `promtool check metrics` cannot run here, or null when it can. */
+function promtoolUnavailable(): string | null {
+  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  return probe.error === undefined && probe.status === 0 ? null : 'promtool is missing (apt-get install -y prometheus); the exposition check is skipped';
+}
+const promtoolMissing = promtoolUnavailable();
+const promtoolRequired = process.env.REQUIRE_PROMTOOL === '1';
+if (promtoolMissing !== null && !promtoolRequired) process.stderr.write(`\nNOTICE: ${promtoolMissing}\n\n`);
+
+/** What `promtool check metrics` prints about an exposition (nothing when it is clean). */
+function promtoolFindings(text: string): { status: number | null; output: string } {
+  const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
+}
+
+/** The families (`# TYPE` lines) of an exposition that have no sample line. */
+function familiesWithoutSamples(text: string): string[] {
+  const families = [...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1] ?? '');
+  const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  return families.filter((family) => !samples.some((line) => new RegExp(`^${family}(_bucket|_sum|_count)?[{ ]`).test(line)));
+}
+
+it('when the app has taken callbacks and reads, then promtool check metrics finds nothing in /metrics, and every family has samples', { skip: promtoolMissing !== null && !promtoolRequired ? promtoolMissing : false }, async () => {
+  assert.equal(promtoolMissing, null, promtoolMissing ?? ''); // REQUIRE_PROMTOOL=1: a missing promtool fails
+  const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });
+  try {
+    const values = validCallbackValues();
+    for (const query of [values, values, { ...values, duration: '7' }, { ...values, sid: 'bad' }]) {
+      await t.app.inject({ url: `/callbacks/call-event?${new URLSearchParams(query)}` });
+    }
+    const headers = { authorization: 'Bearer a-token-of-16-chars-or-more' };
+    assert.equal((await t.app.inject({ url: '/api/calls', headers })).statusCode, 200);
+    assert.equal((await t.app.inject({ url: '/api/stats/summary', headers })).statusCode, 200);
+    // Garbage for the collector, so that nodejs_gc_duration_seconds has observed a collection.
+    for (let i = 0; i < 50; i++) assert.ok(Array.from({ length: 100_000 }, (_, j) => ({ j })).length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await t.app.inject({ url: '/metrics', headers });
+    assert.equal(res.statusCode, 200);
+    // nodejs_active_requests has a sample per kind of libuv request in flight, often none at a scrape.
+    assert.deepEqual(familiesWithoutSamples(res.body).filter((family) => family !== 'nodejs_active_requests'), []);
+    assert.deepEqual(promtoolFindings(res.body), { status: 0, output: '' });
+  } finally {
+    await t.cleanup();
+  }
+});
+
+it('when a spool fronts the database and has replayed deliveries, then promtool check metrics finds nothing in its families either', { skip: promtoolMissing !== null && !promtoolRequired ? promtoolMissing : false }, async () => {
+  assert.equal(promtoolMissing, null, promtoolMissing ?? '');
+  const metrics = createMetrics({ pending: () => 0, spooled: () => 2, held: () => 1 });
+  metrics.onBatch(3, 0.004);
+  metrics.onResult('spooled', 0.001);
+  metrics.countReplayed([], ['accepted', 'duplicate']);
+  const text = await metrics.registry.metrics();
+  for (const family of ['callevt_spool_replayed_total', 'callevt_spool_pending', 'callevt_spool_held']) assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'));
+  assert.deepEqual(promtoolFindings(text), { status: 0, output: '' });
 });

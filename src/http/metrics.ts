@@ -13,6 +13,19 @@ export const INGEST_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.
 /** Commit batch size buckets, in deliveries. */
 export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
 
+/**
+ * prom-client's default metrics, less its gauges named `*_total` (nodejs_active_handles_total,
+ * nodejs_active_requests_total, nodejs_active_resources_total): Prometheus reserves `_total` for
+ * counters (`promtool check metrics` refuses them), and each is only the sum of the labelled
+ * gauge beside it, e.g. `sum(nodejs_active_handles)`.
+ */
+function collectNodeMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const metric of registry.getMetricsAsArray()) {
+    if (metric instanceof Gauge && metric.name.endsWith('_total')) registry.removeSingleMetric(metric.name);
+  }
+}
+
 /** One app's Prometheus metrics, in a registry of its own (never the global one). */
 export interface AppMetrics {
   registry: Registry;
@@ -33,7 +46,7 @@ export interface AppMetrics {
  */
 export function createMetrics(options: { pending?: () => number; spooled?: () => number; held?: () => number } = {}): AppMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectNodeMetrics(registry);
   const callbacks = new Counter({
     name: 'callevt_callbacks_total', help: 'Callback deliveries by result', labelNames: ['result'] as const, registers: [registry],
   });

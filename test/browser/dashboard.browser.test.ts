@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { breakdownQuery, expectedKpiTexts } from './expected-figures.js';
 import {
@@ -57,14 +57,13 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     return page;
   }
 
-  async function needsRoute(t: TestContext, path: string): Promise<boolean> {
-    if (await hasRoute(server.url, path)) return true;
-    t.skip(`${path} is not served by this build yet`);
-    return false;
+  /** A route the page reads: missing, the test fails here with its name rather than on a blank page. */
+  async function assertServed(path: string): Promise<void> {
+    assert.ok(await hasRoute(server.url, path), `${path} is served`);
   }
 
-  it('when the overview opens on a range, then every KPI card shows the summary API figure and its change', async (t) => {
-    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+  it('when the overview opens on a range, then every KPI card shows the summary API figure and its change', async () => {
+    await assertServed('/api/stats/summary');
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
@@ -80,8 +79,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the overview opens, then the outcome, ended-by and type tables equal the breakdown API', async (t) => {
-    if (!(await needsRoute(t, '/api/stats/breakdown'))) return;
+  it('when the overview opens, then the outcome, ended-by and type tables equal the breakdown API', async () => {
+    await assertServed('/api/stats/breakdown');
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
@@ -100,8 +99,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the overview opens, then the top reasons are the API reasons with failed or dropped calls, most first', async (t) => {
-    if (!(await needsRoute(t, '/api/stats/breakdown'))) return;
+  it('when the overview opens, then the top reasons are the API reasons with failed or dropped calls, most first', async () => {
+    await assertServed('/api/stats/breakdown');
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
@@ -119,8 +118,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the overview opens, then the duration histogram shows the short-call share and the percentile ranges of the summary', async (t) => {
-    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+  it('when the overview opens, then the duration histogram shows the short-call share and the percentile ranges of the summary', async () => {
+    await assertServed('/api/stats/summary');
     const page = await openPage(`#/overview?range=custom&from=${from}&to=${to}&tz=UTC`);
     try {
       await page.waitForSelector('#view[data-generation="1"]');
@@ -139,8 +138,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when live and a callback arrives, then the overview counts it without a reload', async (t) => {
-    if (!(await needsRoute(t, '/api/stats/summary'))) return;
+  it('when live and a callback arrives, then the overview counts it without a reload', async () => {
+    await assertServed('/api/stats/summary');
     const page = await openPage('#/overview?range=1h&refresh=1&tz=UTC', { dark: true, phone: true });
     try {
       await page.waitForSelector('#view[data-generation="1"]');
@@ -158,8 +157,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
-  it('when the call log is filtered by user and outcome, then its rows are the API list for the same filters', async (t) => {
-    if (!(await needsRoute(t, '/api/calls'))) return;
+  it('when the call log is filtered by user and outcome, then its rows are the API list for the same filters', async () => {
+    await assertServed('/api/calls');
     const page = await openPage('#/calls');
     try {
       await page.waitForSelector('#view[data-loaded="true"]');

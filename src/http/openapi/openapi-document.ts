@@ -54,17 +54,24 @@ const EXACT = query(
 );
 const READ_ERRORS = errors('invalid_parameter', 'unauthorized', 'internal_error', 'storage_unavailable');
 
+/** Each Call Event field as a query parameter, typed as in the CallEvent schema; on GET the mandatory ones are required. */
+function callEventQueryParameters(method: 'get' | 'post'): Json[] {
+  const { properties, required } = OPENAPI_SCHEMAS.CallEvent as { properties: Record<string, Json>; required: string[] };
+  return Object.entries(properties).map(([name, schema]) => query(name, `Call Event field ${name}`, schema, { required: method === 'get' && required.includes(name) }));
+}
+
 const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
   tags: ['callbacks'],
+  operationId: method === 'get' ? 'receiveCallEventByGet' : 'receiveCallEventByPost',
   summary: `LINE Planet 1-to-1 Call Event callback (${method.toUpperCase()})`,
   description:
     'Configure this URL as on_call_evt_cb_url. Fields arrive as query parameters' +
     (method === 'post' ? ' and/or an application/x-www-form-urlencoded or JSON body' : '') +
-    '. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/call-event. ' +
+    '. Keys this version does not know are accepted and kept in the call\'s extra. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/call-event. ' +
     'Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.',
   security: [],
-  ...(method === 'post' ? { requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } } } } } : {}),
-  parameters: [query('sid', 'call id (UUID)', { type: 'string' }, { required: method === 'get' }), query('…', 'every other Call Event field, see the Call schema')],
+  ...(method === 'post' ? { requestBody: { content: { 'application/x-www-form-urlencoded': { schema: ref('CallEvent') }, 'application/json': { schema: ref('CallEvent') } } } } : {}),
+  parameters: callEventQueryParameters(method),
   responses: {
     200: json({ type: 'object', properties: { result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict', 'spooled'] }, sid: { type: 'string' } } }, 'stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry'),
     ...errors('invalid_callback', 'forbidden', 'not_found', 'payload_too_large', 'uri_too_long', 'unsupported_media_type', 'storage_unavailable'),
@@ -96,12 +103,14 @@ export function buildOpenApiDocument(version: string): Json {
         'Receives LINE Planet 1-to-1 Call Event callbacks, stores them durably, classifies each call and serves call logs and statistics. ' +
         'Read endpoints need `Authorization: Bearer <token>` when API_TOKEN is set; on a loopback address without API_TOKEN they are open. ' +
         'Errors are `{"error":{"code","message","details"}}`.',
-      license: { name: 'Apache-2.0' },
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    // Relative: the callevt that served this document, whatever host, port or proxy it is reached through.
+    servers: [{ url: '/', description: 'the callevt serving this document' }],
     tags: [
       { name: 'callbacks', description: 'what LINE Planet calls' },
       { name: 'calls', description: 'the call log' },
-      { name: 'statistics' },
+      { name: 'statistics', description: 'figures over the call log' },
       { name: 'quarantine', description: 'refused callbacks, kept' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
     ],
@@ -110,6 +119,7 @@ export function buildOpenApiDocument(version: string): Json {
       '/callbacks/call-event': { get: CALLBACK_OPERATION('get'), post: CALLBACK_OPERATION('post') },
       '/api/calls': {
         get: {
+          operationId: 'listCalls',
           tags: ['calls'],
           summary: 'List calls, newest first',
           description: 'Ordered by the time_field (setup_time by default) then id, newest first. Keyset pagination: pass next_cursor as cursor with the same filters; calls stored meanwhile never shift a page.',
@@ -126,6 +136,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/calls/export': {
         get: {
+          operationId: 'exportCalls',
           tags: ['calls'],
           summary: 'Export every matching call (streamed)',
           description: 'CSV (RFC 4180, header row, CRLF; extra as JSON; status columns last) or NDJSON (one Call per line), newest first. Streamed: any size.',
@@ -138,6 +149,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/calls/{sid}': {
         get: {
+          operationId: 'getCall',
           tags: ['calls'],
           summary: 'One call with its status',
           parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
@@ -146,6 +158,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/calls/{sid}/deliveries': {
         get: {
+          operationId: 'listCallDeliveries',
           tags: ['calls'],
           summary: "Every delivery of a call's sid, oldest first, as received",
           description: 'The raw requests recorded for this sid: the first (accepted), identical repeats (duplicate) and conflicting versions (conflict). The accepted one is the call\'s raw_request_id; its query (GET) or body (POST) is the callback byte for byte.',
@@ -158,6 +171,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/calls/{sid}/conflicts': {
         get: {
+          operationId: 'listCallConflicts',
           tags: ['calls'],
           summary: 'The conflicting versions of a call, oldest first',
           description: 'Each distinct version of this sid that arrived after the first with different content (once per content), parsed, with the fields whose values differ from the stored call.',
@@ -170,6 +184,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/quarantine': {
         get: {
+          operationId: 'listQuarantine',
           tags: ['quarantine'],
           summary: 'Refused callbacks, newest first',
           parameters: [
@@ -184,6 +199,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/stats/summary': {
         get: {
+          operationId: 'getStatsSummary',
           tags: ['statistics'],
           summary: 'Figures over a window',
           description: `${STATS_NOTE} tz is accepted but has no effect here.`,
@@ -196,6 +212,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/stats/timeseries': {
         get: {
+          operationId: 'getStatsTimeseries',
           tags: ['statistics'],
           summary: 'Figures per time bucket',
           description: `${STATS_NOTE} Empty buckets are present. from/to default to the last 24 hours.`,
@@ -215,6 +232,7 @@ export function buildOpenApiDocument(version: string): Json {
       },
       '/api/stats/breakdown': {
         get: {
+          operationId: 'getStatsBreakdown',
           tags: ['statistics'],
           summary: 'Figures per value of one dimension, largest attempts first',
           description: `${STATS_NOTE} tz is accepted but has no effect here.`,
@@ -237,10 +255,19 @@ export function buildOpenApiDocument(version: string): Json {
           },
         },
       },
-      '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-      '/healthz': { get: { tags: ['operations'], summary: 'The process answers', security: [], responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' } } }) } } },
+      '/metrics': {
+        get: {
+          tags: ['operations'],
+          operationId: 'getMetrics',
+          summary: 'Prometheus metrics (text exposition format)',
+          description: 'Needs the API token like the read endpoints when API_TOKEN is set.',
+          responses: { 200: { description: 'metrics', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors('unauthorized') },
+        },
+      },
+      '/healthz': { get: { tags: ['operations'], operationId: 'getHealth', summary: 'The process answers', security: [], responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' } } }) } } },
       '/readyz': {
         get: {
+          operationId: 'getReadiness',
           tags: ['operations'],
           summary: 'The database answers too',
           security: [],
@@ -250,8 +277,8 @@ export function buildOpenApiDocument(version: string): Json {
           },
         },
       },
-      '/api/openapi.json': { get: { tags: ['operations'], summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } } },
-      '/api/docs': { get: { tags: ['operations'], summary: 'This document as a browsable page (Swagger UI, served locally)', security: [], responses: { 200: { description: 'HTML' } } } },
+      '/api/openapi.json': { get: { tags: ['operations'], operationId: 'getOpenApiDocument', summary: 'This document', security: [], responses: { 200: json({ type: 'object' }) } } },
+      '/api/docs': { get: { tags: ['operations'], operationId: 'getApiDocsPage', summary: 'This document as a browsable page (Swagger UI, served locally)', security: [], responses: { 200: { description: 'HTML' } } } },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'one of the tokens in API_TOKEN' } },

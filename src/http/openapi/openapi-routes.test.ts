@@ -53,16 +53,23 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
-  it('when the document refers to a schema, then that schema exists, and every operation lists its responses', async () => {
+  it('when the document refers to a schema, then that schema exists, and every operation lists its responses under its own operationId', async () => {
     const t = await createTestApp();
     try {
-      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses?: object }>>; components: { schemas: Record<string, unknown> } };
+      type Operation = { responses?: object; operationId?: string; parameters?: Array<{ name: string }> };
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
       const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
       assert.ok(refs.length > 5);
       for (const name of refs) assert.ok(doc.components.schemas[name], `schema ${name} exists`);
       for (const [path, ops] of Object.entries(doc.paths)) {
-        for (const [method, op] of Object.entries(ops)) assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${path} has responses`);
+        for (const [method, op] of Object.entries(ops)) {
+          assert.ok(op.responses && Object.keys(op.responses).length > 0, `${method} ${path} has responses`);
+          for (const { name } of op.parameters ?? []) assert.match(name, /^[a-z][a-z_]*$/, `${method} ${path} names a real parameter, not a placeholder`);
+        }
       }
+      const ids = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => op.operationId ?? `(none on ${method} ${path})`));
+      assert.ok(ids.every((id) => /^[a-z][A-Za-z]+$/.test(id)), `every operation has an operationId: ${ids.join(', ')}`);
+      assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'operationIds are unique');
     } finally {
       await t.cleanup();
     }
@@ -102,6 +109,33 @@ describe('GET /api/openapi.json', () => {
         assert.ok(documented, `${route.path} is in /api/openapi.json`);
         for (const method of route.methods) assert.ok(documented[method.toLowerCase()], `${method} ${route.path} is documented`);
       }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('the document and the API token', () => {
+  it('when API_TOKEN is set, then every operation the document secures answers 401 without the token and documents that 401, and the others never answer 401', async () => {
+    const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });
+    try {
+      type Operation = { security?: unknown[]; responses: Record<string, unknown> };
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+      const secured: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          const url = path.replace('{sid}', '6364e8b3-bdac-436e-9631-0bce2498ce0c');
+          const res = await t.app.inject({ method: method.toUpperCase() as 'GET' | 'POST', url });
+          if (op.security?.length === 0) {
+            assert.notEqual(res.statusCode, 401, `${method} ${path} is documented as open`);
+            continue;
+          }
+          secured.push(path);
+          assert.equal(res.statusCode, 401, `${method} ${path} is documented as needing the token`);
+          assert.ok(op.responses['401'], `${method} ${path} documents its 401`);
+        }
+      }
+      assert.ok(secured.includes('/metrics') && secured.includes('/api/calls'), `secured: ${secured.join(', ')}`);
     } finally {
       await t.cleanup();
     }

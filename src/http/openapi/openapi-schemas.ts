@@ -23,6 +23,24 @@ function callEventProperties(): Record<string, Schema> {
   return properties;
 }
 
+/**
+ * A Call Event as LINE Planet sends it: the fields that are never null are required, the
+ * others are simply left out when absent, and unknown keys are accepted (kept in `extra`).
+ */
+function callEventRequestSchema(): Schema {
+  const properties: Record<string, Schema> = {};
+  const required: string[] = [];
+  for (const [field, schema] of Object.entries(callEventProperties())) {
+    const { type } = schema;
+    if (Array.isArray(type)) properties[field] = { ...schema, type: type.find((t) => t !== 'null') };
+    else {
+      properties[field] = schema;
+      required.push(field);
+    }
+  }
+  return { type: 'object', required, properties, additionalProperties: { type: ['string', 'number'] } };
+}
+
 const decodedCode: Schema = {
   type: ['object', 'null'],
   required: ['code', 'name', 'meaning'],
@@ -59,6 +77,10 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
         },
       },
     },
+  },
+  CallEvent: {
+    description: 'A 1-to-1 Call Event callback as LINE Planet sends it (lineplanet-callbacks.md); keys this version does not know are kept in the call\'s extra.',
+    ...callEventRequestSchema(),
   },
   CallStatus: {
     type: 'object',

@@ -78,7 +78,7 @@ const CALLBACK_OPERATION = (method: 'get' | 'post'): Json => ({
   },
 });
 
-const STATS_NOTE = 'Figures per outcomes-and-kpis.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
+const STATS_NOTE = 'Figures per docs/spec/outcomes.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
 
 /** The header every statistics answer carries (not the 4xx/5xx ones). */
 const SERVER_TIMING = {

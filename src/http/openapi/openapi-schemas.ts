@@ -79,12 +79,12 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
     },
   },
   CallEvent: {
-    description: 'A 1-to-1 Call Event callback as LINE Planet sends it (lineplanet-callbacks.md); keys this version does not know are kept in the call\'s extra.',
+    description: 'A 1-to-1 Call Event callback as LINE Planet sends it (docs/spec/callbacks.md); keys this version does not know are kept in the call\'s extra.',
     ...callEventRequestSchema(),
   },
   CallStatus: {
     type: 'object',
-    description: 'How the call ended, computed by the current classifier (outcomes-and-kpis.md §1).',
+    description: 'How the call ended, computed by the current classifier (docs/spec/outcomes.md §1, revision 3: only a call with talk time is connected, completed or dropped).',
     required: ['outcome', 'ended_by', 'reason', 'reason_source', 'connected', 'explanation', 'inconsistencies', 'decoded', 'classifier_version'],
     properties: {
       outcome: { type: 'string', enum: [...OUTCOMES] },
@@ -165,7 +165,7 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
   },
   Figures: {
     type: 'object',
-    description: 'The figures of outcomes-and-kpis.md §2.',
+    description: 'The figures of docs/spec/outcomes.md §2.',
     required: [...FIGURE_KEYS],
     properties: figuresProperties,
   },

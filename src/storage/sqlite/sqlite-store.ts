@@ -5,7 +5,7 @@ import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite, openSqlite } from './open-sqlite.js';
 import { createCallbackRecorder } from './record-callbacks.js';
-import { startWalCheckpointer } from './wal-checkpointer.js';
+import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
@@ -30,15 +30,15 @@ export function createSqliteStore(
     now?: () => number;
     /** false: SQLite checkpoints inside commits (for benchmarks) */
     backgroundCheckpoints?: boolean;
-    /** The WAL size (pages) at which commits wait for the checkpoint thread (tests use a small one). */
-    walRestartPages?: number;
+    /** The checkpoint thread's settings (tests use a small WAL). */
+    walCheckpoints?: WalCheckpointOptions;
   } = {},
 ): SqliteStore {
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
   const record = createCallbackRecorder(db);
-  const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, { restartPages: options.walRestartPages });
+  const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, options.walCheckpoints);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');

@@ -19,6 +19,16 @@ export const WRITER_CHECKPOINT_FACTOR = 4;
 /** SQLite's own default, restored if the background thread dies: checkpoint every 1000 WAL pages. */
 export const AUTOCHECKPOINT_PAGES = 1000;
 
+/** Settings other than the defaults, for tests that need a small WAL and no writer backstop. */
+export interface WalCheckpointOptions {
+  /** The hand-off point, in WAL pages (default WAL_RESTART_PAGES). */
+  restartPages?: number;
+  /** The writer's own checkpoint, in WAL pages (default WRITER_CHECKPOINT_FACTOR × restartPages; 0 turns it off). */
+  writerCheckpointPages?: number;
+  /** How often the thread runs a pass (default CHECKPOINT_INTERVAL_MS). */
+  intervalMs?: number;
+}
+
 /** A running background checkpointer. */
 export interface WalCheckpointer {
   /**
@@ -81,12 +91,14 @@ parentPort.on('message', (message) => {
  * pass, which now copies everything, and commits when it answers; that commit restarts
  * the WAL, whose file SQLite reuses instead of extending it.
  */
-export function startWalCheckpointer(db: SqliteDatabase, file: string, options: { restartPages?: number } = {}): WalCheckpointer {
+export function startWalCheckpointer(db: SqliteDatabase, file: string, options: WalCheckpointOptions = {}): WalCheckpointer {
   const restartPages = options.restartPages ?? WAL_RESTART_PAGES;
+  const writerPages = options.writerCheckpointPages ?? WRITER_CHECKPOINT_FACTOR * restartPages;
+  const intervalMs = options.intervalMs ?? CHECKPOINT_INTERVAL_MS;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
   worker.unref();
-  db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FACTOR * restartPages}`);
+  db.pragma(`wal_autocheckpoint = ${writerPages}`);
   let stopping = false;
   let alive = true;
   let walFull = false;

@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
       createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: config.keepAliveTimeoutMs, headersTimeout: config.headersTimeoutMs }, handler),
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
-  installErrorHandlers(app);
+  installErrorHandlers(app, { callbackSecret: config.callbackSecret });
   let pending = () => 0;
   const spool = deps.spool;
   const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });

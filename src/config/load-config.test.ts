@@ -123,9 +123,30 @@ describe('loadConfig', () => {
 
   it('when loadConfig reads variables, then it reads exactly the documented list', () => {
     assert.deepEqual([...CONFIG_ENV_NAMES].sort(), [
-      'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HOST', 'INGEST_MAX_BATCH', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'SPOOL_FILE',
-      'TRUST_PROXY',
+      'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HEADERS_TIMEOUT_MS', 'HOST', 'INGEST_MAX_BATCH',
+      'KEEP_ALIVE_TIMEOUT_MS', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'SPOOL_FILE', 'TRUST_PROXY',
     ]);
+  });
+
+  it('when the HTTP timeouts are not set, then keep-alive outlasts a 60 s load balancer idle timeout and headers wait longer still', () => {
+    const config = loadConfig({});
+    assert.equal(config.keepAliveTimeoutMs, 65_000);
+    assert.equal(config.headersTimeoutMs, 66_000);
+  });
+
+  it('when only KEEP_ALIVE_TIMEOUT_MS is set, then the headers timeout follows it, one second longer', () => {
+    const config = loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '120000' });
+    assert.equal(config.keepAliveTimeoutMs, 120_000);
+    assert.equal(config.headersTimeoutMs, 121_000);
+  });
+
+  it('when the headers timeout is not longer than the keep-alive timeout, or either is out of range, then each problem is reported', () => {
+    assert.deepEqual(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: '70000', HEADERS_TIMEOUT_MS: '70000' }), [
+      'HEADERS_TIMEOUT_MS (70000) must be longer than KEEP_ALIVE_TIMEOUT_MS (70000)',
+    ]);
+    assert.equal(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: '500' }).length, 1);
+    assert.equal(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: '65s', HEADERS_TIMEOUT_MS: '400000' }).length, 2);
+    assert.equal(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }).headersTimeoutMs, 10_000);
   });
 
   it('when a host is loopback, then isLoopbackHost says so', () => {

@@ -24,12 +24,16 @@ export interface Config {
    * (docs/deploy.md); null when off, and always with SQLite.
    */
   spoolFile: string | null;
+  /** How long an idle keep-alive connection stays open, in milliseconds: longer than any load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** Longest wait for a request's headers, in milliseconds; longer than keepAliveTimeoutMs (Node's guidance). */
+  headersTimeoutMs: number;
 }
 
 /** Names of the environment variables callevt reads (the help text and docs list each one; a test checks). */
 export const CONFIG_ENV_NAMES = [
   'HOST', 'PORT', 'DATABASE_URL', 'CALLBACK_SECRET', 'CALLBACK_ALLOW_CIDRS', 'TRUST_PROXY',
-  'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE',
+  'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS',
 ] as const;
 
 /** The environment-style input of loadConfig. */
@@ -39,6 +43,18 @@ export type ConfigEnv = Partial<Record<(typeof CONFIG_ENV_NAMES)[number], string
 export const MIN_CALLBACK_SECRET_CHARS = 16;
 /** Shortest accepted API token, in characters. */
 export const MIN_API_TOKEN_CHARS = 16;
+/**
+ * Default idle keep-alive timeout, in milliseconds: above the 60 s idle timeout of
+ * AWS ALB and nginx's upstream keep-alive, so the balancer always closes first and never
+ * sends a request onto a connection the receiver is closing.
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** How much longer than the keep-alive timeout the headers timeout is by default, in milliseconds. */
+export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
+/** Shortest accepted keep-alive or headers timeout, in milliseconds. */
+export const MIN_HTTP_TIMEOUT_MS = 1_000;
+/** Longest accepted keep-alive or headers timeout, in milliseconds: Node's request timeout (300 s) bounds them anyway. */
+export const MAX_HTTP_TIMEOUT_MS = 300_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Raised with every configuration problem at once. */
@@ -91,10 +107,11 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   const logRequests = boolean(env.LOG_REQUESTS, 'LOG_REQUESTS', false, problems);
   const ingestMaxBatch = integer(env.INGEST_MAX_BATCH, 'INGEST_MAX_BATCH', DEFAULT_MAX_BATCH, 1, 10_000, problems);
   const spoolFile = parseSpoolFile(env.SPOOL_FILE, databaseUrl, problems);
+  const { keepAliveTimeoutMs, headersTimeoutMs } = parseHttpTimeouts(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
-    spoolFile,
+    spoolFile, keepAliveTimeoutMs, headersTimeoutMs,
   });
 }
 
@@ -113,6 +130,18 @@ function parseSpoolFile(raw: string | undefined, databaseUrl: string, problems: 
     return null;
   }
   return text;
+}
+
+/** KEEP_ALIVE_TIMEOUT_MS and HEADERS_TIMEOUT_MS; the headers timeout defaults to just above the keep-alive one. */
+function parseHttpTimeouts(env: ConfigEnv, problems: string[]): { keepAliveTimeoutMs: number; headersTimeoutMs: number } {
+  const keepAliveTimeoutMs = integer(env.KEEP_ALIVE_TIMEOUT_MS, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    MIN_HTTP_TIMEOUT_MS, MAX_HTTP_TIMEOUT_MS - HEADERS_TIMEOUT_MARGIN_MS, problems);
+  const headersTimeoutMs = integer(env.HEADERS_TIMEOUT_MS, 'HEADERS_TIMEOUT_MS', keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS,
+    MIN_HTTP_TIMEOUT_MS, MAX_HTTP_TIMEOUT_MS, problems);
+  if (headersTimeoutMs <= keepAliveTimeoutMs) {
+    problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs})`);
+  }
+  return { keepAliveTimeoutMs, headersTimeoutMs };
 }
 
 /** Whether a listen address only accepts connections from this machine. */

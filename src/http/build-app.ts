@@ -46,10 +46,13 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: !config.logRequests }),
     trustProxy: config.trustProxy,
-    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    // Our own server, so Fastify's keepAliveTimeout does not apply: without these, Node closes
+    // idle connections after 5 s and a load balancer's reused connection meets a closed socket.
+    serverFactory: (handler) =>
+      createServer({ maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: config.keepAliveTimeoutMs, headersTimeout: config.headersTimeoutMs }, handler),
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
-  installErrorHandlers(app);
+  installErrorHandlers(app, { callbackSecret: config.callbackSecret });
   let pending = () => 0;
   const spool = deps.spool;
   const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });

@@ -1,12 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { isDatabaseUnavailable } from '../storage/spool/database-unavailable.js';
+import { secretMatches } from './callback-guard.js';
+
+/** Methods tried on a path that has no route for the request's method, in the order `Allow` lists them. */
+const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
 /**
  * Answers every error as `{ "error": { code, message, details } }`. 5xx answers never
  * carry internals: the cause is logged, the client gets a generic message.
  */
-export function installErrorHandlers(app: FastifyInstance): void {
+export function installErrorHandlers(app: FastifyInstance, options: { callbackSecret?: string | null } = {}): void {
+  const secret = options.callbackSecret ?? null;
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -14,7 +19,27 @@ export function installErrorHandlers(app: FastifyInstance): void {
     void reply.code(appError.status).send(appError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(app, request.url, secret);
+    if (allowed.length > 0) {
+      const error = new AppError('method_not_allowed', `Method ${request.method} is not allowed here; allowed: ${allowed.join(', ')}`);
+      void reply.code(error.status).header('allow', allowed.join(', ')).send(error.toBody());
+      return;
+    }
     void reply.code(404).send(new AppError('not_found', `No route for ${request.method} ${pathOnly(request.url)}`).toBody());
+  });
+}
+
+/**
+ * The methods that have a route for this URL (empty: there is no such path). A callback
+ * path with a wrong secret has none, so that a wrong method never reveals that the
+ * secret path exists.
+ */
+function allowedMethods(app: FastifyInstance, url: string, secret: string | null): string[] {
+  return KNOWN_METHODS.filter((method) => {
+    const route = app.findRoute({ method, url });
+    if (route === null) return false;
+    const params = route.params as Record<string, string | undefined>;
+    return secret === null || params.secret === undefined || secretMatches(params.secret, secret);
   });
 }
 

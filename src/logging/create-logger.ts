@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
-import { redactSecretPath } from '../http/callback-guard.js';
 import { pathOnly } from '../http/error-handler.js';
+import { createSecretRedactor } from './redact-secret.js';
 
 interface RequestLike {
   method?: string;
@@ -11,19 +11,22 @@ interface RequestLike {
 
 /**
  * The structured logger. Secrets never reach it: request URLs are logged without their
- * query (which holds user ids) and with the callback secret segment replaced, and the
- * Authorization header is redacted.
+ * query (which holds user ids), the Authorization header is redacted, and the callback
+ * secret is replaced wherever it appears in a URL, raw or percent-encoded. Every line
+ * passes through the redactor once more before it is written, so the secret cannot leak
+ * through another field either (an error message, a header).
  */
 export function createLogger(options: { level: string; callbackSecret: string | null; destination?: pino.DestinationStream }): Logger {
-  const secret = options.callbackSecret;
+  const redactor = options.callbackSecret === null ? null : createSecretRedactor(options.callbackSecret);
   return pino(
     {
       level: options.level,
+      ...(redactor === null ? {} : { hooks: { streamWrite: (line: string) => redactor.redactLine(line) } }),
       redact: { paths: ['req.headers.authorization', 'headers.authorization', 'config.apiTokens', 'config.callbackSecret'], censor: '[redacted]' },
       serializers: {
         req: (req: RequestLike) => ({
           method: req.method,
-          url: redactSecretPath(pathOnly(req.url ?? ''), secret),
+          url: redactor === null ? pathOnly(req.url ?? '') : redactor.redactUrl(pathOnly(req.url ?? '')),
           remoteAddress: req.ip ?? req.socket?.remoteAddress,
         }),
         err: pino.stdSerializers.err,

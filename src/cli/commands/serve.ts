@@ -43,7 +43,10 @@ Environment (flags win over these):
   LOG_REQUESTS          true to log every request, without query strings or secrets (default false)
   INGEST_MAX_BATCH      most callbacks committed in one transaction, 1 = one commit per request (default 512)
   SPOOL_FILE            PostgreSQL only: local file that takes callbacks while the database is down, or off
-                        (default ./data/spool.db; keep it on a persistent disk)`;
+                        (default ./data/spool.db; keep it on a persistent disk)
+  KEEP_ALIVE_TIMEOUT_MS idle keep-alive connections stay open this long; keep it above the load balancer's idle
+                        timeout (default 65000)
+  HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {

@@ -152,16 +152,18 @@ describe('the callback endpoint: methods and bodies', () => {
     assert.deepEqual(res.json().error.details, [{ field: 'type', problem: 'differs between the query and the body' }]);
   });
 
-  it('when another method is used, then answers 404 or 405 with a JSON error and nothing is stored', async () => {
+  it('when another method is used, then answers 405 with Allow and a JSON error and nothing is stored', async () => {
     const res = await t.app.inject({ method: 'PUT', url: `/callbacks/call-event?${validCallbackQuery()}` });
-    assert.ok([404, 405].includes(res.statusCode));
-    assert.ok(res.json().error.code);
+    assert.equal(res.statusCode, 405);
+    assert.equal(res.headers.allow, 'GET, POST');
+    assert.equal(res.json().error.code, 'method_not_allowed');
     assert.equal(countRows(t.file, 'raw_requests'), 0);
   });
 
   it('when a HEAD probe arrives, then it is not recorded as a delivery', async () => {
     const res = await t.app.inject({ method: 'HEAD', url: `/callbacks/call-event?${validCallbackQuery()}` });
-    assert.equal(res.statusCode, 404);
+    assert.equal(res.statusCode, 405); // the path exists; HEAD is not served on it
+    assert.equal(res.headers.allow, 'GET, POST');
     assert.equal(countRows(t.file, 'raw_requests'), 0);
   });
 });

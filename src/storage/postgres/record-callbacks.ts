@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { CallEvent } from '../../domain/call-event.js';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
@@ -85,10 +85,16 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     return results;
   } catch (error) {
     broken = error as Error;
-    await client.query('ROLLBACK').then(
-      () => (broken = undefined), // the connection is fine; only the transaction failed
-      () => undefined,
-    );
+    // Only a server that answered with an error is worth a ROLLBACK. After a timeout or a
+    // network error the ROLLBACK would queue behind the unanswered statement and wait out
+    // its own timeout (35 s more on a silently dead network); releasing the client with
+    // the error destroys its socket instead, and the server ends the transaction.
+    if (error instanceof pg.DatabaseError) {
+      await client.query('ROLLBACK').then(
+        () => (broken = undefined), // the connection is fine; only the transaction failed
+        () => undefined,
+      );
+    }
     throw error;
   } finally {
     client.release(broken);

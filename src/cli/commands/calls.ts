@@ -91,7 +91,7 @@ export async function runCalls(options: CallsOptions): Promise<string> {
     await source.close();
   }
   if (options.json === true) return `${JSON.stringify(page, null, 2)}\n`;
-  if (options.csv === true) return csvHeader() + page.items.map(callJsonToCsvLine).join('');
+  if (options.csv === true) return csvHeader() + page.items.map((call) => callJsonToCsvLine(call)).join('');
   return formatCallTable(page.items, tz) + (page.next_cursor === null ? '' : `\nmore: --cursor ${page.next_cursor}\n`);
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../storage/open-store.js';
 import { seedSqliteCalls } from '../../storage/sqlite/seed-calls.js';
+import { plural } from '../../domain/plural.js';
 
 interface SeedCliOptions {
   calls: string;
@@ -34,7 +35,7 @@ export function registerSeed(program: Command): void {
       });
       bar.done();
       const rate = Math.round(result.calls / result.seconds);
-      process.stdout.write(`seeded ${result.calls.toLocaleString('en-US')} calls over ${days} days into ${location.file} ` +
+      process.stdout.write(`seeded ${plural(result.calls, 'call')} over ${plural(days, 'day')} into ${location.file} ` +
         `in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} calls/s)\n`);
     });
 }

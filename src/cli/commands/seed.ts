@@ -28,7 +28,7 @@ export function registerSeed(program: Command): void {
       const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
       const location = parseDatabaseUrl(options.db ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
       if (location.dialect !== 'sqlite') throw new Error('seed writes SQLite only: give --db FILE');
-      const bar = progressBar(process.stderr, calls, 'calls');
+      const bar = progressBar(process.stderr, calls, calls === 1 ? 'call' : 'calls');
       const result = seedSqliteCalls(location.file, { calls, days, seed, end: Math.floor(Date.now() / 1000) }, (done, stage) => {
         if (stage === undefined) bar.update(done);
         else bar.note(`building index ${stage.built + 1} of ${stage.total} (${stage.indexing})`);

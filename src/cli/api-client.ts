@@ -1,10 +1,12 @@
+import type { CsvOptions } from '../domain/call-log/call-csv.js';
 import { callToJson } from '../domain/call-log/call-to-json.js';
 import { decodeCursor, encodeCursor } from '../domain/call-log/call-cursor.js';
 import { type ExportFormat, exportChunks } from '../domain/call-log/export-lines.js';
 import { type FilterQuery, parseCallFilter } from '../domain/parse-call-filter.js';
 import { reclassifyOutdatedCalls } from '../domain/classify/reclassify-outdated.js';
-import { DEFAULT_DATABASE_URL, openStore } from '../storage/open-store.js';
+import { openStore } from '../storage/open-store.js';
 import type { CallListQuery, CallStore } from '../storage/port.js';
+import { resolveReadTarget, type ServerTarget, type TargetOptions, unreachable } from './server-target.js';
 
 /** A call as JSON, exactly as `GET /api/calls/:sid` answers it. */
 export type CallJson = Record<string, unknown> & { sid: string; status: Record<string, unknown> };
@@ -23,22 +25,18 @@ export interface CallSource {
   listCalls(query: FilterQuery, limit: number, cursor?: string): Promise<CallJsonPage>;
   getCall(sid: string): Promise<CallJson | null>;
   /** Export text chunks; `onCall` counts calls where the source can (the database). */
-  exportCalls(query: FilterQuery, format: ExportFormat, onCall?: (count: number) => void): AsyncIterable<string>;
+  exportCalls(query: FilterQuery, format: ExportFormat, onCall?: (count: number) => void, csv?: CsvOptions): AsyncIterable<string>;
   close(): Promise<void>;
 }
 
 /** The connection flags shared by the call log commands. */
-export interface SourceOptions {
-  db?: string;
-  url?: string;
-  token?: string;
-}
+export type SourceOptions = TargetOptions;
 
-/** Opens the source the flags name: `--url` (with `--token`) for a server, else `--db` / DATABASE_URL. */
+/** Opens the source the flags name (see {@link resolveReadTarget}): a server's API, or a database. */
 export async function openCallSource(options: SourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<CallSource> {
-  const url = options.url ?? env.CALLEVT_URL;
-  if (url !== undefined && url !== '') return createApiSource(url, options.token ?? env.CALLEVT_TOKEN);
-  return createStoreSource(await openStore(options.db ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL));
+  const target = resolveReadTarget(options, env);
+  if (target.kind === 'server') return createApiSource(target.server);
+  return createStoreSource(await openStore(target.databaseUrl));
 }
 
 /** Reads calls straight from a store, applying the same parsing and JSON as the API. */
@@ -67,38 +65,25 @@ export function createStoreSource(store: CallStore, now: () => number = Date.now
       const call = await store.getCall(sid);
       return call === null ? null : (callToJson(call) as CallJson);
     },
-    exportCalls: (query, format, onCall) => exportChunks(store.streamCalls(filterOf(query)), format, onCall),
+    exportCalls: (query, format, onCall, csv) => exportChunks(store.streamCalls(filterOf(query)), format, onCall, csv),
     close: () => store.close(),
   };
 }
 
 /** Reads calls from a running callevt server over HTTP. */
-export function createApiSource(baseUrl: string, token: string | undefined): CallSource {
-  const base = baseUrl.replace(/\/+$/, '');
-  const headers: Record<string, string> = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
-  const request = async (path: string, query: FilterQuery = {}): Promise<Response> => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined) continue;
-      for (const v of typeof value === 'string' ? [value] : value) params.append(key, v);
-    }
-    const qs = params.toString();
-    const response = await fetch(`${base}${path}${qs === '' ? '' : `?${qs}`}`, { headers });
-    if (!response.ok && response.status !== 404) throw new Error(await apiErrorMessage(response));
-    return response;
-  };
+export function createApiSource(server: ServerTarget): CallSource {
   return {
     async listCalls(query, limit, cursor) {
-      const response = await request('/api/calls', { ...query, limit: String(limit), ...(cursor === undefined ? {} : { cursor }) });
-      if (response.status === 404) throw new Error(await apiErrorMessage(response));
+      const response = await requestApi(server, '/api/calls', { ...query, limit: String(limit), ...(cursor === undefined ? {} : { cursor }) });
+      if (!response.ok) throw new Error(await apiErrorMessage(response));
       return (await response.json()) as CallJsonPage;
     },
     async getCall(sid) {
-      const response = await request(`/api/calls/${encodeURIComponent(sid)}`);
+      const response = await requestApi(server, `/api/calls/${encodeURIComponent(sid)}`);
       return response.status === 404 ? null : ((await response.json()) as CallJson);
     },
-    async *exportCalls(query, format) {
-      const response = await request('/api/calls/export', { ...query, format });
+    async *exportCalls(query, format, _onCall, csv = {}) {
+      const response = await requestApi(server, '/api/calls/export', { ...query, format, ...(csv.raw === true ? { raw: 'true' } : {}) });
       if (response.body === null) return;
       const decoder = new TextDecoder();
       for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(bytes, { stream: true });
@@ -107,6 +92,39 @@ export function createApiSource(baseUrl: string, token: string | undefined): Cal
     },
     async close() {},
   };
+}
+
+/** Media types callevt answers the read API with: anything else is not callevt (a proxy's page, another server). */
+const CALLEVT_MEDIA = /^(application\/json|text\/csv|application\/x-ndjson)\b/;
+
+/**
+ * GET on callevt's read API with the server's token. An unreachable server, an error
+ * answer (other than callevt's own 404) or an answer that is not callevt's throws a
+ * sentence naming the URL and what happened.
+ */
+export async function requestApi(server: ServerTarget, path: string, query: FilterQuery = {}): Promise<Response> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const v of typeof value === 'string' ? [value] : value) params.append(key, v);
+  }
+  const qs = params.toString();
+  const url = `${server.url}${path}${qs === '' ? '' : `?${qs}`}`;
+  const headers: Record<string, string> = server.token === undefined ? {} : { authorization: `Bearer ${server.token}` };
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch (error) {
+    throw unreachable(server.url, error);
+  }
+  if (!CALLEVT_MEDIA.test(response.headers.get('content-type') ?? '')) {
+    await response.body?.cancel();
+    throw new Error(
+      `${server.url}${path} answered ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}, not callevt's API: is --url (or CALLEVT_URL) the base URL of a callevt server?`,
+    );
+  }
+  if (!response.ok && response.status !== 404) throw new Error(await apiErrorMessage(response));
+  return response;
 }
 
 /** Brings stored calls to the current classifier (the `callevt reclassify` work). */

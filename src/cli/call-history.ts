@@ -1,6 +1,7 @@
 import { type ConflictJson, conflictToJson, type DeliveryJson, deliveryToJson } from '../domain/deliveries/deliveries-json.js';
-import { DEFAULT_DATABASE_URL, openStore } from '../storage/open-store.js';
-import type { SourceOptions } from './api-client.js';
+import { openStore } from '../storage/open-store.js';
+import { requestApi, type SourceOptions } from './api-client.js';
+import { resolveReadTarget, type ServerTarget } from './server-target.js';
 
 /** What arrived for one sid: every delivery and every conflicting version, oldest first. */
 export interface CallHistory {
@@ -13,9 +14,9 @@ export interface CallHistory {
  * (`--url`/`--token` or `--db`, as openCallSource does), as the API's JSON either way.
  */
 export async function readCallHistory(sid: string, options: SourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<CallHistory> {
-  const url = options.url ?? env.CALLEVT_URL;
-  if (url !== undefined && url !== '') return readHistoryFromApi(url, options.token ?? env.CALLEVT_TOKEN, sid);
-  const store = await openStore(options.db ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const target = resolveReadTarget(options, env);
+  if (target.kind === 'server') return readHistoryFromApi(target.server, sid);
+  const store = await openStore(target.databaseUrl);
   try {
     const [deliveries, conflicts] = [await store.listDeliveries(sid), await store.listConflicts(sid)];
     return {
@@ -27,13 +28,10 @@ export async function readCallHistory(sid: string, options: SourceOptions, env: 
   }
 }
 
-async function readHistoryFromApi(baseUrl: string, token: string | undefined, sid: string): Promise<CallHistory> {
-  const base = `${baseUrl.replace(/\/+$/, '')}/api/calls/${encodeURIComponent(sid)}`;
-  const headers: Record<string, string> = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
+async function readHistoryFromApi(server: ServerTarget, sid: string): Promise<CallHistory> {
   const items = async <T>(part: string): Promise<T[]> => {
-    const response = await fetch(`${base}/${part}`, { headers });
+    const response = await requestApi(server, `/api/calls/${encodeURIComponent(sid)}/${part}`);
     if (response.status === 404) return []; // no such call (or a server from before these endpoints)
-    if (!response.ok) throw new Error(`the server answered ${response.status} to GET /api/calls/${sid}/${part}`);
     return ((await response.json()) as { items: T[] }).items;
   };
   return { deliveries: await items<DeliveryJson>('deliveries'), conflicts: await items<ConflictJson>('conflicts') };

@@ -14,11 +14,13 @@ export interface ApiClient {
 
 /**
  * An API client over keep-alive HTTP, sending `Authorization: Bearer <token>` when a
- * token is given. Only the origin of `baseUrl` is used, so a callback URL works too.
+ * token is given. `baseUrl` is callevt's base URL: a path prefix (behind a proxy) is
+ * kept. A request that gets no answer fails with the URL and the cause.
  */
 export function createHttpApiClient(baseUrl: string, options: { token?: string; concurrency?: number } = {}): ApiClient {
   const origin = new URL(baseUrl);
   if (origin.protocol !== 'http:') throw new Error(`only http:// servers are supported (got ${origin.protocol})`);
+  const prefix = origin.pathname.replace(/\/+$/, '');
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency ?? 16 });
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -30,7 +32,7 @@ export function createHttpApiClient(baseUrl: string, options: { token?: string; 
             agent,
             host: origin.hostname.replace(/^\[|\]$/g, ''),
             port: origin.port === '' ? 80 : Number(origin.port),
-            path: pathAndQuery,
+            path: `${prefix}${pathAndQuery}`,
             headers,
           },
           (res) => {
@@ -49,7 +51,7 @@ export function createHttpApiClient(baseUrl: string, options: { token?: string; 
             res.on('error', reject);
           },
         );
-        req.on('error', reject);
+        req.on('error', (error) => reject(new Error(`cannot reach callevt at ${baseUrl}: ${error.message}`, { cause: error })));
         req.end();
       }),
     async close() {

@@ -28,7 +28,7 @@ export type ExpectedFigures = Record<Outcome, number> & {
  * callevt's statistics code (it is what verify checks them against). Percentiles use the
  * nearest-rank method.
  */
-export function expectedFigures(calls: readonly TruthCall[]): ExpectedFigures {
+export function expectedFigures(calls: ReadonlyArray<Pick<TruthCall, 'fields' | 'expected'>>): ExpectedFigures {
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   let totalDuration = 0;
   let totalBilling = 0;
@@ -84,7 +84,7 @@ function nearestRank(sorted: readonly number[], q: number): number | null {
 }
 
 /** Most calls talking at once, over half-open [start_time, end_time) intervals. */
-function peakConcurrency(calls: readonly TruthCall[]): number {
+function peakConcurrency(calls: ReadonlyArray<Pick<TruthCall, 'fields'>>): number {
   const edges: Array<[number, number]> = [];
   for (const { fields } of calls) {
     if (fields.start_time > 0 && fields.end_time > fields.start_time) edges.push([fields.start_time, 1], [fields.end_time, -1]);

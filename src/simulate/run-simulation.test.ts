@@ -64,12 +64,21 @@ describe('runSimulation', () => {
     assert.equal(stats.unexpected, truth.calls.length);
   });
 
-  it('when the transport throws, then the request counts as unanswered, not as a crash', async () => {
+  it('when 2xx answers carry no callevt result (another server answered), then they count as not callevt and nothing as acknowledged', async () => {
+    const send: Transport = async () => ({ status: 200, result: null });
+    const { stats, truth } = await runSimulation({ ...TRAFFIC, malformedShare: 0 }, send, { ...RUN, maxItems: 10, retries: 0 });
+    assert.equal(stats.notCallevt, stats.requests);
+    assert.equal(truth?.totals.unacknowledged, truth?.calls.length);
+    assert.equal(stats.unexpected, truth?.calls.length);
+  });
+
+  it('when the transport throws, then the request counts as unanswered with its cause, not as a crash', async () => {
     const send: Transport = async () => {
       throw new Error('connection refused');
     };
     const { stats, truth } = await runSimulation(TRAFFIC, send, { ...RUN, maxItems: 5, retries: 0 });
     assert.equal(stats.byClass.error, 5);
+    assert.equal(stats.firstError, 'connection refused');
     assert.equal(truth?.totals.unacknowledged, truth?.calls.length);
   });
 });

@@ -98,8 +98,8 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
       try {
         answer = await send(job.delivery.query);
         stats.recordAnswer(answer.status, answer.result, now() - t0);
-      } catch {
-        stats.recordError();
+      } catch (error) {
+        stats.recordError(error);
       }
       const retryable = answer === null || answer.status >= 500 || answer.status === 429;
       if (!retryable || attempt >= options.retries) return answer;
@@ -182,7 +182,8 @@ function expectedStatus(event: CallEvent): TruthCall['expected'] {
 
 /** Books an answer: into the truth, the unexpected counter, and re-deliveries now due. */
 function settle(job: Job, answer: DeliveryAnswer | null, stats: SendStats, ready: Job[]): void {
-  const ok = answer !== null && answer.status >= 200 && answer.status < 300;
+  // A 2xx without callevt's `result` came from something else: nothing was stored.
+  const ok = answer !== null && answer.status >= 200 && answer.status < 300 && answer.result !== null;
   if (job.malformed !== null) {
     job.malformed.status = answer?.status ?? null;
     if (ok) stats.unexpected++;

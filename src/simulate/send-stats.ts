@@ -10,20 +10,26 @@ export class SendStats {
   readonly byClass: Record<StatusClass, number> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, error: 0 };
   /** callevt's answers: accepted, duplicate, conflict, invalid_callback… */
   readonly byResult = new Map<string, number>();
-  /** Valid callbacks answered non-2xx, or malformed ones answered 2xx. */
+  /** Valid callbacks answered non-2xx (or 2xx without callevt's answer), or malformed ones answered 2xx. */
   unexpected = 0;
+  /** 2xx answers without callevt's `result` word: something else answered (a web page, another server). */
+  notCallevt = 0;
+  /** Why the first request that got no answer failed (e.g. `connect ECONNREFUSED 127.0.0.1:8080`). */
+  firstError: string | null = null;
   readonly latency = new LatencyHistogram();
 
   recordAnswer(status: number, result: string | null, latencyMs: number): void {
     this.requests++;
     this.byClass[statusClass(status)]++;
     if (result !== null) this.byResult.set(result, (this.byResult.get(result) ?? 0) + 1);
+    else if (statusClass(status) === '2xx') this.notCallevt++;
     this.latency.record(latencyMs);
   }
 
-  recordError(): void {
+  recordError(error?: unknown): void {
     this.requests++;
     this.byClass.error++;
+    if (this.firstError === null && error !== undefined) this.firstError = error instanceof Error ? error.message : String(error);
   }
 }
 

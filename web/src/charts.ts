@@ -23,6 +23,8 @@ export interface LineSeries {
   /** A CSS custom property holding the colour, e.g. `--c-attempts`. */
   colorVar: string;
   format: (v: number | null) => string;
+  /** Dots only, half transparent: values shown as less sure than the line's. */
+  faded?: boolean;
 }
 
 const HEIGHT_PX = 220;
@@ -65,13 +67,14 @@ export function lineChart(container: HTMLElement, series: LineSeries[], timeZone
     scales: { x: { time: true }, y: yRange ? { range: yRange } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     series: [
       {},
-      ...series.map((s) => ({
+      ...series.map((s): uPlot.Series => ({
         label: s.label,
         stroke: cssVar(s.colorVar),
         width: 2,
         // Dots only when the line is sparse, so a lone bucket with calls stays visible.
         points: { show: (u: uPlot, seriesIdx: number) => sparse(u.data[seriesIdx]), size: 5 },
         value: (_u: uPlot, v: number | null) => s.format(v),
+        ...(s.faded === true ? { alpha: 0.35, paths: () => null, points: { show: true, size: 6 } } : {}),
       })),
     ],
     axes: [

@@ -19,6 +19,7 @@ import { runCall } from './call.js';
 import { runCalls } from './calls.js';
 import { runExport } from './export.js';
 import { runReclassify } from './reclassify.js';
+import { runStats } from './stats.js';
 
 const TOKEN = 'cli-test-token-0123456789';
 const SEED_SID = '6364e8b3-bdac-436e-9631-0bce2498ce0c';
@@ -33,7 +34,7 @@ describe('call log commands', () => {
     const values = [
       Object.fromEntries(new URLSearchParams(SEED_EXAMPLE_QUERY)),
       validCallbackValues({ setup_time: '1767225600', start_time: '1767225605', end_time: '1767225650', duration: '45', billing_sec: '45', disconnect_reason: '1301', releaser_type: '4', from_user_id: 'alice', app_svr_data: 'a,"b"\nc' }),
-      validCallbackValues({ setup_time: '1767225000', start_time: '0', end_time: '1767225010', duration: '0', billing_sec: '0', terminate: '17', disconnect_reason: '1202', releaser_type: '1', to_user_id: 'alice' }),
+      validCallbackValues({ setup_time: '1767225000', start_time: '0', end_time: '1767225010', duration: '0', billing_sec: '0', terminate: '17', disconnect_reason: '1202', releaser_type: '1', to_user_id: 'alice', stid: '@SUM(1+1)' }),
     ];
     dropped = values[1]?.sid ?? '';
     await store.recordCallbacks(values.map((v) => deliveryOf(v)));
@@ -76,6 +77,20 @@ describe('call log commands', () => {
     assert.equal(rows[0]?.[CSV_COLUMNS.indexOf('app_svr_data')], 'a,"b"\nc');
   });
 
+  it('when `calls --csv` prints a text value starting like a formula, then it gets a leading quote; with --raw it is as stored', async () => {
+    const stid = (text: string) => parseCsv(text).map((row) => row[CSV_COLUMNS.indexOf('stid')]);
+    assert.deepEqual(stid(await runCalls({ db: db.file, limit: '50', csv: true, outcome: ['busy'] })), ['stid', "'@SUM(1+1)"]);
+    assert.deepEqual(stid(await runCalls({ url: server.url, token: TOKEN, limit: '50', csv: true, outcome: ['busy'] })), ['stid', "'@SUM(1+1)"]);
+    assert.deepEqual(stid(await runCalls({ db: db.file, limit: '50', csv: true, raw: true, outcome: ['busy'] })), ['stid', '@SUM(1+1)']);
+  });
+
+  it('when `stats` runs with CALLEVT_URL and CALLEVT_TOKEN set and no flag, then it reads that server', async () => {
+    const env = { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN, DATABASE_URL: join(db.file, '..', 'not-this.db') };
+    const body = JSON.parse(await runStats({ filter: [], json: true, from: '0' }, env)) as { summary: { attempts: number } };
+    assert.equal(body.summary.attempts, 3);
+    await assert.rejects(runStats({ filter: [], json: true }, { CALLEVT_URL: server.url }), /401 unauthorized/);
+  });
+
   it('when a filter flag is bad, then the command fails naming the flag (database) or the parameter (server)', async () => {
     await assert.rejects(runCalls({ db: db.file, limit: '50', minDuration: 'x' } as never), /--min-duration/);
     await assert.rejects(runCalls({ url: server.url, token: TOKEN, limit: '50', minDuration: 'x' } as never), /400 invalid_parameter.*min_duration/);
@@ -116,6 +131,17 @@ describe('call log commands', () => {
     const a = parseCsv(readFileSync(fromDb, 'utf8'));
     assert.equal(a.length, 4);
     assert.deepEqual(parseCsv(readFileSync(fromServer, 'utf8')), a);
+    assert.ok(a.some((row) => row[CSV_COLUMNS.indexOf('stid')] === "'@SUM(1+1)"), 'neutralised by default');
+  });
+
+  it('when `export --raw` writes CSV from the database and from the server, then formula-like cells are exactly as stored in both', async () => {
+    const fromDb = join(db.file, '..', 'db-raw.csv');
+    const fromServer = join(db.file, '..', 'server-raw.csv');
+    await runExport({ db: db.file, format: 'csv', raw: true, out: fromDb }, createWriteStream(fromDb), null);
+    await runExport({ url: server.url, token: TOKEN, format: 'csv', raw: true, out: fromServer }, createWriteStream(fromServer), null);
+    const a = parseCsv(readFileSync(fromDb, 'utf8'));
+    assert.ok(a.some((row) => row[CSV_COLUMNS.indexOf('stid')] === '@SUM(1+1)'));
+    assert.deepEqual(parseCsv(readFileSync(fromServer, 'utf8')), a);
   });
 
   it('when `export --format ndjson` filters by outcome, then only those calls are written', async () => {
@@ -135,7 +161,7 @@ describe('call log commands', () => {
         await store.recordCallbacks([{ ...record, classification: { ...record.classification, outcome: 'failed', classifier_version: CLASSIFIER_VERSION - 1 } }]);
       }
       await store.close();
-      assert.match(await runReclassify(other.file, null), /^reclassified 1 calls to classifier v\d+; 1 changed/);
+      assert.match(await runReclassify(other.file, null), /^reclassified 1 call to classifier v\d+; 1 changed/);
       assert.match(await runReclassify(other.file, null), /^reclassified 0 calls/);
     } finally {
       other.cleanup();

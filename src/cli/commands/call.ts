@@ -3,6 +3,7 @@ import { CALL_EVENT_FIELDS, type CallEvent } from '../../domain/call-event.js';
 import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
 import { type CallHistory, readCallHistory } from '../call-history.js';
 import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
+import { plural } from '../../domain/plural.js';
 
 interface CallOptions extends SourceOptions {
   json?: boolean;
@@ -111,7 +112,7 @@ export function formatCallStatus(call: CallJson, tz: string): string {
     '',
     s.inconsistencies.length === 0 ? 'no inconsistencies' : 'inconsistencies',
     ...s.inconsistencies.map((i) => `  - ${i.code}: ${i.message}`),
-    ...(Number(call.conflicts) > 0 ? ['', `${String(call.conflicts)} conflicting version(s) of this sid arrived after the first`] : []),
+    ...(Number(call.conflicts) > 0 ? ['', `${plural(Number(call.conflicts), 'conflicting version')} of this sid arrived after the first`] : []),
     '',
     `classifier v${s.classifier_version}; received ${String(call.received_at)}`,
   ];

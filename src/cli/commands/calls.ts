@@ -3,6 +3,12 @@ import { csvHeader, callJsonToCsvLine } from '../../domain/call-log/call-csv.js'
 import type { FilterQuery } from '../../domain/parse-call-filter.js';
 import { type CallJson, type CallJsonPage, openCallSource, type SourceOptions } from '../api-client.js';
 
+/** The help of `--raw`, for every command that writes CSV. */
+export const RAW_HELP = 'write CSV cells that start with = + - @ tab or CR as stored (default: prefixed with \' so that a spreadsheet does not run them as formulas)';
+
+/** What a command writing raw CSV says on stderr. */
+export const RAW_NOTE = 'callevt: --raw: cells starting with = + - @ tab or CR are written as stored; a spreadsheet may run them as formulas\n';
+
 /** The filter flags, named like the API's parameters with dashes (`--from-user-id`). */
 const FILTER_FLAGS: Array<[flag: string, param: string, help: string]> = [
   ['--from <time>', 'from', 'window start, inclusive: Unix seconds, ISO-8601 or relative like -24h'],
@@ -57,6 +63,7 @@ export interface CallsOptions extends SourceOptions {
   [flag: string]: unknown;
   json?: boolean;
   csv?: boolean;
+  raw?: boolean;
   tz?: string;
   limit: string;
   cursor?: string;
@@ -69,10 +76,12 @@ export function registerCalls(program: Command): void {
     .description('list calls, newest first, with their outcome and reason (from the database or a running server)')
     .option('--json', 'print the page as JSON, like GET /api/calls')
     .option('--csv', 'print the page as CSV, like the export')
+    .option('--raw', `with --csv: ${RAW_HELP}`)
     .option('--tz <zone>', 'time zone for the table, e.g. Asia/Tokyo (default: this machine\'s)')
     .option('--limit <n>', 'calls to show, 1..1000', '50')
     .option('--cursor <cursor>', 'continue after a previous page (printed at its end)');
   addCallFilterOptions(command).action(async (options: CallsOptions) => {
+    if (options.csv === true && options.raw === true) process.stderr.write(RAW_NOTE);
     process.stdout.write(await runCalls(options));
   });
 }
@@ -91,7 +100,7 @@ export async function runCalls(options: CallsOptions): Promise<string> {
     await source.close();
   }
   if (options.json === true) return `${JSON.stringify(page, null, 2)}\n`;
-  if (options.csv === true) return csvHeader() + page.items.map(callJsonToCsvLine).join('');
+  if (options.csv === true) return csvHeader() + page.items.map((call) => callJsonToCsvLine(call, { raw: options.raw === true })).join('');
   return formatCallTable(page.items, tz) + (page.next_cursor === null ? '' : `\nmore: --cursor ${page.next_cursor}\n`);
 }
 

@@ -3,8 +3,9 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../../domain/call-log/export-lines.js';
+import { plural } from '../../domain/plural.js';
 import { openCallSource, type SourceOptions } from '../api-client.js';
-import { addCallFilterOptions, filterQueryOf } from './calls.js';
+import { addCallFilterOptions, filterQueryOf, RAW_HELP, RAW_NOTE } from './calls.js';
 
 /** How often the progress line is redrawn, in milliseconds. */
 export const PROGRESS_INTERVAL_MS = 500;
@@ -15,6 +16,7 @@ export interface ExportOptions extends SourceOptions {
   format: string;
   out?: string;
   progress?: boolean;
+  raw?: boolean;
 }
 
 /** `callevt export`: every matching call as CSV or NDJSON, to a file or stdout. */
@@ -24,8 +26,10 @@ export function registerExport(program: Command): void {
     .description('write every matching call as CSV or NDJSON (streamed; any size), with progress on stderr')
     .option('--format <format>', 'csv or ndjson', 'csv')
     .option('--out <file>', 'write to this file instead of stdout')
+    .option('--raw', `csv: ${RAW_HELP}`)
     .option('--no-progress', 'do not report progress on stderr');
   addCallFilterOptions(command).action(async (options: ExportOptions) => {
+    if (options.raw === true && options.format === 'csv') process.stderr.write(RAW_NOTE);
     const out = options.out === undefined ? process.stdout : createWriteStream(options.out);
     const summary = await runExport(options, out, options.progress === false ? null : process.stderr);
     process.stderr.write(`${summary}\n`);
@@ -49,7 +53,7 @@ export async function runExport(options: ExportOptions, out: Writable, progress:
     const now = Date.now();
     if (progress === null || (!final && now - last < (isTty ? PROGRESS_INTERVAL_MS : 10 * PROGRESS_INTERVAL_MS))) return;
     last = now;
-    const counted = calls > 0 ? `${calls.toLocaleString('en')} calls, ` : '';
+    const counted = calls > 0 ? `${plural(calls, 'call')}, ` : '';
     progress.write(`${isTty ? '\r' : ''}exporting: ${counted}${(bytes / 1_048_576).toFixed(1)} MiB, ${((now - started) / 1000).toFixed(0)} s${isTty ? '' : '\n'}`);
   };
   try {
@@ -62,12 +66,12 @@ export async function runExport(options: ExportOptions, out: Writable, progress:
     };
     const chunks = source.exportCalls(filterQueryOf(options), format, (n) => {
       calls = n;
-    });
+    }, { raw: options.raw === true });
     await pipeline(Readable.from(counted(chunks), { objectMode: false }), out);
   } finally {
     await source.close();
   }
   if (isTty && progress !== null) progress.write('\r\x1b[K');
-  const what = calls > 0 ? `${calls} calls` : `${bytes} bytes`;
+  const what = calls > 0 ? plural(calls, 'call') : plural(bytes, 'byte');
   return `exported ${what} as ${format}${options.out === undefined ? '' : ` to ${options.out}`} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
 }

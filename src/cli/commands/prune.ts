@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATABASE_URL, pruneDatabase } from '../../storage/open-store.js';
 import { DEFAULT_PRUNE_BATCH_ROWS } from '../../storage/sql/prune-old-records.js';
+import { plural } from '../../domain/plural.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -41,8 +42,8 @@ export function registerPrune(program: Command): void {
       }
       const result = await pruneDatabase(url, { before, batchSize });
       process.stdout.write(
-        `pruned before ${new Date(before * 1000).toISOString()}: ${result.calls} calls, ${result.call_conflicts} conflicting versions, ` +
-          `${result.raw_requests} raw requests, ${result.quarantine} quarantine entries (statistics rollups kept)\n`,
+        `pruned before ${new Date(before * 1000).toISOString()}: ${plural(result.calls, 'call')}, ${plural(result.call_conflicts, 'conflicting version')}, ` +
+          `${plural(result.raw_requests, 'raw request')}, ${plural(result.quarantine, 'quarantine entry', 'quarantine entries')} (statistics rollups kept)\n`,
       );
     });
 }

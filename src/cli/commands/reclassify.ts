@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CLASSIFIER_VERSION } from '../../domain/classify/release-codes.js';
 import { DEFAULT_DATABASE_URL, openStore } from '../../storage/open-store.js';
 import { reclassifyStore } from '../api-client.js';
+import { plural } from '../../domain/plural.js';
 
 /** `callevt reclassify`: bring every stored call to the current classifier version. */
 export function registerReclassify(program: Command): void {
@@ -18,8 +19,8 @@ export function registerReclassify(program: Command): void {
 export async function runReclassify(url: string, progress: NodeJS.WritableStream | null): Promise<string> {
   const store = await openStore(url);
   try {
-    const result = await reclassifyStore(store, (done) => progress?.write(`reclassified ${done} calls so far\n`));
-    return `reclassified ${result.reclassified} calls to classifier v${CLASSIFIER_VERSION}; ${result.changed} changed outcome, ended_by or reason`;
+    const result = await reclassifyStore(store, (done) => progress?.write(`reclassified ${plural(done, 'call')} so far\n`));
+    return `reclassified ${plural(result.reclassified, 'call')} to classifier v${CLASSIFIER_VERSION}; ${result.changed} changed outcome, ended_by or reason`;
   } finally {
     await store.close();
   }

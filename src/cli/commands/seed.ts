@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../storage/open-store.js';
 import { seedSqliteCalls } from '../../storage/sqlite/seed-calls.js';
+import { plural } from '../../domain/plural.js';
 
 interface SeedCliOptions {
   calls: string;
@@ -27,14 +28,14 @@ export function registerSeed(program: Command): void {
       const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
       const location = parseDatabaseUrl(options.db ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
       if (location.dialect !== 'sqlite') throw new Error('seed writes SQLite only: give --db FILE');
-      const bar = progressBar(process.stderr, calls, 'calls');
+      const bar = progressBar(process.stderr, calls, calls === 1 ? 'call' : 'calls');
       const result = seedSqliteCalls(location.file, { calls, days, seed, end: Math.floor(Date.now() / 1000) }, (done, stage) => {
         if (stage === undefined) bar.update(done);
         else bar.note(`building index ${stage.built + 1} of ${stage.total} (${stage.indexing})`);
       });
       bar.done();
       const rate = Math.round(result.calls / result.seconds);
-      process.stdout.write(`seeded ${result.calls.toLocaleString('en-US')} calls over ${days} days into ${location.file} ` +
+      process.stdout.write(`seeded ${plural(result.calls, 'call')} over ${plural(days, 'day')} into ${location.file} ` +
         `in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} calls/s)\n`);
     });
 }

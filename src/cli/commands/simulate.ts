@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatProgressLine, formatSummaryTable } from '../../simulate/format-run-report.js';
 import { groundTruthLines } from '../../simulate/ground-truth.js';
@@ -8,15 +9,16 @@ import {
   parseDurationMs, parseEpoch, parseRatePerSec, parseShare, parseWholeNumber,
 } from '../../simulate/parse-cli-values.js';
 import { runSimulation } from '../../simulate/run-simulation.js';
+import { plural } from '../../domain/plural.js';
+import { assertCallevtAnswers, callbackUrlOf, DEFAULT_SERVER_URL, resolveServer } from '../server-target.js';
 import { DEFAULT_TRAFFIC, type TrafficOptions, trafficOptionProblems } from '../../simulate/traffic-options.js';
 
-/** Where `callevt serve` receives callbacks by default. */
-export const DEFAULT_CALLBACK_URL = 'http://127.0.0.1:8080/callbacks/call-event';
 /** How long a run lasts when neither --duration nor --calls is given. */
 const DEFAULT_DURATION = '10s';
 
 interface SimulateOptions {
-  url: string;
+  url?: string;
+  secret?: string;
   rate?: string;
   duration?: string;
   calls?: string;
@@ -43,7 +45,8 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('send realistic LINE Planet 1-to-1 Call Event callbacks (GET) to a callevt server')
-    .option('--url <url>', 'the callback URL', DEFAULT_CALLBACK_URL)
+    .option('--url <url>', `callevt's base URL, like the reading commands (env CALLEVT_URL; default ${DEFAULT_SERVER_URL}); callbacks go to its /callbacks/call-event`)
+    .option('--secret <secret>', "the server's CALLBACK_SECRET: callbacks go to /callbacks/<secret>/call-event (env CALLBACK_SECRET)")
     .option('--rate <R/s>', 'requests per second (default: as fast as the server answers)')
     .option('--duration <time>', `how long to send, e.g. 10s, 2m (default ${DEFAULT_DURATION} unless --calls)`)
     .option('--calls <N>', 'how many calls to plan (each a unique call or one malformed request)')
@@ -62,12 +65,15 @@ export function registerSimulate(program: Command): void {
     .option('--late-share <x>', 'share of late deliveries (end_time hours to days old)', String(d.lateShare))
     .option('--video-share <x>', 'share of video calls', String(d.videoShare))
     .option('--quiet', 'no live progress line')
-    .addHelpText('after', '\nExample:\n  callevt simulate --duration 10s --rate 500/s --seed demo --expect truth.ndjson\n')
+    .addHelpText('after', '\nExample:\n  callevt simulate --duration 10s --rate 500/s --seed demo --expect data/truth.ndjson\n')
     .action(async (options: SimulateOptions) => {
       const plan = readOptions(options);
       const progress = !options.quiet;
-      process.stderr.write(`simulate: seed ${plan.traffic.seed}, epoch ${plan.traffic.epoch}, ${plan.limit} → ${options.url}\n`);
-      const transport = createHttpTransport(options.url, { concurrency: plan.concurrency });
+      const server = resolveServer(options);
+      const secret = options.secret ?? (process.env.CALLBACK_SECRET?.trim() || null);
+      await assertCallevtAnswers(server.url);
+      process.stderr.write(`simulate: seed ${plan.traffic.seed}, epoch ${plan.traffic.epoch}, ${plan.limit} → ${secret === null ? callbackUrlOf(server.url, null) : `${server.url}/callbacks/[secret]/call-event`}\n`);
+      const transport = createHttpTransport(callbackUrlOf(server.url, secret), { concurrency: plan.concurrency });
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -96,6 +102,7 @@ export function registerSimulate(program: Command): void {
         if (progress && process.stderr.isTTY) process.stderr.write('\n');
         process.stdout.write(formatSummaryTable(result.stats, result.elapsedMs));
         if (options.expect !== undefined && result.truth !== null) {
+          mkdirSync(dirname(options.expect), { recursive: true });
           const fd = openSync(options.expect, 'w');
           try {
             for (const line of groundTruthLines(result.truth)) writeSync(fd, line);
@@ -103,10 +110,18 @@ export function registerSimulate(program: Command): void {
             closeSync(fd);
           }
           const t = result.truth.totals;
-          process.stdout.write(`  ground truth  ${options.expect}: ${t.calls} calls, ${t.malformed} malformed, ${t.duplicates_sent} duplicates, ${t.conflicts_sent} conflicts\n`);
+          process.stdout.write(
+            `  ground truth  ${options.expect}: ${plural(t.calls, 'call')}, ${t.malformed} malformed, ${plural(t.duplicates_sent, 'duplicate')}, ${plural(t.conflicts_sent, 'conflict')}\n`,
+          );
         }
-        const failed = result.stats.unexpected + result.stats.byClass.error;
-        if (failed > 0) process.exitCode = 1;
+        const { stats } = result;
+        if (stats.notCallevt > 0) {
+          process.stderr.write(`callevt: ${plural(stats.notCallevt, 'answer')} from ${server.url} ${stats.notCallevt === 1 ? 'was' : 'were'} 2xx without callevt's result: that is not a callevt callback endpoint\n`);
+        }
+        if (stats.byClass.error > 0) {
+          process.stderr.write(`callevt: ${plural(stats.byClass.error, 'request')} to ${server.url} got no answer (${stats.firstError ?? 'no cause given'})\n`);
+        }
+        if (stats.unexpected + stats.byClass.error > 0) process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSigint);
         transport.close();
@@ -144,7 +159,7 @@ function readOptions(o: SimulateOptions): RunPlan {
   };
   const problems = trafficOptionProblems(traffic);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  const limits = [maxItems === null ? null : `${maxItems} calls`, durationMs === null ? null : `${durationMs / 1000} s`];
+  const limits = [maxItems === null ? null : plural(maxItems, 'call'), durationMs === null ? null : `${durationMs / 1000} s`];
   return {
     traffic,
     concurrency: parseWholeNumber(o.concurrency, '--concurrency', 1, 4_096),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_SPOOL_FILE } from '../../storage/open-store.js';
 import { openSpoolFile, type SpoolFile, SpoolFileError, spooledSid } from '../../storage/spool/spool-file.js';
+import { plural } from '../../domain/plural.js';
 
 /** `callevt spool status|held|requeue`: look into a receiver's local spool (PostgreSQL only) while the receiver is stopped. */
 export function registerSpool(program: Command): void {
@@ -54,7 +55,7 @@ export function runSpoolHeld(file: string, json: boolean): string {
 export function runSpoolRequeue(file: string, ids?: number[]): string {
   return withSpool(file, (spool) => {
     const moved = spool.requeue(ids);
-    return `${moved} held callback${moved === 1 ? '' : 's'} back in line; ${spool.size} now wait for the database (replayed when the receiver starts)`;
+    return `${plural(moved, 'held callback')} back in line; ${spool.size} now wait${spool.size === 1 ? 's' : ''} for the database (replayed when the receiver starts)`;
   });
 }
 

@@ -3,9 +3,12 @@ import { loadConfig } from '../../config/load-config.js';
 import type { Figures } from '../../domain/stats/figures.js';
 import { buildApp } from '../../http/build-app.js';
 import { openStore } from '../../storage/open-store.js';
+import { requestApi } from '../api-client.js';
+import { resolveReadTarget, type ServerTarget, type TargetOptions } from '../server-target.js';
+import { addSourceOptions } from './calls.js';
 import { formatBreakdown, formatSummary, formatTimeseries } from './stats-format.js';
 
-interface StatsCliOptions {
+export interface StatsCliOptions extends TargetOptions {
   from?: string;
   to?: string;
   since?: string;
@@ -16,14 +19,11 @@ interface StatsCliOptions {
   filter: string[];
   json?: boolean;
   exact?: boolean;
-  db?: string;
-  url?: string;
-  token?: string;
 }
 
 /** `callevt stats`: a summary, a time series (--bucket) or a breakdown (--by), from a server or a database. */
 export function registerStats(program: Command): void {
-  program
+  const command = program
     .command('stats')
     .description('call statistics: a summary, a time series (--bucket) or a breakdown (--by), as tables or JSON')
     .option('--from <time>', 'window start: Unix seconds, ISO-8601 or relative like -7d (inclusive)')
@@ -35,19 +35,18 @@ export function registerStats(program: Command): void {
     .option('--limit <N>', 'breakdown: most values shown (default 20)')
     .option('--filter <key=value>', 'any call filter, e.g. outcome=dropped or user=alice (repeatable)', collect, [])
     .option('--exact', 'scan the calls instead of the rollups')
-    .option('--json', 'print the API answer as JSON')
-    .option('--db <file-or-url>', 'read this database directly (default: env DATABASE_URL or ./data/callevt.db)')
-    .option('--url <url>', 'ask a running callevt server instead, e.g. http://127.0.0.1:8080')
-    .option('--token <token>', 'API token for --url (env API_TOKEN)')
-    .action(async (options: StatsCliOptions) => {
-      const { path, query } = statsRequest(options);
-      const body = options.url !== undefined ? await fetchJson(options, path, query) : await injectJson(options, path, query);
-      if (options.json === true) {
-        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(`${render(path, body)}\n`);
-    });
+    .option('--json', 'print the API answer as JSON');
+  addSourceOptions(command).action(async (options: StatsCliOptions) => {
+    process.stdout.write(await runStats(options));
+  });
+}
+
+/** The text `callevt stats` prints, read from the server or database the flags (or CALLEVT_URL) name. */
+export async function runStats(options: StatsCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { path, query } = statsRequest(options);
+  const target = resolveReadTarget(options, env);
+  const body = target.kind === 'server' ? await fetchJson(target.server, path, query) : await injectJson(target.databaseUrl, path, query);
+  return options.json === true ? `${JSON.stringify(body, null, 2)}\n` : `${render(path, body)}\n`;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -84,16 +83,15 @@ export function statsRequest(options: StatsCliOptions): { path: string; query: s
   return { path: '/api/stats/summary', query: q.toString() };
 }
 
-async function fetchJson(options: StatsCliOptions, path: string, query: string): Promise<unknown> {
-  const token = options.token ?? process.env.API_TOKEN;
-  const res = await fetch(`${(options.url ?? '').replace(/\/+$/, '')}${path}?${query}`, {
-    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-  });
+async function fetchJson(server: ServerTarget, path: string, query: string): Promise<unknown> {
+  const params: Record<string, string[]> = {};
+  for (const [key, value] of new URLSearchParams(query)) params[key] = [...(params[key] ?? []), value];
+  const res = await requestApi(server, path, params);
   return answerOf(res.status, await res.json());
 }
 
-async function injectJson(options: StatsCliOptions, path: string, query: string): Promise<unknown> {
-  const store = await openStore(options.db ?? process.env.DATABASE_URL ?? './data/callevt.db');
+async function injectJson(databaseUrl: string, path: string, query: string): Promise<unknown> {
+  const store = await openStore(databaseUrl);
   try {
     const { app } = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), store });
     try {

@@ -8,12 +8,11 @@ import { parseWholeNumber } from '../../simulate/parse-cli-values.js';
 import { formatVerifyReport } from '../../simulate/verify/format-verify-report.js';
 import { verifyGroundTruth } from '../../simulate/verify/verify-ground-truth.js';
 import { openStore } from '../../storage/open-store.js';
+import { resolveReadTarget, type TargetOptions } from '../server-target.js';
+import { addSourceOptions } from './calls.js';
 
-interface VerifyCliOptions {
+interface VerifyCliOptions extends TargetOptions {
   expect: string;
-  url?: string;
-  token?: string;
-  db?: string;
   exclusive?: boolean;
   strict?: boolean;
   concurrency: string;
@@ -21,37 +20,32 @@ interface VerifyCliOptions {
 
 /** `callevt verify`: check a server or database against a simulation's ground truth. */
 export function registerVerify(program: Command): void {
-  program
+  const command = program
     .command('verify')
     .description('check that a callevt stored exactly what `callevt simulate --expect` sent (exit 0 only when all match)')
     .requiredOption('--expect <file>', 'the ground truth written by `callevt simulate --expect`')
-    .option('--url <url>', 'a running callevt server (its base URL or callback URL)')
-    .option('--token <token>', 'API token for the read API (env API_TOKEN)')
-    .option('--db <file-or-url>', 'read the database directly instead of a server (SQLite file or postgres:// URL)')
-    .option('--exclusive', 'the run owns the database: the total number of calls must match too')
+    .option('--exclusive', 'the run owns the database: a call it did not send, or a different total, fails')
     .option('--strict', 'a check the server cannot answer yet (missing endpoint) fails instead of being skipped')
     .option('--concurrency <C>', 'API requests in flight at once', '16')
-    .action(async (options: VerifyCliOptions) => {
-      if ((options.url === undefined) === (options.db === undefined)) throw new Error('give exactly one of --url or --db');
-      const truth = parseGroundTruth(readFileSync(options.expect, 'utf8'));
-      const api = options.url !== undefined ? createHttpApiClient(options.url, tokenOption(options)) : await openDatabaseApi(options.db ?? '');
-      try {
-        const report = await verifyGroundTruth(truth, api, {
-          concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 256),
-          exclusive: options.exclusive ?? false,
-          strict: options.strict ?? false,
-        });
-        process.stdout.write(formatVerifyReport(report));
-        process.exitCode = report.ok ? 0 : 1;
-      } finally {
-        await api.close();
-      }
+    .addHelpText('after', '\nWithout --url or --db it reads CALLEVT_URL, else DATABASE_URL, else ./data/callevt.db, like the other reading commands.\n');
+  addSourceOptions(command).action(async (options: VerifyCliOptions) => {
+    if (options.url !== undefined && options.db !== undefined) throw new Error('give --url or --db, not both');
+    const concurrency = parseWholeNumber(options.concurrency, '--concurrency', 1, 256);
+    const truth = parseGroundTruth(readFileSync(options.expect, 'utf8'));
+    const target = resolveReadTarget(options);
+    const api = target.kind === 'server' ? createHttpApiClient(target.server.url, { ...target.server, concurrency }) : await openDatabaseApi(target.databaseUrl);
+    try {
+      const report = await verifyGroundTruth(truth, api, {
+        concurrency,
+        exclusive: options.exclusive ?? false,
+        strict: options.strict ?? false,
+      });
+      process.stdout.write(formatVerifyReport(report));
+      process.exitCode = report.ok ? 0 : 1;
+    } finally {
+      await api.close();
+    }
     });
-}
-
-function tokenOption(options: VerifyCliOptions): { token?: string } {
-  const token = options.token ?? process.env.API_TOKEN?.split(',')[0]?.trim();
-  return token === undefined || token === '' ? {} : { token };
 }
 
 /**

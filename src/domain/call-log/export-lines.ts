@@ -1,4 +1,4 @@
-import { callToCsvLine, csvHeader } from './call-csv.js';
+import { type CsvOptions, callToCsvLine, csvHeader } from './call-csv.js';
 import { callToJson, type LoggedCall } from './call-to-json.js';
 
 export type ExportFormat = 'csv' | 'ndjson';
@@ -16,17 +16,19 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
 /**
  * Turns a stream of calls into export text chunks (CSV with a header row, or one JSON
  * object per line), about {@link EXPORT_CHUNK_CHARS} each. Memory stays flat: one chunk
- * at a time. `onCall` sees the running count (for progress).
+ * at a time. `onCall` sees the running count (for progress). CSV cells that start like
+ * a formula are neutralised unless `csv.raw`; NDJSON is always exact.
  */
 export async function* exportChunks(
   calls: AsyncIterable<LoggedCall>,
   format: ExportFormat,
   onCall?: (count: number) => void,
+  csv: CsvOptions = {},
 ): AsyncGenerator<string> {
   let chunk = format === 'csv' ? csvHeader() : '';
   let count = 0;
   for await (const call of calls) {
-    chunk += format === 'csv' ? callToCsvLine(call) : `${JSON.stringify(callToJson(call))}\n`;
+    chunk += format === 'csv' ? callToCsvLine(call, csv) : `${JSON.stringify(callToJson(call))}\n`;
     onCall?.(++count);
     if (chunk.length >= EXPORT_CHUNK_CHARS) {
       yield chunk;

@@ -140,7 +140,11 @@ export function buildOpenApiDocument(version: string): Json {
           tags: ['calls'],
           summary: 'Export every matching call (streamed)',
           description: 'CSV (RFC 4180, header row, CRLF; extra as JSON; status columns last) or NDJSON (one Call per line), newest first. Streamed: any size.',
-          parameters: [...FILTER_PARAMETERS, query('format', 'output format', { type: 'string', enum: ['csv', 'ndjson'], default: 'csv' })],
+          parameters: [
+            ...FILTER_PARAMETERS,
+            query('format', 'output format', { type: 'string', enum: ['csv', 'ndjson'], default: 'csv' }),
+            query('raw', "CSV only. false (default): text cells starting with =, +, -, @, tab or CR get a leading ' (OWASP CSV injection), and the answer has X-CSV-Formulas: neutralised. true: every cell exactly as stored (X-CSV-Formulas: raw). Only the words true or false.", { type: 'boolean', default: false }),
+          ],
           responses: {
             200: { description: 'the calls', content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
             ...READ_ERRORS,

@@ -131,12 +131,13 @@ describe('GET /api/calls/export', () => {
   });
   after(() => t.cleanup());
 
-  it('when exporting CSV, then the header and every tricky value round-trip exactly', async () => {
+  it('when exporting CSV with raw=true, then the header and every tricky value round-trip exactly, and the answer says raw', async () => {
     const tricky = ['comma, inside', 'a "quoted" word', 'line\nbreak', 'crlf\r\nend', ' leading space', '=1+2', 'ünïcødé 電話'];
     const sids = await storeCalls(t, tricky.map((app_svr_data, i) => atTime(7_000 + i, { app_svr_data, from_user_id: 'csv.user', odd_key: 'x,"y"' })));
-    const response = await t.app.inject({ method: 'GET', url: '/api/calls/export?format=csv&user=csv.user' });
+    const response = await t.app.inject({ method: 'GET', url: '/api/calls/export?format=csv&user=csv.user&raw=true' });
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers['content-type']), /^text\/csv/);
+    assert.equal(response.headers['x-csv-formulas'], 'raw');
     const [header, ...rows] = parseCsv(response.body);
     assert.deepEqual(header, [...CSV_COLUMNS]);
     assert.equal(rows.length, tricky.length);
@@ -149,6 +150,32 @@ describe('GET /api/calls/export', () => {
       assert.equal(row[column('outcome')], 'completed');
       assert.equal(row[column('stid')], '');
     }
+  });
+
+  it('when exporting CSV by default, then text cells starting like a formula get a leading quote, numbers stay numbers, and the answer says so', async () => {
+    const formulas = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\tTAB'];
+    await storeCalls(t, formulas.map((app_svr_data, i) => atTime(8_000 + i, { app_svr_data, from_user_id: 'csv.formula', rel_code: '-1', user_rel_code: '-5' })));
+    const response = await t.app.inject({ method: 'GET', url: '/api/calls/export?format=csv&user=csv.formula' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['x-csv-formulas'], 'neutralised');
+    const [, ...rows] = parseCsv(response.body);
+    const column = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
+    assert.deepEqual(rows.map((r) => r[column('app_svr_data')]).reverse(), formulas.map((f) => `'${f}`));
+    assert.ok(rows.every((r) => r[column('user_rel_code')] === "'-5"), 'a text column holding -5 is prefixed');
+    assert.ok(rows.every((r) => r[column('rel_code')] === '-1'), 'a numeric column stays a number');
+  });
+
+  it('when exporting NDJSON, then values starting like a formula stay exact and there is no CSV header', async () => {
+    await storeCalls(t, [atTime(9_000, { app_svr_data: '=1+2', from_user_id: 'ndjson.formula' })]);
+    const response = await t.app.inject({ method: 'GET', url: '/api/calls/export?format=ndjson&user=ndjson.formula' });
+    assert.equal((JSON.parse(response.body) as { app_svr_data: string }).app_svr_data, '=1+2');
+    assert.equal(response.headers['x-csv-formulas'], undefined);
+  });
+
+  it('when raw is neither true nor false, then the export answers 400 naming raw', async () => {
+    const { status, body } = await getJson(t, '/api/calls/export?format=csv&raw=yes');
+    assert.equal(status, 400);
+    assert.equal(body.error.details[0]?.field, 'raw');
   });
 
   it('when exporting NDJSON across several storage chunks, then every matching call is one JSON line', async () => {

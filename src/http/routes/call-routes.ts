@@ -13,6 +13,12 @@ import type { CallListQuery, CallStore } from '../../storage/port.js';
 
 export { callToJson } from '../../domain/call-log/call-to-json.js';
 
+/**
+ * The export's answer header saying how CSV cells that start like a spreadsheet formula
+ * were written: `neutralised` (prefixed with `'`, the default) or `raw` (as stored).
+ */
+export const CSV_FORMULAS_HEADER = 'x-csv-formulas';
+
 /** Calls one page returns by default, and at most. */
 export const DEFAULT_CALL_PAGE = 50;
 export const MAX_CALL_PAGE = 1_000;
@@ -52,7 +58,9 @@ export async function callRoutes(
     const filter = filterOf(request.query, now());
     const format = (single(request.query.format, 'format') ?? 'csv') as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) throw invalid('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
-    const stream = Readable.from(exportChunks(store.streamCalls(filter), format), { objectMode: false });
+    const raw = rawOf(request.query.raw);
+    const stream = Readable.from(exportChunks(store.streamCalls(filter), format, undefined, { raw }), { objectMode: false });
+    if (format === 'csv') reply.header(CSV_FORMULAS_HEADER, raw ? 'raw' : 'neutralised');
     return reply
       .type(EXPORT_MEDIA_TYPES[format])
       .header('content-disposition', `attachment; filename="calls.${format}"`)
@@ -110,6 +118,14 @@ function filterOf(query: FilterQuery, nowMs: number): CallFilter {
     throw new AppError('invalid_parameter', `Invalid query parameter(s): ${names}`, parsed.problems);
   }
   return parsed.filter;
+}
+
+/** `raw=true` writes CSV cells that start like a formula as they are; only true or false. */
+function rawOf(value: string | readonly string[] | undefined): boolean {
+  const text = single(value, 'raw');
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  throw invalid('raw', 'must be true or false');
 }
 
 function limitOf(raw: string | readonly string[] | undefined): number {

@@ -2,6 +2,7 @@ import { CALL_EVENT_FIELDS } from '../../domain/call-event.js';
 import type { ApiClient } from '../api-client.js';
 import type { TruthCall } from '../ground-truth.js';
 import { type CheckResult, checkResult, mapConcurrently, show } from './check-result.js';
+import { plural } from '../../domain/plural.js';
 
 const STATUS_KEYS = ['outcome', 'ended_by', 'reason', 'reason_source'] as const;
 
@@ -40,14 +41,14 @@ export async function checkCalls(calls: readonly TruthCall[], api: ApiClient, co
     const conflicts = Number(stored.conflicts);
     recordedConflicts += Number.isFinite(conflicts) ? conflicts : 0;
     if (stored.conflicts !== truth.conflicts_sent) {
-      conflictProblems.push(`${truth.sid}: ${truth.conflicts_sent} conflicting version(s) sent, ${show(stored.conflicts)} recorded`);
+      conflictProblems.push(`${truth.sid}: ${plural(truth.conflicts_sent, 'conflicting version')} sent, ${show(stored.conflicts)} recorded`);
     }
   });
   const matched = calls.length - new Set(fieldProblems.map((p) => p.slice(0, 36))).size;
   const expectedConflicts = calls.reduce((n, c) => n + c.conflicts_sent, 0);
   return [
-    checkResult('calls stored as expected', fieldProblems, `${matched}/${calls.length} calls match (fields, extra, outcome, ended_by, reason)`),
-    checkResult('conflicts recorded', conflictProblems, `${expectedConflicts} conflicting versions sent, ${recordedConflicts} recorded`),
+    checkResult('calls stored as expected', fieldProblems, `${matched}/${plural(calls.length, 'call')} match (fields, extra, outcome, ended_by, reason)`),
+    checkResult('conflicts recorded', conflictProblems, `${plural(expectedConflicts, 'conflicting version')} sent, ${recordedConflicts} recorded`),
   ];
 }
 

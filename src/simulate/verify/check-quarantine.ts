@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api-client.js';
 import type { TruthMalformed } from '../ground-truth.js';
 import { type CheckResult, checkResult, show, skipped } from './check-result.js';
+import { plural } from '../../domain/plural.js';
 
 const NAME = 'malformed requests quarantined';
 const PAGE = 1_000;
@@ -46,5 +47,5 @@ export async function checkQuarantine(malformed: readonly TruthMalformed[], api:
   for (const list of wanted.values()) {
     for (const m of list) problems.push(`${m.defect} request not in quarantine: ${m.query.slice(0, 120)}`);
   }
-  return checkResult(NAME, problems, `${found}/${answered.length} found with their reasons`);
+  return checkResult(NAME, problems, `${found}/${plural(answered.length, 'malformed request')} found with their reasons`);
 }

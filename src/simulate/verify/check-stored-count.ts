@@ -1,8 +1,10 @@
+import type { CallEvent } from '../../domain/call-event.js';
+import { plural } from '../../domain/plural.js';
 import type { ApiClient } from '../api-client.js';
 import type { TruthCall } from '../ground-truth.js';
 import { type CheckResult, checkResult, show, skipped } from './check-result.js';
 
-const NAME = 'nothing else stored';
+const NAME = 'calls in the window';
 /** Page size for walking the call list (the API's maximum). */
 const LIST_PAGE = 1_000;
 
@@ -18,59 +20,71 @@ export function truthWindow(calls: readonly TruthCall[]): { from: number; to: nu
   return { from, to };
 }
 
+/** A call in the window that the run did not send, as the API answered it (fields and status). */
+export type OtherCall = Pick<TruthCall, 'fields' | 'expected'> & { sid: string };
+
 /**
- * Counts the calls stored in the ground truth's setup_time window (and, when the run owns
- * the database, in total) and names calls that nobody sent. Uses the call list
- * (GET /api/calls), else the statistics summary's attempts; skips when neither exists.
+ * Lists the calls stored in the ground truth's setup_time window (GET /api/calls, else
+ * the statistics summary's attempts; skips when neither exists) and names the calls this
+ * run did not send. Those fail the check only when the run owns the database
+ * (`exclusive`, which also compares the whole database's total); otherwise they are
+ * earlier traffic, returned so that the statistics check can count them as stored.
  */
-export async function checkStoredCount(calls: readonly TruthCall[], api: ApiClient, exclusive: boolean): Promise<CheckResult> {
+export async function checkStoredCount(
+  calls: readonly TruthCall[],
+  api: ApiClient,
+  exclusive: boolean,
+): Promise<{ result: CheckResult; others: OtherCall[] }> {
   const window = truthWindow(calls);
-  if (window === null) return skipped(NAME, 'no calls expected');
+  if (window === null) return { result: skipped(NAME, 'no calls expected'), others: [] };
   const expected = new Set(calls.map((c) => c.sid));
   const filter = `from=${window.from}&to=${window.to}`;
-  const listed = await listSids(api, filter);
-  if (listed.kind === 'error') return checkResult(NAME, [listed.problem], 'the call list answered an error');
+  const listed = await listCalls(api, filter);
+  if (listed.kind === 'error') return { result: checkResult(NAME, [listed.problem], 'the call list answered an error'), others: [] };
   if (listed.kind === 'absent') {
     const summary = await api.get(`/api/stats/summary?${filter}`);
     const attempts = (summary.body as { summary?: { attempts?: unknown } } | null)?.summary?.attempts;
     if (summary.status !== 200 || typeof attempts !== 'number') {
-      return skipped(NAME, 'the server has neither GET /api/calls nor GET /api/stats/summary');
+      return { result: skipped(NAME, 'the server has neither GET /api/calls nor GET /api/stats/summary'), others: [] };
     }
-    const problems = attempts === expected.size ? [] : [`${attempts} calls stored in the window, ${expected.size} expected`];
-    return checkResult(NAME, problems, `${attempts} calls with setup_time in [${window.from}, ${window.to}), ${expected.size} expected (via the summary)`);
+    const problems = attempts === expected.size ? [] : [`${plural(attempts, 'call')} stored in the window, ${expected.size} expected`];
+    return { result: checkResult(NAME, problems, `${plural(attempts, 'call')} with setup_time in [${window.from}, ${window.to}), ${expected.size} expected (via the summary)`), others: [] };
   }
+  const others = listed.items.filter((item) => !expected.has(item.sid));
+  const fromRun = listed.items.length - others.length;
   const problems: string[] = [];
-  const unexpected = listed.sids.filter((sid) => !expected.has(sid));
-  for (const sid of unexpected) problems.push(`${sid}: stored, but never sent as a valid call`);
-  if (listed.sids.length !== expected.size && unexpected.length === 0) {
-    problems.push(`${listed.sids.length} calls stored in the window, ${expected.size} expected`);
-  }
+  if (exclusive) for (const other of others) problems.push(`${other.sid}: stored, but never sent as a valid call`);
+  if (fromRun !== expected.size) problems.push(`${plural(fromRun, 'call')} of this run listed in the window, ${expected.size} expected`);
   let total = '';
   if (exclusive) {
-    const all = await listSids(api, '');
+    const all = await listCalls(api, '');
     if (all.kind === 'listed') {
-      total = `; ${all.sids.length} in total`;
-      if (all.sids.length !== expected.size) problems.push(`${all.sids.length} calls in the whole database, ${expected.size} expected`);
+      total = `; ${all.items.length} in total`;
+      if (all.items.length !== expected.size) problems.push(`${plural(all.items.length, 'call')} in the whole database, ${expected.size} expected`);
     }
   }
-  return checkResult(NAME, problems, `${listed.sids.length} calls with setup_time in [${window.from}, ${window.to}), ${expected.size} expected${total}`);
+  const range = `with setup_time in [${window.from}, ${window.to})`;
+  const summary = exclusive || others.length === 0
+    ? `${plural(listed.items.length, 'call')} ${range}, ${expected.size} expected${total}`
+    : `${plural(fromRun, 'call')} of this run and ${plural(others.length, 'other call')} ${range} (earlier traffic: counted in the statistics, not judged; --exclusive fails on them)`;
+  return { result: checkResult(NAME, problems, summary), others };
 }
 
-type Listed = { kind: 'listed'; sids: string[] } | { kind: 'absent' } | { kind: 'error'; problem: string };
+type Listed = { kind: 'listed'; items: OtherCall[] } | { kind: 'absent' } | { kind: 'error'; problem: string };
 
-async function listSids(api: ApiClient, filter: string): Promise<Listed> {
-  const sids: string[] = [];
+async function listCalls(api: ApiClient, filter: string): Promise<Listed> {
+  const items: OtherCall[] = [];
   let cursor: string | null = null;
   do {
     const page = `/api/calls?${filter}${filter === '' ? '' : '&'}limit=${LIST_PAGE}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
     const answer = await api.get(page);
     if (answer.status === 404) return { kind: 'absent' };
-    const body = answer.body as { items?: Array<{ sid?: unknown }>; next_cursor?: unknown } | null;
+    const body = answer.body as { items?: Array<CallEvent & { status: TruthCall['expected'] }>; next_cursor?: unknown } | null;
     if (answer.status !== 200 || !Array.isArray(body?.items)) {
       return { kind: 'error', problem: `GET ${page}: HTTP ${answer.status} ${show(answer.body).slice(0, 200)}` };
     }
-    for (const item of body.items) sids.push(String(item.sid));
+    for (const item of body.items) items.push({ sid: String(item.sid), fields: item, expected: item.status });
     cursor = typeof body.next_cursor === 'string' ? body.next_cursor : null;
   } while (cursor !== null);
-  return { kind: 'listed', sids };
+  return { kind: 'listed', items };
 }

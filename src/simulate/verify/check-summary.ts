@@ -2,7 +2,8 @@ import { type ExpectedFigures, JUDGED_FIGURES, expectedFigures } from '../expect
 import type { ApiClient } from '../api-client.js';
 import type { TruthCall } from '../ground-truth.js';
 import { type CheckResult, checkResult, show, skipped } from './check-result.js';
-import { truthWindow } from './check-stored-count.js';
+import { type OtherCall, truthWindow } from './check-stored-count.js';
+import { plural } from '../../domain/plural.js';
 
 const NAME = 'statistics summary';
 /** Largest relative difference accepted between two ratios or averages. */
@@ -10,10 +11,15 @@ const RATIO_TOLERANCE = 1e-9;
 
 /**
  * Compares GET /api/stats/summary over the ground truth's window with the figures
- * computed from the ground truth itself. Percentiles are shown, not judged (see
+ * computed from the ground truth itself, plus the calls in the window that other
+ * traffic stored (as the server lists them). Percentiles are shown, not judged (see
  * JUDGED_FIGURES).
  */
-export async function checkSummary(calls: readonly TruthCall[], api: ApiClient): Promise<{ result: CheckResult; notes: string[] }> {
+export async function checkSummary(
+  calls: readonly TruthCall[],
+  api: ApiClient,
+  others: readonly OtherCall[] = [],
+): Promise<{ result: CheckResult; notes: string[] }> {
   const window = truthWindow(calls);
   if (window === null) return { result: skipped(NAME, 'no calls expected'), notes: [] };
   const answer = await api.get(`/api/stats/summary?from=${window.from}&to=${window.to}`);
@@ -22,7 +28,7 @@ export async function checkSummary(calls: readonly TruthCall[], api: ApiClient):
   if (answer.status !== 200 || summary === undefined) {
     return { result: checkResult(NAME, [`HTTP ${answer.status} ${show(answer.body).slice(0, 200)}`], 'the summary could not be read'), notes: [] };
   }
-  const expected = expectedFigures(calls);
+  const expected = expectedFigures([...calls, ...others]);
   const problems: string[] = [];
   for (const key of JUDGED_FIGURES) {
     if (!sameFigure(expected[key], summary[key])) problems.push(`${key}: expected ${show(expected[key])}, got ${show(summary[key])}`);
@@ -31,7 +37,12 @@ export async function checkSummary(calls: readonly TruthCall[], api: ApiClient):
     .filter((key) => !(JUDGED_FIGURES as readonly string[]).includes(key))
     .map((key) => `${key}: ground truth ${show(expected[key])}, server ${show(summary[key])}`);
   return {
-    result: checkResult(NAME, problems, `${JUDGED_FIGURES.length - problems.length}/${JUDGED_FIGURES.length} figures match (attempts ${expected.attempts}, asr ${round(expected.asr)}, ner ${round(expected.ner)})`),
+    result: checkResult(
+      NAME,
+      problems,
+      `${JUDGED_FIGURES.length - problems.length}/${JUDGED_FIGURES.length} figures match (attempts ${expected.attempts}, asr ${round(expected.asr)}, ner ${round(expected.ner)})` +
+        (others.length === 0 ? '' : `, over this run's calls and the ${plural(others.length, 'other call')} as stored`),
+    ),
     notes,
   };
 }

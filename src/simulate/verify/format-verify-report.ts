@@ -1,4 +1,5 @@
 import type { VerifyReport } from './verify-ground-truth.js';
+import { plural } from '../../domain/plural.js';
 
 /** Mismatches listed per failed check; the rest are counted. */
 export const MAX_PROBLEMS_SHOWN = 10;
@@ -7,7 +8,7 @@ export const MAX_PROBLEMS_SHOWN = 10;
 export function formatVerifyReport(report: VerifyReport): string {
   const t = report.truth;
   const lines = [
-    `ground truth: ${t.calls} calls, ${t.malformed} malformed requests, ${t.duplicates_sent} duplicates and ${t.conflicts_sent} conflicting versions sent`,
+    `ground truth: ${plural(t.calls, 'call')}, ${plural(t.malformed, 'malformed request')}, ${plural(t.duplicates_sent, 'duplicate')} and ${plural(t.conflicts_sent, 'conflicting version')} sent`,
     '',
   ];
   const width = Math.max(...report.checks.map((c) => c.name.length));

@@ -5,6 +5,7 @@ import { type CheckResult, checkResult } from './check-result.js';
 import { checkQuarantine } from './check-quarantine.js';
 import { checkStoredCount } from './check-stored-count.js';
 import { checkSummary } from './check-summary.js';
+import { plural } from '../../domain/plural.js';
 
 export interface VerifyOptions {
   /** Requests in flight at once while reading calls back. */
@@ -25,15 +26,17 @@ export interface VerifyReport {
 
 /**
  * Checks a server (through its read API) against the ground truth of a simulation:
- * every call stored as sent first, with its outcome; conflicts counted; nothing else
- * stored; malformed requests quarantined; the statistics summary as computed here.
+ * every call stored as sent first, with its outcome; conflicts counted; with `exclusive`,
+ * nothing else stored; malformed requests quarantined; the statistics summary as computed
+ * here (over this run's calls and any earlier ones in the window).
  */
 export async function verifyGroundTruth(truth: GroundTruth, api: ApiClient, options: VerifyOptions = {}): Promise<VerifyReport> {
   const checks: CheckResult[] = [checkAcknowledged(truth)];
   checks.push(...(await checkCalls(truth.calls, api, options.concurrency ?? 16)));
-  checks.push(await checkStoredCount(truth.calls, api, options.exclusive ?? false));
+  const stored = await checkStoredCount(truth.calls, api, options.exclusive ?? false);
+  checks.push(stored.result);
   checks.push(await checkQuarantine(truth.malformed, api));
-  const summary = await checkSummary(truth.calls, api);
+  const summary = await checkSummary(truth.calls, api, stored.others);
   checks.push(summary.result);
   const ok = checks.every((c) => c.status === 'pass' || (c.status === 'skip' && !(options.strict ?? false)));
   return { truth: truth.totals, checks, notes: summary.notes, ok };
@@ -50,5 +53,5 @@ function checkAcknowledged(truth: GroundTruth): CheckResult {
   }
   const callsOk = truth.calls.filter((c) => c.acknowledged).length;
   const badOk = truth.malformed.filter((m) => m.status !== null && m.status >= 400 && m.status < 500).length;
-  return checkResult('deliveries answered', problems, `${callsOk}/${truth.calls.length} calls answered 2xx, ${badOk}/${truth.malformed.length} malformed answered 4xx`);
+  return checkResult('deliveries answered', problems, `${callsOk}/${plural(truth.calls.length, 'call')} answered 2xx, ${badOk}/${plural(truth.malformed.length, 'malformed request')} answered 4xx`);
 }

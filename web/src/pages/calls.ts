@@ -51,7 +51,7 @@ export function renderCalls(view: HTMLElement, params: URLSearchParams): Cleanup
   status.textContent = 'Loading…';
   apiGet<CallPage>('/api/calls', { ...filters, ...(cursor ? { cursor } : {}) }, controller.signal)
     .then((page) => {
-      status.textContent = page.items.length === 0 ? 'No calls match these filters.' : `${page.items.length} calls on this page, newest first.`;
+      status.textContent = page.items.length === 0 ? 'No calls match these filters.' : `${page.items.length} call${page.items.length === 1 ? '' : 's'} on this page, newest first.`;
       replaceChildren(tableHolder, callTable(page.items, tz));
       const history = cursorHistory.get(filterKey) ?? [];
       const back = cursor === null ? null : history[history.indexOf(cursor) - 1] ?? '';

@@ -15,6 +15,7 @@ import { timeZone } from '../settings.js';
 import {
   bucketFor, isPreset, presetWindow, previousWindow, type Preset, type TimeWindow, unixToZonedInput, zonedInputToUnix,
 } from '../time-range.js';
+import { isFewCalls, isTooFewToCompare, MIN_RATIO_CALLS, ratioCalls, TOO_FEW_PREVIOUS, volumeNote } from '../volume.js';
 import { errorBox } from './error-box.js';
 
 /** Most reasons the failure table lists. */
@@ -92,10 +93,11 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
   const cards = KPIS.map((k) => ({
     kpi: k,
     value: h('span', { class: 'kpi-value', 'data-kpi': k.key }, '…'),
+    volume: h('span', { class: 'kpi-volume', 'data-volume': k.key }),
     change: h('span', { class: 'kpi-change', 'data-change': k.key }),
   }));
   const kpiGrid = h('section', { class: 'kpis', 'aria-label': 'Key figures' },
-    ...cards.map((c) => h('div', { class: 'card kpi' }, h('span', { class: 'kpi-label', title: c.kpi.hint }, c.kpi.label), c.value, c.change)));
+    ...cards.map((c) => h('div', { class: 'card kpi' }, h('span', { class: 'kpi-label', title: c.kpi.hint }, c.kpi.label), c.value, c.volume, c.change)));
   const kpiError = h('div');
 
   // Panels
@@ -120,7 +122,7 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     kpiGrid,
     h('div', { class: 'grid-2' },
       panel('Attempts, answered and failed', null, seriesError, volumeChartEl),
-      panel('ASR', 'answered ÷ attempts per bucket', asrChartEl)),
+      panel('ASR', `answered ÷ attempts per bucket; faded dots: buckets with fewer than ${MIN_RATIO_CALLS} calls`, asrChartEl)),
     h('div', { class: 'grid-3' },
       panel('Outcomes', null, outcomeBody),
       panel('Top reasons for failed and dropped calls', null, reasonBody),
@@ -135,7 +137,11 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     { label: 'Answered', colorVar: '--c-answered', format: formatCount },
     { label: 'Failed', colorVar: '--c-failed', format: formatCount },
   ], tz, (v) => formatCount(v));
-  const asrChart = lineChart(asrChartEl, [{ label: 'ASR', colorVar: '--c-answered', format: (v) => (v === null ? '—' : `${v.toFixed(1)}%`) }], tz, (v) => `${v}%`, [0, 100]);
+  const asrFormat = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}%`);
+  const asrChart = lineChart(asrChartEl, [
+    { label: 'ASR', colorVar: '--c-answered', format: asrFormat },
+    { label: `ASR, under ${MIN_RATIO_CALLS} calls`, colorVar: '--c-answered', format: asrFormat, faded: true },
+  ], tz, (v) => `${v}%`, [0, 100]);
   const histChart = barChart(histChartEl, 'Answered calls', '--c-attempts', formatPercent);
   const charts: Array<{ destroy(): void }> = [volumeChart, asrChart, histChart];
 
@@ -174,7 +180,11 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
           replaceChildren(seriesError);
           const x = answer.items.map((i) => i.bucket_start);
           volumeChart.setData(x, [answer.items.map((i) => i.attempts), answer.items.map((i) => i.answered), answer.items.map((i) => i.failed)]);
-          asrChart.setData(x, [answer.items.map((i) => (i.asr === null ? null : i.asr * 100))]);
+          // A bucket of one or two calls reads 0 % or 100 %: such buckets are faded dots, apart from the line.
+          const asrOf = (i: (typeof answer.items)[number], few: boolean) => (i.asr === null || isFewCalls(i.attempts) !== few ? null : i.asr * 100);
+          asrChart.setData(x, [answer.items.map((i) => asrOf(i, false)), answer.items.map((i) => asrOf(i, true))]);
+          asrChartEl.dataset.fewCallBuckets = String(answer.items.filter((i) => i.asr !== null && isFewCalls(i.attempts)).length);
+          asrChartEl.dataset.plainBuckets = String(answer.items.filter((i) => i.asr !== null && !isFewCalls(i.attempts)).length);
         })
         .catch((error: unknown) => replaceChildren(seriesError, errorBox(error)));
     const breakdowns = () => Promise.all([
@@ -197,14 +207,21 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
   }
 
   function fillKpis(current: Figures, previous: Figures): void {
+    const tooFew = isTooFewToCompare(previous.attempts, current.attempts);
     for (const c of cards) {
       const now = current[c.kpi.key];
       const before = previous[c.kpi.key];
       c.value.textContent = c.kpi.format(now);
+      const calls = ratioCalls(c.kpi.key, current);
+      const few = isFewCalls(calls);
+      c.value.classList.toggle('few', few);
+      c.volume.textContent = few ? volumeNote(calls) : '';
+      c.volume.title = few ? `fewer than ${MIN_RATIO_CALLS} calls: too few for a steady ratio` : '';
       const change = formatChange(now, before, c.kpi.change);
-      c.change.textContent = change.direction === 'none' ? 'no previous data' : `${change.text} vs previous`;
-      c.change.className = `kpi-change ${change.direction} ${judge(change.direction, c.kpi.better)}`;
-      c.change.title = `previous period: ${c.kpi.format(before)}`;
+      const direction = tooFew ? 'none' : change.direction;
+      c.change.textContent = tooFew ? TOO_FEW_PREVIOUS : change.direction === 'none' ? 'no previous data' : `${change.text} vs previous`;
+      c.change.className = `kpi-change ${direction} ${judge(direction, c.kpi.better)}`;
+      c.change.title = `previous period: ${c.kpi.format(before)} (${formatCount(previous.attempts)} attempts)`;
     }
   }
 

@@ -157,4 +157,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX raw_requests_sid_repeat ON raw_requests (sid) WHERE result <> 'accepted';
     `,
   },
+  {
+    // A sid is a UUID, stored in lower case since this version (src/domain/canonical-sid.ts).
+    // Older rows with upper-case letters are lower-cased; a sid stored in several cases is
+    // merged into one call, the first received, by the data step (src/storage/sql/sid-case-merge.ts).
+    // Quarantined requests keep the sid text as sent: they never became a call.
+    version: 7,
+    name: 'sids in lower case',
+    sql: `
+      UPDATE raw_requests SET sid = lower(sid) WHERE sid <> lower(sid) AND result <> 'quarantined';
+    `,
+    dataStep: 'merge-sid-case',
+  },
 ];

@@ -6,7 +6,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A step SQL alone cannot do, run by each adapter after `sql` in the same transaction. */
+  dataStep?: DataStep;
 }
+
+/** The data steps migrations name; each adapter maps every one to its code. */
+export type DataStep = 'merge-sid-case';
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -159,5 +164,17 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS raw_requests_sid;
       CREATE INDEX raw_requests_sid_repeat ON raw_requests (sid) WHERE result <> 'accepted';
     `,
+  },
+  {
+    // A sid is a UUID, stored in lower case since this version (src/domain/canonical-sid.ts).
+    // Older rows with upper-case letters are lower-cased; a sid stored in several cases is
+    // merged into one call, the first received, by the data step (src/storage/sql/sid-case-merge.ts).
+    // Quarantined requests keep the sid text as sent: they never became a call.
+    version: 7,
+    name: 'sids in lower case',
+    sql: `
+      UPDATE raw_requests SET sid = lower(sid) WHERE sid <> lower(sid) AND result <> 'quarantined';
+    `,
+    dataStep: 'merge-sid-case',
   },
 ];

@@ -169,4 +169,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
     dataStep: 'merge-sid-case',
   },
+  {
+    // Peak concurrency counts answered calls only (src/domain/stats/peak-concurrency.ts);
+    // rows written before may count a call that talked without being answered. Every peak
+    // is cleared and every hour marked stale: the read side recomputes the hours it reads
+    // (as after migration 5), and rows without an answered talking call stay 0.
+    version: 8,
+    name: 'peaks of answered calls',
+    sql: `
+      UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
+      INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
+    `,
+  },
 ];

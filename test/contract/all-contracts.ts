@@ -12,5 +12,5 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeDeliveriesContract(name, open);
   describeSidCaseContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
-  describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 60 : 30 });
+  describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
 }

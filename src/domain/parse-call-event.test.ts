@@ -29,8 +29,9 @@ function eventOf(overrides: Record<string, string | undefined> = {}) {
 }
 
 describe('parseCallEvent: sid', () => {
-  it('when the sid is a 36-character UUID in upper or lower case, then it is accepted as is', () => {
-    assert.equal(eventOf({ sid: '6364E8B3-BDAC-436E-9631-0BCE2498CE0C' }).sid, '6364E8B3-BDAC-436E-9631-0BCE2498CE0C');
+  it('when the sid is a 36-character UUID in upper, lower or mixed case, then it is accepted in lower case', () => {
+    assert.equal(eventOf({ sid: '6364E8B3-BDAC-436E-9631-0BCE2498CE0C' }).sid, '6364e8b3-bdac-436e-9631-0bce2498ce0c');
+    assert.equal(eventOf({ sid: '6364e8b3-BDAC-436e-9631-0BCE2498ce0c' }).sid, '6364e8b3-bdac-436e-9631-0bce2498ce0c');
     assert.equal(eventOf({ sid: '6364e8b3-bdac-436e-9631-0bce2498ce0c' }).sid, '6364e8b3-bdac-436e-9631-0bce2498ce0c');
   });
   it('when the sid is 35 characters, then it is refused', () => {

@@ -1,6 +1,7 @@
 import type { CallEvent, CallType, FieldProblem } from './call-event.js';
 import { CALL_EVENT_FIELDS } from './call-event.js';
 import { utf8ByteLength } from './utf8-byte-length.js';
+import { canonicalSid } from './canonical-sid.js';
 
 /** Bounds on callback values, named with their units. */
 export const MAX_ID_BYTES = 256;
@@ -112,8 +113,9 @@ class FieldReader {
   }
 }
 
+/** A UUID in either case, kept in its canonical (lower-case) form: the same sid in upper case is the same call. */
 function readSid(raw: string): { value: string } | string {
-  return UUID.test(raw) ? { value: raw } : 'must be a UUID of exactly 36 characters (8-4-4-4-12 hex digits)';
+  return UUID.test(raw) ? { value: canonicalSid(raw) } : 'must be a UUID of exactly 36 characters (8-4-4-4-12 hex digits)';
 }
 
 function readId(raw: string): { value: string } | string {

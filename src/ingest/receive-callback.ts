@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { canonicalizeEvent } from '../domain/canonical-event.js';
 import { classifyCall } from '../domain/classify/classify-call.js';
 import type { FieldProblem } from '../domain/call-event.js';
 import { parseCallEvent } from '../domain/parse-call-event.js';
 import type { CallbackRecord, RawRequest } from '../storage/port.js';
+import { contentHashOf } from '../storage/sql/content-hash.js';
 
 /**
  * Turns one raw delivery plus its decoded keys (and any decoding problems) into the
@@ -29,7 +28,7 @@ export function toCallbackRecord(
     raw,
     kind: 'event',
     event,
-    contentHash: createHash('sha256').update(canonicalizeEvent(event)).digest('base64url'),
+    contentHash: contentHashOf(event),
     classification: {
       outcome: status.outcome,
       ended_by: status.ended_by,

@@ -1,6 +1,8 @@
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
+import { describePeakEdgesContract } from './peak-edges-contract.js';
+import { describeSidCaseContract } from './sid-case-contract.js';
 import { describeStatsContract } from './stats-contract.js';
 
 /** Every part of the storage contract. Each feature adds its describe…Contract here. */
@@ -8,5 +10,7 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeIngestContract(name, open);
   describeCallLogContract(name, open);
   describeDeliveriesContract(name, open);
+  describeSidCaseContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
+  describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
 }

@@ -1,15 +1,25 @@
-/** Whether a call talked at all: `[start_time, end_time)` is not empty (it never connected if start_time is 0). */
-export function talks(call: { start_time: number; end_time: number }): boolean {
-  return call.start_time > 0 && call.end_time > call.start_time;
+import { isAnswered, type StatsCall } from './figures.js';
+
+/** What a call needs to tell whether, and when, it talked. */
+export type TalkingCall = Pick<StatsCall, 'start_time' | 'end_time' | 'outcome'>;
+
+/**
+ * Whether a call counts in peak concurrency: it was answered (connected: completed or
+ * dropped, docs/statistics.md) and `[start_time, end_time)` is not empty. Taking the
+ * outcome, not only the times, keeps the peak within `answered` whatever the classifier
+ * decides about a call that has talk times.
+ */
+export function talks(call: TalkingCall): boolean {
+  return isAnswered(call) && call.start_time > 0 && call.end_time > call.start_time;
 }
 
 /**
- * The most intervals `[start, end)` open at one instant. Calls that never connected
- * (`start_time` 0) or have no talking time (`end_time <= start_time`) do not count.
+ * The most answered calls talking at one instant, over half-open `[start_time, end_time)`
+ * intervals; calls that do not talk (see talks) do not count.
  *
- * @example peakConcurrency([{ start_time: 10, end_time: 20 }, { start_time: 20, end_time: 30 }]) // 1
+ * @example peakConcurrency([{ start_time: 10, end_time: 20, outcome: 'completed' }, { start_time: 20, end_time: 30, outcome: 'dropped' }]) // 1
  */
-export function peakConcurrency(calls: Iterable<{ start_time: number; end_time: number }>): number {
+export function peakConcurrency(calls: Iterable<TalkingCall>): number {
   const starts: number[] = [];
   const ends: number[] = [];
   for (const c of calls) {

@@ -41,7 +41,7 @@ const callsArb = fc.array(
  * calls that end by `slot` change nothing). Trailing equal values are trimmed: an index
  * past the end reads the last value (reachAt).
  */
-function referenceReach(slot: number, calls: Iterable<Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>>): number[] {
+function referenceReach(slot: number, calls: Iterable<Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time' | 'outcome'>>): number[] {
   // Events at instants ≥ slot: +1 when a call starts talking (or at slot, if it already was), −1 when it ends.
   const events: Array<{ at: number; delta: 1 | -1; age: number }> = [];
   let maxAge = 0;

@@ -17,12 +17,12 @@ import { talks } from './peak-concurrency.js';
 export const PEAK_REACH_HOURS = 24;
 
 /** Whether a call talks past its setup hour + PEAK_REACH_HOURS (rollup peaks cannot include it exactly). */
-export function isLongCall(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
+export function isLongCall(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time' | 'outcome'>): boolean {
   return talks(call) && call.end_time > slotOf(call.setup_time) + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
 }
 
 /** Whether a call talks past the end of its setup hour (it can count in a later hour's reach). */
-export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): boolean {
+export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time' | 'outcome'>): boolean {
   return talks(call) && call.end_time > slotOf(call.setup_time) + ROLLUP_SLOT_SEC;
 }
 
@@ -30,7 +30,7 @@ export function spillsPastSetupHour(call: Pick<StatsCall, 'setup_time' | 'start_
  * The hours whose rows' reach a talking call can change: from its setup hour to the hour
  * of its last talking second, at most PEAK_REACH_HOURS of them; none if it did not talk.
  */
-export function reachHoursOf(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time'>): number[] {
+export function reachHoursOf(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time' | 'outcome'>): number[] {
   if (!talks(call)) return [];
   const first = slotOf(call.setup_time);
   const last = Math.min(slotOf(call.end_time - 1), first + (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC);

@@ -45,8 +45,18 @@ describe('summarizeCalls', () => {
   });
 
   it('when one call ends exactly as another starts, then they do not overlap', () => {
-    assert.equal(peakConcurrency([{ start_time: 1, end_time: 5 }, { start_time: 5, end_time: 9 }]), 1);
-    assert.equal(peakConcurrency([{ start_time: 1, end_time: 6 }, { start_time: 5, end_time: 9 }, { start_time: 0, end_time: 9 }]), 2);
+    const talk = (start_time: number, end_time: number) => ({ start_time, end_time, outcome: 'completed' as const });
+    assert.equal(peakConcurrency([talk(1, 5), talk(5, 9)]), 1);
+    assert.equal(peakConcurrency([talk(1, 6), talk(5, 9), talk(0, 9)]), 2);
+  });
+
+  it('when a call has talk times but was not answered, then it does not count in peak concurrency', () => {
+    const calls = [
+      { start_time: 1, end_time: 9, outcome: 'dropped' as const },
+      { start_time: 2, end_time: 9, outcome: 'rejected' as const },
+      { start_time: 3, end_time: 9, outcome: 'failed' as const },
+    ];
+    assert.equal(peakConcurrency(calls), 1);
   });
 });
 

@@ -33,6 +33,17 @@ describe('GET /api/calls/:sid/deliveries and /conflicts', () => {
     assert.equal(items[0]?.id, call.raw_request_id);
   });
 
+  it('when the sid in the path is in upper case, then the call, its deliveries and its conflicts are found under the lower-case sid', async () => {
+    const upper = (values.sid ?? '').toUpperCase();
+    const call = await t.app.inject({ url: `/api/calls/${upper}`, headers: auth });
+    assert.equal(call.statusCode, 200);
+    assert.equal((call.json() as { sid: string }).sid, values.sid);
+    const deliveries = (await t.app.inject({ url: `/api/calls/${upper}/deliveries`, headers: auth })).json() as { items: unknown[] };
+    assert.equal(deliveries.items.length, 3);
+    const conflicts = (await t.app.inject({ url: `/api/calls/${upper}/conflicts`, headers: auth })).json() as { items: unknown[] };
+    assert.equal(conflicts.items.length, 1);
+  });
+
   it('when a conflicting version arrived, then conflicts shows it parsed, with the fields that differ', async () => {
     const response = await t.app.inject({ url: `/api/calls/${values.sid}/conflicts`, headers: auth });
     assert.equal(response.statusCode, 200);

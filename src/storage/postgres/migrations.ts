@@ -157,4 +157,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX raw_requests_sid_repeat ON raw_requests (sid) WHERE result <> 'accepted';
     `,
   },
+  {
+    // A sid is a UUID, stored in lower case since this version (src/domain/canonical-sid.ts).
+    // Older rows with upper-case letters are lower-cased; a sid stored in several cases is
+    // merged into one call, the first received, by the data step (src/storage/sql/sid-case-merge.ts).
+    // Quarantined requests keep the sid text as sent: they never became a call.
+    version: 7,
+    name: 'sids in lower case',
+    sql: `
+      UPDATE raw_requests SET sid = lower(sid) WHERE sid <> lower(sid) AND result <> 'quarantined';
+    `,
+    dataStep: 'merge-sid-case',
+  },
+  {
+    // Peak concurrency counts answered calls only (src/domain/stats/peak-concurrency.ts);
+    // rows written before may count a call that talked without being answered. Every peak
+    // is cleared and every hour marked stale: the read side recomputes the hours it reads
+    // (as after migration 5), and rows without an answered talking call stay 0.
+    version: 8,
+    name: 'peaks of answered calls',
+    sql: `
+      UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
+      INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
+    `,
+  },
 ];

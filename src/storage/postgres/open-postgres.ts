@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { POSTGRES_DATA_STEPS } from './sid-case.js';
 
 /** Most connections one callevt process opens (the URL's `?pool_max=` overrides). */
 export const DEFAULT_POOL_MAX = 10;
@@ -126,6 +127,7 @@ export async function migratePostgres(pool: pg.Pool, now: number): Promise<numbe
         const seen = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
         if (seen.rowCount === 0) {
           await client.query(migration.sql);
+          if (migration.dataStep !== undefined) await POSTGRES_DATA_STEPS[migration.dataStep](client);
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
             migration.version,
             migration.name,

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { canonicalSid } from '../../domain/canonical-sid.js';
 import { decodeCanonicalEvent } from '../../domain/deliveries/decode-canonical-event.js';
 import { differingFields } from '../../domain/deliveries/differing-fields.js';
 import type { ConflictingVersion, Delivery } from '../port.js';
@@ -9,9 +10,9 @@ import type { Database } from './schema-types.js';
 const REPEAT_RESULTS = ['duplicate', 'conflict'] as const;
 const DELIVERY_COLUMNS = ['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result'] as const;
 
-/** Every delivery of a sid, oldest first (deliveriesQuery). */
+/** Every delivery of a sid (in either case: canonical-sid.ts), oldest first (deliveriesQuery). */
 export async function selectDeliveries(db: Kysely<Database>, sid: string): Promise<Delivery[]> {
-  const rows = await deliveriesQuery(db, sid).execute();
+  const rows = await deliveriesQuery(db, canonicalSid(sid)).execute();
   return rows.map((row) => ({
     ...row,
     id: Number(row.id),
@@ -38,10 +39,11 @@ export function deliveriesQuery(db: Kysely<Database>, sid: string) {
 }
 
 /**
- * The conflicting versions of a sid, oldest first (found by the (sid, content_hash) key),
- * each decoded and compared with the stored call. Empty when the call is unknown.
+ * The conflicting versions of a sid (in either case), oldest first (found by the (sid,
+ * content_hash) key), each decoded and compared with the stored call. Empty when the call is unknown.
  */
-export async function selectConflicts(db: Kysely<Database>, sid: string): Promise<ConflictingVersion[]> {
+export async function selectConflicts(db: Kysely<Database>, givenSid: string): Promise<ConflictingVersion[]> {
+  const sid = canonicalSid(givenSid);
   const rows = await db
     .selectFrom('call_conflicts')
     .select(['id', 'received_at', 'raw_request_id', 'content_hash', 'event'])

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
+import { canonicalSid } from '../../domain/canonical-sid.js';
 import type { QuarantineQuery, QuarantinedRequest, StoredCall } from '../port.js';
 import { callRowToCall, quarantineRowToEntry } from './call-row.js';
 import type { Database } from './schema-types.js';
 
-/** Read queries written once with Kysely and shared by every SQL adapter. */
+// Read queries written once with Kysely and shared by every SQL adapter.
+
+/** The call of a sid, given in either case (canonical-sid.ts). */
 export async function selectCall(db: Kysely<Database>, sid: string): Promise<StoredCall | null> {
-  const row = await db.selectFrom('calls').selectAll().where('sid', '=', sid).executeTakeFirst();
+  const row = await db.selectFrom('calls').selectAll().where('sid', '=', canonicalSid(sid)).executeTakeFirst();
   return row === undefined ? null : callRowToCall(row);
 }
 

@@ -66,8 +66,8 @@ export function spillingCallsQuery(db: Kysely<Database>, filter: CallFilter, tim
 
 /**
  * The calls of the edges, and the middle's talking calls that may talk at the same time
- * as an edge call: those set up before the last head call ends, and those still talking
- * when the tail starts (found through calls_spill). A peak over edge calls and these is
+ * as an edge call, each once: those set up before the last head call ends, and those still
+ * talking when the tail starts (found through calls_spill). A peak over edge calls and these is
  * exact wherever an edge call talks; elsewhere only middle calls talk, and the rollups'
  * peak is exact for them.
  */
@@ -78,13 +78,17 @@ export async function scanEdges(db: Kysely<Database>, split: WindowSplit): Promi
   const { from: middleFrom, to: middleTo } = split.middle;
   let headEnd = Number.NEGATIVE_INFINITY;
   for (const c of head) if (talks(c) && c.end_time > headEnd) headEnd = c.end_time;
+  // Every talking middle call set up before `taken` is a neighbour already.
+  let taken = middleFrom ?? Number.NEGATIVE_INFINITY;
   if (middleFrom !== undefined && headEnd > middleFrom) {
     const to = middleTo === undefined ? headEnd : Math.min(middleTo, headEnd);
     neighbours.push(...(await selectStatsCalls(db, { ...split.middle, to })).filter(talks));
+    taken = to;
   }
   if (middleTo !== undefined && tail.some(talks)) {
-    const since = Math.max(middleFrom ?? Number.NEGATIVE_INFINITY, middleTo - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC);
-    neighbours.push(...(await selectStatsCalls(db, { ...split.middle, from: since }, middleTo)).filter(talks));
+    // When a head call talks into the tail the two sets overlap: a call taken twice would count twice in the peak.
+    const since = Math.max(taken, middleTo - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC);
+    if (since < middleTo) neighbours.push(...(await selectStatsCalls(db, { ...split.middle, from: since }, middleTo)).filter(talks));
   }
   return { edge: [...head, ...tail], neighbours };
 }

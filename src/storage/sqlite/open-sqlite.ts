@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite-driver.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { type DataStep, SQLITE_MIGRATIONS } from './migrations.js';
+import { mergeSidCaseSqlite } from './sid-case.js';
 
 /** How long a writer waits for another process's lock before failing, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -22,6 +23,8 @@ export function openSqlite(file: string): SqliteDatabase {
   return db;
 }
 
+const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = { 'merge-sid-case': mergeSidCaseSqlite };
+
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
 export function migrateSqlite(db: SqliteDatabase, now: number): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -34,6 +37,7 @@ export function migrateSqlite(db: SqliteDatabase, now: number): number[] {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      if (migration.dataStep !== undefined) DATA_STEPS[migration.dataStep](db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

@@ -1,0 +1,8 @@
+import { createHash } from 'node:crypto';
+import type { CallEvent } from '../../domain/call-event.js';
+import { canonicalizeEvent } from '../../domain/canonical-event.js';
+
+/** The content hash stored with a call or a conflicting version: SHA-256 of its canonical form, base64url. Duplicates share it. */
+export function contentHashOf(event: CallEvent): string {
+  return createHash('sha256').update(canonicalizeEvent(event)).digest('base64url');
+}

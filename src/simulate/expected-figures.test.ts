@@ -21,6 +21,15 @@ function call(outcome: Outcome, fields: Partial<CallEvent>): TruthCall {
 }
 
 describe('expectedFigures', () => {
+  it('when a call that was not answered carries talk times, then it is left out of peak concurrency', () => {
+    const f = expectedFigures([
+      call('completed', { start_time: 1_005, end_time: 1_125, duration: 120 }),
+      call('rejected', { start_time: 1_006, end_time: 1_100 }),
+    ]);
+    assert.equal(f.peak_concurrency, 1);
+    assert.ok(f.peak_concurrency <= f.answered);
+  });
+
   it('when calls of several outcomes are summed, then counts, ratios and sums follow docs/spec/outcomes.md §2', () => {
     const f = expectedFigures([
       call('completed', { start_time: 1_005, end_time: 1_125, duration: 120, billing_sec: 121 }),

@@ -83,11 +83,12 @@ function nearestRank(sorted: readonly number[], q: number): number | null {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? null;
 }
 
-/** Most calls talking at once, over half-open [start_time, end_time) intervals. */
-function peakConcurrency(calls: ReadonlyArray<Pick<TruthCall, 'fields'>>): number {
+/** Most answered calls talking at once, over half-open [start_time, end_time) intervals (docs/spec/outcomes.md §2). */
+function peakConcurrency(calls: ReadonlyArray<Pick<TruthCall, 'fields' | 'expected'>>): number {
   const edges: Array<[number, number]> = [];
-  for (const { fields } of calls) {
-    if (fields.start_time > 0 && fields.end_time > fields.start_time) edges.push([fields.start_time, 1], [fields.end_time, -1]);
+  for (const { fields, expected } of calls) {
+    const answered = expected.outcome === 'completed' || expected.outcome === 'dropped';
+    if (answered && fields.start_time > 0 && fields.end_time > fields.start_time) edges.push([fields.start_time, 1], [fields.end_time, -1]);
   }
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // an end before a start at the same second
   let now = 0;

@@ -233,6 +233,9 @@ async function main(): Promise<void> {
     ...((await wrkAvailable()) ? [emptyCase('wrk', 'callevt, group commit, empty db, driven by wrk', root, {}, wrkDriver)] : []),
     emptyCase('fixed', 'callevt, group commit, empty db, fixed rate: half of the group case', root, {}, autocannonDriver(halfRate)),
     ...baselines.map((b) => emptyCase(b.key, `${b.label}, group commit, empty db`, b.tree)),
+    // The external-generator and fixed-rate cases for each baseline tree too ('baseline-wrk', 'baseline-fixed', …).
+    ...((await wrkAvailable()) ? baselines.map((b) => emptyCase(`${b.key}-wrk`, `${b.label}, group commit, empty db, driven by wrk`, b.tree, {}, wrkDriver)) : []),
+    ...baselines.map((b) => emptyCase(`${b.key}-fixed`, `${b.label}, group commit, empty db, fixed rate: half of the group case`, b.tree, {}, autocannonDriver(halfRate))),
     emptyCase('single', 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', root, { INGEST_MAX_BATCH: '1' }),
     filledCase('filled', `callevt, group commit, ${holdingFilled}`),
     // The filled case for each baseline tree too ('baseline-filled', …), from a copy of the same fill.

@@ -10,7 +10,8 @@ import { fdatasyncSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
-import { migrateSqlite, openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
+import { migrateSqlite } from '../../src/storage/sqlite/migrate.js';
+import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
 import { createCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
 import { startWalCheckpointer } from '../../src/storage/sqlite/wal-checkpointer.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';

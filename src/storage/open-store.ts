@@ -1,9 +1,10 @@
 import type { CallStore } from './port.js';
-import { migratePostgresUrl } from './postgres/open-postgres.js';
+import { migratePostgresUrl } from './postgres/migrate.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import { prunePostgres } from './postgres/prune.js';
 import type { PruneOptions, PruneResult } from './sql/prune-old-records.js';
-import { migrateSqlite, openSqlite } from './sqlite/open-sqlite.js';
+import { migrateSqlite } from './sqlite/migrate.js';
+import { openSqlite } from './sqlite/open-sqlite.js';
 import { pruneSqlite } from './sqlite/prune.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 

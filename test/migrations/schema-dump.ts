@@ -44,3 +44,33 @@ export async function dumpPostgresSchema(client: PgDumpClient): Promise<Postgres
     WHERE n.nspname = current_schema() ORDER BY c.relname, k.conname`)).rows as PostgresSchemaDump['constraints'];
   return { columns, indexes, constraints };
 }
+
+/** A column as both databases can state it: its name, whether it takes NULL, and its type family. */
+export interface PortableColumn {
+  name: string;
+  nullable: boolean;
+  type: 'integer' | 'text';
+}
+
+/** SQLite's tables as portable columns (a primary key column never holds NULL: rowid or WITHOUT ROWID). */
+export function sqliteColumns(dump: SqliteSchemaDump): Record<string, PortableColumn[]> {
+  return Object.fromEntries(Object.entries(dump.columns).map(([table, columns]) => [table, columns.map((c) => ({
+    name: c.name,
+    nullable: c.notnull === 0 && c.pk === 0,
+    type: c.type === 'INTEGER' ? 'integer' : c.type === 'TEXT' ? 'text' : (`unknown ${c.type}` as 'text'),
+  }))]));
+}
+
+/** PostgreSQL's tables as portable columns (integer and bigint are both integers). */
+export function postgresColumns(dump: PostgresSchemaDump): Record<string, PortableColumn[]> {
+  const tables: Record<string, PortableColumn[]> = {};
+  for (const c of dump.columns) {
+    const type = String(c.data_type);
+    (tables[String(c.table_name)] ??= []).push({
+      name: String(c.column_name),
+      nullable: c.is_nullable === 'YES',
+      type: type === 'integer' || type === 'bigint' ? 'integer' : type === 'text' ? 'text' : (`unknown ${type}` as 'text'),
+    });
+  }
+  return tables;
+}

@@ -7,7 +7,8 @@ import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPg, refreshRollupSlotsPg, refreshStalePeaksPg } from '../sql/rollup-refresh-pg.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
-import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
+import { migratePostgres } from './migrate.js';
+import { createPool, type PostgresOptions } from './open-postgres.js';
 import { recordCallbacksPostgres } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
 

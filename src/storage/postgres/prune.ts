@@ -1,7 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { type PruneOptions, type PruneResult, pruneOldRecords } from '../sql/prune-old-records.js';
 import type { Database } from '../sql/schema-types.js';
-import { createPool, migratePostgres } from './open-postgres.js';
+import { migratePostgres } from './migrate.js';
+import { createPool } from './open-postgres.js';
 
 /**
  * Prunes a PostgreSQL database by batched deletes through indexes (no partitions:

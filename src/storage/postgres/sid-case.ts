@@ -1,7 +1,7 @@
 import type { CallRow } from '../sql/call-row.js';
 import { refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
 import { toDollarParams } from '../sql/rollup-refresh.js';
-import type { DataStep } from '../sqlite/migrations.js';
+import type { DataStep } from '../sql/migrations.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 
 /** What the data steps need of a pg client. */

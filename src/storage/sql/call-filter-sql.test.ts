@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { CallFilter } from '../../domain/call-filter.js';
-import { migrateSqlite } from '../sqlite/open-sqlite.js';
+import { migrateSqlite } from '../sqlite/migrate.js';
 import type { SqliteDatabase } from '../sqlite/sqlite-driver.js';
 import { applyCallFilter } from './call-filter-sql.js';
 import type { CallsTable, Database as Schema } from './schema-types.js';

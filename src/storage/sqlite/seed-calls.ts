@@ -4,7 +4,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
 import { ROLLUP_SQL } from '../sql/rollup-refresh.js';
-import { migrateSqlite, openSqlite } from './open-sqlite.js';
+import { migrateSqlite } from './migrate.js';
+import { openSqlite } from './open-sqlite.js';
 import { createSqliteRollups } from './rollups.js';
 import { createSeedColumnsEncoder, SEED_NUMBER_FIELDS, SEED_STRING_FIELDS, type SeedCallColumns } from './seed-columns.js';
 import { generateSeedChunks, type SeedCall, type SeedOptions } from './seed-generator.js';

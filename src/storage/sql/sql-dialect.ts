@@ -1,3 +1,5 @@
+import type { CallFieldColumn } from '../../domain/call-event.js';
+
 /**
  * What differs between the SQL databases in a schema definition; each adapter's migrate.ts
  * holds its own. Everything else in a migration or a column type is written once.
@@ -14,8 +16,8 @@ export interface SqlDialect {
   readonly withoutRowid: string;
 }
 
-/** The type of a column, in the terms of the schema definitions (call-event.ts fields, migrations). */
-export type ColumnType = 'text' | 'int32' | 'int64';
+/** The type of a column, in the terms of the schema definitions (CALL_FIELDS, call-columns.ts). */
+export type ColumnType = CallFieldColumn;
 
 /** A column type in a dialect's SQL. */
 export function columnTypeSql(d: SqlDialect, type: ColumnType): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migratePostgres } from '../../src/storage/postgres/migrate.js';
-import { createPool } from '../../src/storage/postgres/open-postgres.js';
+import { openPostgres } from '../../src/storage/postgres/open-postgres.js';
 import { MIGRATIONS } from '../../src/storage/sql/migrations.js';
 import { migrateSqlite } from '../../src/storage/sqlite/migrate.js';
 import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
@@ -20,7 +20,7 @@ describePostgres('the migrations on both databases', (url) => {
   let postgres: PostgresSchemaDump;
   before(async () => {
     schema = await createTestSchema(url);
-    const pool = createPool(schema.url, { poolMax: 1 });
+    const pool = openPostgres(schema.url, { poolMax: 1 });
     try {
       await migratePostgres(pool, 0);
       postgres = await dumpPostgresSchema(pool);

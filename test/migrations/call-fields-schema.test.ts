@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CALL_FIELDS } from '../../src/domain/call-event.js';
 import { migratePostgres, POSTGRES_DIALECT } from '../../src/storage/postgres/migrate.js';
-import { createPool } from '../../src/storage/postgres/open-postgres.js';
+import { openPostgres } from '../../src/storage/postgres/open-postgres.js';
 import { CALL_FACT_COLUMNS } from '../../src/storage/sql/call-columns.js';
 import { columnTypeSql, type SqlDialect } from '../../src/storage/sql/sql-dialect.js';
 import { migrateSqlite, SQLITE_DIALECT } from '../../src/storage/sqlite/migrate.js';
@@ -45,7 +45,7 @@ describePostgres('the calls table on PostgreSQL', (url) => {
   });
 
   it('when every migration has run, then its columns are the fields of CALL_FIELDS and the call facts, typed and nullable as defined', async () => {
-    const pool = createPool(schema.url, { poolMax: 1 });
+    const pool = openPostgres(schema.url, { poolMax: 1 });
     try {
       await migratePostgres(pool, 0);
       const columns = (await dumpPostgresSchema(pool)).columns.filter((c) => c.table_name === 'calls');

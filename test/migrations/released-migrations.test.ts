@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migratePostgres } from '../../src/storage/postgres/migrate.js';
-import { createPool } from '../../src/storage/postgres/open-postgres.js';
+import { openPostgres } from '../../src/storage/postgres/open-postgres.js';
 import { migrateSqlite } from '../../src/storage/sqlite/migrate.js';
 import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
 import { createTestSchema, describePostgres, type TestSchema } from '../postgres/pg-test-schema.js';
@@ -36,7 +36,7 @@ describePostgres('released migrations 1–8 on PostgreSQL', (url) => {
   });
 
   it('when a new schema is migrated, then its columns, indexes and constraints equal the released ones', async () => {
-    const pool = createPool(schema.url, { poolMax: 1 });
+    const pool = openPostgres(schema.url, { poolMax: 1 });
     try {
       await migratePostgres(pool, 0, RELEASED_VERSION);
       assert.deepEqual(await dumpPostgresSchema(pool), RELEASED_POSTGRES_SCHEMA);

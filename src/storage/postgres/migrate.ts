@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
+import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import { createPool } from './open-postgres.js';
-import { POSTGRES_DATA_STEPS } from './sid-case.js';
+import { openPostgres } from './open-postgres.js';
+import { mergeSidCasePostgres, type PgStepClient } from './sid-case.js';
 
 /**
  * PostgreSQL's side of the migrations: times and ids are BIGINT (the pool parses int8
@@ -15,6 +15,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   int32: 'INTEGER',
   withoutRowid: '',
 };
+
+const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = { 'merge-sid-case': mergeSidCasePostgres };
 
 /** Any key, so that migrations of different schemas in one database do not wait on each other. */
 const MIGRATION_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('callevt_migrations:' || current_schema()))";
@@ -38,7 +40,7 @@ export async function migratePostgres(pool: pg.Pool, now: number, lastVersion = 
         const seen = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
         if (seen.rowCount === 0) {
           await client.query(migration.sql(POSTGRES_DIALECT));
-          if (migration.dataStep !== undefined) await POSTGRES_DATA_STEPS[migration.dataStep](client);
+          if (migration.dataStep !== undefined) await DATA_STEPS[migration.dataStep](client);
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
             migration.version,
             migration.name,
@@ -63,7 +65,7 @@ export async function migratePostgres(pool: pg.Pool, now: number, lastVersion = 
 
 /** Applies pending migrations to the database a URL names, then disconnects; returns the versions applied. */
 export async function migratePostgresUrl(url: string, now: number): Promise<number[]> {
-  const pool = createPool(url, { poolMax: 1 });
+  const pool = openPostgres(url, { poolMax: 1 });
   try {
     return await migratePostgres(pool, now);
   } finally {

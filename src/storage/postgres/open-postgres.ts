@@ -76,7 +76,7 @@ export function isPlainIdentifier(name: string): boolean {
  * and error handlers so that a dropped connection (database restart, network cut)
  * never crashes the process; the pool reconnects on the next query.
  */
-export function createPool(url: string, options: PostgresOptions = {}): pg.Pool {
+export function openPostgres(url: string, options: PostgresOptions = {}): pg.Pool {
   const split = splitUrlSettings(url);
   const schema = options.schema ?? split.schema;
   if (schema !== null && !isPlainIdentifier(schema)) {

@@ -3,7 +3,7 @@ import { canonicalizeEvent } from '../../domain/canonical-event.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
-import { addCallsToRollupsPg } from '../sql/rollup-refresh-pg.js';
+import { addCallsToRollupsPostgres } from './rollups.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -52,6 +52,13 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, 
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])`;
 
 /**
+ * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
+ */
+export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
+  return (records) => recordCallbacksPostgres(pool, records);
+}
+
+/**
  * Records a batch in one transaction. Safe when several receivers get the same sid at
  * the same instant: the unique sid decides which version is the call, and the unique
  * (sid, content_hash) keeps each conflicting version once. Results are the same as
@@ -76,7 +83,7 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     await client.query('BEGIN');
     const results = await recordBatch(client, records);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    await addCallsToRollupsPg(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    await addCallsToRollupsPostgres(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     await client.query('COMMIT');
     return results;
   } catch (error) {

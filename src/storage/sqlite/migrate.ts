@@ -1,5 +1,6 @@
 import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
+import { openSqlite } from './open-sqlite.js';
 import { mergeSidCaseSqlite } from './sid-case.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
@@ -38,4 +39,14 @@ export function migrateSqlite(db: SqliteDatabase, now: number, lastVersion = Num
     done.push(migration.version);
   }
   return done;
+}
+
+/** Applies pending migrations to the database file, then closes it; returns the versions applied. */
+export function migrateSqliteFile(file: string, now: number): number[] {
+  const db = openSqlite(file);
+  try {
+    return migrateSqlite(db, now);
+  } finally {
+    db.close();
+  }
 }

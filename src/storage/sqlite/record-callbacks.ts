@@ -11,7 +11,7 @@ const MAX_RAW_SID_CHARS = 64;
  * Builds the group-commit writer: one IMMEDIATE transaction per batch, so that a
  * whole batch costs one fsync. Prepared once; called from the single writer.
  */
-export function createCallbackRecorder(db: SqliteDatabase): (records: readonly CallbackRecord[]) => RecordResult[] {
+export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: readonly CallbackRecord[]) => RecordResult[] {
   const insertRaw = db.prepare(`INSERT INTO raw_requests
     (received_at, method, path, query, body, content_type, source_ip, result, sid)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);

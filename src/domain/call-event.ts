@@ -39,6 +39,12 @@ export interface CallFieldSpec {
   readonly maxBytes?: number;
   /** `text`: whether CR, LF and tab are accepted (other control characters never are). */
   readonly lineBreaks?: boolean;
+  /**
+   * The migration that added the field, when it came after the first release. While null
+   * it is left out of the canonical form (canonical-event.ts), so that a call stored before
+   * it keeps its content hash and a later delivery of it stays a duplicate.
+   */
+  readonly addedIn?: number;
 }
 
 /**
@@ -46,7 +52,7 @@ export interface CallFieldSpec {
  * definition that the CallEvent type, the parser, the calls table's columns (insert, row
  * mapping, schema types), the JSON and CSV forms follow. Names are LINE Planet's own, so
  * that stored data, API answers and the spec read the same. A new field is one entry
- * here plus one migration adding its column (docs/architecture.md).
+ * here (with `addedIn`) plus one migration adding its column (docs/architecture.md).
  */
 export const CALL_FIELDS = [
   { name: 'sid', kind: 'sid', required: true, column: 'text' },

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ABSENT_OPTIONAL_FIELDS } from '../../domain/call-event.js';
 import type { CallFilter } from '../../domain/call-filter.js';
 import { migrateSqlite } from '../sqlite/migrate.js';
 import type { SqliteDatabase } from '../sqlite/sqlite-driver.js';
@@ -17,6 +18,7 @@ type Row = Omit<CallsTable, 'id'> & { id: number };
 
 function row(id: number, overrides: Partial<Row>): Row {
   return {
+    ...ABSENT_OPTIONAL_FIELDS,
     id, sid: randomUUID(), from_service_id: 'svc.a', from_user_id: 'alice', to_service_id: 'svc.b', to_user_id: 'bob',
     type: 'V', stid: null, app_svr_data: null, setup_time: 1000, start_time: 1005, end_time: 1100, duration: 95,
     billing_sec: 95, srcip: '1.2.3.4', dstip: '1.2.3.5', terminate: 16, disconnect_reason: 1001, releaser_type: 2,

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { CallEvent, CallFieldSpec } from './call-event.js';
 import { CALL_EVENT_FIELDS, CALL_FIELDS } from './call-event.js';
 import { canonicalizeEvent } from './canonical-event.js';
-import { MAX_DURATION_SEC, MAX_UNIX_SECONDS, parseCallEvent } from './parse-call-event.js';
+import { MAX_DURATION_SEC, MAX_EXTRA_VALUE_BYTES, MAX_UNIX_SECONDS, parseCallEvent } from './parse-call-event.js';
 import { decodeQueryString } from './parse-query-string.js';
 
 /** Bounded runs: the suite stays fast and deterministic in time. */
@@ -43,8 +43,10 @@ function fieldValue(field: CallFieldSpec): fc.Arbitrary<unknown> {
       return ip;
     case 'integer':
       return field.min === undefined || field.max === undefined ? code : fc.integer({ min: field.min, max: field.max });
-    case 'text':
-      return field.lineBreaks === true ? fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000')) : printable(20);
+    case 'text': {
+      const text = field.lineBreaks === true ? fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000')) : printable(20);
+      return text.filter((s) => new TextEncoder().encode(s).length <= (field.maxBytes ?? MAX_EXTRA_VALUE_BYTES));
+    }
   }
 }
 

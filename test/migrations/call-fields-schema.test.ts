@@ -11,14 +11,25 @@ import { createTestSchema, describePostgres, type TestSchema } from '../postgres
 import { dumpPostgresSchema, dumpSqliteSchema } from './schema-dump.js';
 
 // The fields are defined once (CALL_FIELDS) and the schema by migrations: a field added to
-// one and not the other, or with another type or nullability, fails here.
+// one and not the other, or with another type or nullability, fails here. Column order is
+// history (ALTER TABLE adds at the end), so columns are compared by name.
 
-/** The calls columns the definitions describe, after its id: name, SQL type in a dialect, NOT NULL. */
-function expectedCallColumns(d: SqlDialect): Array<{ name: string; type: string; notNull: boolean }> {
-  return [
+interface ColumnFacts {
+  name: string;
+  type: string;
+  notNull: boolean;
+}
+
+/** The calls columns the definitions describe, but its id (name, SQL type in a dialect, NOT NULL), by name. */
+function expectedCallColumns(d: SqlDialect): ColumnFacts[] {
+  return byName([
     ...CALL_FIELDS.map((f) => ({ name: f.name, type: columnTypeSql(d, f.column), notNull: f.required })),
     ...CALL_FACT_COLUMNS.map((c) => ({ name: c.name, type: columnTypeSql(d, c.column), notNull: true })),
-  ];
+  ]);
+}
+
+function byName(columns: ColumnFacts[]): ColumnFacts[] {
+  return [...columns].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 describe('the calls table on SQLite', () => {
@@ -28,7 +39,7 @@ describe('the calls table on SQLite', () => {
       migrateSqlite(db, 0);
       const columns = dumpSqliteSchema(db).columns.calls ?? [];
       assert.equal(columns[0]?.name, 'id');
-      assert.deepEqual(columns.slice(1).map((c) => ({ name: c.name, type: c.type, notNull: c.notnull === 1 })), expectedCallColumns(SQLITE_DIALECT));
+      assert.deepEqual(byName(columns.slice(1).map((c) => ({ name: c.name, type: c.type, notNull: c.notnull === 1 }))), expectedCallColumns(SQLITE_DIALECT));
     } finally {
       db.close();
     }
@@ -51,7 +62,7 @@ describePostgres('the calls table on PostgreSQL', (url) => {
       const columns = (await dumpPostgresSchema(pool)).columns.filter((c) => c.table_name === 'calls');
       assert.equal(columns[0]?.column_name, 'id');
       assert.deepEqual(
-        columns.slice(1).map((c) => ({ name: c.column_name, type: String(c.data_type).toUpperCase(), notNull: c.is_nullable === 'NO' })),
+        byName(columns.slice(1).map((c) => ({ name: String(c.column_name), type: String(c.data_type).toUpperCase(), notNull: c.is_nullable === 'NO' }))),
         expectedCallColumns(POSTGRES_DIALECT),
       );
     } finally {

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { ABSENT_OPTIONAL_FIELDS } from '../../domain/call-event.js';
 import type { CallFilter } from '../../domain/call-filter.js';
+import { migratePostgres } from '../postgres/migrate.js';
 import { migrateSqlite } from '../sqlite/migrate.js';
 import type { SqliteDatabase } from '../sqlite/sqlite-driver.js';
 import { applyCallFilter } from './call-filter-sql.js';
@@ -100,15 +101,7 @@ describeFilterOn('PostgreSQL', async () => {
     return null;
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  await sql`CREATE TABLE calls (
-    id BIGINT PRIMARY KEY, sid TEXT NOT NULL UNIQUE, from_service_id TEXT NOT NULL, from_user_id TEXT NOT NULL,
-    to_service_id TEXT NOT NULL, to_user_id TEXT NOT NULL, type TEXT NOT NULL, stid TEXT, app_svr_data TEXT,
-    setup_time BIGINT NOT NULL, start_time BIGINT NOT NULL, end_time BIGINT NOT NULL, duration BIGINT NOT NULL,
-    billing_sec BIGINT, srcip TEXT NOT NULL, dstip TEXT NOT NULL, terminate INTEGER NOT NULL, disconnect_reason INTEGER,
-    releaser_type INTEGER, call_end_reason INTEGER, releaser TEXT, rel_code INTEGER NOT NULL, rel_code_str TEXT NOT NULL,
-    user_rel_code TEXT, extra TEXT NOT NULL, content_hash TEXT NOT NULL, received_at BIGINT NOT NULL,
-    raw_request_id BIGINT NOT NULL, conflicts INTEGER NOT NULL, outcome TEXT NOT NULL, ended_by TEXT NOT NULL,
-    reason TEXT NOT NULL, reason_source TEXT NOT NULL, classifier_version INTEGER NOT NULL)`.execute(db);
+  await migratePostgres(pool, 0);
   return {
     db,
     close: async () => {

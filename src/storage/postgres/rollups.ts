@@ -52,16 +52,7 @@ export async function rebuildRollupsPostgres(pool: PgPoolLike, range: { from?: n
   try {
     slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
     await client.query(toDollarParams(ROLLUP_SQL.deleteSlots), [from, to]);
-    for (const slot of slots) {
-      await client.query('BEGIN', []);
-      try {
-        await refreshRollupSlotsPostgres(client, [slot]);
-        await client.query('COMMIT', []);
-      } catch (error) {
-        await client.query('ROLLBACK', []);
-        throw error;
-      }
-    }
+    for (const slot of slots) await inTransaction(client, () => refreshRollupSlotsPostgres(client, [slot]));
   } finally {
     client.release();
   }
@@ -99,17 +90,24 @@ export async function refreshStalePeaksPostgres(pool: PgPoolLike, from?: number,
   try {
     const stale = (await client.query(toDollarParams(STALE_PEAK_SQL.selectStale), staleRange(from, to))).rows;
     for (const { slot } of stale) {
-      await client.query('BEGIN', []);
-      try {
+      await inTransaction(client, async () => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, Number(slot) / ROLLUP_SLOT_SEC]);
         await refreshSlotPeaksAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, Number(slot));
-        await client.query('COMMIT', []);
-      } catch (error) {
-        await client.query('ROLLBACK', []);
-        throw error;
-      }
+      });
     }
   } finally {
     client.release();
+  }
+}
+
+/** Runs `work` in one transaction on the client: committed when it resolves, rolled back when it throws. */
+async function inTransaction(client: PgQuerier, work: () => Promise<void>): Promise<void> {
+  await client.query('BEGIN', []);
+  try {
+    await work();
+    await client.query('COMMIT', []);
+  } catch (error) {
+    await client.query('ROLLBACK', []);
+    throw error;
   }
 }

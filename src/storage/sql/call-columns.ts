@@ -27,7 +27,10 @@ export const CALL_FACT_COLUMNS = [
 ] as const satisfies readonly CallColumn[];
 
 /** Every column of a calls row but its id, in table order: the event's fields (CALL_FIELDS), then the facts. */
-export const CALL_INSERT_COLUMNS: readonly CallColumn[] = [...CALL_FIELDS, ...CALL_FACT_COLUMNS];
+export const CALL_INSERT_COLUMNS = [...CALL_FIELDS, ...CALL_FACT_COLUMNS] as const satisfies readonly CallColumn[];
+
+/** The name of a calls column but its id. */
+export type CallColumnName = (typeof CALL_INSERT_COLUMNS)[number]['name'];
 
 /** What a new calls row holds besides the event. */
 export interface NewCallFacts {

@@ -62,7 +62,7 @@ export async function rebuildRollupsPostgres(pool: PgPoolLike, range: { from?: n
 }
 
 /**
- * The incremental ingest path on PostgreSQL (like addCallsToRollups on SQLite), inside the
+ * The incremental ingest path on PostgreSQL (like addCallsToRollupsSqlite on SQLite), inside the
  * caller's transaction: advisory locks on the touched slots (in slot order, after every
  * insert) make each read-merge-write of a row see the rows and calls others committed.
  */

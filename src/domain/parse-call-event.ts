@@ -39,7 +39,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set(CALL_EVENT_FIELDS);
  */
 export function parseCallEvent(values: ReadonlyMap<string, string>): ParseResult {
   const p = new FieldReader(values);
-  const event: Record<string, unknown> = {};
+  // A copy of a template with every key already in place: filling it is cheaper than adding keys one by one.
+  const event: Record<string, unknown> = { ...EVENT_TEMPLATE };
   for (const [field, read] of FIELD_READERS) event[field.name] = field.required ? p.required(field.name, read) : p.optional(field.name, read);
   event.extra = p.extra();
   return p.problems.length === 0 ? { ok: true, event: event as unknown as CallEvent } : { ok: false, problems: p.problems };
@@ -66,6 +67,9 @@ function readerOf(field: CallFieldSpec): Reader<unknown> {
       return text(field.maxBytes ?? MAX_EXTRA_VALUE_BYTES, field.lineBreaks === true);
   }
 }
+
+/** Every key of an event, in CALL_FIELDS order then `extra`. */
+const EVENT_TEMPLATE: Readonly<Record<string, unknown>> = Object.fromEntries([...CALL_FIELDS.map((f) => [f.name, null]), ['extra', null]]);
 
 /** Each field with its reader, in CALL_FIELDS order (the order problems are reported in). */
 const FIELD_READERS: ReadonlyArray<readonly [CallFieldSpec, Reader<unknown>]> = CALL_FIELDS.map((field) => [field, readerOf(field)]);

@@ -41,7 +41,7 @@ export function parseCallEvent(values: ReadonlyMap<string, string>): ParseResult
   const p = new FieldReader(values);
   // A copy of a template with every key already in place: filling it is cheaper than adding keys one by one.
   const event: Record<string, unknown> = { ...EVENT_TEMPLATE };
-  for (const [field, read] of FIELD_READERS) event[field.name] = field.required ? p.required(field.name, read) : p.optional(field.name, read);
+  for (const { name, required, read } of FIELD_READERS) event[name] = required ? p.required(name, read) : p.optional(name, read);
   event.extra = p.extra();
   return p.problems.length === 0 ? { ok: true, event: event as unknown as CallEvent } : { ok: false, problems: p.problems };
 }
@@ -72,7 +72,11 @@ function readerOf(field: CallFieldSpec): Reader<unknown> {
 const EVENT_TEMPLATE: Readonly<Record<string, unknown>> = Object.fromEntries([...CALL_FIELDS.map((f) => [f.name, null]), ['extra', null]]);
 
 /** Each field with its reader, in CALL_FIELDS order (the order problems are reported in). */
-const FIELD_READERS: ReadonlyArray<readonly [CallFieldSpec, Reader<unknown>]> = CALL_FIELDS.map((field) => [field, readerOf(field)]);
+const FIELD_READERS: ReadonlyArray<{ name: string; required: boolean; read: Reader<unknown> }> = CALL_FIELDS.map((field) => ({
+  name: field.name,
+  required: field.required,
+  read: readerOf(field),
+}));
 
 /** A reader returns the typed value, or a string saying why the text was refused. */
 type Reader<T> = (text: string) => { value: T } | string;

@@ -1,4 +1,4 @@
-import { CALL_FIELDS, type CallEvent, type CallEventField } from '../../domain/call-event.js';
+import { CALL_EVENT_FIELDS, CALL_FIELDS, type CallEvent } from '../../domain/call-event.js';
 import type { StoredClassification } from '../port.js';
 import type { ColumnType } from './sql-dialect.js';
 
@@ -46,7 +46,7 @@ export interface NewCallFacts {
  */
 export function newCallValues(event: CallEvent, facts: NewCallFacts, text: (value: string) => string = (value) => value): unknown[] {
   const c = facts.classification;
-  const values: unknown[] = CALL_FIELDS.map((f) => event[f.name as CallEventField]);
+  const values: unknown[] = CALL_EVENT_FIELDS.map((name) => event[name]);
   values.push(text(JSON.stringify(event.extra)), facts.contentHash, facts.receivedAt, facts.rawRequestId, 0,
     c.outcome, c.ended_by, c.reason, c.reason_source, c.classifier_version);
   return values;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
-import { createCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
+import { createSqliteCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from '../ingest/fill-calls.js';
@@ -63,7 +63,7 @@ async function round(file: string, variant: Variant): Promise<{ batches: number[
   // WAL frames per commit, counted first on a connection that never checkpoints.
   db.pragma('wal_autocheckpoint = 0');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const record = createCallbackRecorder(db);
+  const record = createSqliteCallbackRecorder(db);
   for (let n = 0; n < FRAME_BATCHES; n++) record(Array.from({ length: BATCH }, () => delivery(BATCHES + n)));
   const frames = ((db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0) / FRAME_BATCHES;
   db.close();

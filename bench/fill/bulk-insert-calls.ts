@@ -1,15 +1,10 @@
 import Database from 'better-sqlite3';
+import { CALL_INSERT_COLUMNS, type CallColumnName } from '../../src/storage/sql/call-columns.js';
 
-/** Every column of the calls table: a filled row sets them all. */
-const CALL_COLUMNS = [
-  'sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'stid', 'app_svr_data',
-  'setup_time', 'start_time', 'end_time', 'duration', 'billing_sec', 'srcip', 'dstip', 'terminate',
-  'disconnect_reason', 'releaser_type', 'call_end_reason', 'releaser', 'rel_code', 'rel_code_str',
-  'user_rel_code', 'extra', 'content_hash', 'received_at', 'raw_request_id', 'conflicts',
-  'outcome', 'ended_by', 'reason', 'reason_source', 'classifier_version',
-] as const;
+/** Every column of the calls table but its id (a column a fill leaves out is NULL). */
+const CALL_COLUMNS: readonly CallColumnName[] = CALL_INSERT_COLUMNS.map((c) => c.name);
 
-export type CallColumn = (typeof CALL_COLUMNS)[number];
+export type CallColumn = CallColumnName;
 type Value = string | number | null;
 
 /** Rows per transaction while filling. */
@@ -17,8 +12,8 @@ const FILL_CHUNK_ROWS = 50_000;
 
 /** How a benchmark's calls look: the columns every row shares, and the ones set per row. */
 export interface CallFill<K extends CallColumn> {
-  /** Columns with one value for all rows (written into the statement, not bound per row). */
-  fixed: Omit<Record<CallColumn, Value>, K>;
+  /** Columns with one value for all rows (written into the statement, not bound per row); any other is NULL. */
+  fixed: Partial<Omit<Record<CallColumn, Value>, K>>;
   /** Columns set per row. */
   varying: readonly K[];
   /** Writes call i's varying columns into `row` (one object, reused). */

@@ -1,5 +1,5 @@
 /**
- * What one ingest commit costs, split: the SQLite recorder (`createCallbackRecorder`) times
+ * What one ingest commit costs, split: the SQLite recorder (`createSqliteCallbackRecorder`) times
  * batches of B distinct-sid deliveries on a fresh database with synchronous=FULL (the
  * fsync inside COMMIT) and with synchronous=NORMAL followed by a separate fdatasync of the
  * -wal file, so the recorder's CPU and the flush show apart. Modes alternate, two rounds;
@@ -10,8 +10,9 @@ import { fdatasyncSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
-import { migrateSqlite, openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
-import { createCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
+import { migrateSqlite } from '../../src/storage/sqlite/migrate.js';
+import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
+import { createSqliteCallbackRecorder } from '../../src/storage/sqlite/record-callbacks.js';
 import { startWalCheckpointer } from '../../src/storage/sqlite/wal-checkpointer.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 
@@ -33,7 +34,7 @@ try {
       const db = openSqlite(file);
       migrateSqlite(db, Date.now());
       db.pragma(`synchronous = ${mode}`);
-      const record = createCallbackRecorder(db);
+      const record = createSqliteCallbackRecorder(db);
       const checkpointer = startWalCheckpointer(db, file);
       const wal = openSync(`${file}-wal`, 'r');
       let recorderMs = 0;

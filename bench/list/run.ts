@@ -16,7 +16,7 @@ import type { CallFilter } from '../../src/domain/call-filter.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { CLASSIFIER_VERSION } from '../../src/domain/classify/release-codes.js';
-import { createRandom } from '../../src/storage/sqlite/seed-generator.js';
+import { createRandom } from '../../src/seed/seed-generator.js';
 import { bulkInsertCalls } from '../fill/bulk-insert-calls.js';
 
 const CALLS = Number(process.env.BENCH_LIST_CALLS ?? 1_000_000);

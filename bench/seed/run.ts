@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { seedSqliteCalls, type SeedTuning } from '../../src/storage/sqlite/seed-calls.js';
+import { seedSqliteCalls, type SeedTuning } from '../../src/seed/seed-calls.js';
 
 const CALLS = Number(process.argv[2] ?? 2_000_000);
 const DAYS = Number(process.argv[3] ?? 90);

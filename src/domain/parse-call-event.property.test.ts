@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { CallEvent } from './call-event.js';
-import { CALL_EVENT_FIELDS } from './call-event.js';
+import type { CallEvent, CallFieldSpec } from './call-event.js';
+import { CALL_EVENT_FIELDS, CALL_FIELDS } from './call-event.js';
 import { canonicalizeEvent } from './canonical-event.js';
-import { MAX_DURATION_SEC, MAX_UNIX_SECONDS, parseCallEvent } from './parse-call-event.js';
+import { MAX_DURATION_SEC, MAX_EXTRA_VALUE_BYTES, MAX_UNIX_SECONDS, parseCallEvent } from './parse-call-event.js';
 import { decodeQueryString } from './parse-query-string.js';
 
 /** Bounded runs: the suite stays fast and deterministic in time. */
@@ -26,35 +26,37 @@ const code = fc.integer({ min: -2_147_483_648, max: 2_147_483_647 });
 const ipv4 = fc.ipV4();
 const ip = fc.oneof(ipv4, fc.ipV6());
 
-/** Any event the parser must accept. */
-const validEvent: fc.Arbitrary<CallEvent> = fc.record({
-  sid: fc.uuid(),
-  from_service_id: printable(30),
-  from_user_id: printable(30),
-  to_service_id: printable(30),
-  to_user_id: printable(30),
-  type: fc.constantFrom('A' as const, 'V' as const),
-  stid: optional(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000'))),
-  app_svr_data: optional(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000'))),
-  setup_time: fc.integer({ min: 0, max: MAX_UNIX_SECONDS }),
-  start_time: fc.integer({ min: 0, max: MAX_UNIX_SECONDS }),
-  end_time: fc.integer({ min: 0, max: MAX_UNIX_SECONDS }),
-  duration: fc.integer({ min: 0, max: MAX_DURATION_SEC }),
-  billing_sec: optional(fc.integer({ min: 0, max: MAX_DURATION_SEC })),
-  srcip: ip,
-  dstip: ip,
-  terminate: fc.integer({ min: 0, max: 255 }),
-  disconnect_reason: optional(code),
-  releaser_type: optional(code),
-  call_end_reason: optional(code),
-  releaser: optional(printable(40)),
-  rel_code: code,
-  rel_code_str: printable(20),
-  user_rel_code: optional(printable(40)),
+/** Any value of a field's kind that the parser must accept. */
+function fieldValue(field: CallFieldSpec): fc.Arbitrary<unknown> {
+  switch (field.kind) {
+    case 'sid':
+      return fc.uuid();
+    case 'id':
+      return printable(30);
+    case 'call-type':
+      return fc.constantFrom('A' as const, 'V' as const);
+    case 'unix-seconds':
+      return fc.integer({ min: 0, max: MAX_UNIX_SECONDS });
+    case 'seconds':
+      return fc.integer({ min: 0, max: MAX_DURATION_SEC });
+    case 'ip':
+      return ip;
+    case 'integer':
+      return field.min === undefined || field.max === undefined ? code : fc.integer({ min: field.min, max: field.max });
+    case 'text': {
+      const text = field.lineBreaks === true ? fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => !s.includes('\u0000')) : printable(20);
+      return text.filter((s) => new TextEncoder().encode(s).length <= (field.maxBytes ?? MAX_EXTRA_VALUE_BYTES));
+    }
+  }
+}
+
+/** Any event the parser must accept: each field of CALL_FIELDS by its kind, optional ones sometimes absent. */
+const validEvent = fc.record({
+  ...Object.fromEntries(CALL_FIELDS.map((field) => [field.name, field.required ? fieldValue(field) : optional(fieldValue(field))])),
   extra: fc
     .dictionary(fc.string({ maxLength: 64 }).filter((k) => !KNOWN.has(k)), fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !s.includes('\u0000')), { maxKeys: 5 })
     .map((d) => Object.fromEntries(Object.entries(d))),
-}).map((event) => ({ ...event })); // fast-check builds null-prototype records; the parser builds plain ones
+}).map((event) => ({ ...event }) as unknown as CallEvent); // fast-check builds null-prototype records; the parser builds plain ones
 
 /** The keys LINE Planet would send for an event (null fields are left out). */
 function entriesOf(event: CallEvent): Array<[string, string]> {

@@ -1,4 +1,4 @@
-import type { CallEvent, CallType } from '../domain/call-event.js';
+import { ABSENT_OPTIONAL_FIELDS, type CallEvent, type CallType } from '../domain/call-event.js';
 import { OUTCOMES, type Outcome } from '../domain/classify/call-status.js';
 import { CURRENT_SCENARIOS, type EndScenario, LEGACY_SCENARIOS } from './end-scenarios.js';
 import type { Random } from './random.js';
@@ -43,6 +43,7 @@ export function generateCall(random: Random, options: TrafficOptions): Simulated
     ? (scenario.releaser === 'server' ? random.pick(VOIP_HOSTS) : scenario.releaser)
     : null;
   const event: CallEvent = {
+    ...ABSENT_OPTIONAL_FIELDS,
     sid: random.uuid(),
     from_service_id: caller.service,
     from_user_id: caller.user,

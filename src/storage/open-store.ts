@@ -1,9 +1,9 @@
 import type { CallStore } from './port.js';
-import { migratePostgresUrl } from './postgres/open-postgres.js';
+import { migratePostgresUrl } from './postgres/migrate.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import { prunePostgres } from './postgres/prune.js';
 import type { PruneOptions, PruneResult } from './sql/prune-old-records.js';
-import { migrateSqlite, openSqlite } from './sqlite/open-sqlite.js';
+import { migrateSqliteFile } from './sqlite/migrate.js';
 import { pruneSqlite } from './sqlite/prune.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 
@@ -36,12 +36,7 @@ export async function openStore(url: string): Promise<CallStore> {
 export async function migrateDatabase(url: string, now = Date.now()): Promise<number[]> {
   const location = parseDatabaseUrl(url);
   if (location.dialect === 'postgres') return migratePostgresUrl(location.url, now);
-  const db = openSqlite(location.file);
-  try {
-    return migrateSqlite(db, now);
-  } finally {
-    db.close();
-  }
+  return migrateSqliteFile(location.file, now);
 }
 
 /** Deletes records older than `options.before` from the database a DATABASE_URL names (see pruneOldRecords). */

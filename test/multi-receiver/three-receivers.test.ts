@@ -4,7 +4,7 @@ import { after, before, it } from 'node:test';
 import { classifyCall } from '../../src/domain/classify/classify-call.js';
 import { parseCallEvent } from '../../src/domain/parse-call-event.js';
 import { summarizeCalls } from '../../src/domain/stats/summarize-calls.js';
-import { createRandom } from '../../src/storage/sqlite/seed-generator.js';
+import { createRandom } from '../../src/seed/seed-generator.js';
 import { createTestSchema, describePostgres, withClient, type TestSchema } from '../postgres/pg-test-schema.js';
 import { startReceiver, type Receiver } from './spawn-receiver.js';
 

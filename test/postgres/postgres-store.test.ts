@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres/migrations.js';
+import { MIGRATIONS } from '../../src/storage/sql/migrations.js';
 import { createPostgresStore, type PostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import { deliveryOf, rawRequest } from '../contract/ingest-contract.js';
 import { validCallbackValues } from '../fixtures/callback-fixture.js';
@@ -25,7 +25,7 @@ describePostgres('postgres adapter', (url) => {
 
   it('when two receivers start at once, then each migration is applied exactly once', async () => {
     const rows = await a.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-    assert.deepEqual(rows.rows, POSTGRES_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    assert.deepEqual(rows.rows, MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
   });
 
   it('when two receivers record the same sid at the same instant, then one accepts and one sees a duplicate', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../storage/open-store.js';
-import { seedSqliteCalls } from '../../storage/sqlite/seed-calls.js';
+import { seedSqliteCalls } from '../../seed/seed-calls.js';
 import { plural } from '../../domain/plural.js';
 
 interface SeedCliOptions {

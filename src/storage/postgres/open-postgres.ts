@@ -1,7 +1,5 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { POSTGRES_DATA_STEPS } from './sid-case.js';
 
 /** Most connections one callevt process opens (the URL's `?pool_max=` overrides). */
 export const DEFAULT_POOL_MAX = 10;
@@ -78,7 +76,7 @@ export function isPlainIdentifier(name: string): boolean {
  * and error handlers so that a dropped connection (database restart, network cut)
  * never crashes the process; the pool reconnects on the next query.
  */
-export function createPool(url: string, options: PostgresOptions = {}): pg.Pool {
+export function openPostgres(url: string, options: PostgresOptions = {}): pg.Pool {
   const split = splitUrlSettings(url);
   const schema = options.schema ?? split.schema;
   if (schema !== null && !isPlainIdentifier(schema)) {
@@ -104,58 +102,4 @@ export function createPool(url: string, options: PostgresOptions = {}): pg.Pool 
     client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection error'));
   });
   return pool;
-}
-
-/** Any key, so that migrations of different schemas in one database do not wait on each other. */
-const MIGRATION_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('callevt_migrations:' || current_schema()))";
-
-/**
- * Applies the migrations this database has not seen yet, each in its own transaction.
- * An advisory lock makes receivers that start at the same moment apply each step once.
- */
-export async function migratePostgres(pool: pg.Pool, now: number): Promise<number[]> {
-  const done: number[] = [];
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
-    for (const migration of POSTGRES_MIGRATIONS) {
-      await client.query('BEGIN');
-      try {
-        await client.query(MIGRATION_LOCK_SQL);
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-        const seen = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
-        if (seen.rowCount === 0) {
-          await client.query(migration.sql);
-          if (migration.dataStep !== undefined) await POSTGRES_DATA_STEPS[migration.dataStep](client);
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-            migration.version,
-            migration.name,
-            now,
-          ]);
-          done.push(migration.version);
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    }
-  } catch (error) {
-    failure = error as Error;
-    throw error;
-  } finally {
-    client.release(failure);
-  }
-  return done;
-}
-
-/** Applies pending migrations to the database a URL names, then disconnects; returns the versions applied. */
-export async function migratePostgresUrl(url: string, now: number): Promise<number[]> {
-  const pool = createPool(url, { poolMax: 1 });
-  try {
-    return await migratePostgres(pool, now);
-  } finally {
-    await pool.end();
-  }
 }

@@ -1,14 +1,13 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { CallStore } from '../port.js';
-import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
-import { selectCall, selectQuarantine } from '../sql/read-queries.js';
-import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
+import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
-import { rebuildRollupsPg, refreshRollupSlotsPg, refreshStalePeaksPg } from '../sql/rollup-refresh-pg.js';
+import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
-import { createPool, migratePostgres, type PostgresOptions } from './open-postgres.js';
-import { recordCallbacksPostgres } from './record-callbacks.js';
+import { migratePostgres } from './migrate.js';
+import { openPostgres, type PostgresOptions } from './open-postgres.js';
+import { createPostgresCallbackRecorder } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
 
 /** The PostgreSQL adapter of the storage port. */
@@ -28,7 +27,7 @@ export async function createPostgresStore(
   options: PostgresOptions & { now?: () => number } = {},
 ): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
-  const pool = createPool(url, options);
+  const pool = openPostgres(url, options);
   try {
     await migratePostgres(pool, now());
   } catch (error) {
@@ -37,23 +36,18 @@ export async function createPostgresStore(
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Statistics rollups follow reclassified outcomes in the same transaction.
-  const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPg(client, changes.map((c) => c.call.setup_time))]);
+  const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPostgres(client, changes.map((c) => c.call.setup_time))]);
   let closed = false;
 
   return {
     dialect: 'postgres',
     pool,
     kysely,
-    recordCallbacks: (records) => recordCallbacksPostgres(pool, records),
-    getCall: (sid) => selectCall(kysely, sid),
-    listQuarantine: (query) => selectQuarantine(kysely, query),
-    listDeliveries: (sid) => selectDeliveries(kysely, sid),
-    listConflicts: (sid) => selectConflicts(kysely, sid),
-    listCalls: (query) => selectCallPage(kysely, query),
-    streamCalls: (filter) => streamCallsInChunks(kysely, filter),
+    recordCallbacks: createPostgresCallbackRecorder(pool),
+    ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPg(pool, from, to) }),
-    rebuildStatsRollups: (range) => rebuildRollupsPg(pool, range),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
+    rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
     async ping() {
       await pool.query('SELECT 1');
     },

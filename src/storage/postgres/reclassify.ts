@@ -1,10 +1,8 @@
 import type pg from 'pg';
 import type { CallRow } from '../sql/call-row.js';
 import { callRowToCall } from '../sql/call-row.js';
+import { classificationChanged, classificationOf, reclassifyInBatches } from '../sql/reclassify-batches.js';
 import type { ReclassifyOptions, ReclassifyResult, StoredCall, StoredClassification } from '../port.js';
-
-/** Calls reclassified per transaction by default: short enough that ingest waits only milliseconds. */
-export const DEFAULT_RECLASSIFY_BATCH = 2_000;
 
 /**
  * Called inside each batch's transaction with every call whose classification changed,
@@ -66,25 +64,5 @@ export function createPostgresReclassifier(pool: pg.Pool, hooks: readonly Postgr
     }
   };
 
-  return async function reclassifyCalls(options: ReclassifyOptions): Promise<ReclassifyResult> {
-    const size = options.batchSize ?? DEFAULT_RECLASSIFY_BATCH;
-    const total: ReclassifyResult = { reclassified: 0, changed: 0 };
-    let afterId = 0;
-    for (;;) {
-      const batch = await runBatch(afterId, options, size);
-      total.reclassified += batch.count;
-      total.changed += batch.changed;
-      if (batch.count > 0) options.onProgress?.(total.reclassified);
-      if (batch.count < size || options.signal?.aborted === true) return total;
-      afterId = batch.lastId;
-    }
-  };
-}
-
-function classificationOf(c: StoredClassification): StoredClassification {
-  return { outcome: c.outcome, ended_by: c.ended_by, reason: c.reason, reason_source: c.reason_source, classifier_version: c.classifier_version };
-}
-
-function classificationChanged(a: StoredClassification, b: StoredClassification): boolean {
-  return a.outcome !== b.outcome || a.ended_by !== b.ended_by || a.reason !== b.reason || a.reason_source !== b.reason_source;
+  return (options: ReclassifyOptions): Promise<ReclassifyResult> => reclassifyInBatches(options, runBatch);
 }

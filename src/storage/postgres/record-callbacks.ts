@@ -1,8 +1,9 @@
 import pg from 'pg';
-import type { CallEvent } from '../../domain/call-event.js';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
-import { addCallsToRollupsPg } from '../sql/rollup-refresh-pg.js';
+import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
+import type { ColumnType } from '../sql/sql-dialect.js';
+import { addCallsToRollupsPostgres } from './rollups.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -23,19 +24,14 @@ const ALLOCATE_IDS = `SELECT nextval(pg_get_serial_sequence('raw_requests', 'id'
     CASE WHEN g <= $2::int THEN nextval(pg_get_serial_sequence('calls', 'id')) END AS call
   FROM generate_series(1, $1::int) AS g ORDER BY g`;
 
-const CALL_COLUMNS = `id, sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
-  setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
-  disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
-  user_rel_code, extra, content_hash, received_at, raw_request_id,
-  outcome, ended_by, reason, reason_source, classifier_version`;
+/** The element type of an `unnest` parameter for a column type. */
+const ARRAY_TYPES: Record<ColumnType, string> = { text: 'text', int32: 'int', int64: 'bigint' };
+const CALL_COLUMNS = ['id', ...CALL_INSERT_COLUMNS.map((c) => c.name)].join(', ');
+const CALL_ARRAYS = [{ column: 'int64' as const }, ...CALL_INSERT_COLUMNS].map((c, i) => `$${i + 1}::${ARRAY_TYPES[c.column]}[]`).join(', ');
 // ON CONFLICT waits for a concurrent transaction inserting the same sid, then skips the row:
 // exactly one receiver stores each sid.
 const INSERT_CALLS = `INSERT INTO calls (${CALL_COLUMNS})
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::text[], $16::text[],
-    $17::int[], $18::int[], $19::int[], $20::int[], $21::text[], $22::bigint[], $23::text[],
-    $24::text[], $25::text[], $26::text[], $27::bigint[], $28::bigint[],
-    $29::text[], $30::text[], $31::text[], $32::text[], $33::int[]) AS t(${CALL_COLUMNS})
+  SELECT * FROM unnest(${CALL_ARRAYS}) AS t(${CALL_COLUMNS})
   ORDER BY sid
   ON CONFLICT (sid) DO NOTHING
   RETURNING sid`;
@@ -54,6 +50,13 @@ const INSERT_RAW = `INSERT INTO raw_requests (id, received_at, method, path, que
     $8::text[], $9::text[], $10::text[])`;
 const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, reasons)
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])`;
+
+/**
+ * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
+ */
+export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
+  return (records) => recordCallbacksPostgres(pool, records);
+}
 
 /**
  * Records a batch in one transaction. Safe when several receivers get the same sid at
@@ -80,7 +83,7 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     await client.query('BEGIN');
     const results = await recordBatch(client, records);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    await addCallsToRollupsPg(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    await addCallsToRollupsPostgres(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     await client.query('COMMIT');
     return results;
   } catch (error) {
@@ -138,9 +141,8 @@ async function insertCalls(
 ): Promise<Set<string>> {
   if (candidates.length === 0) return new Set();
   const rows = candidates.map(({ index, record }, n) => {
-    const c = record.classification;
-    return [callIds[n], ...callValues(record.event), record.contentHash, record.raw.receivedAt, rawIds[index],
-      c.outcome, c.ended_by, c.reason, c.reason_source, c.classifier_version];
+    const facts = { contentHash: record.contentHash, receivedAt: record.raw.receivedAt, rawRequestId: rawIds[index] as number, classification: record.classification };
+    return [callIds[n], ...newCallValues(record.event, facts, pgText)];
   });
   const inserted = await db.query<{ sid: string }>(INSERT_CALLS, columns(rows));
   return new Set(inserted.rows.map((r) => r.sid));
@@ -186,15 +188,6 @@ function rawRow(record: CallbackRecord, id: number, result: RecordResult): unkno
 function columns(rows: unknown[][]): unknown[][] {
   const width = rows[0]?.length ?? 0;
   return Array.from({ length: width }, (_, c) => rows.map((row) => row[c] ?? null));
-}
-
-function callValues(e: CallEvent): unknown[] {
-  return [
-    e.sid, e.from_service_id, e.from_user_id, e.to_service_id, e.to_user_id, e.type, e.stid, e.app_svr_data,
-    e.setup_time, e.start_time, e.end_time, e.duration, e.billing_sec, e.srcip, e.dstip, e.terminate,
-    e.disconnect_reason, e.releaser_type, e.call_end_reason, e.releaser, e.rel_code, e.rel_code_str,
-    e.user_rel_code, pgText(JSON.stringify(e.extra)),
-  ];
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { CallRow } from '../sql/call-row.js';
-import { refreshRollupSlotsPg } from '../sql/rollup-refresh-pg.js';
+import { refreshRollupSlotsPostgres } from './rollups.js';
 import { toDollarParams } from '../sql/rollup-refresh.js';
-import type { DataStep } from '../sqlite/migrations.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 
 /** What the data steps need of a pg client. */
@@ -9,13 +8,8 @@ export interface PgStepClient {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** Every migration data step on PostgreSQL (the SQLite adapter has the same keys). */
-export const POSTGRES_DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = {
-  'merge-sid-case': (client) => mergeSidCasePg(client),
-};
-
 /** Migration 7's data step on PostgreSQL, inside the migration's transaction (sid-case-merge.ts). */
-export async function mergeSidCasePg(client: PgStepClient): Promise<void> {
+export async function mergeSidCasePostgres(client: PgStepClient): Promise<void> {
   const all = async (text: string, params: unknown[]) => (await client.query(toDollarParams(text), params)).rows as Array<Record<string, unknown>>;
   const upper = {
     calls: (await all(SID_CASE_SQL.selectCalls, [])) as unknown as CallRow[],
@@ -31,5 +25,5 @@ export async function mergeSidCasePg(client: PgStepClient): Promise<void> {
     for (const [text, params] of plan.statements) await all(text, params);
     removed.push(...plan.removedSetupTimes);
   }
-  if (removed.length > 0) await refreshRollupSlotsPg({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed);
+  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed);
 }

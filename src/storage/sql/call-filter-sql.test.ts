@@ -4,8 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ABSENT_OPTIONAL_FIELDS } from '../../domain/call-event.js';
 import type { CallFilter } from '../../domain/call-filter.js';
-import { migrateSqlite } from '../sqlite/open-sqlite.js';
+import { migratePostgres } from '../postgres/migrate.js';
+import { migrateSqlite } from '../sqlite/migrate.js';
 import type { SqliteDatabase } from '../sqlite/sqlite-driver.js';
 import { applyCallFilter } from './call-filter-sql.js';
 import type { CallsTable, Database as Schema } from './schema-types.js';
@@ -17,6 +19,7 @@ type Row = Omit<CallsTable, 'id'> & { id: number };
 
 function row(id: number, overrides: Partial<Row>): Row {
   return {
+    ...ABSENT_OPTIONAL_FIELDS,
     id, sid: randomUUID(), from_service_id: 'svc.a', from_user_id: 'alice', to_service_id: 'svc.b', to_user_id: 'bob',
     type: 'V', stid: null, app_svr_data: null, setup_time: 1000, start_time: 1005, end_time: 1100, duration: 95,
     billing_sec: 95, srcip: '1.2.3.4', dstip: '1.2.3.5', terminate: 16, disconnect_reason: 1001, releaser_type: 2,
@@ -98,15 +101,7 @@ describeFilterOn('PostgreSQL', async () => {
     return null;
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  await sql`CREATE TABLE calls (
-    id BIGINT PRIMARY KEY, sid TEXT NOT NULL UNIQUE, from_service_id TEXT NOT NULL, from_user_id TEXT NOT NULL,
-    to_service_id TEXT NOT NULL, to_user_id TEXT NOT NULL, type TEXT NOT NULL, stid TEXT, app_svr_data TEXT,
-    setup_time BIGINT NOT NULL, start_time BIGINT NOT NULL, end_time BIGINT NOT NULL, duration BIGINT NOT NULL,
-    billing_sec BIGINT, srcip TEXT NOT NULL, dstip TEXT NOT NULL, terminate INTEGER NOT NULL, disconnect_reason INTEGER,
-    releaser_type INTEGER, call_end_reason INTEGER, releaser TEXT, rel_code INTEGER NOT NULL, rel_code_str TEXT NOT NULL,
-    user_rel_code TEXT, extra TEXT NOT NULL, content_hash TEXT NOT NULL, received_at BIGINT NOT NULL,
-    raw_request_id BIGINT NOT NULL, conflicts INTEGER NOT NULL, outcome TEXT NOT NULL, ended_by TEXT NOT NULL,
-    reason TEXT NOT NULL, reason_source TEXT NOT NULL, classifier_version INTEGER NOT NULL)`.execute(db);
+  await migratePostgres(pool, 0);
   return {
     db,
     close: async () => {

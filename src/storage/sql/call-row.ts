@@ -1,48 +1,36 @@
 import type { Selectable } from 'kysely';
-import type { CallType } from '../../domain/call-event.js';
-import type { Outcome, ReasonSource } from '../../domain/classify/call-status.js';
-import type { EndedBy } from '../../domain/classify/release-codes.js';
+import { CALL_FIELDS } from '../../domain/call-event.js';
 import type { QuarantinedRequest, StoredCall } from '../port.js';
 import type { CallsTable, QuarantineTable, RawRequestsTable } from './schema-types.js';
 
 export type CallRow = Selectable<CallsTable>;
 
+/** The fields of CALL_FIELDS stored as text, and those stored as integers (read back as numbers). */
+const TEXT_FIELDS = CALL_FIELDS.filter((f) => f.column === 'text').map((f) => f.name);
+const NUMBER_FIELDS = CALL_FIELDS.filter((f) => f.column !== 'text').map((f) => f.name);
+const CALL_FACTS = ['extra', 'received_at', 'conflicts', 'raw_request_id', 'outcome', 'ended_by', 'reason', 'reason_source', 'classifier_version'] as const;
+/** Every key of a StoredCall in its order (the JSON and CSV follow it): filling a copy is far cheaper than adding keys. */
+const CALL_TEMPLATE: Readonly<Record<string, unknown>> = Object.fromEntries([...CALL_FIELDS.map((f) => f.name), ...CALL_FACTS].map((k) => [k, null]));
+
 /** Converts a database row to the domain's StoredCall (numbers as numbers, extra parsed). */
 export function callRowToCall(row: CallRow): StoredCall {
-  return {
-    sid: row.sid,
-    from_service_id: row.from_service_id,
-    from_user_id: row.from_user_id,
-    to_service_id: row.to_service_id,
-    to_user_id: row.to_user_id,
-    type: row.type as CallType,
-    stid: row.stid,
-    app_svr_data: row.app_svr_data,
-    setup_time: Number(row.setup_time),
-    start_time: Number(row.start_time),
-    end_time: Number(row.end_time),
-    duration: Number(row.duration),
-    billing_sec: nullableNumber(row.billing_sec),
-    srcip: row.srcip,
-    dstip: row.dstip,
-    terminate: Number(row.terminate),
-    disconnect_reason: nullableNumber(row.disconnect_reason),
-    releaser_type: nullableNumber(row.releaser_type),
-    call_end_reason: nullableNumber(row.call_end_reason),
-    releaser: row.releaser,
-    rel_code: Number(row.rel_code),
-    rel_code_str: row.rel_code_str,
-    user_rel_code: row.user_rel_code,
-    extra: JSON.parse(row.extra) as Record<string, string>,
-    received_at: Number(row.received_at),
-    conflicts: Number(row.conflicts),
-    raw_request_id: Number(row.raw_request_id),
-    outcome: row.outcome as Outcome,
-    ended_by: row.ended_by as EndedBy,
-    reason: row.reason,
-    reason_source: row.reason_source as ReasonSource,
-    classifier_version: Number(row.classifier_version),
-  };
+  const values = row as unknown as Record<string, unknown>;
+  const call: Record<string, unknown> = { ...CALL_TEMPLATE };
+  for (const name of TEXT_FIELDS) call[name] = values[name];
+  for (const name of NUMBER_FIELDS) {
+    const value = values[name];
+    call[name] = value === null ? null : Number(value);
+  }
+  call.extra = JSON.parse(row.extra);
+  call.received_at = Number(row.received_at);
+  call.conflicts = Number(row.conflicts);
+  call.raw_request_id = Number(row.raw_request_id);
+  call.outcome = row.outcome;
+  call.ended_by = row.ended_by;
+  call.reason = row.reason;
+  call.reason_source = row.reason_source;
+  call.classifier_version = Number(row.classifier_version);
+  return call as unknown as StoredCall;
 }
 
 /** The joined quarantine + raw request row, as selected by listQuarantine. */
@@ -61,8 +49,4 @@ export function quarantineRowToEntry(row: QuarantineJoinRow): QuarantinedRequest
     source_ip: row.source_ip,
     reasons: JSON.parse(row.reasons) as QuarantinedRequest['reasons'],
   };
-}
-
-function nullableNumber(value: number | null): number | null {
-  return value === null ? null : Number(value);
 }

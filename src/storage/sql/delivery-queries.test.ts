@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrateSqlite, openSqlite } from '../sqlite/open-sqlite.js';
+import { migrateSqlite } from '../sqlite/migrate.js';
+import { openSqlite } from '../sqlite/open-sqlite.js';
 import { deliveriesQuery } from './delivery-queries.js';
 import type { Database } from './schema-types.js';
 

@@ -33,7 +33,7 @@ export type RunSql<R> = (text: string, params: unknown[]) => R;
 
 /**
  * Recomputes one slot with an async runner (PostgreSQL): the caller holds a lock that
- * serializes refreshes of the slot (see refreshRollupSlotsPg in rollup-refresh-pg.ts).
+ * serializes refreshes of the slot (see refreshRollupSlotsPostgres in postgres/rollups.ts).
  */
 export async function refreshRollupSlotAsync(run: RunSql<Promise<Array<Record<string, unknown>>>>, slot: number): Promise<void> {
   const rows = await run(ROLLUP_SQL.selectSlotCalls, [slot, slot + ROLLUP_SLOT_SEC]);

@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { CALL_FIELDS } from '../../domain/call-event.js';
+import type { CALL_FACT_COLUMNS } from './call-columns.js';
 
 /**
  * Table shapes for the Kysely query builder, shared by every SQL adapter.
@@ -12,42 +14,18 @@ export interface Database {
   schema_migrations: SchemaMigrationsTable;
 }
 
-export interface CallsTable {
+/** The column of each field of the event (CALL_FIELDS): text as string, integers as number. */
+export type CallFieldColumns = {
+  [F in (typeof CALL_FIELDS)[number] as F['name']]: (F['column'] extends 'text' ? string : number) | (F['required'] extends true ? never : null);
+};
+
+/** The columns after the event's fields (CALL_FACT_COLUMNS); `extra` is the JSON object of unknown keys. */
+export type CallFactColumns = {
+  [C in (typeof CALL_FACT_COLUMNS)[number] as C['name']]: C['column'] extends 'text' ? string : number;
+};
+
+export interface CallsTable extends CallFieldColumns, CallFactColumns {
   id: Generated<number>;
-  sid: string;
-  from_service_id: string;
-  from_user_id: string;
-  to_service_id: string;
-  to_user_id: string;
-  type: string;
-  stid: string | null;
-  app_svr_data: string | null;
-  setup_time: number;
-  start_time: number;
-  end_time: number;
-  duration: number;
-  billing_sec: number | null;
-  srcip: string;
-  dstip: string;
-  terminate: number;
-  disconnect_reason: number | null;
-  releaser_type: number | null;
-  call_end_reason: number | null;
-  releaser: string | null;
-  rel_code: number;
-  rel_code_str: string;
-  user_rel_code: string | null;
-  /** JSON object of unknown keys. */
-  extra: string;
-  content_hash: string;
-  received_at: number;
-  raw_request_id: number;
-  conflicts: number;
-  outcome: string;
-  ended_by: string;
-  reason: string;
-  reason_source: string;
-  classifier_version: number;
 }
 
 export interface CallConflictsTable {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { POSTGRES_MIGRATIONS } from '../postgres/migrations.js';
-import { migrateSqlite, openSqlite } from '../sqlite/open-sqlite.js';
-import { SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
+import { POSTGRES_DIALECT } from '../postgres/migrate.js';
+import { migrateSqlite, SQLITE_DIALECT } from '../sqlite/migrate.js';
+import { openSqlite } from '../sqlite/open-sqlite.js';
+import { MIGRATIONS } from './migrations.js';
 import { Kysely, SqliteDialect } from 'kysely';
 import { reachAt } from '../../domain/stats/peak-reach.js';
 import { reachAtJson } from './rollup-rows.js';
@@ -14,8 +15,8 @@ const squash = (sql: string) => sql.replace(/\s+/g, ' ');
 
 describe('stale peaks: the spill query and its partial index', () => {
   it('when the migrations create calls_spill, then its predicate is the one the query repeats, in both dialects', () => {
-    for (const migrations of [SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS]) {
-      const sql = squash(migrations.map((m) => m.sql).join('\n'));
+    for (const dialect of [SQLITE_DIALECT, POSTGRES_DIALECT]) {
+      const sql = squash(MIGRATIONS.map((m) => m.sql(dialect)).join('\n'));
       assert.ok(sql.includes(`CREATE INDEX calls_spill ON calls (setup_time, end_time) WHERE ${SPILL_PREDICATE};`), 'calls_spill predicate');
     }
     assert.ok(squash(STALE_PEAK_SQL.selectSpill).includes(SPILL_PREDICATE));

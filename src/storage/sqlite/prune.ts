@@ -1,7 +1,8 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import { type PruneOptions, type PruneResult, pruneOldRecords } from '../sql/prune-old-records.js';
 import type { Database } from '../sql/schema-types.js';
-import { migrateSqlite, openSqlite } from './open-sqlite.js';
+import { migrateSqlite } from './migrate.js';
+import { openSqlite } from './open-sqlite.js';
 
 /**
  * Prunes a SQLite database file. Safe while a receiver runs on the same file: WAL lets

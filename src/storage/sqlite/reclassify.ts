@@ -1,24 +1,22 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { CallRow } from '../sql/call-row.js';
 import { callRowToCall } from '../sql/call-row.js';
+import { classificationChanged, classificationOf, reclassifyInBatches } from '../sql/reclassify-batches.js';
 import type { ReclassifyOptions, ReclassifyResult, StoredCall, StoredClassification } from '../port.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
-
-/** Calls reclassified per transaction by default: short enough that ingest waits only milliseconds. */
-export const DEFAULT_RECLASSIFY_BATCH = 2_000;
 
 /**
  * Called inside each batch's transaction with every call whose classification changed,
  * so that tables derived from stored outcomes (statistics rollups) stay exact.
  */
-export type ReclassifyHook = (db: SqliteDatabase, changes: ReadonlyArray<{ call: StoredCall; before: StoredClassification }>) => void;
+export type SqliteReclassifyHook = (db: SqliteDatabase, changes: ReadonlyArray<{ call: StoredCall; before: StoredClassification }>) => void;
 
 /**
  * Builds the SQLite reclassifier: walks calls by id in batches, each batch one IMMEDIATE
  * transaction, and yields to the event loop between batches so that callbacks keep
  * being recorded while millions of calls are reclassified.
  */
-export function createReclassifier(db: SqliteDatabase, hooks: readonly ReclassifyHook[] = []) {
+export function createSqliteReclassifier(db: SqliteDatabase, hooks: readonly SqliteReclassifyHook[] = []) {
   const selectBatch = db.prepare(
     'SELECT * FROM calls WHERE id > ? AND classifier_version <> ? ORDER BY id LIMIT ?',
   );
@@ -38,26 +36,6 @@ export function createReclassifier(db: SqliteDatabase, hooks: readonly Reclassif
     return { count: rows.length, changed: changes.length, lastId: rows.length === 0 ? afterId : Number(rows.at(-1)?.id) };
   });
 
-  return async function reclassifyCalls(options: ReclassifyOptions): Promise<ReclassifyResult> {
-    const size = options.batchSize ?? DEFAULT_RECLASSIFY_BATCH;
-    const total: ReclassifyResult = { reclassified: 0, changed: 0 };
-    let afterId = 0;
-    for (;;) {
-      const batch = runBatch.immediate(afterId, options, size);
-      total.reclassified += batch.count;
-      total.changed += batch.changed;
-      if (batch.count > 0) options.onProgress?.(total.reclassified);
-      if (batch.count < size || options.signal?.aborted === true) return total;
-      afterId = batch.lastId;
-      await yieldToEventLoop();
-    }
-  };
-}
-
-function classificationOf(c: StoredClassification): StoredClassification {
-  return { outcome: c.outcome, ended_by: c.ended_by, reason: c.reason, reason_source: c.reason_source, classifier_version: c.classifier_version };
-}
-
-function classificationChanged(a: StoredClassification, b: StoredClassification): boolean {
-  return a.outcome !== b.outcome || a.ended_by !== b.ended_by || a.reason !== b.reason || a.reason_source !== b.reason_source;
+  return (options: ReclassifyOptions): Promise<ReclassifyResult> =>
+    reclassifyInBatches(options, (afterId, o, size) => runBatch.immediate(afterId, o, size), () => yieldToEventLoop());
 }

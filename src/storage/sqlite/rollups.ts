@@ -5,7 +5,7 @@ import { mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from '../sql/rollup-add.j
 import { refreshSlotPeaksSync, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
 import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
 import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
-import type { ReclassifyHook } from './reclassify.js';
+import type { SqliteReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Slots recomputed per transaction by a rebuild, so that ingest waits only briefly. */
@@ -17,7 +17,7 @@ export interface SqliteRollups {
   refreshSlots(setupTimes: Iterable<number>): void;
   /**
    * Adds calls just inserted (in this transaction) to the rollups: counts, sums and
-   * histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollups).
+   * histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollupsSqlite).
    */
   addCalls(calls: readonly StatsCall[]): void;
   /** Makes the peaks of the stale hours in [from, to) exact, in one transaction. */
@@ -31,8 +31,8 @@ export interface SqliteRollups {
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes cells computed in memory (seed); the caller's transaction holds them. */
   insertCells(cells: readonly RollupCell[]): void;
-  /** For createReclassifier: keeps rollups exact when stored outcomes change. */
-  reclassifyHook: ReclassifyHook;
+  /** For createSqliteReclassifier: keeps rollups exact when stored outcomes change. */
+  reclassifyHook: SqliteReclassifyHook;
 }
 
 /** Prepares the rollup statements on one SQLite connection. */
@@ -68,7 +68,7 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
 
   return {
     refreshSlots,
-    addCalls: (calls) => addCallsToRollups(all, run, calls),
+    addCalls: (calls) => addCallsToRollupsSqlite(all, run, calls),
     refreshStalePeaks: (from, to) => refreshStale.immediate(from, to),
     refreshStalePeaksInBatches,
     async rebuild(range = {}) {
@@ -107,7 +107,7 @@ type Run = (text: string, params: unknown[]) => unknown;
  * hour already holds: peak concurrency is only raised to the new calls' own peak and the
  * hours they talked in marked stale, to be made exact by the read side (see src/storage/sql/stale-peaks.ts).
  */
-export function addCallsToRollups(all: All, run: Run, calls: readonly StatsCall[]): void {
+export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[]): void {
   if (calls.length === 0) return;
   for (const slot of talkingSlots(calls)) run(STALE_PEAK_SQL.markStale, [slot]);
   const existing = (cell: RollupCell) => all(ROLLUP_ADD_SQL.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;

@@ -1,15 +1,14 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CallStore } from '../port.js';
-import { selectCall, selectQuarantine } from '../sql/read-queries.js';
-import { selectConflicts, selectDeliveries } from '../sql/delivery-queries.js';
+import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
-import { migrateSqlite, openSqlite } from './open-sqlite.js';
-import { createCallbackRecorder } from './record-callbacks.js';
+import { migrateSqlite } from './migrate.js';
+import { openSqlite } from './open-sqlite.js';
+import { createSqliteCallbackRecorder } from './record-callbacks.js';
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
-import { createReclassifier } from './reclassify.js';
+import { createSqliteReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
-import { selectCallPage, streamCallsInChunks } from '../sql/list-calls.js';
 
 /** The SQLite adapter of the storage port. */
 export interface SqliteStore extends CallStore {
@@ -37,13 +36,13 @@ export function createSqliteStore(
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
-  const record = createCallbackRecorder(db);
+  const record = createSqliteCallbackRecorder(db);
   const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, options.walCheckpoints);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
   const ping = db.prepare('SELECT 1');
   const rollups = createSqliteRollups(db);
-  const reclassify = createReclassifier(db, [rollups.reclassifyHook]);
+  const reclassify = createSqliteReclassifier(db, [rollups.reclassifyHook]);
   let closed = false;
 
   return {
@@ -57,12 +56,7 @@ export function createSqliteStore(
       await checkpointer?.beforeCommit();
       return record(records);
     },
-    getCall: (sid) => selectCall(kysely, sid),
-    listQuarantine: (query) => selectQuarantine(kysely, query),
-    listDeliveries: (sid) => selectDeliveries(kysely, sid),
-    listConflicts: (sid) => selectConflicts(kysely, sid),
-    listCalls: (query) => selectCallPage(kysely, query),
-    streamCalls: (filter) => streamCallsInChunks(kysely, filter),
+    ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),

@@ -1,15 +1,17 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { StatsCall } from '../../domain/stats/figures.js';
-import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
-import { ROLLUP_SQL } from '../sql/rollup-refresh.js';
-import { migrateSqlite, openSqlite } from './open-sqlite.js';
-import { createSqliteRollups } from './rollups.js';
+import type { StatsCall } from '../domain/stats/figures.js';
+import { carrySpill, nextSlotAfter, rollupCellsOf } from '../domain/stats/rollup-cells.js';
+import { CALL_INSERT_COLUMNS } from '../storage/sql/call-columns.js';
+import { ROLLUP_SQL } from '../storage/sql/rollup-refresh.js';
+import { migrateSqlite } from '../storage/sqlite/migrate.js';
+import { openSqlite } from '../storage/sqlite/open-sqlite.js';
+import { createSqliteRollups } from '../storage/sqlite/rollups.js';
 import { createSeedColumnsEncoder, SEED_NUMBER_FIELDS, SEED_STRING_FIELDS, type SeedCallColumns } from './seed-columns.js';
 import { generateSeedChunks, type SeedCall, type SeedOptions } from './seed-generator.js';
 import { SEED_WORKER_SIGNALS, SIGNAL, type SeedRollupMessage, type SeedRollupWorkerData } from './seed-rollup-worker-protocol.js';
-import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from '../storage/sqlite/sqlite-driver.js';
 
 /** Calls written per transaction (whole hours are kept together, so a chunk may be larger). */
 export const SEED_CHUNK_CALLS = 100_000;
@@ -70,14 +72,20 @@ export interface SeedTuning {
   indexCacheKiB?: number;
 }
 
-const CALL_COLUMNS = `sid, from_service_id, from_user_id, to_service_id, to_user_id, type, stid, app_svr_data,
-      setup_time, start_time, end_time, duration, billing_sec, srcip, dstip, terminate,
-      disconnect_reason, releaser_type, call_end_reason, releaser, rel_code, rel_code_str,
-      user_rel_code, extra, content_hash, received_at, raw_request_id, conflicts,
-      outcome, ended_by, reason, reason_source, classifier_version`;
-const ROW_VALUES = "(?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '198.51.100.7', '203.0.113.9', ?, ?, ?, NULL, NULL, ?, ?, NULL, '{}', ?, ?, 0, 0, ?, ?, ?, ?, ?)";
+/** The columns the seed binds for each call, in table order (putRow writes them in this order). */
+const SEED_BOUND_COLUMNS = [
+  'sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'setup_time', 'start_time', 'end_time',
+  'duration', 'billing_sec', 'terminate', 'disconnect_reason', 'releaser_type', 'rel_code', 'rel_code_str', 'content_hash',
+  'received_at', 'outcome', 'ended_by', 'reason', 'reason_source', 'classifier_version',
+];
+/** The same value in every seeded call; any other column (an optional field) is NULL. */
+const SEED_CONSTANTS: Readonly<Record<string, string>> = {
+  srcip: "'198.51.100.7'", dstip: "'203.0.113.9'", extra: "'{}'", raw_request_id: '0', conflicts: '0',
+};
+const CALL_COLUMNS = CALL_INSERT_COLUMNS.map((c) => c.name).join(', ');
+const ROW_VALUES = `(${CALL_INSERT_COLUMNS.map((c) => (SEED_BOUND_COLUMNS.includes(c.name) ? '?' : (SEED_CONSTANTS[c.name] ?? 'NULL'))).join(', ')})`;
 /** Bound values per row, in ROW_VALUES order. */
-const PARAMS_PER_ROW = 23;
+const PARAMS_PER_ROW = SEED_BOUND_COLUMNS.length;
 
 const NUMBERS = SEED_NUMBER_FIELDS.length;
 const STRINGS = SEED_STRING_FIELDS.length;

@@ -2,10 +2,10 @@ import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
 import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
-import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from './rollup-add.js';
-import { refreshSlotPeaksAsync, slotsReachedFrom, STALE_PEAK_SQL, staleRange } from './stale-peaks.js';
-import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from './rollup-refresh.js';
-import type { RollupRow } from './rollup-rows.js';
+import { cellToValues, mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from '../sql/rollup-add.js';
+import { refreshSlotPeaksAsync, slotsReachedFrom, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
+import { refreshRollupSlotAsync, ROLLUP_SQL, slotsOf, toDollarParams } from '../sql/rollup-refresh.js';
+import type { RollupRow } from '../sql/rollup-rows.js';
 
 /** Every rollup dimension, as a PostgreSQL text[] parameter. */
 const ROLLUP_DIMS_ARRAY = [...ROLLUP_DIMENSIONS];
@@ -24,7 +24,7 @@ export interface PgQuerier {
  * slot order, after every insert, so no cycle) makes each refresh see the calls that the
  * others committed, and READ COMMITTED gives each statement a fresh snapshot.
  */
-export async function refreshRollupSlotsPg(client: PgQuerier, setupTimes: Iterable<number>): Promise<void> {
+export async function refreshRollupSlotsPostgres(client: PgQuerier, setupTimes: Iterable<number>): Promise<void> {
   const slots = slotsOf(setupTimes);
   // The refresh marks the later hours its calls may reach stale: lock them too, all in slot order.
   await lockSlots(client, slotsReachedFrom(slots));
@@ -44,7 +44,7 @@ export interface PgPoolLike {
 }
 
 /** Recomputes every slot holding a call set up in [from, to), one short transaction per slot. */
-export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number; to?: number } = {}): Promise<number> {
+export async function rebuildRollupsPostgres(pool: PgPoolLike, range: { from?: number; to?: number } = {}): Promise<number> {
   const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
   const to = range.to ?? Number.MAX_SAFE_INTEGER;
   const client = await pool.connect();
@@ -52,30 +52,21 @@ export async function rebuildRollupsPg(pool: PgPoolLike, range: { from?: number;
   try {
     slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
     await client.query(toDollarParams(ROLLUP_SQL.deleteSlots), [from, to]);
-    for (const slot of slots) {
-      await client.query('BEGIN', []);
-      try {
-        await refreshRollupSlotsPg(client, [slot]);
-        await client.query('COMMIT', []);
-      } catch (error) {
-        await client.query('ROLLBACK', []);
-        throw error;
-      }
-    }
+    for (const slot of slots) await inTransaction(client, () => refreshRollupSlotsPostgres(client, [slot]));
   } finally {
     client.release();
   }
   // Reach vectors need the neighbouring hours: make the rebuilt range's peaks exact now, not on the first read.
-  await refreshStalePeaksPg(pool, from, to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
+  await refreshStalePeaksPostgres(pool, from, to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
   return slots.length;
 }
 
 /**
- * The incremental ingest path on PostgreSQL (like addCallsToRollups on SQLite), inside the
+ * The incremental ingest path on PostgreSQL (like addCallsToRollupsSqlite on SQLite), inside the
  * caller's transaction: advisory locks on the touched slots (in slot order, after every
  * insert) make each read-merge-write of a row see the rows and calls others committed.
  */
-export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly StatsCall[]): Promise<void> {
+export async function addCallsToRollupsPostgres(client: PgQuerier, calls: readonly StatsCall[]): Promise<void> {
   if (calls.length === 0) return;
   // Peak concurrency: raised to the new calls' own peak and the hours they talked in marked
   // stale (stale-peaks.ts); those hours are locked too, so that no refresh of theirs runs meanwhile.
@@ -94,22 +85,29 @@ export async function addCallsToRollupsPg(client: PgQuerier, calls: readonly Sta
 }
 
 /** Makes the peaks of the stale hours in [from, to) exact, one short transaction per hour under its lock. */
-export async function refreshStalePeaksPg(pool: PgPoolLike, from?: number, to?: number): Promise<void> {
+export async function refreshStalePeaksPostgres(pool: PgPoolLike, from?: number, to?: number): Promise<void> {
   const client = await pool.connect();
   try {
     const stale = (await client.query(toDollarParams(STALE_PEAK_SQL.selectStale), staleRange(from, to))).rows;
     for (const { slot } of stale) {
-      await client.query('BEGIN', []);
-      try {
+      await inTransaction(client, async () => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ROLLUP_LOCK_CLASS, Number(slot) / ROLLUP_SLOT_SEC]);
         await refreshSlotPeaksAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, Number(slot));
-        await client.query('COMMIT', []);
-      } catch (error) {
-        await client.query('ROLLBACK', []);
-        throw error;
-      }
+      });
     }
   } finally {
     client.release();
+  }
+}
+
+/** Runs `work` in one transaction on the client: committed when it resolves, rolled back when it throws. */
+async function inTransaction(client: PgQuerier, work: () => Promise<void>): Promise<void> {
+  await client.query('BEGIN', []);
+  try {
+    await work();
+    await client.query('COMMIT', []);
+  } catch (error) {
+    await client.query('ROLLBACK', []);
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
-import { classifyCall } from '../../domain/classify/classify-call.js';
-import type { StatsCall } from '../../domain/stats/figures.js';
-import type { StoredClassification } from '../port.js';
+import { classifyCall } from '../domain/classify/classify-call.js';
+import type { StatsCall } from '../domain/stats/figures.js';
+import type { StoredClassification } from '../storage/port.js';
 
 /** A synthetic call: what statistics read, plus the few other fields seeding stores. */
 export interface SeedCall extends StatsCall, StoredClassification {

@@ -8,9 +8,9 @@
 // finished signal and wakes the main thread, which waits with Atomics.wait and reads the
 // messages with receiveMessageOnPort (seed-rollup-worker-protocol.ts).
 import { workerData } from 'node:worker_threads';
-import type { StatsCall } from '../../domain/stats/figures.js';
-import { carrySpill, nextSlotAfter, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
-import { cellToValues } from '../sql/rollup-rows.js';
+import type { StatsCall } from '../domain/stats/figures.js';
+import { carrySpill, nextSlotAfter, rollupCellsOf } from '../domain/stats/rollup-cells.js';
+import { cellToValues } from '../storage/sql/rollup-rows.js';
 import { createSeedColumnsEncoder, type SeedCallColumns } from './seed-columns.js';
 import { generateSeedChunks, type SeedCall } from './seed-generator.js';
 import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS, SIGNAL, type SeedRollupMessage, type SeedRollupWorkerData } from './seed-rollup-worker-protocol.js';

@@ -1,11 +1,18 @@
 /**
- * SQLite schema steps, applied in order. The PostgreSQL adapter has the same steps
- * (same versions and names) in its own dialect; a test keeps the two lists aligned.
+ * The schema steps of every SQL database, applied in order and written once: where the
+ * dialects differ (an id column, a 64-bit integer, SQLite's WITHOUT ROWID) a step names
+ * the difference through its SqlDialect; the rest is the same text for both.
+ * Steps 1–8 are released: each renders exactly the SQL it ran then, byte for byte
+ * (test/migrations/released-migrations.test.ts keeps it so). Never change a released
+ * step; add a new one. Adding a column of a call event: docs/architecture.md.
  */
+import type { SqlDialect } from './sql-dialect.js';
+
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  /** The step's SQL in a dialect (several statements, run as one script). */
+  sql: (d: SqlDialect) => string;
   /** A step SQL alone cannot do, run by each adapter after `sql` in the same transaction. */
   dataStep?: DataStep;
 }
@@ -13,14 +20,14 @@ export interface Migration {
 /** The data steps migrations name; each adapter maps every one to its code. */
 export type DataStep = 'merge-sid-case';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'calls, conflicts, raw requests and quarantine',
-    sql: `
+    sql: (d) => `
       CREATE TABLE raw_requests (
-        id INTEGER PRIMARY KEY,
-        received_at INTEGER NOT NULL,
+        id ${d.idColumn},
+        received_at ${d.int64} NOT NULL,
         method TEXT NOT NULL,
         path TEXT NOT NULL,
         query TEXT NOT NULL,
@@ -33,7 +40,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX raw_requests_received_at ON raw_requests (received_at);
 
       CREATE TABLE calls (
-        id INTEGER PRIMARY KEY,
+        id ${d.idColumn},
         sid TEXT NOT NULL UNIQUE,
         from_service_id TEXT NOT NULL,
         from_user_id TEXT NOT NULL,
@@ -42,11 +49,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         type TEXT NOT NULL,
         stid TEXT,
         app_svr_data TEXT,
-        setup_time INTEGER NOT NULL,
-        start_time INTEGER NOT NULL,
-        end_time INTEGER NOT NULL,
-        duration INTEGER NOT NULL,
-        billing_sec INTEGER,
+        setup_time ${d.int64} NOT NULL,
+        start_time ${d.int64} NOT NULL,
+        end_time ${d.int64} NOT NULL,
+        duration ${d.int64} NOT NULL,
+        billing_sec ${d.int64},
         srcip TEXT NOT NULL,
         dstip TEXT NOT NULL,
         terminate INTEGER NOT NULL,
@@ -54,13 +61,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         releaser_type INTEGER,
         call_end_reason INTEGER,
         releaser TEXT,
-        rel_code INTEGER NOT NULL,
+        rel_code ${d.int64} NOT NULL,
         rel_code_str TEXT NOT NULL,
         user_rel_code TEXT,
         extra TEXT NOT NULL,
         content_hash TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
-        raw_request_id INTEGER NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
         conflicts INTEGER NOT NULL DEFAULT 0,
         outcome TEXT NOT NULL,
         ended_by TEXT NOT NULL,
@@ -74,19 +81,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calls_to_user ON calls (to_user_id, setup_time);
 
       CREATE TABLE call_conflicts (
-        id INTEGER PRIMARY KEY,
+        id ${d.idColumn},
         sid TEXT NOT NULL,
         content_hash TEXT NOT NULL,
         event TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
-        raw_request_id INTEGER NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
         UNIQUE (sid, content_hash)
       );
 
       CREATE TABLE quarantine (
-        id INTEGER PRIMARY KEY,
-        raw_request_id INTEGER NOT NULL,
-        received_at INTEGER NOT NULL,
+        id ${d.idColumn},
+        raw_request_id ${d.int64} NOT NULL,
+        received_at ${d.int64} NOT NULL,
         reasons TEXT NOT NULL
       );
     `,
@@ -95,9 +102,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // Statistics rollups (docs/statistics.md): per UTC hour slot of setup_time, per dimension value.
     version: 2,
     name: 'statistics rollups',
-    sql: `
+    sql: (d) => `
       CREATE TABLE call_rollups (
-        slot INTEGER NOT NULL,
+        slot ${d.int64} NOT NULL,
         dim TEXT NOT NULL,
         value TEXT NOT NULL,
         completed INTEGER NOT NULL,
@@ -107,15 +114,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         busy INTEGER NOT NULL,
         no_answer INTEGER NOT NULL,
         failed INTEGER NOT NULL,
-        duration_sum INTEGER NOT NULL,
-        billing_sum INTEGER NOT NULL,
-        answered_duration_sum INTEGER NOT NULL,
+        duration_sum ${d.int64} NOT NULL,
+        billing_sum ${d.int64} NOT NULL,
+        answered_duration_sum ${d.int64} NOT NULL,
         short_calls INTEGER NOT NULL,
         peak_concurrency INTEGER NOT NULL,
         duration_hist TEXT NOT NULL,
         tta_hist TEXT NOT NULL,
         PRIMARY KEY (dim, slot, value)
-      ) WITHOUT ROWID;
+      )${d.withoutRowid};
       -- Finds the calls of one hour still talking at a given time (exact peak concurrency at ingest).
       CREATE INDEX calls_setup_talk ON calls (setup_time, end_time, start_time);
     `,
@@ -124,7 +131,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // A call's deliveries (GET /api/calls/:sid/deliveries) are found by sid, not by scanning.
     version: 3,
     name: 'raw requests by sid',
-    sql: `
+    sql: () => `
       CREATE INDEX raw_requests_sid ON raw_requests (sid);
     `,
   },
@@ -133,8 +140,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // hour stale and the statistics read side recomputes it (src/storage/sql/stale-peaks.ts).
     version: 4,
     name: 'stale peak hours',
-    sql: `
-      CREATE TABLE rollup_stale_peaks (slot INTEGER PRIMARY KEY);
+    sql: (d) => `
+      CREATE TABLE rollup_stale_peaks (slot ${d.int64} PRIMARY KEY);
       DROP INDEX IF EXISTS calls_setup_talk;
     `,
   },
@@ -145,9 +152,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // Every hour is marked stale, so the read side fills the new columns before using them.
     version: 5,
     name: 'peak reach',
-    sql: `
+    sql: (d) => `
       ALTER TABLE call_rollups ADD COLUMN peak_reach TEXT NOT NULL DEFAULT '[]';
-      ALTER TABLE call_rollups ADD COLUMN long_calls INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE call_rollups ADD COLUMN long_calls ${d.int64} NOT NULL DEFAULT 0;
       CREATE INDEX calls_spill ON calls (setup_time, end_time)
         WHERE start_time > 0 AND end_time > setup_time - setup_time % 3600 + 3600;
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
@@ -160,7 +167,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // per commit (a third of the WAL written; bench/README.md, "raw_requests by sid").
     version: 6,
     name: 'raw requests by sid, after the first delivery',
-    sql: `
+    sql: () => `
       DROP INDEX IF EXISTS raw_requests_sid;
       CREATE INDEX raw_requests_sid_repeat ON raw_requests (sid) WHERE result <> 'accepted';
     `,
@@ -172,7 +179,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // Quarantined requests keep the sid text as sent: they never became a call.
     version: 7,
     name: 'sids in lower case',
-    sql: `
+    sql: () => `
       UPDATE raw_requests SET sid = lower(sid) WHERE sid <> lower(sid) AND result <> 'quarantined';
     `,
     dataStep: 'merge-sid-case',
@@ -184,9 +191,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // (as after migration 5), and rows without an answered talking call stay 0.
     version: 8,
     name: 'peaks of answered calls',
-    sql: `
+    sql: () => `
       UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
   },
 ];
+
+/** The table of applied steps, made by each adapter's runner before the first step. */
+export function schemaMigrationsSql(d: SqlDialect): string {
+  return `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ${d.int64} NOT NULL)`;
+}

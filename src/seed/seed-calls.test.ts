@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
-import { openSqlite } from './open-sqlite.js';
-import { createSqliteRollups } from './rollups.js';
+import { tempDatabaseFile } from '../../test/fixtures/test-app.js';
+import { openSqlite } from '../storage/sqlite/open-sqlite.js';
+import { createSqliteRollups } from '../storage/sqlite/rollups.js';
 import { type SeedStage, seedSqliteCalls, type SeedTuning } from './seed-calls.js';
 import { generateSeedHours, type SeedOptions } from './seed-generator.js';
 import { SEED_CALLS_AHEAD, SEED_ROLLUP_BACKLOG_CHUNKS } from './seed-rollup-worker-protocol.js';
-import type { SqliteDatabase } from './sqlite-driver.js';
+import type { SqliteDatabase } from '../storage/sqlite/sqlite-driver.js';
 
 /** 2026-01-01T00:00:00Z. */
 const END = 1_767_225_600;

@@ -1,0 +1,52 @@
+import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
+import type { SqlDialect } from '../sql/sql-dialect.js';
+import { openSqlite } from './open-sqlite.js';
+import { mergeSidCaseSqlite } from './sid-case.js';
+import type { SqliteDatabase } from './sqlite-driver.js';
+
+/** SQLite's side of the migrations: one INTEGER type for every width, rowid ids. */
+export const SQLITE_DIALECT: SqlDialect = {
+  name: 'sqlite',
+  idColumn: 'INTEGER PRIMARY KEY',
+  int64: 'INTEGER',
+  int32: 'INTEGER',
+  withoutRowid: ' WITHOUT ROWID',
+};
+
+const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = { 'merge-sid-case': mergeSidCaseSqlite };
+
+/**
+ * Applies the migrations this database has not seen yet (up to `lastVersion`), each in
+ * its own transaction; returns the versions applied.
+ */
+export function migrateSqlite(db: SqliteDatabase, now: number, lastVersion = Number.POSITIVE_INFINITY): number[] {
+  db.exec(schemaMigrationsSql(SQLITE_DIALECT));
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+  );
+  const done: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version) || migration.version > lastVersion) continue;
+    db.transaction(() => {
+      db.exec(migration.sql(SQLITE_DIALECT));
+      if (migration.dataStep !== undefined) DATA_STEPS[migration.dataStep](db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now,
+      );
+    }).immediate();
+    done.push(migration.version);
+  }
+  return done;
+}
+
+/** Applies pending migrations to the database file, then closes it; returns the versions applied. */
+export function migrateSqliteFile(file: string, now: number): number[] {
+  const db = openSqlite(file);
+  try {
+    return migrateSqlite(db, now);
+  } finally {
+    db.close();
+  }
+}

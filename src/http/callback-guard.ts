@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CidrList } from '../config/cidr.js';
+import { SECRET_PLACEHOLDER } from '../logging/redact-secret.js';
 
 /** The path segment that stands for the callback secret in stored paths and logs. */
-export const SECRET_PLACEHOLDER = '[secret]';
+export { SECRET_PLACEHOLDER };
 
 /**
  * Compares a presented secret with the configured one in constant time (both are

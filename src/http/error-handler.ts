@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
-import { isDatabaseUnavailable } from '../storage/spool/database-unavailable.js';
+import { isDatabaseUnavailable } from '../storage/port.js';
 import { secretMatches } from './callback-guard.js';
+import { pathOnly } from '../logging/path-only.js';
 
 /** Methods tried on a path that has no route for the request's method, in the order `Allow` lists them. */
 const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -55,10 +56,4 @@ export function toAppError(error: unknown): AppError {
   }
   if (isDatabaseUnavailable(error)) return new AppError('storage_unavailable', 'The database is unavailable; please retry', [], { cause: error });
   return new AppError('internal_error', 'Internal server error', [], { cause: error });
-}
-
-/** A URL without its query string: queries hold user ids and are never logged. */
-export function pathOnly(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }

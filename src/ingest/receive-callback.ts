@@ -2,7 +2,7 @@ import { classifyCall } from '../domain/classify/classify-call.js';
 import type { FieldProblem } from '../domain/call-event.js';
 import { parseCallEvent } from '../domain/parse-call-event.js';
 import type { CallbackRecord, RawRequest } from '../storage/port.js';
-import { contentHashOf } from '../storage/sql/content-hash.js';
+import { contentHashOf } from '../domain/content-hash.js';
 
 /**
  * Turns one raw delivery plus its decoded keys (and any decoding problems) into the

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { pathOnly } from '../http/error-handler.js';
+import { pathOnly } from './path-only.js';
 import { createSecretRedactor } from './redact-secret.js';
 
 interface RequestLike {

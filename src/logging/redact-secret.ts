@@ -1,4 +1,5 @@
-import { SECRET_PLACEHOLDER } from '../http/callback-guard.js';
+/** What stands in the place of the callback secret in anything recorded or logged. */
+export const SECRET_PLACEHOLDER = '[secret]';
 
 /** Most rounds of percent-decoding tried: each round shortens the text, this only bounds the work. */
 const MAX_DECODE_ROUNDS = 8;

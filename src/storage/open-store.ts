@@ -1,4 +1,6 @@
-import type { CallStore } from './port.js';
+import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import type { CallStore, SpoolStatus } from './port.js';
 import { migratePostgresUrl } from './postgres/migrate.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import { prunePostgres } from './postgres/prune.js';
@@ -6,6 +8,12 @@ import type { PruneOptions, PruneResult } from './sql/prune-old-records.js';
 import { migrateSqliteFile } from './sqlite/migrate.js';
 import { pruneSqlite } from './sqlite/prune.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
+import { createDeferredStore } from './spool/deferred-store.js';
+import { summarizeError } from './spool/retry.js';
+import { openSpoolFile } from './spool/spool-file.js';
+import { createSpoolingStore } from './spool/spooling-store.js';
+
+export { DEFAULT_PRUNE_BATCH_ROWS } from './sql/prune-old-records.js';
 
 /** The database callevt uses when none is configured. */
 export const DEFAULT_DATABASE_URL = './data/callevt.db';
@@ -44,4 +52,39 @@ export async function pruneDatabase(url: string, options: PruneOptions, now = Da
   const location = parseDatabaseUrl(url);
   if (location.dialect === 'postgres') return prunePostgres(location.url, options, now);
   return pruneSqlite(location.file, options, now);
+}
+
+/** What a serving receiver's store is made of. */
+export interface ServingStoreOptions {
+  databaseUrl: string;
+  /** The local spool in front of PostgreSQL, or null for none (SQLite never has one). */
+  spoolFile: string | null;
+  logger: Logger;
+}
+
+/**
+ * The configured store; with PostgreSQL and a SPOOL_FILE, wrapped in the local spool
+ * (docs/deploy.md). A receiver with a spool starts even while PostgreSQL cannot be
+ * reached: callbacks go to the spool and the database is opened in the background.
+ */
+export async function openServingStore(options: ServingStoreOptions): Promise<{ store: CallStore; spool?: SpoolStatus }> {
+  const { databaseUrl, spoolFile: spoolPath, logger: log } = options;
+  const location = parseDatabaseUrl(databaseUrl);
+  if (location.dialect !== 'postgres' || spoolPath === null) return { store: await openStore(databaseUrl) };
+  // The spool is opened first: a spool file locked by another receiver fails the start before any connection.
+  const spoolFile = openSpoolFile(spoolPath);
+  let store: CallStore;
+  try {
+    store = await openStore(databaseUrl);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) {
+      spoolFile.close();
+      throw error;
+    }
+    log.warn({ err: summarizeError(error), spoolFile: spoolPath },
+      'PostgreSQL cannot be reached at start: callbacks go to the local spool while it is opened in the background');
+    store = createDeferredStore(() => openStore(databaseUrl), { dialect: 'postgres', logger: log.child({ component: 'database' }) });
+  }
+  const spooling = createSpoolingStore(store, spoolFile, { logger: log.child({ component: 'spool' }) });
+  return { store: spooling, spool: spooling.spool };
 }

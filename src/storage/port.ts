@@ -2,9 +2,14 @@ import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
+import type { ConflictingVersion, Delivery } from '../domain/deliveries/delivery.js';
 import type {
   BreakdownAnswer, BreakdownQuery, SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery,
 } from '../domain/stats/stats-query.js';
+
+export type { ConflictingVersion, Delivery };
+/** Whether an error means the database could not be reached (503 and retry), not that it refused. */
+export { isDatabaseUnavailable } from './database-unavailable.js';
 
 /**
  * The storage port: what callevt needs from a database, and nothing more.
@@ -160,29 +165,12 @@ export interface ReclassifyResult {
   changed: number;
 }
 
-/** One raw request recorded for a call's sid, as it was received. */
-export interface Delivery {
-  id: number;
-  /** Unix milliseconds. */
-  received_at: number;
-  method: string;
-  path: string;
-  query: string;
-  body: string | null;
-  content_type: string | null;
-  source_ip: string;
-  result: Extract<RecordResult, 'accepted' | 'duplicate' | 'conflict'>;
-}
-
-/** A version of a call that arrived after the first with different content. */
-export interface ConflictingVersion {
-  id: number;
-  /** Unix milliseconds. */
-  received_at: number;
-  raw_request_id: number;
-  content_hash: string;
-  /** The version as parsed, under LINE Planet's field names. */
-  event: CallEvent;
-  /** Field names whose values differ from the stored call (extra keys by their own name). */
-  differs: string[];
+/** What the HTTP layer may know of the spool: for /readyz and /metrics. */
+export interface SpoolStatus {
+  /** Records waiting in the spool. */
+  readonly pending: number;
+  /** Records the database refused for a reason other than availability, kept apart in the spool file. */
+  readonly held: number;
+  /** Calls `listener` after each replayed batch, with what the database made of it. */
+  onReplayed(listener: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void): void;
 }

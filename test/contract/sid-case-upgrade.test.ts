@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { CallbackRecord, CallStore } from '../../src/storage/port.js';
 import { createPostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import { toDollarParams } from '../../src/storage/sql/rollup-refresh.js';
-import { contentHashOf } from '../../src/storage/sql/content-hash.js';
+import { contentHashOf } from '../../src/domain/content-hash.js';
 import { canonicalizeEvent } from '../../src/domain/canonical-event.js';
 import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_DATABASE_URL, pruneDatabase } from '../../storage/open-store.js';
-import { DEFAULT_PRUNE_BATCH_ROWS } from '../../storage/sql/prune-old-records.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_PRUNE_BATCH_ROWS, pruneDatabase } from '../../storage/open-store.js';
+
 import { plural } from '../../domain/plural.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,4 +1,4 @@
-import type { ConflictingVersion, Delivery } from '../../storage/port.js';
+import type { ConflictingVersion, Delivery } from './delivery.js';
 
 /** A delivery as JSON, exactly as `GET /api/calls/:sid/deliveries` lists it: received_at as ISO-8601. */
 export type DeliveryJson = Omit<Delivery, 'received_at'> & { received_at: string };

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CallStore } from '../../storage/port.js';
-import type { SpoolStatus } from '../../storage/spool/spooling-store.js';
+import type { CallStore, SpoolStatus } from '../../storage/port.js';
 
 /** How long /readyz waits for the database, in milliseconds. */
 export const READY_TIMEOUT_MS = 2_000;

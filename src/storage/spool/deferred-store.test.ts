@@ -7,7 +7,7 @@ import { deliveryOf } from '../../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
 import type { CallStore } from '../port.js';
 import { createSqliteStore } from '../sqlite/sqlite-store.js';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { createDeferredStore } from './deferred-store.js';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallStore } from '../port.js';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { backoffDelay, summarizeError } from './retry.js';
 
 /** First wait after a failed attempt to open the database, in milliseconds; doubled after each failure. */

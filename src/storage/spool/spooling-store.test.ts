@@ -10,7 +10,7 @@ import { countRows, readRawRequests } from '../../../test/fixtures/raw-requests.
 import { malformedRecord } from '../../ingest/receive-callback.js';
 import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
 import { createSqliteStore } from '../sqlite/sqlite-store.js';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { openSpoolFile, type SpoolFile } from './spool-file.js';
 import { createSpoolingStore, type SpoolingStore } from './spooling-store.js';
 

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
-import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import type { CallbackRecord, CallStore, RecordResult, SpoolStatus } from '../port.js';
+
+export type { SpoolStatus };
+import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { type SpooledRecord, type SpoolFile, spooledSid } from './spool-file.js';
 import { backoffDelay, summarizeError } from './retry.js';
 
@@ -13,15 +15,6 @@ export const DEFAULT_REPLAY_MAX_BACKOFF_MS = 5_000;
 /** While replays keep failing, one warning per this many failures (the first is always logged). */
 const LOG_EVERY_FAILURES = 20;
 
-/** What the HTTP layer may know of the spool: for /readyz and /metrics. */
-export interface SpoolStatus {
-  /** Records waiting in the spool. */
-  readonly pending: number;
-  /** Records the database refused for a reason other than availability, kept apart in the spool file. */
-  readonly held: number;
-  /** Calls `listener` after each replayed batch, with what the database made of it. */
-  onReplayed(listener: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void): void;
-}
 
 /** A CallStore whose commits fall back to a local spool while the database is unavailable. */
 export interface SpoolingStore extends CallStore {

@@ -3,7 +3,7 @@ import type { CallEvent } from '../../domain/call-event.js';
 import { canonicalSid } from '../../domain/canonical-sid.js';
 import { decodeCanonicalEvent } from '../../domain/deliveries/decode-canonical-event.js';
 import { type CallRow, callRowToCall } from './call-row.js';
-import { contentHashOf } from './content-hash.js';
+import { contentHashOf } from '../../domain/content-hash.js';
 
 /**
  * Migration 7's data step (docs/call-deliveries.md, "Sids and case"): rows stored before

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CallEvent } from '../../domain/call-event.js';
-import { canonicalizeEvent } from '../../domain/canonical-event.js';
+import type { CallEvent } from './call-event.js';
+import { canonicalizeEvent } from './canonical-event.js';
 
 /** The content hash stored with a call or a conflicting version: SHA-256 of its canonical form, base64url. Duplicates share it. */
 export function contentHashOf(event: CallEvent): string {

@@ -5,17 +5,18 @@ import { type ExportFormat, exportChunks } from '../domain/call-log/export-lines
 import { type FilterQuery, parseCallFilter } from '../domain/parse-call-filter.js';
 import { reclassifyOutdatedCalls } from '../domain/classify/reclassify-outdated.js';
 import { openStore } from '../storage/open-store.js';
+import type { Answer, Schema } from '../http/openapi/generated/api.js';
 import type { CallListQuery, CallStore } from '../storage/port.js';
 import { resolveReadTarget, type ServerTarget, type TargetOptions, unreachable } from './server-target.js';
 
-/** A call as JSON, exactly as `GET /api/calls/:sid` answers it. */
-export type CallJson = Record<string, unknown> & { sid: string; status: Record<string, unknown> };
+/** A call as JSON, exactly as `GET /api/calls/:sid` answers it (generated from the API document). */
+export type CallJson = Schema<'Call'>;
 
-/** One page of the call log, as `GET /api/calls` answers it. */
-export interface CallJsonPage {
-  items: CallJson[];
-  next_cursor: string | null;
-}
+/** One page of the call log, as `GET /api/calls` answers it (generated from the API document). */
+export type CallJsonPage = Answer<'listCalls'>;
+
+/** An error answer of the API (generated from the API document). */
+export type ErrorJson = Schema<'Error'>;
 
 /**
  * Where the CLI reads calls: the database directly, or a running server's API. Both
@@ -135,7 +136,7 @@ export function reclassifyStore(store: CallStore, onProgress?: (done: number) =>
 async function apiErrorMessage(response: Response): Promise<string> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: Array<{ field: string; problem: string }> } };
+    const body = JSON.parse(text) as Partial<ErrorJson>;
     const details = (body.error?.details ?? []).map((d) => `${d.field} ${d.problem}`).join('; ');
     return `the server answered ${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}${details === '' ? '' : ` (${details})`}`;
   } catch {

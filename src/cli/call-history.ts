@@ -1,7 +1,13 @@
-import { type ConflictJson, conflictToJson, type DeliveryJson, deliveryToJson } from '../domain/deliveries/deliveries-json.js';
+import { conflictToJson, deliveryToJson } from '../domain/deliveries/deliveries-json.js';
+import type { Schema } from '../http/openapi/generated/api.js';
 import { openStore } from '../storage/open-store.js';
 import { requestApi, type SourceOptions } from './api-client.js';
 import { resolveReadTarget, type ServerTarget } from './server-target.js';
+
+/** One delivery, as `GET /api/calls/:sid/deliveries` lists it (generated from the API document). */
+export type DeliveryJson = Schema<'Delivery'>;
+/** One conflicting version, as `GET /api/calls/:sid/conflicts` lists it (generated from the API document). */
+export type ConflictJson = Schema<'ConflictingVersion'>;
 
 /** What arrived for one sid: every delivery and every conflicting version, oldest first. */
 export interface CallHistory {

@@ -8,6 +8,7 @@ import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
 import { openApiRoutes } from './openapi/openapi-routes.js';
+import { registerOpenApi } from './openapi/register-openapi.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   installErrorHandlers(app, { callbackSecret: config.callbackSecret });
+  await registerOpenApi(app);
   let pending = () => 0;
   const spool = deps.spool;
   const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });

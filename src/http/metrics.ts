@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/classify/call-status.js';
 import type { CallbackRecord, RecordResult } from '../storage/port.js';
+import type { Schema } from './openapi/openapi-schemas.js';
+import { errorAnswers, mediaAnswer } from './openapi/responses.js';
 
 /** Every result a callback can have, as the `result` label (bounded: never a sid or user). */
 export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'spooled', 'rejected'] as const;
@@ -118,9 +120,17 @@ export function createMetrics(options: { pending?: () => number; spooled?: () =>
   };
 }
 
+const METRICS_SCHEMA: Schema = {
+  tags: ['operations'],
+  operationId: 'getMetrics',
+  summary: 'Prometheus metrics (text exposition format)',
+  description: 'Needs the API token like the read endpoints when API_TOKEN is set.',
+  response: { 200: mediaAnswer('metrics', ['text/plain']), ...errorAnswers('unauthorized') },
+};
+
 /** `GET /metrics` in Prometheus text format; register it inside the API-token scope. */
 export async function metricsRoutes(app: FastifyInstance, options: { metrics: AppMetrics }): Promise<void> {
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: METRICS_SCHEMA }, async (_request, reply) => {
     const text = await options.metrics.registry.metrics();
     return reply.header('content-type', options.metrics.registry.contentType).send(text);
   });

@@ -78,14 +78,12 @@ function shownValue(value: unknown): string {
   return value === null || value === undefined ? '(absent)' : typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-type Decoded = { code: number; name: string; meaning: string } | null;
+/** The code fields the status decodes, in the order they are shown. */
+const DECODED_FIELDS = ['terminate', 'disconnect_reason', 'call_end_reason', 'releaser_type'] as const;
 
 /** The human form of one call and its status. */
 export function formatCallStatus(call: CallJson, tz: string): string {
-  const s = call.status as {
-    outcome: string; ended_by: string; reason: string; reason_source: string; connected: boolean; explanation: string;
-    inconsistencies: Array<{ code: string; message: string }>; decoded: Record<string, Decoded>; classifier_version: number;
-  };
+  const s = call.status;
   const time = (t: unknown) => (Number(t) > 0 ? formatTime(Number(t), tz) : '-');
   const lines = [
     `call ${call.sid} (${call.type === 'A' ? 'audio' : 'video'})`,
@@ -102,8 +100,8 @@ export function formatCallStatus(call: CallJson, tz: string): string {
     `explanation  ${s.explanation}`,
     '',
     'decoded codes',
-    ...['terminate', 'disconnect_reason', 'call_end_reason', 'releaser_type'].map((field) => {
-      const d = s.decoded[field] ?? null;
+    ...DECODED_FIELDS.map((field) => {
+      const d = s.decoded[field];
       return `  ${field.padEnd(18)} ${d === null ? '-' : `${d.code}  ${d.name}: ${d.meaning}`}`;
     }),
     ...(call.releaser === null ? [] : [`  ${'releaser'.padEnd(18)} ${String(call.releaser)}`]),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import type { Figures } from '../../domain/stats/figures.js';
 import { buildApp } from '../../http/build-app.js';
+import type { Answer, Schema } from '../../http/openapi/generated/api.js';
 import { openStore } from '../../storage/open-store.js';
 import { requestApi } from '../api-client.js';
 import { resolveReadTarget, type ServerTarget, type TargetOptions } from '../server-target.js';
@@ -107,14 +107,14 @@ async function injectJson(databaseUrl: string, path: string, query: string): Pro
 
 function answerOf(status: number, body: unknown): unknown {
   if (status === 200) return body;
-  const error = (body as { error?: { message?: string; details?: Array<{ field: string; problem: string }> } }).error;
+  const error = (body as Partial<Schema<'Error'>>).error;
   const details = (error?.details ?? []).map((d) => `\n  ${d.field}: ${d.problem}`).join('');
   throw new Error(`${error?.message ?? `HTTP ${status}`}${details}`);
 }
 
 function render(path: string, body: unknown): string {
-  if (path.endsWith('/summary')) return formatSummary((body as { summary: Figures }).summary);
-  if (path.endsWith('/timeseries')) return formatTimeseries((body as { items: Array<Figures & { bucket_start_iso: string }> }).items);
-  const b = body as { by: string; items: Array<Figures & { value: string | number | null }> };
+  if (path.endsWith('/summary')) return formatSummary((body as Answer<'getStatsSummary'>).summary);
+  if (path.endsWith('/timeseries')) return formatTimeseries((body as Answer<'getStatsTimeseries'>).items);
+  const b = body as Answer<'getStatsBreakdown'>;
   return formatBreakdown(b.by, b.items);
 }

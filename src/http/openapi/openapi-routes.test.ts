@@ -115,6 +115,24 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('the document and CALLBACK_SECRET', () => {
+  it('when the callback path holds the secret, then the document shows the public path, with neither the secret nor a secret parameter, and no POST body required', async () => {
+    const t = await createTestApp({ CALLBACK_SECRET: 'a-callback-secret-of-24c' });
+    try {
+      const res = await t.app.inject({ url: '/api/openapi.json' });
+      assert.doesNotMatch(res.body, /a-callback-secret-of-24c|:secret|\{secret\}\/call-event"/);
+      type Operation = { parameters: Array<{ name: string }>; requestBody?: { required?: boolean } };
+      const doc = res.json() as { paths: Record<string, Record<string, Operation>> };
+      const callback = doc.paths['/callbacks/call-event'];
+      assert.ok(callback?.get && callback.post, Object.keys(doc.paths).join(', '));
+      assert.ok(!callback.get.parameters.some((p) => p.name === 'secret'));
+      assert.ok(callback.post.requestBody && callback.post.requestBody.required !== true, 'the fields may all come in the query');
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('the document and the API token', () => {
   it('when API_TOKEN is set, then every operation the document secures answers 401 without the token and documents that 401, and the others never answer 401', async () => {
     const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });

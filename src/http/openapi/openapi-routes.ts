@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
-import { buildOpenApiDocument } from './openapi-document.js';
+import type { Schema } from './openapi-schemas.js';
+import { answer, mediaAnswer } from './responses.js';
 
-/** The API document's own version: bump it when an endpoint's shape changes. */
-export const API_DOCUMENT_VERSION = '1.1.0';
+export { API_DOCUMENT_VERSION } from './register-openapi.js';
 
 /** The Swagger UI files served under /api/docs/, from the swagger-ui-dist package (no CDN). */
 const SWAGGER_ASSETS: Record<string, string> = {
@@ -39,23 +39,46 @@ const INIT_JS = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id:
   persistAuthorization: false, tryItOutEnabled: false });
 `;
 
+const DOCUMENT_SCHEMA: Schema = {
+  tags: ['operations'],
+  operationId: 'getOpenApiDocument',
+  summary: 'This document',
+  security: [],
+  response: { 200: answer({ type: 'object', additionalProperties: true }) },
+};
+
+const DOCS_PAGE_SCHEMA: Schema = {
+  tags: ['operations'],
+  operationId: 'getApiDocsPage',
+  summary: 'This document as a browsable page (Swagger UI, served locally)',
+  security: [],
+  response: { 200: mediaAnswer('HTML', ['text/html']) },
+};
+
+/** The page's own files: served, not part of the API. */
+const HIDDEN = { schema: { hide: true } };
+
 /**
  * `GET /api/openapi.json` (the OpenAPI document of the whole API) and `GET /api/docs`
  * (Swagger UI over it, every file served from the installed package). Neither carries
  * data, so neither needs the API token; "Try it out" asks for the token in the page.
  */
 export async function openApiRoutes(app: FastifyInstance): Promise<void> {
-  const document = JSON.stringify(buildOpenApiDocument(API_DOCUMENT_VERSION));
+  // Built on first request: the document covers every route, so only once all are registered.
+  let document: string | undefined;
   const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const cache = new Map<string, Buffer>();
 
-  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
-  app.get('/api/docs', async (_request, reply) =>
+  app.get('/api/openapi.json', { schema: DOCUMENT_SCHEMA }, async (_request, reply) => {
+    document ??= JSON.stringify(app.swagger());
+    return reply.type('application/json; charset=utf-8').send(document);
+  });
+  app.get('/api/docs', { schema: DOCS_PAGE_SCHEMA }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).header('referrer-policy', 'no-referrer').send(DOCS_HTML),
   );
-  app.get('/api/docs/', async (_request, reply) => reply.redirect('/api/docs'));
-  app.get('/api/docs/init.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INIT_JS));
-  app.get<{ Params: { file: string } }>('/api/docs/:file', async (request, reply) => {
+  app.get('/api/docs/', HIDDEN, async (_request, reply) => reply.redirect('/api/docs'));
+  app.get('/api/docs/init.js', HIDDEN, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INIT_JS));
+  app.get<{ Params: { file: string } }>('/api/docs/:file', HIDDEN, async (request, reply) => {
     const { file } = request.params;
     const type = SWAGGER_ASSETS[file];
     if (type === undefined) throw new AppError('not_found', `No route for GET /api/docs/${file}`);

@@ -3,7 +3,11 @@ import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js'
 import { FIGURE_KEYS } from '../../domain/stats/figures.js';
 import { ERROR_STATUS } from '../../errors/app-error.js';
 
-type Schema = Record<string, unknown>;
+/** A JSON Schema (2020-12, as OpenAPI 3.1 reads it) written as a plain object. */
+export type Schema = Record<string, unknown>;
+
+/** A reference to one of OPENAPI_SCHEMAS, as Fastify resolves it (the document shows `#/components/schemas/<name>`). */
+export const ref = (name: string): Schema => ({ $ref: `${name}#` });
 
 const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
 const INTEGER_FIELDS = new Set(['setup_time', 'start_time', 'end_time', 'duration', 'terminate', 'rel_code']);
@@ -27,7 +31,7 @@ function callEventProperties(): Record<string, Schema> {
  * A Call Event as LINE Planet sends it: the fields that are never null are required, the
  * others are simply left out when absent, and unknown keys are accepted (kept in `extra`).
  */
-function callEventRequestSchema(): Schema {
+function callEventRequestSchema(): { type: 'object'; required: string[]; properties: Record<string, Schema>; additionalProperties: Schema } {
   const properties: Record<string, Schema> = {};
   const required: string[] = [];
   for (const [field, schema] of Object.entries(callEventProperties())) {
@@ -58,8 +62,12 @@ const figuresProperties = Object.fromEntries(
   }),
 );
 
-/** The reusable schemas of the API (OpenAPI 3.1 / JSON Schema 2020-12). */
-export const OPENAPI_SCHEMAS: Record<string, Schema> = {
+/**
+ * The reusable schemas of the API (OpenAPI 3.1 / JSON Schema 2020-12): each is added to
+ * Fastify under its name as `$id` (registerOpenApi), the routes refer to them with `ref()`,
+ * and the document lists them under components.schemas.
+ */
+export const OPENAPI_SCHEMAS = {
   Error: {
     type: 'object',
     required: ['error'],
@@ -99,6 +107,7 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
       },
       decoded: {
         type: 'object',
+        required: ['terminate', 'disconnect_reason', 'call_end_reason', 'releaser_type'],
         properties: { terminate: decodedCode, disconnect_reason: decodedCode, call_end_reason: decodedCode, releaser_type: decodedCode },
       },
       classifier_version: { type: 'integer' },
@@ -113,8 +122,9 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
       conflicts: { type: 'integer', description: 'distinct conflicting versions of this sid received after the first' },
       raw_request_id: { type: 'integer' },
       received_at: { type: 'string', format: 'date-time' },
-      status: { $ref: '#/components/schemas/CallStatus' },
+      status: ref('CallStatus'),
     },
+    required: [...CALL_EVENT_FIELDS, 'extra', 'conflicts', 'raw_request_id', 'received_at', 'status'],
   },
   Delivery: {
     type: 'object',
@@ -145,12 +155,14 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
         type: 'object',
         description: 'the version as parsed, every LINE Planet field under its own name',
         properties: { ...callEventProperties(), extra: { type: 'object', additionalProperties: { type: 'string' } } },
+        required: [...CALL_EVENT_FIELDS, 'extra'],
       },
       differs: { type: 'array', items: { type: 'string' }, description: 'field names (extra keys by their own name) whose values differ from the stored call' },
     },
   },
   QuarantineEntry: {
     type: 'object',
+    required: ['id', 'raw_request_id', 'received_at', 'method', 'path', 'query', 'body', 'source_ip', 'reasons'],
     properties: {
       id: { type: 'integer' },
       raw_request_id: { type: 'integer' },
@@ -160,7 +172,7 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
       query: { type: 'string' },
       body: nullable('string'),
       source_ip: { type: 'string' },
-      reasons: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
+      reasons: { type: 'array', items: { type: 'object', required: ['field', 'problem'], properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
     },
   },
   Figures: {
@@ -169,4 +181,4 @@ export const OPENAPI_SCHEMAS: Record<string, Schema> = {
     required: [...FIGURE_KEYS],
     properties: figuresProperties,
   },
-};
+} satisfies Record<string, Schema>;

@@ -10,6 +10,15 @@ import { reclassifyOutdatedCalls } from '../../domain/classify/reclassify-outdat
 import { CLASSIFIER_VERSION } from '../../domain/classify/release-codes.js';
 import { AppError } from '../../errors/app-error.js';
 import type { CallListQuery, CallStore } from '../../storage/port.js';
+import {
+  DEFAULT_CALL_PAGE,
+  EXPORT_CALLS_SCHEMA,
+  GET_CALL_SCHEMA,
+  LIST_CALLS_SCHEMA,
+  LIST_CONFLICTS_SCHEMA,
+  LIST_DELIVERIES_SCHEMA,
+  MAX_CALL_PAGE,
+} from './call-route-schemas.js';
 
 export { callToJson } from '../../domain/call-log/call-to-json.js';
 
@@ -19,9 +28,7 @@ export { callToJson } from '../../domain/call-log/call-to-json.js';
  */
 export const CSV_FORMULAS_HEADER = 'x-csv-formulas';
 
-/** Calls one page returns by default, and at most. */
-export const DEFAULT_CALL_PAGE = 50;
-export const MAX_CALL_PAGE = 1_000;
+export { DEFAULT_CALL_PAGE, MAX_CALL_PAGE } from './call-route-schemas.js';
 
 type Query = { Querystring: FilterQuery };
 
@@ -38,7 +45,7 @@ export async function callRoutes(
   const now = options.now ?? Date.now;
   if (options.reclassifyOnStart !== false) reclassifyInBackground(app, store);
 
-  app.get<Query>('/api/calls', async (request) => {
+  app.get<Query>('/api/calls', { schema: LIST_CALLS_SCHEMA }, async (request) => {
     const filter = filterOf(request.query, now());
     const query: CallListQuery = { filter, limit: limitOf(request.query.limit) };
     const cursor = single(request.query.cursor, 'cursor');
@@ -54,7 +61,7 @@ export async function callRoutes(
     };
   });
 
-  app.get<Query>('/api/calls/export', async (request, reply) => {
+  app.get<Query>('/api/calls/export', { schema: EXPORT_CALLS_SCHEMA }, async (request, reply) => {
     const filter = filterOf(request.query, now());
     const format = (single(request.query.format, 'format') ?? 'csv') as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) throw invalid('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
@@ -68,18 +75,18 @@ export async function callRoutes(
       .send(stream);
   });
 
-  app.get<{ Params: { sid: string } }>('/api/calls/:sid', async (request) => {
+  app.get<{ Params: { sid: string } }>('/api/calls/:sid', { schema: GET_CALL_SCHEMA }, async (request) => {
     const call = await store.getCall(request.params.sid);
     if (call === null) throw new AppError('not_found', `No call with sid ${JSON.stringify(request.params.sid)}`);
     return callToJson(call);
   });
 
-  app.get<{ Params: { sid: string } }>('/api/calls/:sid/deliveries', async (request) => {
+  app.get<{ Params: { sid: string } }>('/api/calls/:sid/deliveries', { schema: LIST_DELIVERIES_SCHEMA }, async (request) => {
     await requireCall(store, request.params.sid);
     return { items: (await store.listDeliveries(request.params.sid)).map(deliveryToJson) };
   });
 
-  app.get<{ Params: { sid: string } }>('/api/calls/:sid/conflicts', async (request) => {
+  app.get<{ Params: { sid: string } }>('/api/calls/:sid/conflicts', { schema: LIST_CONFLICTS_SCHEMA }, async (request) => {
     await requireCall(store, request.params.sid);
     return { items: (await store.listConflicts(request.params.sid)).map(conflictToJson) };
   });

@@ -7,6 +7,7 @@ import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { malformedRecord, toCallbackRecord } from '../../ingest/receive-callback.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
+import { callbackSchema } from './callback-route-schemas.js';
 import { decodeBody, isSupportedBodyType } from './decode-body.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
@@ -119,8 +120,8 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   };
 
   // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
-  app.get(path, { exposeHeadRoute: false }, handle);
-  app.post(path, handle);
+  app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get') }, handle);
+  app.post(path, { schema: callbackSchema('post') }, handle);
 }
 
 function queryLength(url: string): number {

@@ -55,19 +55,22 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   const files = loadDashboard(dir);
   const index = files.get('/index.html');
   if (index === undefined) {
-    app.get('/', async (_request, reply) =>
+    app.get('/', HIDDEN, async (_request, reply) =>
       reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built. Run `npm run build` (it runs vite), then restart.\n'));
     return;
   }
-  app.get('/', async (request, reply) => send(request, reply, index));
+  app.get('/', HIDDEN, async (request, reply) => send(request, reply, index));
   for (const [path, file] of files) {
     if (path === '/index.html') continue;
-    app.get(path, async (request, reply) => send(request, reply, file));
+    app.get(path, HIDDEN, async (request, reply) => send(request, reply, file));
   }
-  app.get('/assets/*', async (request) => {
+  app.get('/assets/*', HIDDEN, async (request) => {
     throw new AppError('not_found', `No dashboard file ${JSON.stringify(request.url.split('?')[0])}`);
   });
 }
+
+/** The dashboard's files are served, not part of the API document. */
+const HIDDEN = { schema: { hide: true } };
 
 function send(request: FastifyRequest, reply: FastifyReply, file: DashboardFile): FastifyReply {
   void reply

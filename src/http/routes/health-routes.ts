@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CallStore, SpoolStatus } from '../../storage/port.js';
+import type { Schema } from '../openapi/openapi-schemas.js';
+import { answer } from '../openapi/responses.js';
 
 /** How long /readyz waits for the database, in milliseconds. */
 export const READY_TIMEOUT_MS = 2_000;
@@ -12,6 +14,43 @@ export const READY_TIMEOUT_MS = 2_000;
  */
 export type SpoolReadiness = { status: 'standby' | 'draining' | 'taking_callbacks'; pending: number; held: number };
 
+/** The `spool` member of /readyz, present only when a local spool fronts PostgreSQL. */
+const SPOOL_READINESS: Schema = {
+  type: 'object',
+  description: 'only with PostgreSQL and SPOOL_FILE on: taking_callbacks while the database is down, draining while spooled records wait, standby when empty',
+  required: ['status', 'pending', 'held'],
+  properties: {
+    status: { type: 'string', enum: ['standby', 'draining', 'taking_callbacks'] },
+    pending: { type: 'integer', description: 'records waiting in the spool' },
+    held: { type: 'integer', description: 'records the database refused for a reason other than availability, kept apart in the spool file' },
+  },
+};
+
+const readiness = (status: string): Schema => ({
+  type: 'object',
+  required: ['status', 'database'],
+  properties: { status: { const: status }, database: { type: 'string' }, spool: SPOOL_READINESS },
+});
+
+const HEALTH_SCHEMA: Schema = {
+  operationId: 'getHealth',
+  tags: ['operations'],
+  summary: 'The process answers',
+  security: [],
+  response: { 200: answer({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }) },
+};
+
+const READINESS_SCHEMA: Schema = {
+  operationId: 'getReadiness',
+  tags: ['operations'],
+  summary: 'The database answers too',
+  security: [],
+  response: {
+    200: answer(readiness('ready')),
+    503: answer(readiness('unavailable'), 'the database does not answer (with a spool, callbacks are still answered 200 from it)'),
+  },
+};
+
 /**
  * `GET /healthz` (the process answers) and `GET /readyz` (the database answers too; with
  * a spool, its state is added under `spool`, and the status stays 503 while the database is down).
@@ -23,8 +62,8 @@ export async function healthRoutes(app: FastifyInstance, options: { store: CallS
     const pending = spool.pending;
     return { spool: { status: !databaseUp ? 'taking_callbacks' : pending > 0 ? 'draining' : 'standby', pending, held: spool.held } };
   };
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', { schema: HEALTH_SCHEMA }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: READINESS_SCHEMA }, async (_request, reply) => {
     try {
       await withTimeout(store.ping(), READY_TIMEOUT_MS);
       return { status: 'ready', database: store.dialect, ...spoolState(true) };

@@ -12,6 +12,7 @@ import {
 import { type Bucket, BUCKETS, bucketBoundaries, isoWithOffset, isValidTimeZone, MAX_BUCKETS } from '../../domain/stats/time-buckets.js';
 import { AppError, type ErrorDetail } from '../../errors/app-error.js';
 import type { CallStore } from '../../storage/port.js';
+import { BREAKDOWN_SCHEMA, SUMMARY_SCHEMA, TIMESERIES_SCHEMA } from './stats-route-schemas.js';
 
 /** The window a time series covers when from/to are not given, in seconds. */
 export const DEFAULT_TIMESERIES_WINDOW_SEC = 86_400;
@@ -26,7 +27,7 @@ type Query = { Querystring: FilterQuery };
 export async function statsRoutes(app: FastifyInstance, options: { store: CallStore; now: () => number }): Promise<void> {
   const { store, now } = options;
 
-  app.get<Query>('/api/stats/summary', async (request, reply) => {
+  app.get<Query>('/api/stats/summary', { schema: SUMMARY_SCHEMA }, async (request, reply) => {
     const params = readParams(request.query, ['tz', 'exact']);
     const filter = readFilter(request.query, now(), params.problems);
     checkUnbucketedTz(params);
@@ -37,7 +38,7 @@ export async function statsRoutes(app: FastifyInstance, options: { store: CallSt
     return { from: filter.from ?? null, to: filter.to ?? null, summary: answer.summary };
   });
 
-  app.get<Query>('/api/stats/timeseries', async (request, reply) => {
+  app.get<Query>('/api/stats/timeseries', { schema: TIMESERIES_SCHEMA }, async (request, reply) => {
     const params = readParams(request.query, ['tz', 'exact', 'bucket']);
     const filter = readFilter(request.query, now(), params.problems);
     const tz = params.tz ?? 'UTC';
@@ -59,7 +60,7 @@ export async function statsRoutes(app: FastifyInstance, options: { store: CallSt
     };
   });
 
-  app.get<Query>('/api/stats/breakdown', async (request, reply) => {
+  app.get<Query>('/api/stats/breakdown', { schema: BREAKDOWN_SCHEMA }, async (request, reply) => {
     const params = readParams(request.query, ['tz', 'exact', 'by', 'limit']);
     const filter = readFilter(request.query, now(), params.problems);
     checkUnbucketedTz(params);

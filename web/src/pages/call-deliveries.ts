@@ -4,32 +4,9 @@
  * differ from the stored call highlighted. Reads GET /api/calls/:sid/deliveries and /conflicts.
  */
 import { apiGet } from '../api.js';
-import { CALL_FIELDS, type CallJson } from '../api-types.js';
+import { CALL_FIELDS, type CallJson, type ConflictJson, type DeliveryJson } from '../api-types.js';
 import { definitionTable, h } from '../dom.js';
 import { formatTime, NO_VALUE } from '../format.js';
-
-/** One delivery, as GET /api/calls/:sid/deliveries lists it. */
-export interface DeliveryJson {
-  id: number;
-  received_at: string;
-  method: string;
-  path: string;
-  query: string;
-  body: string | null;
-  content_type: string | null;
-  source_ip: string;
-  result: 'accepted' | 'duplicate' | 'conflict';
-}
-
-/** One conflicting version, as GET /api/calls/:sid/conflicts lists it. */
-export interface ConflictJson {
-  id: number;
-  received_at: string;
-  raw_request_id: number;
-  content_hash: string;
-  event: Partial<Record<(typeof CALL_FIELDS)[number], string | number | null>> & { extra: Record<string, string> };
-  differs: string[];
-}
 
 export interface CallHistory {
   deliveries: DeliveryJson[];

@@ -1,4 +1,4 @@
-import { CALL_EVENT_FIELDS } from '../../domain/call-event.js';
+import { CALL_EVENT_FIELDS, CALL_FIELDS, type CallFieldSpec } from '../../domain/call-event.js';
 import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
 import { FIGURE_KEYS } from '../../domain/stats/figures.js';
 import { ERROR_STATUS } from '../../errors/app-error.js';
@@ -10,20 +10,35 @@ export type Schema = Record<string, unknown>;
 export const ref = (name: string): Schema => ({ $ref: `${name}#` });
 
 const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
-const INTEGER_FIELDS = new Set(['setup_time', 'start_time', 'end_time', 'duration', 'terminate', 'rel_code']);
-const NULLABLE_INTEGER_FIELDS = new Set(['billing_sec', 'disconnect_reason', 'releaser_type', 'call_end_reason']);
-const NULLABLE_STRING_FIELDS = new Set(['stid', 'app_svr_data', 'releaser', 'user_rel_code']);
 
+/** The JSON Schema of one field kind (docs/spec/callbacks.md §1.1); bounds come from the field's definition. */
+function kindSchema(field: CallFieldSpec): Schema {
+  switch (field.kind) {
+    case 'sid':
+      return { type: 'string', format: 'uuid' };
+    case 'call-type':
+      return { type: 'string', enum: ['A', 'V'], description: 'A audio, V video' };
+    case 'unix-seconds':
+    case 'seconds':
+      return { type: 'integer', minimum: 0 };
+    case 'integer':
+      return { type: 'integer', ...(field.min === undefined ? {} : { minimum: field.min }), ...(field.max === undefined ? {} : { maximum: field.max }) };
+    case 'ip':
+      return { type: 'string', description: 'an IPv4 or IPv6 address' };
+    case 'id':
+    case 'text':
+      return { type: 'string' };
+  }
+}
+
+/** Every Call Event field from its one definition (CALL_FIELDS): optional fields are null when absent. */
 function callEventProperties(): Record<string, Schema> {
   const properties: Record<string, Schema> = {};
-  for (const field of CALL_EVENT_FIELDS) {
-    if (INTEGER_FIELDS.has(field)) properties[field] = { type: 'integer' };
-    else if (NULLABLE_INTEGER_FIELDS.has(field)) properties[field] = nullable('integer');
-    else if (NULLABLE_STRING_FIELDS.has(field)) properties[field] = nullable('string');
-    else properties[field] = { type: 'string' };
+  for (const field of CALL_FIELDS as readonly CallFieldSpec[]) {
+    const schema = kindSchema(field);
+    const enumWithNull = Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {};
+    properties[field.name] = field.required ? schema : { ...schema, type: [schema.type, 'null'], ...enumWithNull };
   }
-  properties.type = { type: 'string', enum: ['A', 'V'], description: 'A audio, V video' };
-  properties.sid = { type: 'string', format: 'uuid' };
   return properties;
 }
 

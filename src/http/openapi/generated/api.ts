@@ -134,7 +134,9 @@ export interface components {
       end_time: number;
       duration: number;
       billing_sec?: number;
+      /** @description an IPv4 or IPv6 address */
       srcip: string;
+      /** @description an IPv4 or IPv6 address */
       dstip: string;
       terminate: number;
       disconnect_reason?: number;
@@ -207,7 +209,9 @@ export interface components {
       end_time: number;
       duration: number;
       billing_sec: number | null;
+      /** @description an IPv4 or IPv6 address */
       srcip: string;
+      /** @description an IPv4 or IPv6 address */
       dstip: string;
       terminate: number;
       disconnect_reason: number | null;
@@ -273,7 +277,9 @@ export interface components {
         end_time: number;
         duration: number;
         billing_sec: number | null;
+        /** @description an IPv4 or IPv6 address */
         srcip: string;
+        /** @description an IPv4 or IPv6 address */
         dstip: string;
         terminate: number;
         disconnect_reason: number | null;

@@ -1,27 +1,15 @@
 import { OUTCOMES, type Outcome } from '../domain/classify/call-status.js';
+import type { Figures } from '../domain/stats/figures.js';
 import type { TruthCall } from './ground-truth.js';
 
 /** Seconds under which an answered call counts as short (docs/spec/outcomes.md §2). */
 export const SHORT_CALL_SEC = 10;
 
-/** The figures of docs/spec/outcomes.md §2, computed from the ground truth alone. */
-export type ExpectedFigures = Record<Outcome, number> & {
-  attempts: number;
-  answered: number;
-  asr: number | null;
-  ner: number | null;
-  drop_rate: number | null;
-  acd_sec: number | null;
-  total_duration_sec: number;
-  total_billing_sec: number;
-  short_call_ratio: number | null;
-  duration_p50_sec: number | null;
-  duration_p90_sec: number | null;
-  duration_p99_sec: number | null;
-  tta_p50_sec: number | null;
-  tta_p90_sec: number | null;
-  peak_concurrency: number;
-};
+/**
+ * The figures of docs/spec/outcomes.md §2, computed from the ground truth alone: the same
+ * shape as the statistics' own (the computation below is independent of theirs).
+ */
+export type ExpectedFigures = Figures;
 
 /**
  * The figures the statistics must show for these calls, computed here independently of

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup/backup-commands.js';
 import { registerCall } from './commands/call.js';
 import { registerCalls } from './commands/calls.js';
 import { registerExport } from './commands/export.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerReclassify(program);
   registerSpool(program);
+  registerBackup(program);
 }

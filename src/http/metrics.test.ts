@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { createTestApp } from '../../test/fixtures/test-app.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, REASON_LABELS, reasonLabel } from './metrics.js';
 
 it('when callbacks are accepted, duplicated and quarantined, then /metrics counts them by result, outcome and type without ids', async () => {
   const t = await createTestApp();
@@ -31,6 +31,34 @@ it('when callbacks are accepted, duplicated and quarantined, then /metrics count
     await t.cleanup();
     await other.cleanup();
   }
+});
+
+it('when calls end for a known code and for a code no table holds, then callevt_calls_ended_total counts them by outcome and bounded reason', async () => {
+  const t = await createTestApp();
+  try {
+    const dropped = validCallbackValues({ disconnect_reason: '1301' });
+    const unknownA = validCallbackValues({ disconnect_reason: '1399' });
+    const unknownB = validCallbackValues({ disconnect_reason: '1398' });
+    for (const values of [dropped, dropped, unknownA, unknownB]) {
+      assert.equal((await t.app.inject({ url: `/callbacks/call-event?${new URLSearchParams(values)}` })).statusCode, 200);
+    }
+    const text = (await t.app.inject({ url: '/metrics' })).body;
+    assert.match(text, /callevt_calls_ended_total\{outcome="dropped",reason="NETWORK_UNSTABLE"\} 1\n/);
+    // Two different unknown codes share one series: the label never carries a code.
+    assert.match(text, /callevt_calls_ended_total\{outcome="dropped",reason="unknown"\} 2\n/);
+    assert.doesNotMatch(text, /reason="unknown \(/);
+  } finally {
+    await t.cleanup();
+  }
+});
+
+it('when a reason is a table name, then it is its own label; any other text is unknown, so the label has a closed set of values', () => {
+  assert.equal(reasonLabel('NETWORK_UNSTABLE'), 'NETWORK_UNSTABLE');
+  assert.equal(reasonLabel('CALLEE_NETWORK_ERROR'), 'CALLEE_NETWORK_ERROR');
+  assert.equal(reasonLabel('NORMAL_CLEARING'), 'NORMAL_CLEARING');
+  assert.equal(reasonLabel('unknown (1399)'), 'unknown');
+  assert.equal(reasonLabel('anything else'), 'unknown');
+  assert.ok(REASON_LABELS.size < 120, `${REASON_LABELS.size} reason labels`);
 });
 
 /** Why `promtool check metrics` cannot run here, or null when it can. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/classify/call-status.js';
+import { DISCONNECT_REASONS, LEGACY_CALL_END_REASONS, TERMINATE_CAUSES } from '../domain/classify/release-codes.js';
 import type { CallbackRecord, RecordResult } from '../storage/port.js';
 import type { Schema } from './openapi/openapi-schemas.js';
 import { errorAnswers, mediaAnswer } from './openapi/responses.js';
@@ -9,6 +10,21 @@ import { errorAnswers, mediaAnswer } from './openapi/responses.js';
 export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'spooled', 'rejected'] as const;
 /** What a replayed (formerly spooled) delivery became in the database. */
 export const REPLAY_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined'] as const;
+
+/**
+ * The `reason` label's values: every name in the code tables (docs/spec/callbacks.md §5), and
+ * `unknown` for a code no table holds (the classifier names it `unknown (1399)`, one value
+ * per code, which would leave the label unbounded).
+ */
+export const REASON_LABELS: ReadonlySet<string> = new Set([
+  ...[DISCONNECT_REASONS, LEGACY_CALL_END_REASONS, TERMINATE_CAUSES].flatMap((table) => [...table.values()].map((info) => info.name)),
+  'unknown',
+]);
+
+/** A decisive reason as the bounded `reason` label. */
+export function reasonLabel(reason: string): string {
+  return REASON_LABELS.has(reason) ? reason : 'unknown';
+}
 
 /** Ingest latency buckets, in seconds: group commit makes a few milliseconds normal. */
 export const INGEST_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -35,7 +51,7 @@ export interface AppMetrics {
   onResult(result: RecordResult | 'rejected', seconds: number): void;
   /** For GroupCommitter: one transaction committed. */
   onBatch(size: number, seconds: number): void;
-  /** Counts the calls a committed batch stored, by outcome and type. */
+  /** Counts the calls a committed batch stored, by outcome and type, and by outcome and reason. */
   countRecorded(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
   /** For the spool's replayer: a spooled batch committed to the database. */
   countReplayed(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
@@ -68,6 +84,11 @@ export function createMetrics(options: { pending?: () => number; spooled?: () =>
     labelNames: ['outcome', 'type'] as const, registers: [registry],
   });
   for (const outcome of OUTCOMES) for (const type of ['A', 'V']) calls.inc({ outcome, type }, 0);
+  // Series appear with their first call: zeroing every outcome × reason pair would expose hundreds.
+  const ended = new Counter({
+    name: 'callevt_calls_ended_total', help: 'Calls stored (first version of each sid) by outcome and decisive reason (a code table name, or unknown)',
+    labelNames: ['outcome', 'reason'] as const, registers: [registry],
+  });
   const pending = options.pending;
   if (pending !== undefined) {
     new Gauge({
@@ -99,6 +120,7 @@ export function createMetrics(options: { pending?: () => number; spooled?: () =>
     records.forEach((record, i) => {
       if (record.kind === 'event' && results[i] === 'accepted') {
         calls.inc({ outcome: record.classification.outcome, type: record.event.type });
+        ended.inc({ outcome: record.classification.outcome, reason: reasonLabel(record.classification.reason) });
       }
     });
   };

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { createMetrics } from '../../src/http/metrics.js';
+import { validCallbackValues } from '../fixtures/callback-fixture.js';
+import { PROMTOOL_MISSING, runPromtool, SKIP_WITHOUT_PROMTOOL } from '../fixtures/promtool.js';
+import { repoRoot } from '../fixtures/repo-root.js';
+import { createTestApp } from '../fixtures/test-app.js';
+
+interface Panel {
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Array<{ expr?: string; datasource?: { type?: string; uid?: string } }>;
+  panels?: Panel[];
+}
+interface Dashboard {
+  panels: Panel[];
+  templating: { list: Array<{ name: string; type: string; query: unknown }> };
+}
+
+/** Grafana's reference to the dashboard's data source variable, as it appears in the JSON. */
+const DATASOURCE_VARIABLE = ['$', '{datasource}'].join('');
+/** Grafana's rate-interval and instance variables. */
+const RATE_INTERVAL = '$__rate_interval';
+const INSTANCE_VARIABLES = [['$', '{instance}'].join(''), '$instance'];
+
+const dashboard = JSON.parse(readFileSync(join(repoRoot(), 'deploy', 'grafana', 'callevt.json'), 'utf8')) as Dashboard;
+const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
+const expressions = panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+
+/** An expression with Grafana's variables replaced by values Prometheus accepts. */
+function withVariablesReplaced(expr: string): string {
+  return INSTANCE_VARIABLES.reduce((e, variable) => e.replaceAll(variable, '.*'), expr.replaceAll(RATE_INTERVAL, '5m'));
+}
+
+/** The metric names an expression reads (label matchers and strings left out). */
+function metricNamesOf(expr: string): string[] {
+  const bare = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, '');
+  return [...bare.matchAll(/\b(?:callevt|process|nodejs)_[a-z0-9_]+\b/g)].map((m) => m[0]);
+}
+
+/** The sample names (with `_bucket`, `_sum`, `_count` for histograms) of an exposition. */
+function sampleNamesOf(exposition: string): Set<string> {
+  return new Set(exposition.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)?.[0] ?? ''));
+}
+
+it('when the dashboard is imported, then every panel reads the datasource variable, a Prometheus data source picked at import', () => {
+  const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
+  assert.deepEqual({ type: variable?.type, query: variable?.query }, { type: 'datasource', query: 'prometheus' });
+  assert.ok(panels.length >= 10, `${panels.length} panels`);
+  for (const panel of panels) {
+    assert.deepEqual(panel.datasource, { type: 'prometheus', uid: DATASOURCE_VARIABLE }, panel.title);
+    for (const target of panel.targets ?? []) assert.deepEqual(target.datasource, { type: 'prometheus', uid: DATASOURCE_VARIABLE }, panel.title);
+  }
+});
+
+it('when its expressions are given to promtool as recording rules, then every one parses', { skip: SKIP_WITHOUT_PROMTOOL }, () => {
+  assert.equal(PROMTOOL_MISSING, null, PROMTOOL_MISSING ?? '');
+  assert.ok(expressions.length >= 15, `${expressions.length} expressions`);
+  const rules = expressions.map((expr, i) => {
+    const replaced = withVariablesReplaced(expr);
+    assert.doesNotMatch(replaced, /\$/, `a variable is left in ${expr}`);
+    return { record: `callevt_dashboard:expr_${i}`, expr: replaced };
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'callevt-dashboard-'));
+  try {
+    // YAML is a superset of JSON: promtool reads this file as a rules file.
+    writeFileSync(join(dir, 'dashboard-rules.yml'), JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
+    const run = runPromtool(['check', 'rules', 'dashboard-rules.yml'], { cwd: dir });
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.output, new RegExp(`SUCCESS: ${rules.length} rules found`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('when a server has taken callbacks, then every metric the dashboard reads is in its /metrics (spool families from a spooled receiver)', async () => {
+  const t = await createTestApp();
+  try {
+    for (const values of [validCallbackValues(), validCallbackValues({ disconnect_reason: '1301' }), validCallbackValues({ sid: 'bad' })]) {
+      await t.app.inject({ url: `/callbacks/call-event?${new URLSearchParams(values)}` });
+    }
+    const live = sampleNamesOf((await t.app.inject({ url: '/metrics' })).body);
+    // The spool's families exist only on a PostgreSQL receiver with a spool.
+    const spooled = createMetrics({ pending: () => 0, spooled: () => 1, held: () => 0 });
+    spooled.countReplayed([], ['accepted']);
+    const spool = sampleNamesOf(await spooled.registry.metrics());
+    const used = [...new Set(expressions.flatMap(metricNamesOf))];
+    assert.ok(used.length >= 12, `${used.length} metric names: ${used.join(', ')}`);
+    const missing = used.filter((name) => !live.has(name) && !(name.startsWith('callevt_spool_') && spool.has(name)));
+    assert.deepEqual(missing, []);
+  } finally {
+    await t.cleanup();
+  }
+});

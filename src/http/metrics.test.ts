@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { it } from 'node:test';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { createTestApp } from '../../test/fixtures/test-app.js';
 import { createMetrics, REASON_LABELS, reasonLabel } from './metrics.js';
+import { PROMTOOL_MISSING, runPromtool, SKIP_WITHOUT_PROMTOOL } from '../../test/fixtures/promtool.js';
 
 it('when callbacks are accepted, duplicated and quarantined, then /metrics counts them by result, outcome and type without ids', async () => {
   const t = await createTestApp();
@@ -61,20 +61,10 @@ it('when a reason is a table name, then it is its own label; any other text is u
   assert.ok(REASON_LABELS.size < 120, `${REASON_LABELS.size} reason labels`);
 });
 
-/** Why `promtool check metrics` cannot run here, or null when it can. */
-function promtoolUnavailable(): string | null {
-  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  return probe.error === undefined && probe.status === 0 ? null : 'promtool is missing (apt-get install -y prometheus); the exposition check is skipped';
-}
-const promtoolMissing = promtoolUnavailable();
-const promtoolRequired = process.env.REQUIRE_PROMTOOL === '1';
-if (promtoolMissing !== null && !promtoolRequired) process.stderr.write(`\nNOTICE: ${promtoolMissing}\n\n`);
+if (SKIP_WITHOUT_PROMTOOL !== false) process.stderr.write(`\nNOTICE: ${SKIP_WITHOUT_PROMTOOL}; the exposition check is skipped\n\n`);
 
 /** What `promtool check metrics` prints about an exposition (nothing when it is clean). */
-function promtoolFindings(text: string): { status: number | null; output: string } {
-  const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
-}
+const promtoolFindings = (text: string) => runPromtool(['check', 'metrics'], { input: text });
 
 /** The families (`# TYPE` lines) of an exposition that have no sample line. */
 function familiesWithoutSamples(text: string): string[] {
@@ -83,8 +73,8 @@ function familiesWithoutSamples(text: string): string[] {
   return families.filter((family) => !samples.some((line) => new RegExp(`^${family}(_bucket|_sum|_count)?[{ ]`).test(line)));
 }
 
-it('when the app has taken callbacks and reads, then promtool check metrics finds nothing in /metrics, and every family has samples', { skip: promtoolMissing !== null && !promtoolRequired ? promtoolMissing : false }, async () => {
-  assert.equal(promtoolMissing, null, promtoolMissing ?? ''); // REQUIRE_PROMTOOL=1: a missing promtool fails
+it('when the app has taken callbacks and reads, then promtool check metrics finds nothing in /metrics, and every family has samples', { skip: SKIP_WITHOUT_PROMTOOL }, async () => {
+  assert.equal(PROMTOOL_MISSING, null, PROMTOOL_MISSING ?? ''); // REQUIRE_PROMTOOL=1: a missing promtool fails
   const t = await createTestApp({ API_TOKEN: 'a-token-of-16-chars-or-more' });
   try {
     const values = validCallbackValues();
@@ -107,8 +97,8 @@ it('when the app has taken callbacks and reads, then promtool check metrics find
   }
 });
 
-it('when a spool fronts the database and has replayed deliveries, then promtool check metrics finds nothing in its families either', { skip: promtoolMissing !== null && !promtoolRequired ? promtoolMissing : false }, async () => {
-  assert.equal(promtoolMissing, null, promtoolMissing ?? '');
+it('when a spool fronts the database and has replayed deliveries, then promtool check metrics finds nothing in its families either', { skip: SKIP_WITHOUT_PROMTOOL }, async () => {
+  assert.equal(PROMTOOL_MISSING, null, PROMTOOL_MISSING ?? '');
   const metrics = createMetrics({ pending: () => 0, spooled: () => 2, held: () => 1 });
   metrics.onBatch(3, 0.004);
   metrics.onResult('spooled', 0.001);

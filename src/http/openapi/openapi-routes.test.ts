@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ERROR_STATUS } from '../../errors/app-error.js';
+import { repoRoot } from '../../../test/fixtures/repo-root.js';
 import { createTestApp } from '../../../test/fixtures/test-app.js';
 
 /** Every (path, method) the app serves, read from Fastify's route tree. */
@@ -27,13 +27,7 @@ function registeredRoutes(app: FastifyInstance): Array<{ path: string; methods: 
 }
 
 function repoFile(relative: string): string {
-  // From src/http/openapi (tsx) or dist/src/http/openapi (compiled), walk up to the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    if (dirname(dir) === dir) throw new Error(`no package root above ${fileURLToPath(import.meta.url)}`);
-    dir = dirname(dir);
-  }
-  return readFileSync(join(dir, relative), 'utf8');
+  return readFileSync(join(repoRoot(), relative), 'utf8');
 }
 
 describe('GET /api/openapi.json', () => {

@@ -46,7 +46,7 @@ export async function createPostgresStore(
     recordCallbacks: createPostgresCallbackRecorder(pool),
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain) }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
     async ping() {
       await pool.query('SELECT 1');

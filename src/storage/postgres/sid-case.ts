@@ -1,3 +1,4 @@
+import { HOUR_GRAIN } from '../../domain/stats/hour-slot.js';
 import type { CallRow } from '../sql/call-row.js';
 import { refreshRollupSlotsPostgres } from './rollups.js';
 import { toDollarParams } from '../sql/rollup-refresh.js';
@@ -25,5 +26,6 @@ export async function mergeSidCasePostgres(client: PgStepClient): Promise<void> 
     for (const [text, params] of plan.statements) await all(text, params);
     removed.push(...plan.removedSetupTimes);
   }
-  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed);
+  // Migration 7 runs before the quarter-hour rollups exist (migration 9 builds them from the calls).
+  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed, [HOUR_GRAIN]);
 }

@@ -18,7 +18,7 @@ export interface Migration {
 }
 
 /** The data steps migrations name; each adapter maps every one to its code. */
-export type DataStep = 'merge-sid-case';
+export type DataStep = 'merge-sid-case' | 'build-quarter-rollups';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -195,6 +195,41 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
+  },
+  {
+    // Quarter-hour rollups (docs/statistics.md, "Zones and windows off the hour"): the same
+    // rows as call_rollups per 15-minute UTC slot, so that zones like Asia/Kolkata (+5:30) and
+    // windows ending off the hour are answered from rollups instead of a scan. They have
+    // their own stale-peak marks. The data step builds them from the stored calls
+    // (src/storage/sql/quarter-rollup-build.ts), exact peaks included.
+    version: 9,
+    name: 'quarter-hour rollups',
+    sql: (d) => `
+      CREATE TABLE call_rollups_q (
+        slot ${d.int64} NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        canceled INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        busy INTEGER NOT NULL,
+        no_answer INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        duration_sum ${d.int64} NOT NULL,
+        billing_sum ${d.int64} NOT NULL,
+        answered_duration_sum ${d.int64} NOT NULL,
+        short_calls INTEGER NOT NULL,
+        peak_concurrency INTEGER NOT NULL,
+        duration_hist TEXT NOT NULL,
+        tta_hist TEXT NOT NULL,
+        peak_reach TEXT NOT NULL DEFAULT '[]',
+        long_calls ${d.int64} NOT NULL DEFAULT 0,
+        PRIMARY KEY (dim, slot, value)
+      )${d.withoutRowid};
+      CREATE TABLE rollup_stale_peaks_q (slot ${d.int64} PRIMARY KEY);
+    `,
+    dataStep: 'build-quarter-rollups',
   },
 ];
 

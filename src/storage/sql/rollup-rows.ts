@@ -38,6 +38,8 @@ export interface CallRollupsTable {
 /** The shared Database plus the rollups table. */
 export interface StatsDatabase extends Database {
   call_rollups: CallRollupsTable;
+  /** The same rows per quarter-hour slot (migration 9). */
+  call_rollups_q: CallRollupsTable;
 }
 
 /** The same Kysely instance, typed with the rollups table. */

@@ -13,7 +13,7 @@ import type { StatsCall } from '../../domain/stats/figures.js';
 import { emptyPartial } from '../../domain/stats/partial-figures.js';
 import { reachIndex } from '../../domain/stats/peak-reach.js';
 import { planStatsQuery, type RollupPlan } from '../../domain/stats/plan-stats-query.js';
-import type { RollupCell } from '../../domain/stats/rollup-cells.js';
+import { HOUR_GRAIN, QUARTER_GRAIN, type RollupCell, type SlotGrain } from '../../domain/stats/rollup-cells.js';
 import type {
   BreakdownAnswer,
   BreakdownQuery,
@@ -24,6 +24,7 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import { addRowDistributions, addRowSums, addRowToPartial, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
+import { readMixedCells } from './stats-quarters.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
 
@@ -42,7 +43,10 @@ export interface StatsQueries {
  */
 export function createStatsQueries(
   db: Kysely<Database>,
-  options: { /** Makes rollup peaks in [from, to) exact before they are read (stale-peaks.ts). */ refreshStalePeaks?: (from?: number, to?: number) => Promise<void> } = {},
+  options: {
+    /** Makes rollup peaks of a grain (hours by default) in [from, to) exact before they are read (stale-peaks.ts). */
+    refreshStalePeaks?: (from?: number, to?: number, grain?: SlotGrain) => Promise<void>;
+  } = {},
 ): StatsQueries {
   /**
    * The cells that answer a query, or null when only a scan answers exactly. `rows` says how
@@ -54,19 +58,35 @@ export function createStatsQueries(
   const answerCells = async (
     filter: CallFilter,
     planOptions: Parameters<typeof planStatsQuery>[1],
-    rows: 'value' | 'all' | { keyOf: (row: RollupRow) => string; windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined },
+    rows:
+      | 'value'
+      | 'all'
+      | {
+          keyOf: (row: Pick<RollupRow, 'slot' | 'value'>) => string;
+          windowStart: (row: Pick<RollupRow, 'slot' | 'value'>, middleFrom: number | undefined) => number | undefined;
+        },
     keyOfCall: (call: StatsCall) => string | null,
   ): Promise<RollupCell[] | null> => {
-    const split = splitWindow(filter);
+    // Window and buckets on whole UTC hours: the hourly rollups alone.
+    const hourPlan = splitWindow(filter) === null ? planStatsQuery(filter, planOptions) : null;
+    if (hourPlan !== null) {
+      await options.refreshStalePeaks?.(filter.from, filter.to, HOUR_GRAIN);
+      return typeof rows === 'string'
+        ? await readGroupedCells(db, hourPlan, filter, rows)
+        : await readCells(db, hourPlan, filter, rows.keyOf, (row) => rows.windowStart(row, filter.from));
+    }
+    // Anything else on whole quarter-hours (any zone, window ends off the hour): the
+    // quarter-hour rollups where needed, and the sub-quarter ends scanned (stats-quarters.ts).
+    const split = splitWindow(filter, QUARTER_GRAIN);
     const middle = split?.middle ?? filter;
-    const plan = planStatsQuery(middle, planOptions);
+    const plan = planStatsQuery(middle, { ...planOptions, grain: QUARTER_GRAIN });
     if (plan === null) return null;
-    await options.refreshStalePeaks?.(middle.from, middle.to);
-    const cells = typeof rows === 'string'
-      ? await readGroupedCells(db, plan, middle, rows)
-      : await readCells(db, plan, middle, rows.keyOf, (row) => rows.windowStart(row, middle.from));
+    await options.refreshStalePeaks?.(middle.from, middle.to, QUARTER_GRAIN);
+    const keyOf = rows === 'value' ? (row: Pick<RollupRow, 'slot' | 'value'>) => row.value : rows === 'all' ? () => '' : rows.keyOf;
+    const windowStart = typeof rows === 'string' ? () => middle.from : (row: Pick<RollupRow, 'slot' | 'value'>) => rows.windowStart(row, middle.from);
+    const cells = await readMixedCells(db, plan, middle, { keyOf, windowStart, boundaries: planOptions?.boundaries ?? [] });
     if (cells === null || split === null) return cells;
-    return addEdgeCalls(cells, await scanEdges(db, split), keyOfCall, plan.dim);
+    return addEdgeCalls(cells, await scanEdges(db, split, QUARTER_GRAIN), keyOfCall, plan.dim);
   };
   return {
     async statsSummary({ filter, exact }) {

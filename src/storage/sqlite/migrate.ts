@@ -1,5 +1,6 @@
 import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
+import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
 import { openSqlite } from './open-sqlite.js';
 import { mergeSidCaseSqlite } from './sid-case.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -13,7 +14,14 @@ export const SQLITE_DIALECT: SqlDialect = {
   withoutRowid: ' WITHOUT ROWID',
 };
 
-const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = { 'merge-sid-case': mergeSidCaseSqlite };
+const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = {
+  'merge-sid-case': mergeSidCaseSqlite,
+  'build-quarter-rollups': (db) => {
+    const prepared = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+    const statement = (text: string) => prepared.get(text) ?? prepared.set(text, db.prepare(text)).get(text) as ReturnType<SqliteDatabase['prepare']>;
+    buildQuarterRollupsSync((text, params) => statement(text).all(...params) as Array<Record<string, unknown>>, (text, params) => statement(text).run(...params));
+  },
+};
 
 /**
  * Applies the migrations this database has not seen yet (up to `lastVersion`), each in

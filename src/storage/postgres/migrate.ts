@@ -3,6 +3,7 @@ import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migration
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { openPostgres } from './open-postgres.js';
 import { buildQuarterRollupsAsync } from '../sql/quarter-rollup-build.js';
+import { buildBlocksAsync } from '../sql/rollup-blocks.js';
 import { toDollarParams } from '../sql/rollup-refresh.js';
 import { mergeSidCasePostgres, type PgStepClient } from './sid-case.js';
 
@@ -20,8 +21,10 @@ export const POSTGRES_DIALECT: SqlDialect = {
 
 const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = {
   'merge-sid-case': mergeSidCasePostgres,
-  'build-quarter-rollups': async (client) => {
-    await buildQuarterRollupsAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows as Array<Record<string, unknown>>);
+  'build-quarter-rollups-and-blocks': async (client) => {
+    const run = async (text: string, params: unknown[]) => (await client.query(toDollarParams(text), params)).rows as Array<Record<string, unknown>>;
+    await buildQuarterRollupsAsync(run);
+    await buildBlocksAsync(run);
   },
 };
 

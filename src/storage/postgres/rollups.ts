@@ -3,9 +3,10 @@ import { HOUR_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC, type SlotGrain, slotOf 
 import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
 import { cellToValues, mergeNewCells, rollupAddSql, talkingSlots } from '../sql/rollup-add.js';
+import { BLOCK_SQL, blockMarks, refreshStaleBlocksAsync, staleBlockRange } from '../sql/rollup-blocks.js';
 import { rollupTableOf } from '../sql/rollup-tables.js';
 import { refreshSlotPeaksAsync, slotsReachedFrom, stalePeakSql, staleRange } from '../sql/stale-peaks.js';
-import { refreshRollupSlotAsync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, slotsOf, toDollarParams } from '../sql/rollup-refresh.js';
+import { CURRENT_ROLLUPS, refreshRollupSlotAsync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, slotsOf, toDollarParams } from '../sql/rollup-refresh.js';
 import type { RollupRow } from '../sql/rollup-rows.js';
 
 /** Every rollup dimension, as a PostgreSQL text[] parameter. */
@@ -25,12 +26,12 @@ export interface PgQuerier {
  * slot order, after every insert, so no cycle) makes each refresh see the calls that the
  * others committed, and READ COMMITTED gives each statement a fresh snapshot.
  */
-export async function refreshRollupSlotsPostgres(client: PgQuerier, setupTimes: Iterable<number>, grains = ROLLUP_GRAINS): Promise<void> {
+export async function refreshRollupSlotsPostgres(client: PgQuerier, setupTimes: Iterable<number>, targets = CURRENT_ROLLUPS): Promise<void> {
   const slots = slotsOf(setupTimes);
   // The refresh marks the later hours its calls may reach stale: lock them too, all in slot order.
   await lockSlots(client, slotsReachedFrom(slots));
   for (const slot of slots) {
-    await refreshRollupSlotAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, slot, grains);
+    await refreshRollupSlotAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, slot, targets);
   }
 }
 
@@ -56,6 +57,8 @@ export async function rebuildRollupsPostgres(pool: PgPoolLike, range: { from?: n
   let slots: number[];
   try {
     slots = (await client.query(toDollarParams(ROLLUP_SQL.selectSlots), [from, to])).rows.map((r) => Number(r.slot));
+    // Blocks over the range are rebuilt from what the refresh leaves (an hour may be left without rows).
+    await client.query(toDollarParams(BLOCK_SQL.markExisting), [staleBlockRange(from, from)[0], to]);
     for (const grain of ROLLUP_GRAINS) await client.query(toDollarParams(rollupSql(grain).deleteSlots), [from, to]);
     for (const slot of slots) await inTransaction(client, () => refreshRollupSlotsPostgres(client, [slot]));
   } finally {
@@ -81,6 +84,18 @@ export async function addCallsToRollupsPostgres(client: PgQuerier, calls: readon
   const staleSlots = talkingSlots(calls);
   await lockSlots(client, [...new Set([...setupSlots, ...staleSlots])].sort((a, b) => a - b));
   for (const grain of ROLLUP_GRAINS) await addCallsOfGrain(client, calls, grain);
+  // Last, after the rows: a block rebuild that cleared its mark meanwhile makes this insert wait for it (rollup-blocks.ts).
+  for (const mark of blockMarks(setupSlots)) await client.query(toDollarParams(BLOCK_SQL.markStale), mark);
+}
+
+/** Rebuilds the stale coarse blocks of [from, to) (rollup-blocks.ts), one short transaction per block. */
+export async function refreshStaleBlocksPostgres(pool: PgPoolLike, from: number, to: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await refreshStaleBlocksAsync(async (text, params) => (await client.query(toDollarParams(text), params)).rows, (work) => inTransaction(client, work), from, to);
+  } finally {
+    client.release();
+  }
 }
 
 /** addCallsToRollupsPostgres for one grain, under the caller's locks. */

@@ -1,7 +1,6 @@
-import { HOUR_GRAIN } from '../../domain/stats/hour-slot.js';
 import type { CallRow } from '../sql/call-row.js';
 import { refreshRollupSlotsPostgres } from './rollups.js';
-import { toDollarParams } from '../sql/rollup-refresh.js';
+import { HOURLY_ROLLUPS_ONLY, toDollarParams } from '../sql/rollup-refresh.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 
 /** What the data steps need of a pg client. */
@@ -27,5 +26,5 @@ export async function mergeSidCasePostgres(client: PgStepClient): Promise<void> 
     removed.push(...plan.removedSetupTimes);
   }
   // Migration 7 runs before the quarter-hour rollups exist (migration 9 builds them from the calls).
-  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed, [HOUR_GRAIN]);
+  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed, HOURLY_ROLLUPS_ONLY);
 }

@@ -9,6 +9,7 @@ import {
 } from '../../domain/stats/rollup-cells.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { cellToValues, ROLLUP_COLUMNS, rowToStatsCall, STATS_CALL_COLUMNS } from './rollup-rows.js';
+import { BLOCK_SQL, blockMarks } from './rollup-blocks.js';
 import { rollupTableOf } from './rollup-tables.js';
 import { slotsReachedFrom, stalePeakSql } from './stale-peaks.js';
 
@@ -35,6 +36,17 @@ export const ROLLUP_SQL = rollupSql(HOUR_GRAIN);
 /** Both grains, each hour refreshed with its four quarters. */
 export const ROLLUP_GRAINS: readonly SlotGrain[] = [HOUR_GRAIN, QUARTER_GRAIN];
 
+/**
+ * Which rollups a write keeps: since migration 9 both grains and the coarse blocks' stale
+ * marks (rollup-blocks.ts); migration 7's data step runs before those tables exist.
+ */
+export interface RollupTargets {
+  grains: readonly SlotGrain[];
+  blocks: boolean;
+}
+export const CURRENT_ROLLUPS: RollupTargets = { grains: ROLLUP_GRAINS, blocks: true };
+export const HOURLY_ROLLUPS_ONLY: RollupTargets = { grains: [HOUR_GRAIN], blocks: false };
+
 /** `?` placeholders as `$1, $2, …`. */
 export function toDollarParams(text: string): string {
   let n = 0;
@@ -54,9 +66,10 @@ export type RunSql<R> = (text: string, params: unknown[]) => R;
  * and its four quarters), and mark stale the slots its calls may reach: reach vectors
  * need the earlier slots' calls, and the read side makes them exact (stale-peaks.ts).
  */
-function hourRewrite(hour: number, calls: readonly StatsCall[], grains: readonly SlotGrain[]): Array<[string, unknown[]]> {
+function hourRewrite(hour: number, calls: readonly StatsCall[], targets: RollupTargets): Array<[string, unknown[]]> {
   const out: Array<[string, unknown[]]> = [];
-  for (const grain of grains) {
+  if (targets.blocks) for (const mark of blockMarks([hour])) out.push([BLOCK_SQL.markStale, mark]);
+  for (const grain of targets.grains) {
     const q = rollupSql(grain);
     out.push([q.deleteSlots, [hour, hour + ROLLUP_SLOT_SEC]]);
     for (const cell of rollupCellsOf(calls, undefined, grain)) out.push([q.insertRow, cellToValues(cell)]);
@@ -71,9 +84,9 @@ function hourRewrite(hour: number, calls: readonly StatsCall[], grains: readonly
  * Recomputes one hour slot (and its quarters) with an async runner (PostgreSQL): the
  * caller holds a lock that serializes refreshes of the slot (see refreshRollupSlotsPostgres in postgres/rollups.ts).
  */
-export async function refreshRollupSlotAsync(run: RunSql<Promise<Array<Record<string, unknown>>>>, slot: number, grains = ROLLUP_GRAINS): Promise<void> {
+export async function refreshRollupSlotAsync(run: RunSql<Promise<Array<Record<string, unknown>>>>, slot: number, targets = CURRENT_ROLLUPS): Promise<void> {
   const rows = await run(ROLLUP_SQL.selectSlotCalls, [slot, slot + ROLLUP_SLOT_SEC]);
-  for (const [text, params] of hourRewrite(slot, rows.map(rowToStatsCall), grains)) await run(text, params);
+  for (const [text, params] of hourRewrite(slot, rows.map(rowToStatsCall), targets)) await run(text, params);
 }
 
 /** Recomputes one hour slot (and its quarters) with a synchronous runner (SQLite, inside the caller's transaction). */
@@ -82,8 +95,8 @@ export function refreshRollupSlotSync(
   runStatement: RunSql<unknown>,
   slot: number,
   /** Migration 7's data step runs before the quarter-hour table exists: hours only. */
-  grains = ROLLUP_GRAINS,
+  targets = CURRENT_ROLLUPS,
 ): void {
   const rows = all(ROLLUP_SQL.selectSlotCalls, [slot, slot + ROLLUP_SLOT_SEC]);
-  for (const [text, params] of hourRewrite(slot, rows.map(rowToStatsCall), grains)) runStatement(text, params);
+  for (const [text, params] of hourRewrite(slot, rows.map(rowToStatsCall), targets)) runStatement(text, params);
 }

@@ -1,6 +1,7 @@
 import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
+import { buildBlocksSync } from '../sql/rollup-blocks.js';
 import { openSqlite } from './open-sqlite.js';
 import { mergeSidCaseSqlite } from './sid-case.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -16,10 +17,13 @@ export const SQLITE_DIALECT: SqlDialect = {
 
 const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = {
   'merge-sid-case': mergeSidCaseSqlite,
-  'build-quarter-rollups': (db) => {
+  'build-quarter-rollups-and-blocks': (db) => {
     const prepared = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
     const statement = (text: string) => prepared.get(text) ?? prepared.set(text, db.prepare(text)).get(text) as ReturnType<SqliteDatabase['prepare']>;
-    buildQuarterRollupsSync((text, params) => statement(text).all(...params) as Array<Record<string, unknown>>, (text, params) => statement(text).run(...params));
+    const all = (text: string, params: unknown[]) => statement(text).all(...params) as Array<Record<string, unknown>>;
+    const run = (text: string, params: unknown[]) => statement(text).run(...params);
+    buildQuarterRollupsSync(all, run);
+    buildBlocksSync(all, run);
   },
 };
 

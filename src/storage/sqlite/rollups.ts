@@ -5,7 +5,8 @@ import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
 import { mergeNewCells, rollupAddSql, talkingSlots } from '../sql/rollup-add.js';
 import { refreshSlotPeaksSync, stalePeakSql, staleRange } from '../sql/stale-peaks.js';
 import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
-import { refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, slotsOf } from '../sql/rollup-refresh.js';
+import { BLOCK_SQL, blockMarks, buildBlocksSync, refreshStaleBlocksSync, staleBlockRange } from '../sql/rollup-blocks.js';
+import { CURRENT_ROLLUPS, refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, type RollupTargets, slotsOf } from '../sql/rollup-refresh.js';
 import type { SqliteReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -20,7 +21,7 @@ export interface SqliteRollups {
    * Adds calls just inserted (in this transaction) to the rollups of both grains: counts,
    * sums and histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollupsSqlite).
    */
-  addCalls(calls: readonly StatsCall[]): void;
+  addCalls(calls: readonly StatsCall[], targets?: RollupTargets): void;
   /** Makes the peaks of the stale slots of a grain (hours by default) in [from, to) exact, in one transaction. */
   refreshStalePeaks(from?: number, to?: number, grain?: SlotGrain): void;
   /**
@@ -32,8 +33,10 @@ export interface SqliteRollups {
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes hourly cells computed in memory (seed); the caller's transaction holds them. */
   insertCells(cells: readonly RollupCell[]): void;
-  /** Builds the quarter-hour rollups from every call, in one transaction (seed, after a bulk load). */
+  /** Builds the quarter-hour rollups from every call and the coarse blocks from the hours, in one transaction (seed, after a bulk load). */
   buildQuarters(): void;
+  /** Rebuilds the stale coarse blocks of [from, to) (rollup-blocks.ts), in one transaction. */
+  refreshStaleBlocks(from: number, to: number): void;
   /** For createSqliteReclassifier: keeps rollups exact when stored outcomes change. */
   reclassifyHook: SqliteReclassifyHook;
 }
@@ -63,8 +66,11 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
     });
   const refreshStaleByGrain = new Map(ROLLUP_GRAINS.map((g) => [g.name, refreshStaleSlots(g)]));
   const clearRange = db.transaction((from: number, to: number) => {
+    // Blocks over the range are rebuilt from what the refresh leaves (an hour may be left without rows).
+    run(BLOCK_SQL.markExisting, [staleBlockRange(from, from)[0], to]);
     for (const grain of ROLLUP_GRAINS) run(rollupSql(grain).deleteSlots, [from, to]);
   });
+  const refreshBlocks = db.transaction((from: number, to: number) => refreshStaleBlocksSync(all, run, from, to));
   const refreshStalePeaksInBatches = async (from?: number, to?: number, grain: SlotGrain = HOUR_GRAIN): Promise<void> => {
     const stale = (all(stalePeakSql(grain).selectStale, staleRange(from, to, grain)) as Array<{ slot: number }>).map((r) => Number(r.slot));
     // Many stale slots (after migration 5, or a rebuild): in batches first, yielding to ingest.
@@ -75,7 +81,7 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
 
   return {
     refreshSlots,
-    addCalls: (calls) => addCallsToRollupsSqlite(all, run, calls),
+    addCalls: (calls, targets) => addCallsToRollupsSqlite(all, run, calls, targets),
     refreshStalePeaks: (from, to, grain = HOUR_GRAIN) => refreshStale.immediate(from, to, grain),
     refreshStalePeaksInBatches,
     async rebuild(range = {}) {
@@ -94,7 +100,11 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
     },
     buildQuarters: db.transaction(() => {
       buildQuarterRollupsSync(all, run);
+      buildBlocksSync(all, run);
     }),
+    refreshStaleBlocks: (from, to) => {
+      refreshBlocks.immediate(from, to);
+    },
     reclassifyHook: (_db, changes) => {
       refreshSlots(changes.map((c) => c.call.setup_time));
     },
@@ -119,9 +129,10 @@ type Run = (text: string, params: unknown[]) => unknown;
  * new calls' own peak and the slots they talked in marked stale, to be made exact by the
  * read side (see src/storage/sql/stale-peaks.ts).
  */
-export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[], grains: readonly SlotGrain[] = ROLLUP_GRAINS): void {
+export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[], targets: RollupTargets = CURRENT_ROLLUPS): void {
   if (calls.length === 0) return;
-  for (const grain of grains) {
+  if (targets.blocks) for (const mark of blockMarks(slotsOf(calls.map((c) => c.setup_time)))) run(BLOCK_SQL.markStale, mark);
+  for (const grain of targets.grains) {
     const add = rollupAddSql(grain);
     const markStale = stalePeakSql(grain).markStale;
     for (const slot of talkingSlots(calls, grain)) run(markStale, [slot]);

@@ -1,6 +1,5 @@
-import { HOUR_GRAIN } from '../../domain/stats/hour-slot.js';
 import type { CallRow } from '../sql/call-row.js';
-import { refreshRollupSlotSync, slotsOf } from '../sql/rollup-refresh.js';
+import { HOURLY_ROLLUPS_ONLY, refreshRollupSlotSync, slotsOf } from '../sql/rollup-refresh.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
@@ -23,5 +22,5 @@ export function mergeSidCaseSqlite(db: SqliteDatabase): void {
     removed.push(...plan.removedSetupTimes);
   }
   // Migration 7 runs before the quarter-hour rollups exist (migration 9 builds them from the calls).
-  for (const slot of slotsOf(removed)) refreshRollupSlotSync(all, run, slot, [HOUR_GRAIN]);
+  for (const slot of slotsOf(removed)) refreshRollupSlotSync(all, run, slot, HOURLY_ROLLUPS_ONLY);
 }

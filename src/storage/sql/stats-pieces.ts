@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import type { CallFilter } from '../../domain/call-filter.js';
+import { emptyPartial } from '../../domain/stats/partial-figures.js';
+import { reachIndex } from '../../domain/stats/peak-reach.js';
+import type { RollupPlan } from '../../domain/stats/plan-stats-query.js';
+import type { RollupCell, SlotGrain } from '../../domain/stats/rollup-cells.js';
+import { mergeHistogramJson } from '../../domain/stats/seconds-histogram.js';
+import { windowPieces } from '../../domain/stats/window-pieces.js';
+import { addRowSums, reachAtJson, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
+import { rollupTableOf } from './rollup-tables.js';
+import type { Database } from './schema-types.js';
+
+/** Most slots named in one IN list. */
+const IN_LIST_MAX = 500;
+
+/** How a query groups rollup rows (by a key of the row: its value, a bucket start, or one group) and where each group's window starts (for its peak). */
+export interface RowGrouping {
+  keyOf: (row: Pick<RollupRow, 'slot' | 'value'>) => string;
+  windowStart: (row: Pick<RollupRow, 'slot' | 'value'>) => number | undefined;
+  /** Bucket boundaries (time series), or none. */
+  boundaries: readonly number[];
+}
+
+/**
+ * The cells of a window on whole slots of `peakGrain` (`middle`), grouped:
+ *
+ * - peak concurrency from the rows of `peakGrain` (hours when the window and every bucket
+ *   boundary are on whole hours, else quarter-hours), each row read at the reach of its
+ *   group's window (peak-reach.ts); only rows with a talking call, and only their peak columns;
+ * - counts, sums and histograms from the fewest rows that tile each group's part of the
+ *   window (windowPieces): UTC-day and 3-hour blocks, hours, quarter-hours.
+ *
+ * Blocks must be fresh (the caller rebuilds the stale ones first). Null when a row holds a
+ * call too long for the reach vectors (then only a scan is exact).
+ */
+export async function readPieceCells(
+  db: Kysely<Database>,
+  plan: RollupPlan,
+  middle: CallFilter,
+  grouping: RowGrouping,
+  peakGrain: SlotGrain,
+): Promise<RollupCell[] | null> {
+  const groups = new Map<string, RollupCell>();
+  const cellOf = (row: Pick<RollupRow, 'slot' | 'value'>) => {
+    const key = grouping.keyOf(row);
+    let cell = groups.get(key);
+    if (cell === undefined) groups.set(key, (cell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial(), peak_reach: [], long_calls: 0 }));
+    return cell;
+  };
+  const sdb = statsDb(db);
+  // Peaks first: a long call sends the query to a scan before anything else is read.
+  let peaks = sdb.selectFrom(rollupTableOf(peakGrain)).select(['slot', 'value', 'peak_concurrency', 'peak_reach', 'long_calls'])
+    .where('dim', '=', plan.dim).where('peak_concurrency', '>', 0);
+  if (plan.values !== null) peaks = peaks.where('value', 'in', plan.values);
+  if (middle.from !== undefined) peaks = peaks.where('slot', '>=', middle.from);
+  if (middle.to !== undefined) peaks = peaks.where('slot', '<', middle.to);
+  for (const row of await peaks.execute()) {
+    if (Number(row.long_calls) > 0) return null;
+    const cell = cellOf(row);
+    const peak = reachAtJson(row, reachIndex(Number(row.slot), grouping.windowStart(row), peakGrain));
+    if (peak > cell.partial.peak_concurrency) cell.partial.peak_concurrency = peak;
+  }
+  // An open end: where the rollups start or end.
+  const bounds = await slotBounds(db, middle);
+  if (bounds === null) return [...groups.values()];
+  const pieces = windowPieces(bounds[0], bounds[1], grouping.boundaries);
+  const columns = ['slot', 'value', 'duration_hist', 'tta_hist', ...ROLLUP_SUM_COLUMNS] as const;
+  const reads: Array<Promise<Array<Record<string, unknown>>>> = [];
+  for (const slots of chunks(pieces.quarters)) {
+    let q = sdb.selectFrom('call_rollups_q').select(columns).where('dim', '=', plan.dim).where('slot', 'in', slots);
+    if (plan.values !== null) q = q.where('value', 'in', plan.values);
+    reads.push(q.execute());
+  }
+  for (const slots of chunks(pieces.hours)) {
+    let q = sdb.selectFrom('call_rollups').select(columns).where('dim', '=', plan.dim).where('slot', 'in', slots);
+    if (plan.values !== null) q = q.where('value', 'in', plan.values);
+    reads.push(q.execute());
+  }
+  for (const [width, starts] of pieces.blocks) {
+    for (const slots of chunks(starts)) {
+      let q = sdb.selectFrom('call_rollup_blocks').select(columns).where('dim', '=', plan.dim).where('width', '=', width).where('slot', 'in', slots);
+      if (plan.values !== null) q = q.where('value', 'in', plan.values);
+      reads.push(q.execute());
+    }
+  }
+  for (const rows of await Promise.all(reads)) {
+    for (const row of rows as Array<Pick<RollupRow, 'slot' | 'value' | 'duration_hist' | 'tta_hist' | (typeof ROLLUP_SUM_COLUMNS)[number]>>) {
+      const cell = cellOf(row);
+      addRowSums(cell.partial, row);
+      mergeHistogramJson(cell.partial.duration_hist, row.duration_hist);
+      mergeHistogramJson(cell.partial.tta_hist, row.tta_hist);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** [from, to) with open ends closed at the first and after the last hourly row; null when there is nothing in it. */
+export async function slotBounds(db: Kysely<Database>, filter: CallFilter): Promise<[number, number] | null> {
+  const base = () => statsDb(db).selectFrom('call_rollups').select('slot').where('dim', '=', 'all');
+  let from = filter.from;
+  let to = filter.to;
+  if (from === undefined) {
+    const first = await base().orderBy('slot', 'asc').limit(1).executeTakeFirst();
+    if (first === undefined) return null;
+    from = Number(first.slot);
+  }
+  if (to === undefined) {
+    const last = await base().orderBy('slot', 'desc').limit(1).executeTakeFirst();
+    if (last === undefined) return null;
+    to = Number(last.slot) + 3600;
+  }
+  return from < to ? [from, to] : null;
+}
+
+function chunks(slots: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < slots.length; i += IN_LIST_MAX) out.push(slots.slice(i, i + IN_LIST_MAX));
+  return out;
+}

@@ -51,7 +51,7 @@ async function upgradeScenario(target: UpgradeTarget): Promise<void> {
   const before = await target.openStore();
   await before.recordCallbacks(calls(400));
   await before.close();
-  for (const text of ['DROP TABLE call_rollups_q', 'DROP TABLE rollup_stale_peaks_q', 'DROP TABLE call_rollup_blocks', 'DROP TABLE rollup_stale_blocks', 'DELETE FROM schema_migrations WHERE version = 9']) {
+  for (const text of ['DROP INDEX call_rollups_peaks', 'DROP TABLE call_rollups_q', 'DROP TABLE rollup_stale_peaks_q', 'DROP TABLE call_rollup_blocks', 'DROP TABLE rollup_stale_blocks', 'DELETE FROM schema_migrations WHERE version = 9']) {
     await target.query(text, []);
   }
   const store = await target.openStore();

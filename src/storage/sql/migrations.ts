@@ -202,7 +202,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // windows ending off the hour are answered from rollups instead of a scan. They have
     // their own stale-peak marks. Coarse blocks (3 hours, UTC days: counts, sums and
     // histograms of the hourly rows, no peaks) let long windows merge few rows; they are
-    // rebuilt from the hours when marked stale. The data step builds both from the stored
+    // rebuilt from the hours when marked stale. Covering indexes serve the peak reads.
+    // The data step builds both from the stored
     // calls (src/storage/sql/quarter-rollup-build.ts, rollup-blocks.ts), exact peaks included.
     version: 9,
     name: 'quarter-hour rollups and coarse blocks',
@@ -251,6 +252,10 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (dim, width, slot, value)
       )${d.withoutRowid};
       CREATE TABLE rollup_stale_blocks (width INTEGER NOT NULL, slot ${d.int64} NOT NULL, PRIMARY KEY (width, slot));
+      -- Peaks are read from many rows whose histograms are long (on SQLite, overflow pages
+      -- before the peak columns): these covering indexes answer those reads alone.
+      CREATE INDEX call_rollups_peaks ON call_rollups (dim, slot, peak_concurrency, value, long_calls, peak_reach);
+      CREATE INDEX call_rollups_q_peaks ON call_rollups_q (dim, slot, peak_concurrency, value, long_calls, peak_reach);
     `,
     dataStep: 'build-quarter-rollups-and-blocks',
   },

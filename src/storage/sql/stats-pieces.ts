@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CallFilter } from '../../domain/call-filter.js';
 import { emptyPartial } from '../../domain/stats/partial-figures.js';
 import { reachIndex } from '../../domain/stats/peak-reach.js';
@@ -63,25 +63,22 @@ export async function readPieceCells(
   const pieces = windowPieces(bounds[0], bounds[1], grouping.boundaries);
   const columns = ['slot', 'value', 'duration_hist', 'tta_hist', ...ROLLUP_SUM_COLUMNS] as const;
   const reads: Array<Promise<Array<Record<string, unknown>>>> = [];
-  // Consecutive pieces of one table are read as one range (an index range, much cheaper than a long IN list).
-  for (const [a, b] of runs(pieces.quarters, 900)) {
-    let q = sdb.selectFrom('call_rollups_q').select(columns).where('dim', '=', plan.dim).where('slot', '>=', a).where('slot', '<', b);
+  // One query per table (and block width): consecutive pieces as ranges, the ranges OR-ed
+  // inside their overall bounds, so the database walks one index range and no IN list.
+  const read = (table: 'call_rollups_q' | 'call_rollups' | 'call_rollup_blocks', ranges: Array<[number, number]>, width?: number) => {
+    const first = ranges[0];
+    const last = ranges[ranges.length - 1];
+    if (first === undefined || last === undefined) return;
+    let q = sdb.selectFrom(table as 'call_rollups').select(columns).where('dim', '=', plan.dim)
+      .where('slot', '>=', first[0]).where('slot', '<', last[1]);
+    if (width !== undefined) q = (q as unknown as typeof q).where(sql.ref('width'), '=', width);
+    if (ranges.length > 1) q = q.where((eb) => eb.or(ranges.map(([a, b]) => eb.and([eb('slot', '>=', a), eb('slot', '<', b)]))));
     if (plan.values !== null) q = q.where('value', 'in', plan.values);
     reads.push(q.execute());
-  }
-  for (const [a, b] of runs(pieces.hours, 3600)) {
-    let q = sdb.selectFrom('call_rollups').select(columns).where('dim', '=', plan.dim).where('slot', '>=', a).where('slot', '<', b);
-    if (plan.values !== null) q = q.where('value', 'in', plan.values);
-    reads.push(q.execute());
-  }
-  for (const [width, starts] of pieces.blocks) {
-    for (const [a, b] of runs(starts, width)) {
-      let q = sdb.selectFrom('call_rollup_blocks').select(columns).where('dim', '=', plan.dim).where('width', '=', width)
-        .where('slot', '>=', a).where('slot', '<', b);
-      if (plan.values !== null) q = q.where('value', 'in', plan.values);
-      reads.push(q.execute());
-    }
-  }
+  };
+  read('call_rollups_q', runs(pieces.quarters, 900));
+  read('call_rollups', runs(pieces.hours, 3600));
+  for (const [width, starts] of pieces.blocks) read('call_rollup_blocks', runs(starts, width), width);
   for (const rows of await Promise.all(reads)) {
     for (const row of rows as Array<Pick<RollupRow, 'slot' | 'value' | 'duration_hist' | 'tta_hist' | (typeof ROLLUP_SUM_COLUMNS)[number]>>) {
       const cell = cellOf(row);

@@ -16,6 +16,20 @@ import { talks } from './peak-concurrency.js';
  */
 export const PEAK_REACH_HOURS = HOUR_GRAIN.reachSlots;
 
+/**
+ * Reach vectors of both grains are indexed in quarter-hours (migration 9): `reach[k]` of
+ * the row of slot T counts the cell's calls set up in [T − k × 15 min, end of T), so an
+ * hourly row can be read for a window starting on any quarter-hour (Asia/Kolkata's days).
+ * 96 steps span the 24 hours the calls of a row may reach back.
+ */
+export const REACH_STEP_SEC = 900;
+export const REACH_STEPS = 96;
+
+/** The reach step of a call of an earlier slot for the row of `slot`: how many quarter-hours back its setup lies (rounded up). */
+export function reachAge(slot: number, setupTime: number): number {
+  return setupTime >= slot ? 0 : Math.ceil((slot - setupTime) / REACH_STEP_SEC);
+}
+
 /** Whether a call talks past its setup hour + PEAK_REACH_HOURS (rollup peaks cannot include it exactly). */
 export function isLongCall(call: Pick<StatsCall, 'setup_time' | 'start_time' | 'end_time' | 'outcome'>, grain: SlotGrain = HOUR_GRAIN): boolean {
   return talks(call) && call.end_time > slotOf(call.setup_time, grain) + grain.reachSlots * grain.sec;
@@ -56,9 +70,9 @@ export function reachAt(reach: readonly number[], i: number): number {
  * The reach index a row of hour `slot` is read at in a window starting at `windowStart`
  * (undefined or −∞: unbounded): how many earlier hours of the window may add calls to its peak.
  */
-export function reachIndex(slot: number, windowStart: number | undefined, grain: SlotGrain = HOUR_GRAIN): number {
-  if (windowStart === undefined) return grain.reachSlots - 1;
-  return Math.max(0, Math.min(grain.reachSlots - 1, Math.floor((slot - windowStart) / grain.sec)));
+export function reachIndex(slot: number, windowStart: number | undefined): number {
+  if (windowStart === undefined) return REACH_STEPS - 1;
+  return Math.max(0, Math.min(REACH_STEPS - 1, Math.floor((slot - windowStart) / REACH_STEP_SEC)));
 }
 
 /** Element-wise larger of two reach vectors (both lower bounds of the same figures), trimmed. */

@@ -3,7 +3,7 @@ import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-fi
 import { bucketKey } from './seconds-histogram.js';
 import { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_SLOT_SEC, type SlotGrain, slotOf } from './hour-slot.js';
 import { talks } from './peak-concurrency.js';
-import { isLongCall, spillsPastSetupHour, trimReach } from './peak-reach.js';
+import { isLongCall, reachAge, spillsPastSetupHour, trimReach } from './peak-reach.js';
 
 export { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_SLOT_SEC, type SlotGrain, slotOf };
 
@@ -136,9 +136,10 @@ export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>, gra
   let maxAge = 0;
   for (const call of talkingCalls) {
     if (!talks(call) || call.end_time <= slot) continue;
-    const age = (slot - slotOf(call.setup_time, grain)) / grain.sec;
-    if (age < 0 || age >= grain.reachSlots) continue;
-    const own = age === 0;
+    const setupSlot = slotOf(call.setup_time, grain);
+    if (setupSlot > slot || setupSlot < slot - (grain.reachSlots - 1) * grain.sec) continue;
+    const own = setupSlot === slot;
+    const age = own ? 0 : reachAge(slot, call.setup_time);
     const long = own && isLongCall(call, grain);
     const ids: number[] = [];
     for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) {

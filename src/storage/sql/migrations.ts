@@ -256,6 +256,10 @@ export const MIGRATIONS: readonly Migration[] = [
       -- before the peak columns): these covering indexes answer those reads alone.
       CREATE INDEX call_rollups_peaks ON call_rollups (dim, slot, peak_concurrency, value, long_calls, peak_reach);
       CREATE INDEX call_rollups_q_peaks ON call_rollups_q (dim, slot, peak_concurrency, value, long_calls, peak_reach);
+      -- Hourly reach vectors are indexed in quarter-hours from now on: every hour is read as
+      -- its own peak until the read side recomputes it (as after migrations 5 and 8).
+      UPDATE call_rollups SET peak_reach = '[]';
+      INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
     dataStep: 'build-quarter-rollups-and-blocks',
   },

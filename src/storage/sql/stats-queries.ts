@@ -77,7 +77,9 @@ export function createStatsQueries(
     const middle = split?.middle ?? filter;
     const plan = hourPlan ?? planStatsQuery(middle, { ...planOptions, grain: QUARTER_GRAIN });
     if (plan === null) return null;
-    await options.refreshStalePeaks?.(middle.from, middle.to, grain);
+    // Hourly peaks are read on both paths, quarter-hour peaks where an hour is cut.
+    await options.refreshStalePeaks?.(middle.from, middle.to, HOUR_GRAIN);
+    if (grain === QUARTER_GRAIN) await options.refreshStalePeaks?.(middle.from, middle.to, QUARTER_GRAIN);
     const bounds = await slotBounds(db, middle);
     if (bounds !== null) await options.refreshStaleBlocks?.(bounds[0], bounds[1]);
     const grouping: RowGrouping = {
@@ -85,7 +87,7 @@ export function createStatsQueries(
       windowStart: typeof rows === 'string' ? () => middle.from : (row) => rows.windowStart(row, middle.from),
       boundaries: planOptions?.boundaries ?? [],
     };
-    const cells = await readPieceCells(db, plan, middle, grouping, grain);
+    const cells = await readPieceCells(db, plan, middle, grouping);
     if (cells === null || split === null) return cells;
     return addEdgeCalls(cells, await scanEdges(db, split, QUARTER_GRAIN), keyOfCall, plan.dim);
   };

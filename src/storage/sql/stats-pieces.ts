@@ -7,7 +7,6 @@ import { HOUR_GRAIN, QUARTER_GRAIN, type RollupCell, slotOf } from '../../domain
 import { mergeHistogramJson } from '../../domain/stats/seconds-histogram.js';
 import { windowPieces } from '../../domain/stats/window-pieces.js';
 import { addRowSums, reachAtJson, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
-import { rollupTableOf } from './rollup-tables.js';
 import type { Database } from './schema-types.js';
 
 const HOUR = HOUR_GRAIN.sec;

@@ -5,6 +5,7 @@ import type { CallFilter } from '../../src/domain/call-filter.js';
 import type { StatsCall } from '../../src/domain/stats/figures.js';
 import { breakdownValue } from '../../src/domain/stats/compose-stats.js';
 import { isLongCall, PEAK_REACH_HOURS } from '../../src/domain/stats/peak-reach.js';
+import { HOUR_GRAIN, QUARTER_GRAIN } from '../../src/domain/stats/rollup-cells.js';
 import type { BreakdownField } from '../../src/domain/stats/stats-query.js';
 import { bucketBoundaries, type Bucket } from '../../src/domain/stats/time-buckets.js';
 import type { CallbackRecord, CallStore, StoredClassification } from '../../src/storage/port.js';
@@ -98,20 +99,23 @@ function matches(call: StatsCall, filter: CallFilter): boolean {
 }
 
 /** Checks summary, time series and breakdowns of one filter against brute force. */
-async function checkEverything(store: CallStore, calls: StatsCall[], filter: CallFilter, context: string): Promise<void> {
+async function checkEverything(store: CallStore, calls: StatsCall[], filter: CallFilter, context: string, zone = 'Asia/Kolkata'): Promise<void> {
   const selected = calls.filter((c) => matches(c, filter));
   const summary = await store.statsSummary({ filter });
-  // Rollups answer whole hours; partial hours at the ends are scanned, so a window needs one
-  // whole hour inside; a call talking past the reach in those whole hours forces a scan.
-  const middleFrom = filter.from === undefined ? Number.NEGATIVE_INFINITY : Math.ceil(filter.from / 3600) * 3600;
-  const middleTo = filter.to === undefined ? Number.POSITIVE_INFINITY : Math.floor(filter.to / 3600) * 3600;
+  // Rollups answer windows on whole hours from hours; any other window from its whole
+  // quarter-hours, the partial quarter-hours at the ends scanned, so it needs one whole
+  // quarter-hour inside; a call talking past the reach in those slots forces a scan.
   const aligned = (filter.from ?? 0) % 3600 === 0 && (filter.to ?? 0) % 3600 === 0;
+  const grain = aligned ? HOUR_GRAIN : QUARTER_GRAIN;
+  const middleFrom = filter.from === undefined ? Number.NEGATIVE_INFINITY : Math.ceil(filter.from / grain.sec) * grain.sec;
+  const middleTo = filter.to === undefined ? Number.POSITIVE_INFINITY : Math.floor(filter.to / grain.sec) * grain.sec;
   const rollupable = filter.user === undefined && filter.outcome === undefined && (aligned || middleTo > middleFrom) &&
-    !selected.some((c) => isLongCall(c) && c.setup_time >= middleFrom && c.setup_time < middleTo);
+    !selected.some((c) => isLongCall(c, grain) && c.setup_time >= middleFrom && c.setup_time < middleTo);
   assert.equal(summary.source, rollupable ? 'rollups' : 'calls', `${context}: answered from ${summary.source}`);
   assertFigures(summary.summary, expectedFigures(selected, summary.source), `${context} summary (${summary.source})`);
 
-  for (const [bucket, tz] of [['day', 'Asia/Tokyo'], ['hour', 'UTC'], ['day', 'Asia/Kolkata'], ['week', 'Europe/Berlin']] as Array<[Bucket, string]>) {
+  const series: Array<[Bucket, string]> = [['day', 'Asia/Tokyo'], ['hour', 'UTC'], ['day', zone], ['hour', zone], ['week', 'Europe/Berlin']];
+  for (const [bucket, tz] of series) {
     const from = filter.from ?? BASE;
     const to = filter.to ?? BASE + SPAN_SEC;
     const windowed = { ...filter, from, to };
@@ -141,6 +145,12 @@ async function checkEverything(store: CallStore, calls: StatsCall[], filter: Cal
   }
 }
 
+/**
+ * Zones whose days and hours do not start on a whole UTC hour: +5:30, +5:45, +8:45, −3:30
+ * (with DST), −9:30, and Lord Howe (+10:30/+11, DST of 30 minutes).
+ */
+const OFF_HOUR_ZONES = ['Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Eucla', 'America/St_Johns', 'Pacific/Marquesas', 'Australia/Lord_Howe'];
+
 /** Statistics part of the storage contract: answers equal a brute-force recomputation. */
 export function describeStatsContract(name: string, open: StoreFactory, options: { runs: number }): void {
   describe(`${name}: statistics contract`, () => {
@@ -152,16 +162,22 @@ export function describeStatsContract(name: string, open: StoreFactory, options:
           fc.constantFrom('A', 'V'),
           fc.integer({ min: 0, max: SPAN_SEC }),
           fc.integer({ min: 1, max: SPAN_SEC }),
-          async (generated, batchSize, type, windowStart, windowLength) => {
+          fc.constantFrom(...OFF_HOUR_ZONES),
+          fc.integer({ min: 1, max: 4 * 72 - 1 }),
+          async (generated, batchSize, type, windowStart, windowLength, zone, quarters) => {
             const { store, cleanup } = await open();
             try {
               const calls = [...(await ingest(store, generated, batchSize)).values()];
               const base: CallFilter = { time_field: 'setup_time' };
-              await checkEverything(store, calls, base, 'all');
-              await checkEverything(store, calls, { ...base, from: BASE + 3600 * 5, to: BASE + 3600 * 40 }, 'aligned window');
-              await checkEverything(store, calls, { ...base, from: BASE + 1234, to: BASE + 100_000 }, 'unaligned window');
+              await checkEverything(store, calls, base, 'all', zone);
+              await checkEverything(store, calls, { ...base, from: BASE + 3600 * 5, to: BASE + 3600 * 40 }, 'aligned window', zone);
+              await checkEverything(store, calls, { ...base, from: BASE + 1234, to: BASE + 100_000 }, 'unaligned window', zone);
               const from = BASE + windowStart;
-              await checkEverything(store, calls, { ...base, from, to: from + windowLength }, `window [${from}, ${from + windowLength})`);
+              await checkEverything(store, calls, { ...base, from, to: from + windowLength }, `window [${from}, ${from + windowLength})`, zone);
+              // Ends on quarter-hours but not on hours (a custom range in +5:30), then off the quarter-hour.
+              const quarter = BASE + 900 * (1 + (windowStart % 40) * 4);
+              await checkEverything(store, calls, { ...base, from: quarter, to: quarter + 900 * quarters }, `quarter window ${quarter}+${quarters}q`, zone);
+              await checkEverything(store, calls, { ...base, from: quarter + 7, to: quarter + 900 * quarters + 500 }, 'off the quarter-hour', zone);
               await checkEverything(store, calls, { ...base, from, type }, `from ${from}, type=${type}`);
               await checkEverything(store, calls, { ...base, type }, `type=${type}`);
               await checkEverything(store, calls, { ...base, user: 'user.1' }, 'user=user.1');

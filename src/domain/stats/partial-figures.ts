@@ -2,7 +2,7 @@ import type { Outcome } from '../classify/call-status.js';
 import { type Figures, isAnswered, ratio, SHORT_CALL_SEC, type StatsCall } from './figures.js';
 import {
   bucketKey,
-  histogramPercentile,
+  histogramPercentiles,
   mergeHistogram,
   type SecondsHistogram,
 } from './seconds-histogram.js';
@@ -77,6 +77,8 @@ export function partialAttempts(p: PartialFigures): number {
 export function finishFigures(p: PartialFigures): Figures {
   const attempts = partialAttempts(p);
   const answered = p.outcomes.completed + p.outcomes.dropped;
+  const [d50, d90, d99] = histogramPercentiles(p.duration_hist, [0.5, 0.9, 0.99]);
+  const [t50, t90] = histogramPercentiles(p.tta_hist, [0.5, 0.9]);
   return {
     attempts,
     ...p.outcomes,
@@ -88,11 +90,11 @@ export function finishFigures(p: PartialFigures): Figures {
     total_duration_sec: p.duration_sum,
     total_billing_sec: p.billing_sum,
     short_call_ratio: ratio(p.short_calls, answered),
-    duration_p50_sec: histogramPercentile(p.duration_hist, 0.5),
-    duration_p90_sec: histogramPercentile(p.duration_hist, 0.9),
-    duration_p99_sec: histogramPercentile(p.duration_hist, 0.99),
-    tta_p50_sec: histogramPercentile(p.tta_hist, 0.5),
-    tta_p90_sec: histogramPercentile(p.tta_hist, 0.9),
+    duration_p50_sec: d50 ?? null,
+    duration_p90_sec: d90 ?? null,
+    duration_p99_sec: d99 ?? null,
+    tta_p50_sec: t50 ?? null,
+    tta_p90_sec: t90 ?? null,
     peak_concurrency: p.peak_concurrency,
   };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { StatsCall } from './figures.js';
 import { peakConcurrency, talks } from './peak-concurrency.js';
-import { isLongCall, maxReach, PEAK_REACH_HOURS, reachAt, reachHoursOf, reachIndex, trimReach } from './peak-reach.js';
+import { isLongCall, maxReach, PEAK_REACH_HOURS, REACH_STEP_SEC, REACH_STEPS, reachAt, reachHoursOf, reachIndex, trimReach } from './peak-reach.js';
 import { carrySpill, nextSlotAfter, peaksByCell, rollupCellsOf, slotOf } from './rollup-cells.js';
 
 const H = 3_600;
@@ -47,8 +47,10 @@ function referenceReach(slot: number, calls: Iterable<Pick<StatsCall, 'setup_tim
   let maxAge = 0;
   for (const c of calls) {
     if (!talks(c) || c.end_time <= slot) continue;
-    const age = (slot - slotOf(c.setup_time)) / H;
-    if (age < 0 || age >= PEAK_REACH_HOURS) continue;
+    const hoursBack = (slot - slotOf(c.setup_time)) / H;
+    if (hoursBack < 0 || hoursBack >= PEAK_REACH_HOURS) continue;
+    // Steps of 15 minutes: the call counts from the step that reaches back to its setup.
+    const age = hoursBack === 0 ? 0 : Math.ceil((slot - c.setup_time) / REACH_STEP_SEC);
     if (age > maxAge) maxAge = age;
     events.push({ at: Math.max(c.start_time, slot), delta: 1, age }, { at: c.end_time, delta: -1, age });
   }
@@ -134,7 +136,8 @@ describe('peak reach', () => {
     const cell = rollupCellsOf([calls[1] as StatsCall]).find((c) => c.dim === 'all');
     assert.deepEqual(cell?.peak_reach, [1]);
     const exact = rollupCellsOf([calls[1] as StatsCall], [calls[0] as StatsCall]).find((c) => c.dim === 'all');
-    assert.deepEqual(exact?.peak_reach, [1, 2]);
+    // The earlier call was set up 3,590 s before the hour: it counts from the fourth quarter-hour step back.
+    assert.deepEqual(exact?.peak_reach, [1, 1, 1, 1, 2]);
   });
 
   it('when vectors are trimmed, read and merged, then trailing repeats stand for the last value', () => {
@@ -146,11 +149,12 @@ describe('peak reach', () => {
     assert.deepEqual(maxReach([1], [2]), [2]);
   });
 
-  it('when the reach index is computed, then it counts the window hours before the row, capped', () => {
+  it('when the reach index is computed, then it counts the window quarter-hours before the row, capped', () => {
     assert.equal(reachIndex(BASE, BASE), 0);
-    assert.equal(reachIndex(BASE + 3 * H, BASE), 3);
-    assert.equal(reachIndex(BASE + 100 * H, BASE), PEAK_REACH_HOURS - 1);
-    assert.equal(reachIndex(BASE, undefined), PEAK_REACH_HOURS - 1);
+    assert.equal(reachIndex(BASE + 3 * H, BASE), 12);
+    assert.equal(reachIndex(BASE + 3 * H, BASE + 1800), 10);
+    assert.equal(reachIndex(BASE + 100 * H, BASE), REACH_STEPS - 1);
+    assert.equal(reachIndex(BASE, undefined), REACH_STEPS - 1);
   });
 
   it('when a call talks, then the hours it can change run from its setup hour to its last talking second, at most the reach', () => {

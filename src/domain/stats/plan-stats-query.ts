@@ -1,5 +1,5 @@
 import type { CallFilter } from '../call-filter.js';
-import { ROLLUP_SLOT_SEC, type RollupDimension } from './rollup-cells.js';
+import { HOUR_GRAIN, type RollupDimension, type SlotGrain } from './rollup-cells.js';
 import type { BreakdownField } from './stats-query.js';
 
 /** Which rollup cells answer a query: one dimension, optionally only some of its values. */
@@ -13,12 +13,17 @@ const FILTER_DIMENSIONS = ['outcome', 'reason', 'ended_by', 'type', 'from_servic
 
 /**
  * Decides whether the rollups answer a query exactly, and which cells to read; null means
- * scan the calls. Rollups hold calls by setup_time hour and one dimension at a time, so
- * they answer when: time_field is setup_time, no user or duration filter, from/to and
- * every bucket boundary inside them fall on whole UTC hours, and at most one dimension is
- * filtered (the breakdown's own, if any).
+ * scan the calls. Rollups hold calls by setup_time slot (an hour, or a quarter-hour with
+ * `grain`) and one dimension at a time, so they answer when: time_field is setup_time, no
+ * user or duration filter, from/to and every bucket boundary inside them fall on whole
+ * slots of the grain, and at most one dimension is filtered (the breakdown's own, if any).
  */
-export function planStatsQuery(filter: CallFilter, options: { by?: BreakdownField; boundaries?: readonly number[] } = {}): RollupPlan | null {
+export function planStatsQuery(
+  filter: CallFilter,
+  options: { by?: BreakdownField; boundaries?: readonly number[]; grain?: SlotGrain } = {},
+): RollupPlan | null {
+  const slotSec = (options.grain ?? HOUR_GRAIN).sec;
+  const aligned = (seconds: number | undefined) => seconds === undefined || seconds % slotSec === 0;
   if (filter.time_field !== 'setup_time') return null;
   if (filter.user !== undefined || filter.from_user_id !== undefined || filter.to_user_id !== undefined) return null;
   if (filter.min_duration !== undefined || filter.max_duration !== undefined) return null;
@@ -37,8 +42,4 @@ export function planStatsQuery(filter: CallFilter, options: { by?: BreakdownFiel
   if (only === undefined) return { dim, values: null };
   const value = filter[only];
   return { dim, values: Array.isArray(value) ? [...(value as string[])] : [String(value)] };
-}
-
-function aligned(seconds: number | undefined): boolean {
-  return seconds === undefined || seconds % ROLLUP_SLOT_SEC === 0;
 }

@@ -1,11 +1,11 @@
 import type { StatsCall } from './figures.js';
 import { addCallWithKeys, emptyPartial, type PartialFigures } from './partial-figures.js';
 import { bucketKey } from './seconds-histogram.js';
-import { ROLLUP_SLOT_SEC, slotOf } from './hour-slot.js';
+import { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_SLOT_SEC, type SlotGrain, slotOf } from './hour-slot.js';
 import { talks } from './peak-concurrency.js';
-import { isLongCall, PEAK_REACH_HOURS, spillsPastSetupHour, trimReach } from './peak-reach.js';
+import { isLongCall, reachAge, spillsPastSetupHour, trimReach } from './peak-reach.js';
 
-export { ROLLUP_SLOT_SEC, slotOf };
+export { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_SLOT_SEC, type SlotGrain, slotOf };
 
 /** The dimensions rollups are kept for; `all` has the single value ''. */
 export const ROLLUP_DIMENSIONS = [
@@ -43,17 +43,17 @@ export function dimensionValue(call: StatsCall, dim: RollupDimension): string {
  * their setup hour (see carrySpill), the reach vectors are exact too; without it they hold
  * the own peak only.
  */
-export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly StatsCall[]): RollupCell[] {
+export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly StatsCall[], grain: SlotGrain = HOUR_GRAIN): RollupCell[] {
   type Building = RollupCell;
   const slots = new Map<number, Array<Map<string, Building>>>();
   const talkingBySlot = new Map<number, StatsCall[]>();
   const out: Building[] = [];
   for (const call of calls) {
-    const slot = slotOf(call.setup_time);
+    const slot = slotOf(call.setup_time, grain);
     let byDim = slots.get(slot);
     if (byDim === undefined) slots.set(slot, (byDim = ROLLUP_DIMENSIONS.map(() => new Map())));
     const talking = talks(call);
-    const long = isLongCall(call);
+    const long = isLongCall(call, grain);
     if (talking) {
       const list = talkingBySlot.get(slot);
       if (list === undefined) talkingBySlot.set(slot, [call]);
@@ -76,12 +76,12 @@ export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly Sta
     }
   }
   // Peaks: one sweep per slot over its talking calls (and, with `earlier`, the calls still talking in it).
-  const spill = earlier === undefined ? [] : [...earlier, ...[...talkingBySlot.values()].flat().filter(spillsPastSetupHour)];
+  const spill = earlier === undefined ? [] : [...earlier, ...[...talkingBySlot.values()].flat().filter((c) => spillsPastSetupHour(c, grain))];
   for (const [slot, own] of talkingBySlot) {
-    const since = slot - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC;
+    const since = slot - (grain.reachSlots - 1) * grain.sec;
     const candidates = spill.length === 0 ? own : own.concat(spill.filter((c) => c.setup_time < slot && c.end_time > slot && c.setup_time >= since));
     const bySlot = slots.get(slot) as Array<Map<string, Building>>;
-    for (const { dim, value, reach } of peaksByCell(slot, candidates)) {
+    for (const { dim, value, reach } of peaksByCell(slot, candidates, grain)) {
       const cell = bySlot[ROLLUP_DIMENSIONS.indexOf(dim)]?.get(value);
       if (cell === undefined) continue;
       cell.partial.peak_concurrency = reach[0] ?? 0;
@@ -96,18 +96,18 @@ export function rollupCellsOf(calls: Iterable<StatsCall>, earlier?: readonly Sta
  * `previous` and `calls` that talk past their setup hour and were set up at most
  * PEAK_REACH_HOURS − 1 hours before `nextSlot`, the first slot of the next batch.
  */
-export function carrySpill(previous: readonly StatsCall[], calls: Iterable<StatsCall>, nextSlot: number): StatsCall[] {
-  const since = nextSlot - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC;
+export function carrySpill(previous: readonly StatsCall[], calls: Iterable<StatsCall>, nextSlot: number, grain: SlotGrain = HOUR_GRAIN): StatsCall[] {
+  const since = nextSlot - (grain.reachSlots - 1) * grain.sec;
   const out = previous.filter((c) => c.setup_time >= since && c.end_time > since);
-  for (const c of calls) if (c.setup_time >= since && spillsPastSetupHour(c)) out.push(c);
+  for (const c of calls) if (c.setup_time >= since && spillsPastSetupHour(c, grain)) out.push(c);
   return out;
 }
 
 /** The slot after the latest setup time of a batch (carrySpill's `nextSlot` for batches of whole slots in time order). */
-export function nextSlotAfter(calls: Iterable<StatsCall>): number {
+export function nextSlotAfter(calls: Iterable<StatsCall>, grain: SlotGrain = HOUR_GRAIN): number {
   let latest = Number.NEGATIVE_INFINITY;
   for (const c of calls) if (c.setup_time > latest) latest = c.setup_time;
-  return slotOf(latest) + ROLLUP_SLOT_SEC;
+  return slotOf(latest, grain) + grain.sec;
 }
 
 /** One cell's exact peak figures for one hour (peaksByCell). */
@@ -126,7 +126,7 @@ export interface CellPeaks {
  * One sweep over the calls' start and end instants serves every cell (the hot path of
  * seeding and of refreshing stale hours).
  */
-export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>): CellPeaks[] {
+export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>, grain: SlotGrain = HOUR_GRAIN): CellPeaks[] {
   const cells: Array<{ dim: RollupDimension; value: string; own: boolean; long: number }> = [];
   const byDim = ROLLUP_DIMENSIONS.map(() => new Map<string, number>());
   const callCells: number[][] = [];
@@ -136,10 +136,11 @@ export function peaksByCell(slot: number, talkingCalls: Iterable<StatsCall>): Ce
   let maxAge = 0;
   for (const call of talkingCalls) {
     if (!talks(call) || call.end_time <= slot) continue;
-    const age = (slot - slotOf(call.setup_time)) / ROLLUP_SLOT_SEC;
-    if (age < 0 || age >= PEAK_REACH_HOURS) continue;
-    const own = age === 0;
-    const long = own && isLongCall(call);
+    const setupSlot = slotOf(call.setup_time, grain);
+    if (setupSlot > slot || setupSlot < slot - (grain.reachSlots - 1) * grain.sec) continue;
+    const own = setupSlot === slot;
+    const age = own ? 0 : reachAge(slot, call.setup_time);
+    const long = own && isLongCall(call, grain);
     const ids: number[] = [];
     for (let d = 0; d < ROLLUP_DIMENSIONS.length; d++) {
       const dim = ROLLUP_DIMENSIONS[d] as RollupDimension;

@@ -59,6 +59,23 @@ export function mergeHistogram(into: SecondsHistogram, from: SecondsHistogram): 
   for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n);
 }
 
+/** Several nearest-rank percentiles at once (one sort of the keys): histogramPercentile for each of `ps`. */
+export function histogramPercentiles(h: SecondsHistogram, ps: readonly number[]): Array<number | null> {
+  let n = 0;
+  for (const c of h.values()) n += c;
+  if (n === 0) return ps.map(() => null);
+  const keys = [...h.keys()].sort((a, b) => a - b);
+  return ps.map((p) => {
+    const target = rankIndex(n, p) + 1;
+    let seen = 0;
+    for (const key of keys) {
+      seen += h.get(key) as number;
+      if (seen >= target) return bucketValue(key);
+    }
+    return null;
+  });
+}
+
 /** The nearest-rank percentile (see percentile.ts) as the histogram can tell it, or null. */
 export function histogramPercentile(h: SecondsHistogram, p: number): number | null {
   let n = 0;

@@ -2,6 +2,9 @@ import type pg from 'pg';
 import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { openPostgres } from './open-postgres.js';
+import { buildQuarterRollupsAsync } from '../sql/quarter-rollup-build.js';
+import { buildBlocksAsync } from '../sql/rollup-blocks.js';
+import { toDollarParams } from '../sql/rollup-refresh.js';
 import { mergeSidCasePostgres, type PgStepClient } from './sid-case.js';
 
 /**
@@ -16,7 +19,14 @@ export const POSTGRES_DIALECT: SqlDialect = {
   withoutRowid: '',
 };
 
-const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = { 'merge-sid-case': mergeSidCasePostgres };
+const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = {
+  'merge-sid-case': mergeSidCasePostgres,
+  'build-quarter-rollups-and-blocks': async (client) => {
+    const run = async (text: string, params: unknown[]) => (await client.query(toDollarParams(text), params)).rows as Array<Record<string, unknown>>;
+    await buildQuarterRollupsAsync(run);
+    await buildBlocksAsync(run);
+  },
+};
 
 /** Any key, so that migrations of different schemas in one database do not wait on each other. */
 const MIGRATION_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('callevt_migrations:' || current_schema()))";

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { CallStore } from '../port.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
-import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStalePeaksPostgres } from './rollups.js';
+import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStaleBlocksPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
@@ -46,7 +46,9 @@ export async function createPostgresStore(
     recordCallbacks: createPostgresCallbackRecorder(pool),
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
+      refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),
+    }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
     async ping() {
       await pool.query('SELECT 1');

@@ -1,6 +1,6 @@
 import type { CallRow } from '../sql/call-row.js';
 import { refreshRollupSlotsPostgres } from './rollups.js';
-import { toDollarParams } from '../sql/rollup-refresh.js';
+import { HOURLY_ROLLUPS_ONLY, toDollarParams } from '../sql/rollup-refresh.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 
 /** What the data steps need of a pg client. */
@@ -25,5 +25,6 @@ export async function mergeSidCasePostgres(client: PgStepClient): Promise<void> 
     for (const [text, params] of plan.statements) await all(text, params);
     removed.push(...plan.removedSetupTimes);
   }
-  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed);
+  // Migration 7 runs before the quarter-hour rollups exist (migration 9 builds them from the calls).
+  if (removed.length > 0) await refreshRollupSlotsPostgres({ query: async (text, params) => ({ rows: (await client.query(text, params)).rows as Array<Record<string, unknown>> }) }, removed, HOURLY_ROLLUPS_ONLY);
 }

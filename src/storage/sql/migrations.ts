@@ -18,7 +18,7 @@ export interface Migration {
 }
 
 /** The data steps migrations name; each adapter maps every one to its code. */
-export type DataStep = 'merge-sid-case';
+export type DataStep = 'merge-sid-case' | 'build-quarter-rollups-and-blocks';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -195,6 +195,73 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
+  },
+  {
+    // Quarter-hour rollups (docs/statistics.md, "Zones and windows off the hour"): the same
+    // rows as call_rollups per 15-minute UTC slot, so that zones like Asia/Kolkata (+5:30) and
+    // windows ending off the hour are answered from rollups instead of a scan. They have
+    // their own stale-peak marks. Coarse blocks (3 hours, UTC days: counts, sums and
+    // histograms of the hourly rows, no peaks) let long windows merge few rows; they are
+    // rebuilt from the hours when marked stale. Covering indexes serve the peak reads.
+    // The data step builds both from the stored
+    // calls (src/storage/sql/quarter-rollup-build.ts, rollup-blocks.ts), exact peaks included.
+    version: 9,
+    name: 'quarter-hour rollups and coarse blocks',
+    sql: (d) => `
+      CREATE TABLE call_rollups_q (
+        slot ${d.int64} NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        canceled INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        busy INTEGER NOT NULL,
+        no_answer INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        duration_sum ${d.int64} NOT NULL,
+        billing_sum ${d.int64} NOT NULL,
+        answered_duration_sum ${d.int64} NOT NULL,
+        short_calls INTEGER NOT NULL,
+        peak_concurrency INTEGER NOT NULL,
+        duration_hist TEXT NOT NULL,
+        tta_hist TEXT NOT NULL,
+        peak_reach TEXT NOT NULL DEFAULT '[]',
+        long_calls ${d.int64} NOT NULL DEFAULT 0,
+        PRIMARY KEY (dim, slot, value)
+      )${d.withoutRowid};
+      CREATE TABLE rollup_stale_peaks_q (slot ${d.int64} PRIMARY KEY);
+      CREATE TABLE call_rollup_blocks (
+        slot ${d.int64} NOT NULL,
+        width INTEGER NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        canceled INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        busy INTEGER NOT NULL,
+        no_answer INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        duration_sum ${d.int64} NOT NULL,
+        billing_sum ${d.int64} NOT NULL,
+        answered_duration_sum ${d.int64} NOT NULL,
+        short_calls INTEGER NOT NULL,
+        duration_hist TEXT NOT NULL,
+        tta_hist TEXT NOT NULL,
+        PRIMARY KEY (dim, width, slot, value)
+      )${d.withoutRowid};
+      CREATE TABLE rollup_stale_blocks (width INTEGER NOT NULL, slot ${d.int64} NOT NULL, PRIMARY KEY (width, slot));
+      -- Peaks are read from many rows whose histograms are long (on SQLite, overflow pages
+      -- before the peak columns): these covering indexes answer those reads alone.
+      CREATE INDEX call_rollups_peaks ON call_rollups (dim, slot, peak_concurrency, value, long_calls, peak_reach);
+      CREATE INDEX call_rollups_q_peaks ON call_rollups_q (dim, slot, peak_concurrency, value, long_calls, peak_reach);
+      -- Hourly reach vectors are indexed in quarter-hours from now on: every hour is read as
+      -- its own peak until the read side recomputes it (as after migrations 5 and 8).
+      UPDATE call_rollups SET peak_reach = '[]';
+      INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
+    `,
+    dataStep: 'build-quarter-rollups-and-blocks',
   },
 ];
 

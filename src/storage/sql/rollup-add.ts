@@ -1,23 +1,30 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { maxReach, reachHoursOf } from '../../domain/stats/peak-reach.js';
-import { type RollupCell, rollupCellsOf } from '../../domain/stats/rollup-cells.js';
+import { HOUR_GRAIN, type RollupCell, rollupCellsOf, type SlotGrain } from '../../domain/stats/rollup-cells.js';
+import { rollupTableOf } from './rollup-tables.js';
 import { addRowToPartial, cellToValues, ROLLUP_COLUMNS, type RollupRow, rowReach } from './rollup-rows.js';
 
 /** Portable SQL of the incremental ingest path (`?` placeholders): read a row, write it back. */
-export const ROLLUP_ADD_SQL = {
-  selectRow: 'SELECT * FROM call_rollups WHERE dim = ? AND slot = ? AND value = ?',
-  upsertRow: `INSERT INTO call_rollups (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})
+export function rollupAddSql(grain: SlotGrain) {
+  const table = rollupTableOf(grain);
+  return {
+    selectRow: `SELECT * FROM ${table} WHERE dim = ? AND slot = ? AND value = ?`,
+    upsertRow: `INSERT INTO ${table} (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (dim, slot, value) DO UPDATE SET ${ROLLUP_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')}`,
-} as const;
+  } as const;
+}
+
+/** rollupAddSql of the hourly rollups. */
+export const ROLLUP_ADD_SQL = rollupAddSql(HOUR_GRAIN);
 
 /**
  * The hour slots whose peaks these calls can change, sorted: for each call that talked, its
  * setup hour and the later hours it still talked in (their rows' reach vectors count it),
  * at most PEAK_REACH_HOURS of them (src/domain/stats/peak-reach.ts).
  */
-export function talkingSlots(calls: readonly StatsCall[]): number[] {
+export function talkingSlots(calls: readonly StatsCall[], grain: SlotGrain = HOUR_GRAIN): number[] {
   const slots = new Set<number>();
-  for (const c of calls) for (const h of reachHoursOf(c)) slots.add(h);
+  for (const c of calls) for (const h of reachHoursOf(c, grain)) slots.add(h);
   return [...slots].sort((a, b) => a - b);
 }
 
@@ -27,8 +34,8 @@ export function talkingSlots(calls: readonly StatsCall[]): number[] {
  * reach vector) become the larger of the two, lower bounds until the hour's stale mark is
  * refreshed.
  */
-export function mergeNewCells(calls: readonly StatsCall[], existing: (cell: RollupCell) => RollupRow | undefined): RollupCell[] {
-  const cells = rollupCellsOf(calls);
+export function mergeNewCells(calls: readonly StatsCall[], existing: (cell: RollupCell) => RollupRow | undefined, grain: SlotGrain = HOUR_GRAIN): RollupCell[] {
+  const cells = rollupCellsOf(calls, undefined, grain);
   for (const cell of cells) {
     const row = existing(cell);
     if (row === undefined) continue;

@@ -38,6 +38,10 @@ export interface CallRollupsTable {
 /** The shared Database plus the rollups table. */
 export interface StatsDatabase extends Database {
   call_rollups: CallRollupsTable;
+  /** The same rows per quarter-hour slot (migration 9). */
+  call_rollups_q: CallRollupsTable;
+  /** Counts, sums and histograms of 3-hour and UTC-day blocks (migration 9, rollup-blocks.ts). */
+  call_rollup_blocks: Omit<CallRollupsTable, 'peak_concurrency' | 'peak_reach' | 'long_calls'> & { width: number };
 }
 
 /** The same Kysely instance, typed with the rollups table. */

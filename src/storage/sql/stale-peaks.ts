@@ -1,5 +1,5 @@
-import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
-import { peaksByCell, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import { HOUR_GRAIN, peaksByCell, ROLLUP_SLOT_SEC, type SlotGrain, slotOf } from '../../domain/stats/rollup-cells.js';
+import { rollupTableOf, staleTableOf } from './rollup-tables.js';
 import { rowToStatsCall, STATS_CALL_COLUMNS } from './rollup-rows.js';
 import type { RunSql } from './rollup-refresh.js';
 
@@ -19,31 +19,55 @@ export const SPILL_PREDICATE = `start_time > 0 AND end_time > setup_time - setup
  * cost independent of how many calls the hour already holds.
  * Portable SQL (SQLite and PostgreSQL), `?` placeholders.
  */
-export const STALE_PEAK_SQL = {
-  markStale: 'INSERT INTO rollup_stale_peaks (slot) VALUES (?) ON CONFLICT (slot) DO NOTHING',
-  selectStale: 'SELECT slot FROM rollup_stale_peaks WHERE slot >= ? AND slot < ? ORDER BY slot',
-  selectTalking: `SELECT ${STATS_CALL_COLUMNS} FROM calls
+export function stalePeakSql(grain: SlotGrain) {
+  const stale = staleTableOf(grain);
+  return {
+    markStale: `INSERT INTO ${stale} (slot) VALUES (?) ON CONFLICT (slot) DO NOTHING`,
+    selectStale: `SELECT slot FROM ${stale} WHERE slot >= ? AND slot < ? ORDER BY slot`,
+    selectTalking: `SELECT ${STATS_CALL_COLUMNS} FROM calls
     WHERE setup_time >= ? AND setup_time < ? AND start_time > 0 AND end_time > start_time`,
-  /** The earlier hours' calls still talking after the slot starts: [slot − (PEAK_REACH_HOURS − 1) h, slot), end_time > slot. */
-  selectSpill: `SELECT ${STATS_CALL_COLUMNS} FROM calls
+    /**
+     * The earlier hours' calls still talking after a time, through calls_spill:
+     * setup_time in [a, b) (b on an hour), end_time > t.
+     */
+    selectSpill: `SELECT ${STATS_CALL_COLUMNS} FROM calls
     WHERE setup_time >= ? AND setup_time < ? AND ${SPILL_PREDICATE} AND end_time > ? AND end_time > start_time`,
-  updatePeak: 'UPDATE call_rollups SET peak_concurrency = ?, peak_reach = ?, long_calls = ? WHERE dim = ? AND slot = ? AND value = ?',
-  clearStale: 'DELETE FROM rollup_stale_peaks WHERE slot = ?',
-} as const;
-
-/** The slot range a stats query reads: [from, to), unbounded ends widened. */
-export function staleRange(from: number | undefined, to: number | undefined): [number, number] {
-  return [from === undefined ? 0 : Math.floor(from / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC, to ?? Number.MAX_SAFE_INTEGER];
+    /** Calls of the same hour set up before a quarter and still talking after it starts (not in calls_spill when they end in their hour). */
+    selectSameHour: `SELECT ${STATS_CALL_COLUMNS} FROM calls
+    WHERE setup_time >= ? AND setup_time < ? AND start_time > 0 AND end_time > ? AND end_time > start_time`,
+    updatePeak: `UPDATE ${rollupTableOf(grain)} SET peak_concurrency = ?, peak_reach = ?, long_calls = ? WHERE dim = ? AND slot = ? AND value = ?`,
+    clearStale: `DELETE FROM ${stale} WHERE slot = ?`,
+  } as const;
 }
 
-/** The parameters of selectSpill for one slot. */
-function spillParams(slot: number): number[] {
-  return [slot - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC, slot, slot];
+/** stalePeakSql of the hourly rollups. */
+export const STALE_PEAK_SQL = stalePeakSql(HOUR_GRAIN);
+
+/** The slot range a stats query reads: [from, to), unbounded ends widened. */
+export function staleRange(from: number | undefined, to: number | undefined, grain: SlotGrain = HOUR_GRAIN): [number, number] {
+  return [from === undefined ? 0 : slotOf(from, grain), to ?? Number.MAX_SAFE_INTEGER];
+}
+
+/**
+ * The queries (statement, parameters) that find the calls one slot's peaks depend on: its
+ * own talking calls, the earlier calls still talking after it starts (calls_spill for
+ * those set up in earlier hours; for a quarter, the earlier quarters of its own hour too).
+ */
+function peakInputs(slot: number, grain: SlotGrain): Array<[string, number[]]> {
+  const q = stalePeakSql(grain);
+  const hour = slotOf(slot, HOUR_GRAIN);
+  const since = slot - (grain.reachSlots - 1) * grain.sec;
+  const inputs: Array<[string, number[]]> = [
+    [q.selectTalking, [slot, slot + grain.sec]],
+    [q.selectSpill, [since, hour, slot]],
+  ];
+  if (hour < slot) inputs.push([q.selectSameHour, [hour, slot, slot]]);
+  return inputs;
 }
 
 /** The UPDATE parameters that make one slot's rows exact, from its own and spilling talking calls. */
-function peakUpdates(slot: number, rows: Array<Record<string, unknown>>): unknown[][] {
-  return peaksByCell(slot, rows.map(rowToStatsCall)).map(({ dim, value, reach, long_calls }) => [
+function peakUpdates(slot: number, rows: Array<Record<string, unknown>>, grain: SlotGrain): unknown[][] {
+  return peaksByCell(slot, rows.map(rowToStatsCall), grain).map(({ dim, value, reach, long_calls }) => [
     reach[0] ?? 0, JSON.stringify(reach), long_calls, dim, slot, value,
   ]);
 }
@@ -53,25 +77,26 @@ export function refreshSlotPeaksSync(
   all: RunSql<Array<Record<string, unknown>>>,
   run: RunSql<unknown>,
   slot: number,
+  grain: SlotGrain = HOUR_GRAIN,
 ): void {
-  const rows = [...all(STALE_PEAK_SQL.selectTalking, [slot, slot + ROLLUP_SLOT_SEC]), ...all(STALE_PEAK_SQL.selectSpill, spillParams(slot))];
-  for (const params of peakUpdates(slot, rows)) run(STALE_PEAK_SQL.updatePeak, params);
-  run(STALE_PEAK_SQL.clearStale, [slot]);
+  const rows = peakInputs(slot, grain).flatMap(([text, params]) => all(text, params));
+  const q = stalePeakSql(grain);
+  for (const params of peakUpdates(slot, rows, grain)) run(q.updatePeak, params);
+  run(q.clearStale, [slot]);
 }
 
 /** The same with an async runner (PostgreSQL); the caller holds the slot's advisory lock. */
-export async function refreshSlotPeaksAsync(run: RunSql<Promise<Array<Record<string, unknown>>>>, slot: number): Promise<void> {
-  const rows = [
-    ...(await run(STALE_PEAK_SQL.selectTalking, [slot, slot + ROLLUP_SLOT_SEC])),
-    ...(await run(STALE_PEAK_SQL.selectSpill, spillParams(slot))),
-  ];
-  for (const params of peakUpdates(slot, rows)) await run(STALE_PEAK_SQL.updatePeak, params);
-  await run(STALE_PEAK_SQL.clearStale, [slot]);
+export async function refreshSlotPeaksAsync(run: RunSql<Promise<Array<Record<string, unknown>>>>, slot: number, grain: SlotGrain = HOUR_GRAIN): Promise<void> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (const [text, params] of peakInputs(slot, grain)) rows.push(...(await run(text, params)));
+  const q = stalePeakSql(grain);
+  for (const params of peakUpdates(slot, rows, grain)) await run(q.updatePeak, params);
+  await run(q.clearStale, [slot]);
 }
 
-/** The slots to mark stale after whole slots were recomputed from their own calls: each and the hours its calls may reach. */
-export function slotsReachedFrom(slots: Iterable<number>): number[] {
+/** The slots to mark stale after whole slots were recomputed from their own calls: each and the slots its calls may reach. */
+export function slotsReachedFrom(slots: Iterable<number>, grain: SlotGrain = HOUR_GRAIN): number[] {
   const out = new Set<number>();
-  for (const slot of slots) for (let i = 0; i < PEAK_REACH_HOURS; i++) out.add(slot + i * ROLLUP_SLOT_SEC);
+  for (const slot of slots) for (let i = 0; i < grain.reachSlots; i++) out.add(slot + i * grain.sec);
   return [...out].sort((a, b) => a - b);
 }

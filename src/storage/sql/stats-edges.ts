@@ -3,16 +3,16 @@ import type { CallFilter } from '../../domain/call-filter.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { addCall, emptyPartial } from '../../domain/stats/partial-figures.js';
 import { peakConcurrency, talks } from '../../domain/stats/peak-concurrency.js';
-import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
-import { type RollupCell, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import { HOUR_GRAIN, type RollupCell, type SlotGrain, slotOf } from '../../domain/stats/rollup-cells.js';
 import { applyCallFilter } from './call-filter-sql.js';
 import { rowToStatsCall } from './rollup-rows.js';
 import type { Database } from './schema-types.js';
 import { SPILL_PREDICATE } from './stale-peaks.js';
 
 /**
- * A setup_time window with an end off the hour, split into the whole hours the rollups
- * answer (`middle`) and the partial hours at either end, which are scanned.
+ * A setup_time window with an end off the slot grid (hours or quarter-hours), split into
+ * the whole slots the rollups answer (`middle`) and the partial slots at either end,
+ * which are scanned.
  */
 export interface WindowSplit {
   middle: CallFilter;
@@ -23,17 +23,18 @@ export interface WindowSplit {
 }
 
 /**
- * Splits a setup_time window with an end off the hour (an open end stays open); null when
- * both ends are on whole hours or open (the rollups answer it alone), or when no whole
- * hour lies inside.
+ * Splits a setup_time window with an end off the grain's slots (an open end stays open);
+ * null when both ends are on whole slots or open (the rollups answer it alone), or when no
+ * whole slot lies inside.
  */
-export function splitWindow(filter: CallFilter): WindowSplit | null {
+export function splitWindow(filter: CallFilter, grain: SlotGrain = HOUR_GRAIN): WindowSplit | null {
   const { from, to } = filter;
+  const sec = grain.sec;
   if (filter.time_field !== 'setup_time') return null;
-  const offHour = (t: number | undefined) => t !== undefined && t % ROLLUP_SLOT_SEC !== 0;
-  if (!offHour(from) && !offHour(to)) return null;
-  const middleFrom = from === undefined ? undefined : Math.ceil(from / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
-  const middleTo = to === undefined ? undefined : Math.floor(to / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
+  const offSlot = (t: number | undefined) => t !== undefined && t % sec !== 0;
+  if (!offSlot(from) && !offSlot(to)) return null;
+  const middleFrom = from === undefined ? undefined : Math.ceil(from / sec) * sec;
+  const middleTo = to === undefined ? undefined : Math.floor(to / sec) * sec;
   if (middleFrom !== undefined && middleTo !== undefined && middleTo <= middleFrom) return null;
   return {
     middle: { ...filter, from: middleFrom, to: middleTo },
@@ -71,7 +72,7 @@ export function spillingCallsQuery(db: Kysely<Database>, filter: CallFilter, tim
  * exact wherever an edge call talks; elsewhere only middle calls talk, and the rollups'
  * peak is exact for them.
  */
-export async function scanEdges(db: Kysely<Database>, split: WindowSplit): Promise<{ edge: StatsCall[]; neighbours: StatsCall[] }> {
+export async function scanEdges(db: Kysely<Database>, split: WindowSplit, grain: SlotGrain = HOUR_GRAIN): Promise<{ edge: StatsCall[]; neighbours: StatsCall[] }> {
   const head = split.head === null ? [] : await selectStatsCalls(db, split.head);
   const tail = split.tail === null ? [] : await selectStatsCalls(db, split.tail);
   const neighbours: StatsCall[] = [];
@@ -87,8 +88,16 @@ export async function scanEdges(db: Kysely<Database>, split: WindowSplit): Promi
   }
   if (middleTo !== undefined && tail.some(talks)) {
     // When a head call talks into the tail the two sets overlap: a call taken twice would count twice in the peak.
-    const since = Math.max(taken, middleTo - (PEAK_REACH_HOURS - 1) * ROLLUP_SLOT_SEC);
-    if (since < middleTo) neighbours.push(...(await selectStatsCalls(db, { ...split.middle, from: since }, middleTo)).filter(talks));
+    // Older calls talking then are long calls: the rollups hold them, and the query is scanned instead.
+    const since = Math.max(taken, middleTo - (grain.reachSlots - 1) * grain.sec);
+    // calls_spill holds the calls talking past their setup hour: those of earlier hours. A
+    // quarter's end may fall inside an hour, whose calls set up before it are read whole.
+    const hour = Math.max(since, slotOf(middleTo));
+    if (since < hour) neighbours.push(...(await selectStatsCalls(db, { ...split.middle, from: since, to: hour }, middleTo)).filter(talks));
+    if (hour < middleTo) {
+      const sameHour = await selectStatsCalls(db, { ...split.middle, from: hour, to: middleTo });
+      neighbours.push(...sameHour.filter((c) => talks(c) && c.end_time > middleTo));
+    }
   }
   return { edge: [...head, ...tail], neighbours };
 }

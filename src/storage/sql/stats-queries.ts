@@ -10,10 +10,8 @@ import {
   timeseriesFromCells,
 } from '../../domain/stats/compose-stats.js';
 import type { StatsCall } from '../../domain/stats/figures.js';
-import { emptyPartial } from '../../domain/stats/partial-figures.js';
-import { reachIndex } from '../../domain/stats/peak-reach.js';
-import { planStatsQuery, type RollupPlan } from '../../domain/stats/plan-stats-query.js';
-import type { RollupCell } from '../../domain/stats/rollup-cells.js';
+import { planStatsQuery, } from '../../domain/stats/plan-stats-query.js';
+import { HOUR_GRAIN, QUARTER_GRAIN, type RollupCell, type SlotGrain } from '../../domain/stats/rollup-cells.js';
 import type {
   BreakdownAnswer,
   BreakdownQuery,
@@ -23,7 +21,8 @@ import type {
   TimeseriesQuery,
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
-import { addRowDistributions, addRowSums, addRowToPartial, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
+import type { RollupRow, } from './rollup-rows.js';
+import { readPieceCells, type RowGrouping, slotBounds } from './stats-pieces.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
 
@@ -42,7 +41,12 @@ export interface StatsQueries {
  */
 export function createStatsQueries(
   db: Kysely<Database>,
-  options: { /** Makes rollup peaks in [from, to) exact before they are read (stale-peaks.ts). */ refreshStalePeaks?: (from?: number, to?: number) => Promise<void> } = {},
+  options: {
+    /** Makes rollup peaks of a grain (hours by default) in [from, to) exact before they are read (stale-peaks.ts). */
+    refreshStalePeaks?: (from?: number, to?: number, grain?: SlotGrain) => Promise<void>;
+    /** Rebuilds the stale coarse blocks of [from, to) before they are read (rollup-blocks.ts). */
+    refreshStaleBlocks?: (from: number, to: number) => Promise<void>;
+  } = {},
 ): StatsQueries {
   /**
    * The cells that answer a query, or null when only a scan answers exactly. `rows` says how
@@ -54,19 +58,38 @@ export function createStatsQueries(
   const answerCells = async (
     filter: CallFilter,
     planOptions: Parameters<typeof planStatsQuery>[1],
-    rows: 'value' | 'all' | { keyOf: (row: RollupRow) => string; windowStart: (row: RollupRow, middleFrom: number | undefined) => number | undefined },
+    rows:
+      | 'value'
+      | 'all'
+      | {
+          keyOf: (row: Pick<RollupRow, 'slot' | 'value'>) => string;
+          windowStart: (row: Pick<RollupRow, 'slot' | 'value'>, middleFrom: number | undefined) => number | undefined;
+        },
     keyOfCall: (call: StatsCall) => string | null,
   ): Promise<RollupCell[] | null> => {
-    const split = splitWindow(filter);
+    // Window and buckets on whole UTC hours: peaks from the hours. Anything else on whole
+    // quarter-hours (any zone, window ends off the hour): peaks from the quarter-hours, and
+    // the sub-quarter ends scanned. Either way counts and histograms come from the fewest
+    // rows that tile the window (stats-pieces.ts).
+    const hourPlan = splitWindow(filter) === null ? planStatsQuery(filter, planOptions) : null;
+    const grain = hourPlan !== null ? HOUR_GRAIN : QUARTER_GRAIN;
+    const split = hourPlan !== null ? null : splitWindow(filter, QUARTER_GRAIN);
     const middle = split?.middle ?? filter;
-    const plan = planStatsQuery(middle, planOptions);
+    const plan = hourPlan ?? planStatsQuery(middle, { ...planOptions, grain: QUARTER_GRAIN });
     if (plan === null) return null;
-    await options.refreshStalePeaks?.(middle.from, middle.to);
-    const cells = typeof rows === 'string'
-      ? await readGroupedCells(db, plan, middle, rows)
-      : await readCells(db, plan, middle, rows.keyOf, (row) => rows.windowStart(row, middle.from));
+    // Hourly peaks are read on both paths, quarter-hour peaks where an hour is cut.
+    await options.refreshStalePeaks?.(middle.from, middle.to, HOUR_GRAIN);
+    if (grain === QUARTER_GRAIN) await options.refreshStalePeaks?.(middle.from, middle.to, QUARTER_GRAIN);
+    const bounds = await slotBounds(db, middle);
+    if (bounds !== null) await options.refreshStaleBlocks?.(bounds[0], bounds[1]);
+    const grouping: RowGrouping = {
+      keyOf: rows === 'value' ? (row) => row.value : rows === 'all' ? () => '' : rows.keyOf,
+      windowStart: typeof rows === 'string' ? () => middle.from : (row) => rows.windowStart(row, middle.from),
+      boundaries: planOptions?.boundaries ?? [],
+    };
+    const cells = await readPieceCells(db, plan, middle, grouping);
     if (cells === null || split === null) return cells;
-    return addEdgeCalls(cells, await scanEdges(db, split), keyOfCall, plan.dim);
+    return addEdgeCalls(cells, await scanEdges(db, split, QUARTER_GRAIN), keyOfCall, plan.dim);
   };
   return {
     async statsSummary({ filter, exact }) {
@@ -97,78 +120,4 @@ export function createStatsQueries(
       return { items: breakdownFromCalls(await selectStatsCalls(db, filter), by, limit), source: 'calls' };
     },
   };
-}
-
-/**
- * The rollup cells of one dimension (some values) whose slots lie in [from, to), merged
- * while reading into one cell per `groupOf(row)` (its value is the group key). Each row's
- * peak is read at the reach of its window, which starts at `windowStartOf(row)` (undefined:
- * unbounded; src/domain/stats/peak-reach.ts). Null when a row holds a call too long for
- * the reach vectors: then only a scan gives the exact peak.
- */
-export async function readCells(
-  db: Kysely<Database>,
-  plan: RollupPlan,
-  filter: CallFilter,
-  groupOf: (row: RollupRow) => string,
-  windowStartOf: (row: RollupRow) => number | undefined,
-): Promise<RollupCell[] | null> {
-  let q = statsDb(db).selectFrom('call_rollups').selectAll().where('dim', '=', plan.dim);
-  if (plan.values !== null) q = q.where('value', 'in', plan.values);
-  if (filter.from !== undefined) q = q.where('slot', '>=', filter.from);
-  if (filter.to !== undefined) q = q.where('slot', '<', filter.to);
-  const groups = new Map<string, RollupCell>();
-  for (const row of await q.execute()) {
-    if (Number(row.long_calls) > 0) return null;
-    const key = groupOf(row);
-    let cell = groups.get(key);
-    if (cell === undefined) {
-      groups.set(key, (cell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial(), peak_reach: [], long_calls: 0 }));
-    }
-    addRowToPartial(cell.partial, row, reachIndex(Number(row.slot), windowStartOf(row)));
-  }
-  return [...groups.values()];
-}
-
-/**
- * readCells for a summary or a breakdown (one group, or one per value), reading less: the
- * database adds up the counts and sums per group, and only rows with talking or answered
- * calls are read one by one, for their histograms and peaks (each at the reach of the
- * window starting at filter.from). Null as readCells.
- */
-export async function readGroupedCells(
-  db: Kysely<Database>,
-  plan: RollupPlan,
-  filter: CallFilter,
-  grouped: 'value' | 'all',
-): Promise<RollupCell[] | null> {
-  let base = statsDb(db).selectFrom('call_rollups').where('dim', '=', plan.dim);
-  if (plan.values !== null) base = base.where('value', 'in', plan.values);
-  if (filter.from !== undefined) base = base.where('slot', '>=', filter.from);
-  if (filter.to !== undefined) base = base.where('slot', '<', filter.to);
-  const sums = base.select((eb) => [
-    ...ROLLUP_SUM_COLUMNS.map((c) => eb.fn.sum<number | string>(c).as(c)),
-    eb.fn.sum<number | string>('long_calls').as('long_calls'),
-    eb.fn.countAll<number | string>().as('rows'),
-  ]);
-  const sumRows = grouped === 'value'
-    ? await sums.select('value').groupBy('value').execute()
-    : (await sums.execute()).map((row) => ({ ...row, value: '' }));
-  const groups = new Map<string, RollupCell>();
-  for (const row of sumRows) {
-    if (Number(row.rows) === 0) continue;
-    if (Number(row.long_calls) > 0) return null;
-    const cell: RollupCell = { slot: 0, dim: plan.dim, value: row.value, partial: emptyPartial(), peak_reach: [], long_calls: 0 };
-    addRowSums(cell.partial, row);
-    groups.set(row.value, cell);
-  }
-  const shaped = await base
-    .select(['value', 'slot', 'peak_concurrency', 'peak_reach', 'duration_hist', 'tta_hist'])
-    .where((eb) => eb.or([eb('peak_concurrency', '>', 0), eb('duration_hist', '<>', '[]')]))
-    .execute();
-  for (const row of shaped) {
-    const cell = groups.get(grouped === 'value' ? row.value : '');
-    if (cell !== undefined) addRowDistributions(cell.partial, row, reachIndex(Number(row.slot), filter.from));
-  }
-  return [...groups.values()];
 }

@@ -1,5 +1,7 @@
 import { type DataStep, MIGRATIONS, schemaMigrationsSql } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
+import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
+import { buildBlocksSync } from '../sql/rollup-blocks.js';
 import { openSqlite } from './open-sqlite.js';
 import { mergeSidCaseSqlite } from './sid-case.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -13,7 +15,17 @@ export const SQLITE_DIALECT: SqlDialect = {
   withoutRowid: ' WITHOUT ROWID',
 };
 
-const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = { 'merge-sid-case': mergeSidCaseSqlite };
+const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = {
+  'merge-sid-case': mergeSidCaseSqlite,
+  'build-quarter-rollups-and-blocks': (db) => {
+    const prepared = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+    const statement = (text: string) => prepared.get(text) ?? prepared.set(text, db.prepare(text)).get(text) as ReturnType<SqliteDatabase['prepare']>;
+    const all = (text: string, params: unknown[]) => statement(text).all(...params) as Array<Record<string, unknown>>;
+    const run = (text: string, params: unknown[]) => statement(text).run(...params);
+    buildQuarterRollupsSync(all, run);
+    buildBlocksSync(all, run);
+  },
+};
 
 /**
  * Applies the migrations this database has not seen yet (up to `lastVersion`), each in

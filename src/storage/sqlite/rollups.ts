@@ -1,10 +1,12 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
-import { ROLLUP_SLOT_SEC, type RollupCell } from '../../domain/stats/rollup-cells.js';
-import { mergeNewCells, ROLLUP_ADD_SQL, talkingSlots } from '../sql/rollup-add.js';
-import { refreshSlotPeaksSync, STALE_PEAK_SQL, staleRange } from '../sql/stale-peaks.js';
+import { HOUR_GRAIN, ROLLUP_SLOT_SEC, type RollupCell, type SlotGrain } from '../../domain/stats/rollup-cells.js';
+import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
+import { mergeNewCells, rollupAddSql, talkingSlots } from '../sql/rollup-add.js';
+import { refreshSlotPeaksSync, stalePeakSql, staleRange } from '../sql/stale-peaks.js';
 import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
-import { refreshRollupSlotSync, ROLLUP_SQL, slotsOf } from '../sql/rollup-refresh.js';
+import { BLOCK_SQL, blockMarks, buildBlocksSync, refreshStaleBlocksSync, staleBlockRange } from '../sql/rollup-blocks.js';
+import { CURRENT_ROLLUPS, refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, type RollupTargets, slotsOf } from '../sql/rollup-refresh.js';
 import type { SqliteReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -13,24 +15,28 @@ export const REBUILD_SLOTS_PER_TRANSACTION = 24;
 
 /** The SQLite side of the statistics rollups: refresh at ingest, rebuild, bulk write. */
 export interface SqliteRollups {
-  /** Recomputes these slots; call inside the transaction that changed their calls. */
+  /** Recomputes these hours (and their quarters); call inside the transaction that changed their calls. */
   refreshSlots(setupTimes: Iterable<number>): void;
   /**
-   * Adds calls just inserted (in this transaction) to the rollups: counts, sums and
-   * histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollupsSqlite).
+   * Adds calls just inserted (in this transaction) to the rollups of both grains: counts,
+   * sums and histograms merged into the touched rows, peak concurrency marked stale (see addCallsToRollupsSqlite).
    */
-  addCalls(calls: readonly StatsCall[]): void;
-  /** Makes the peaks of the stale hours in [from, to) exact, in one transaction. */
-  refreshStalePeaks(from?: number, to?: number): void;
+  addCalls(calls: readonly StatsCall[], targets?: RollupTargets): void;
+  /** Makes the peaks of the stale slots of a grain (hours by default) in [from, to) exact, in one transaction. */
+  refreshStalePeaks(from?: number, to?: number, grain?: SlotGrain): void;
   /**
-   * The same in transactions of REBUILD_SLOTS_PER_TRANSACTION hours that yield to ingest
+   * The same in transactions of REBUILD_SLOTS_PER_TRANSACTION slots that yield to ingest
    * in between (after migration 5 every old hour is stale once); the stats read side calls it first.
    */
-  refreshStalePeaksInBatches(from?: number, to?: number): Promise<void>;
-  /** Recomputes every slot holding a call set up in [from, to); returns how many slots. */
+  refreshStalePeaksInBatches(from?: number, to?: number, grain?: SlotGrain): Promise<void>;
+  /** Recomputes every slot holding a call set up in [from, to); returns how many hour slots. */
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
-  /** Writes cells computed in memory (seed); the caller's transaction holds them. */
+  /** Writes hourly cells computed in memory (seed); the caller's transaction holds them. */
   insertCells(cells: readonly RollupCell[]): void;
+  /** Builds the quarter-hour rollups from every call and the coarse blocks from the hours, in one transaction (seed, after a bulk load). */
+  buildQuarters(): void;
+  /** Rebuilds the stale coarse blocks of [from, to) (rollup-blocks.ts), in one transaction. */
+  refreshStaleBlocks(from: number, to: number): void;
   /** For createSqliteReclassifier: keeps rollups exact when stored outcomes change. */
   reclassifyHook: SqliteReclassifyHook;
 }
@@ -51,25 +57,32 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
   const refreshBatch = db.transaction((slots: number[]) => {
     for (const slot of slots) refreshRollupSlotSync(all, run, slot);
   });
-  const refreshStale = db.transaction((from: number | undefined, to: number | undefined) => {
-    for (const row of all(STALE_PEAK_SQL.selectStale, staleRange(from, to))) refreshSlotPeaksSync(all, run, Number(row.slot));
+  const refreshStale = db.transaction((from: number | undefined, to: number | undefined, grain: SlotGrain) => {
+    for (const row of all(stalePeakSql(grain).selectStale, staleRange(from, to, grain))) refreshSlotPeaksSync(all, run, Number(row.slot), grain);
   });
-  const refreshStaleSlots = db.transaction((slots: number[]) => {
-    for (const slot of slots) refreshSlotPeaksSync(all, run, slot);
+  const refreshStaleSlots = (grain: SlotGrain) =>
+    db.transaction((slots: number[]) => {
+      for (const slot of slots) refreshSlotPeaksSync(all, run, slot, grain);
+    });
+  const refreshStaleByGrain = new Map(ROLLUP_GRAINS.map((g) => [g.name, refreshStaleSlots(g)]));
+  const clearRange = db.transaction((from: number, to: number) => {
+    // Blocks over the range are rebuilt from what the refresh leaves (an hour may be left without rows).
+    run(BLOCK_SQL.markExisting, [staleBlockRange(from, from)[0], to]);
+    for (const grain of ROLLUP_GRAINS) run(rollupSql(grain).deleteSlots, [from, to]);
   });
-  const clearRange = db.transaction((from: number, to: number) => run(ROLLUP_SQL.deleteSlots, [from, to]));
-  const refreshStalePeaksInBatches = async (from?: number, to?: number): Promise<void> => {
-    const stale = (all(STALE_PEAK_SQL.selectStale, staleRange(from, to)) as Array<{ slot: number }>).map((r) => Number(r.slot));
-    // Many stale hours (after migration 5, or a rebuild): in batches first, yielding to ingest.
-    if (stale.length > REBUILD_SLOTS_PER_TRANSACTION) await inBatches(stale, refreshStaleSlots);
-    // One transaction that also catches marks made meanwhile (usually the live hours only).
-    refreshStale.immediate(from, to);
+  const refreshBlocks = db.transaction((from: number, to: number) => refreshStaleBlocksSync(all, run, from, to));
+  const refreshStalePeaksInBatches = async (from?: number, to?: number, grain: SlotGrain = HOUR_GRAIN): Promise<void> => {
+    const stale = (all(stalePeakSql(grain).selectStale, staleRange(from, to, grain)) as Array<{ slot: number }>).map((r) => Number(r.slot));
+    // Many stale slots (after migration 5, or a rebuild): in batches first, yielding to ingest.
+    if (stale.length > REBUILD_SLOTS_PER_TRANSACTION) await inBatches(stale, refreshStaleByGrain.get(grain.name) as ReturnType<typeof refreshStaleSlots>);
+    // One transaction that also catches marks made meanwhile (usually the live slots only).
+    refreshStale.immediate(from, to, grain);
   };
 
   return {
     refreshSlots,
-    addCalls: (calls) => addCallsToRollupsSqlite(all, run, calls),
-    refreshStalePeaks: (from, to) => refreshStale.immediate(from, to),
+    addCalls: (calls, targets) => addCallsToRollupsSqlite(all, run, calls, targets),
+    refreshStalePeaks: (from, to, grain = HOUR_GRAIN) => refreshStale.immediate(from, to, grain),
     refreshStalePeaksInBatches,
     async rebuild(range = {}) {
       const from = Math.floor((range.from ?? 0) / ROLLUP_SLOT_SEC) * ROLLUP_SLOT_SEC;
@@ -77,12 +90,20 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
       const slots = (all(ROLLUP_SQL.selectSlots, [from, to]) as Array<{ slot: number }>).map((r) => Number(r.slot));
       clearRange.immediate(from, to);
       await inBatches(slots, refreshBatch);
-      // Reach vectors need the neighbouring hours: make the rebuilt range's peaks exact now, not on the first read.
-      await refreshStalePeaksInBatches(from, to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
+      // Reach vectors need the neighbouring slots: make the rebuilt range's peaks exact now, not on the first read.
+      const staleTo = to === Number.MAX_SAFE_INTEGER ? to : to + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
+      for (const grain of ROLLUP_GRAINS) await refreshStalePeaksInBatches(from, staleTo, grain);
       return slots.length;
     },
     insertCells(cells) {
       for (const cell of cells) run(ROLLUP_SQL.insertRow, cellToValues(cell));
+    },
+    buildQuarters: db.transaction(() => {
+      buildQuarterRollupsSync(all, run);
+      buildBlocksSync(all, run);
+    }),
+    refreshStaleBlocks: (from, to) => {
+      refreshBlocks.immediate(from, to);
     },
     reclassifyHook: (_db, changes) => {
       refreshSlots(changes.map((c) => c.call.setup_time));
@@ -102,14 +123,21 @@ type All = (text: string, params: unknown[]) => Array<Record<string, unknown>>;
 type Run = (text: string, params: unknown[]) => unknown;
 
 /**
- * The incremental ingest path: each touched row is read, merged with the new calls'
- * figures and written back. Its cost depends on the batch, never on how many calls the
- * hour already holds: peak concurrency is only raised to the new calls' own peak and the
- * hours they talked in marked stale, to be made exact by the read side (see src/storage/sql/stale-peaks.ts).
+ * The incremental ingest path, for each grain (hours, then quarters): each touched row is
+ * read, merged with the new calls' figures and written back. Its cost depends on the batch,
+ * never on how many calls the slot already holds: peak concurrency is only raised to the
+ * new calls' own peak and the slots they talked in marked stale, to be made exact by the
+ * read side (see src/storage/sql/stale-peaks.ts).
  */
-export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[]): void {
+export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[], targets: RollupTargets = CURRENT_ROLLUPS): void {
   if (calls.length === 0) return;
-  for (const slot of talkingSlots(calls)) run(STALE_PEAK_SQL.markStale, [slot]);
-  const existing = (cell: RollupCell) => all(ROLLUP_ADD_SQL.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
-  for (const cell of mergeNewCells(calls, existing)) run(ROLLUP_ADD_SQL.upsertRow, cellToValues(cell));
+  if (targets.blocks) for (const mark of blockMarks(slotsOf(calls.map((c) => c.setup_time)))) run(BLOCK_SQL.markStale, mark);
+  for (const grain of targets.grains) {
+    const add = rollupAddSql(grain);
+    const markStale = stalePeakSql(grain).markStale;
+    for (const slot of talkingSlots(calls, grain)) run(markStale, [slot]);
+    const existing = (cell: RollupCell) => all(add.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
+    for (const cell of mergeNewCells(calls, existing, grain)) run(add.upsertRow, cellToValues(cell));
+  }
 }
+

@@ -1,5 +1,5 @@
 import type { CallRow } from '../sql/call-row.js';
-import { refreshRollupSlotSync, slotsOf } from '../sql/rollup-refresh.js';
+import { HOURLY_ROLLUPS_ONLY, refreshRollupSlotSync, slotsOf } from '../sql/rollup-refresh.js';
 import { type ConflictRow, planSidGroup, SID_CASE_SQL, sidGroupOf, sidsToMerge } from '../sql/sid-case-merge.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
@@ -21,5 +21,6 @@ export function mergeSidCaseSqlite(db: SqliteDatabase): void {
     for (const [text, params] of plan.statements) run(text, params);
     removed.push(...plan.removedSetupTimes);
   }
-  for (const slot of slotsOf(removed)) refreshRollupSlotSync(all, run, slot);
+  // Migration 7 runs before the quarter-hour rollups exist (migration 9 builds them from the calls).
+  for (const slot of slotsOf(removed)) refreshRollupSlotSync(all, run, slot, HOURLY_ROLLUPS_ONLY);
 }

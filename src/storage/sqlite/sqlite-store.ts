@@ -58,7 +58,9 @@ export function createSqliteStore(
     },
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
+    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
+      refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),
+    }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),
     async ping() {
       ping.get();

@@ -1,0 +1,14 @@
+import type { SlotGrain } from '../../domain/stats/hour-slot.js';
+
+/**
+ * Where each grain's rollups live: hourly rows in call_rollups (migration 2), quarter-hour
+ * rows in call_rollups_q (migration 9, same columns), each with its own stale-peak marks.
+ */
+export function rollupTableOf(grain: SlotGrain): 'call_rollups' | 'call_rollups_q' {
+  return grain.name === 'hour' ? 'call_rollups' : 'call_rollups_q';
+}
+
+/** The stale-peak marks of a grain's rollups (src/storage/sql/stale-peaks.ts). */
+export function staleTableOf(grain: SlotGrain): 'rollup_stale_peaks' | 'rollup_stale_peaks_q' {
+  return grain.name === 'hour' ? 'rollup_stale_peaks' : 'rollup_stale_peaks_q';
+}

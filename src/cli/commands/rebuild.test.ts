@@ -63,7 +63,7 @@ describe('callevt rebuild', () => {
     const result = await rebuild({ db: live.file, into: target.file, check: true });
     assert.equal(result.code, 1);
     assert.match(result.text, /rebuilt 0 raw requests .*continued after raw request 3/);
-    assert.match(result.text, /^difference rollup  rollup \S+ type=V  rebuilt row not in the live table$/m);
+    assert.match(result.text, /^difference rollup {2}rollup \S+ type=V {2}rebuilt row not in the live table$/m);
     assert.match(result.text, /^\d+ differences? \(rollup \d+\)$/m);
   });
 

@@ -24,7 +24,7 @@ export function registerRebuild(program: Command): void {
     .command('rebuild')
     .description('derive calls, conflicts, quarantine and statistics rollups again from the raw requests alone, into a new database, as live ingest would (resumable); --check compares the result with the live tables')
     .option('--db <url>', 'the live database: a SQLite file path or a postgres:// URL (env DATABASE_URL; default ./data/callevt.db)')
-    .option('--into <url>', 'the new database to rebuild into: a SQLite file that does not exist yet, or a postgres:// URL of an empty schema (?options=-c%20search_path%3Dname); a second run continues where the first stopped (required without --check)')
+    .option('--into <url>', 'the new database to rebuild into: a SQLite file that does not exist yet, or a postgres:// URL of an empty schema (postgres://…/db?schema=rebuilt, the schema created first); a second run continues where the first stopped (required without --check)')
     .option('--check', 'compare the rebuild with the live tables and list every difference; exit code 1 when any (without --into, rebuilds into a temporary file)')
     .option('--chunk <n>', 'raw requests per transaction', String(REBUILD_CHUNK_REQUESTS))
     .action(async (options: RebuildOptions) => {

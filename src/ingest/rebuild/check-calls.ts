@@ -63,7 +63,8 @@ function addSlots(slots: Set<number>, call: StoredCall): void {
 function compareCall(live: StoredCall, rebuilt: StoredCall, findings: Findings): 'classification' | undefined {
   const a = live as unknown as Record<string, unknown>;
   const b = rebuilt as unknown as Record<string, unknown>;
-  const differing = Object.keys(a).filter((k) => !CLASSIFICATION.has(k) && stableJson(a[k]) !== stableJson(b[k]));
+  // Primitives compare as they are; only `extra` (an object) needs its text.
+  const differing = Object.keys(a).filter((k) => !CLASSIFICATION.has(k) && a[k] !== b[k] && (typeof a[k] !== 'object' || stableJson(a[k]) !== stableJson(b[k])));
   if (differing.length > 0) {
     const detail = differing.map((k) => `${k}: live ${stableJson(a[k])}, rebuilt ${stableJson(b[k])}`).join('; ');
     findings.add({ kind: 'call_field', key: live.sid, detail });

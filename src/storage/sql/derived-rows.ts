@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { FieldProblem } from '../../domain/call-event.js';
 import type { DerivedRowsReader, RecordResult, StoredConflict, StoredQuarantineEntry, StoredRawRequest, StoredRollupRow } from '../port.js';
 import { callRowToCall } from './call-row.js';
+import { ROLLUP_DIMENSIONS } from '../../domain/stats/rollup-cells.js';
 import { ROLLUP_COLUMNS } from './rollup-rows.js';
 import type { Database, RawRequestsTable } from './schema-types.js';
 
@@ -57,12 +58,14 @@ export function createDerivedRowsReader(db: Kysely<Database>): DerivedRowsReader
       return rows.map(quarantineRowToStored);
     },
     async rollupSlotsAfter(afterSlot, limit) {
-      const rows = await sql<{ slot: number | string }>`SELECT DISTINCT slot FROM call_rollups WHERE slot > ${afterSlot} ORDER BY slot LIMIT ${limit}`.execute(db);
+      // Every hour with calls has an `all` row: the primary key (dim, slot, value) finds them in order.
+      const rows = await sql<{ slot: number | string }>`SELECT DISTINCT slot FROM call_rollups WHERE dim = 'all' AND slot > ${afterSlot} ORDER BY slot LIMIT ${limit}`.execute(db);
       return rows.rows.map((r) => Number(r.slot));
     },
     async rollupsInSlots(fromSlot, toSlot) {
+      // Naming every dimension lets the primary key (dim, slot, value) serve the slot range.
       const rows = await sql<Record<string, unknown>>`SELECT ${sql.raw(ROLLUP_COLUMNS.join(', '))} FROM call_rollups
-        WHERE slot > ${fromSlot} AND slot <= ${toSlot}`.execute(db);
+        WHERE dim IN (${sql.join(ROLLUP_DIMENSIONS)}) AND slot > ${fromSlot} AND slot <= ${toSlot}`.execute(db);
       const stale = await sql<{ slot: number | string }>`SELECT slot FROM rollup_stale_peaks WHERE slot > ${fromSlot} AND slot <= ${toSlot}`.execute(db);
       return { rows: rows.rows.map(rollupRowToStored), stalePeakSlots: new Set(stale.rows.map((r) => Number(r.slot))) };
     },

@@ -89,7 +89,7 @@ export function formatCheckReport(r: CheckReport): string {
     `compared ${plural(r.compared.calls, 'call')}, ${plural(r.compared.quarantine, 'quarantine entry', 'quarantine entries')}, ` +
       `${plural(r.compared.rawRequests, 'raw request result')}, ${plural(r.compared.rollupRows, 'rollup row')}`,
     `${plural(r.totalDifferences, 'difference')}${kinds === '' ? '' : ` (${kinds})`}`,
-    `${plural(r.classification, 'call')} stored by an older classifier (run \`callevt reclassify\`)`,
+    `${r.classification} classification (calls stored by an older classifier, and their hours' rollup rows: run \`callevt reclassify\`)`,
     `${r.notCheckable} not checkable (raw request pruned)`,
     ...(r.newerThanRebuild > 0 ? [`${plural(r.newerThanRebuild, 'call')} newer than the rebuild left out`] : []),
   ].join('\n').concat('\n');

@@ -45,7 +45,12 @@ function* deliveries(count: number): Generator<CallbackRecord> {
 function trackRss(): { stop(): number } {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
-  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
 }
 
 async function timed<T>(name: string, run: () => Promise<T>): Promise<{ name: string; seconds: number; rssMiB: number; value: T }> {

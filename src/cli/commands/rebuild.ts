@@ -48,9 +48,10 @@ export async function runRebuild(options: RebuildOptions, io: { out: NodeJS.Writ
     try {
       const started = Date.now();
       const result = await rebuildFromRaw(source, target, { chunk, onProgress: progressLine(io.progress, started) });
-      if (result.lastId > result.targetId) throw new Error(`${into} holds raw requests the live database does not (up to id ${result.lastId}): rebuild into a new database`);
+      // The URLs are never printed: a postgres:// URL may carry a password.
+      if (result.lastId > result.targetId) throw new Error(`--into holds raw requests the live database does not (up to id ${result.lastId}): rebuild into a new database`);
       io.out.write(`rebuilt ${plural(result.done, 'raw request')} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        `${result.resumedFrom > 0 ? ` (continued after raw request ${result.resumedFrom})` : ''}; ${temporary === null ? into : 'a temporary database'} holds raw requests up to id ${result.lastId}\n`);
+        `${result.resumedFrom > 0 ? ` (continued after raw request ${result.resumedFrom})` : ''}; ${temporary === null ? 'the new database' : 'a temporary database'} holds raw requests up to id ${result.lastId}\n`);
       if (options.check !== true) return 0;
       const report = await checkRebuild(source, target, { lastRawId: result.lastId, onFinding: (f) => io.out.write(formatFinding(f)) });
       io.out.write(formatCheckReport(report));

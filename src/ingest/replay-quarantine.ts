@@ -6,6 +6,8 @@ import { readStoredDelivery } from './read-stored-delivery.js';
 export const REPLAY_CHUNK_ENTRIES = 500;
 /** Most entries one replay names by id (`--id`, the API's `ids`). */
 export const MAX_REPLAY_IDS = 1_000;
+/** Most entries a replay's answer lists one by one (all are counted): the answer stays bounded. */
+export const MAX_REPLAY_LISTED = 1_000;
 
 /** Which quarantine entries to replay: all, those received since a time, or these ids. */
 export interface ReplaySelection {
@@ -31,7 +33,10 @@ export interface ReplayedEntry {
 
 export interface ReplaySummary {
   dry_run: boolean;
+  /** The first MAX_REPLAY_LISTED entries read again, in quarantine id order. */
   entries: ReplayedEntry[];
+  /** Entries read again beyond those listed (counted, not listed). */
+  unlisted: number;
   counts: Record<ReplayedEntry['result'], number>;
   /** Entries left as they are: their raw request was pruned, or no reader knows its path. */
   skipped: number;
@@ -48,6 +53,8 @@ export async function replayQuarantine(store: CallStore, selection: ReplaySelect
   const reader = store.derivedRows();
   const chunk = options.chunk ?? REPLAY_CHUNK_ENTRIES;
   const entries: ReplayedEntry[] = [];
+  const counts = { accepted: 0, duplicate: 0, conflict: 0, quarantined: 0 };
+  let unlisted = 0;
   // A dry run rolls each chunk back, so later chunks cannot see the calls earlier ones would
   // make: the versions (content hashes) each sid would get are kept here to decide them.
   const wouldStore = new Map<string, Set<string>>();
@@ -69,6 +76,11 @@ export async function replayQuarantine(store: CallStore, selection: ReplaySelect
     replayable.forEach(({ entry, record }, i) => {
       let result = results[i] as ReplayedEntry['result'];
       if (options.dryRun && record.kind === 'event') result = decideAcrossChunks(wouldStore, record.event.sid, record.contentHash, result);
+      counts[result]++;
+      if (entries.length >= MAX_REPLAY_LISTED) {
+        unlisted++;
+        return;
+      }
       entries.push({
         quarantine_id: entry.id,
         raw_request_id: entry.raw_request_id,
@@ -81,9 +93,7 @@ export async function replayQuarantine(store: CallStore, selection: ReplaySelect
     });
     if (quarantined.length < chunk) break;
   }
-  const counts = { accepted: 0, duplicate: 0, conflict: 0, quarantined: 0 };
-  for (const e of entries) counts[e.result]++;
-  return { dry_run: options.dryRun, entries, counts, skipped };
+  return { dry_run: options.dryRun, entries, unlisted, counts, skipped };
 }
 
 /** A dry run's result for an event, given the versions earlier (rolled back) chunks would have stored. */

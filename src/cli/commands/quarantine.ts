@@ -74,8 +74,9 @@ export function formatReplay(summary: ReplaySummary): string {
     const reasons = (e.reasons ?? []).map((r) => `${r.field}: ${r.problem}`).join('; ');
     return `${head}  ${summary.dry_run ? 'would stay' : 'stays'}: ${reasons}`;
   });
+  if (summary.unlisted > 0) lines.push(`… and ${plural(summary.unlisted, 'more entry', 'more entries')} (counted below)`);
   const c = summary.counts;
-  lines.push(`${summary.dry_run ? 'dry run, nothing written: ' : ''}${plural(summary.entries.length, 'entry', 'entries')} read again: ` +
+  lines.push(`${summary.dry_run ? 'dry run, nothing written: ' : ''}${plural(summary.entries.length + summary.unlisted, 'entry', 'entries')} read again: ` +
     `${c.accepted} accepted, ${c.duplicate} duplicate, ${c.conflict} conflict, ${c.quarantined} still quarantined` +
     (summary.skipped > 0 ? `; ${summary.skipped} skipped (raw request pruned or unknown endpoint)` : ''));
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
 import { parseReplaySelection } from '../../ingest/parse-replay-selection.js';
-import { MAX_REPLAY_IDS, replayQuarantine, type ReplaySummary } from '../../ingest/replay-quarantine.js';
+import { MAX_REPLAY_IDS, MAX_REPLAY_LISTED, replayQuarantine, type ReplaySummary } from '../../ingest/replay-quarantine.js';
 import type { CallStore } from '../../storage/port.js';
 import { ref, type Schema } from '../openapi/openapi-schemas.js';
 import { querystring } from '../openapi/query-parameters.js';
@@ -46,9 +46,10 @@ const REPLAY_QUARANTINE_SCHEMA: Schema = {
   response: {
     200: answer({
       type: 'object',
-      required: ['dry_run', 'counts', 'skipped', 'entries'],
+      required: ['dry_run', 'counts', 'skipped', 'entries', 'unlisted'],
       properties: {
         dry_run: { type: 'boolean' },
+        unlisted: { type: 'integer', minimum: 0, description: `entries read again beyond the first ${MAX_REPLAY_LISTED} listed (counted, not listed)` },
         counts: { type: 'object', required: ['accepted', 'duplicate', 'conflict', 'quarantined'], properties: { accepted: RESULT_COUNT, duplicate: RESULT_COUNT, conflict: RESULT_COUNT, quarantined: RESULT_COUNT } },
         skipped: { type: 'integer', minimum: 0, description: 'entries left as they were: raw request pruned, or an endpoint no reader knows' },
         entries: {

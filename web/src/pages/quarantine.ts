@@ -79,5 +79,6 @@ function replayReport(answer: ReplayAnswer, tz: string): HTMLElement[] {
         ? `${answer.dry_run ? 'would stay' : 'stays'}: ${(e.reasons ?? []).map((r) => `${r.field} ${r.problem}`).join('; ')}`
         : `${verb} ${e.result} `,
       e.result === 'quarantined' || e.sid === null ? null : h('a', { href: routeHash(`/calls/${e.sid}`, {}) }, e.sid)))),
+    ...(answer.unlisted > 0 ? [h('p', { class: 'muted' }, `… and ${answer.unlisted} more (counted above)`)] : []),
   ];
 }

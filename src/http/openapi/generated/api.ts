@@ -982,6 +982,8 @@ export interface operations {
         content: {
           "application/json": {
             dry_run: boolean;
+            /** @description entries read again beyond the first 1000 listed (counted, not listed) */
+            unlisted: number;
             counts: {
               accepted: number;
               duplicate: number;

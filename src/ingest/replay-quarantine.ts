@@ -38,7 +38,7 @@ export interface ReplaySummary {
   /** Entries read again beyond those listed (counted, not listed). */
   unlisted: number;
   counts: Record<ReplayedEntry['result'], number>;
-  /** Entries left as they are: their raw request was pruned, or no reader knows its path. */
+  /** Entries left as they are: their raw request was pruned, no reader knows its path, or another replay took them first. */
   skipped: number;
 }
 
@@ -74,7 +74,13 @@ export async function replayQuarantine(store: CallStore, selection: ReplaySelect
     }
     const results = await store.recordStoredCallbacks(replayable.map((r) => r.record), { mode: 'replay', dryRun: options.dryRun });
     replayable.forEach(({ entry, record }, i) => {
-      let result = results[i] as ReplayedEntry['result'];
+      const recorded = results[i];
+      // Another process replayed it between our read and our transaction: it is theirs.
+      if (recorded === 'already_replayed' || recorded === undefined || recorded === 'spooled') {
+        skipped++;
+        return;
+      }
+      let result: ReplayedEntry['result'] = recorded;
       if (options.dryRun && record.kind === 'event') result = decideAcrossChunks(wouldStore, record.event.sid, record.contentHash, result);
       counts[result]++;
       if (entries.length >= MAX_REPLAY_LISTED) {

@@ -58,9 +58,11 @@ export interface CallStore {
    * raw requests of this database; each one's result and sid are updated, its quarantine
    * entry gets the new reasons or, once it parsed, is removed. `rebuild`: raw requests of
    * another database, inserted here with their ids. `dryRun`: the transaction is rolled
-   * back, so the results say what would happen and nothing is written.
+   * back, so the results say what would happen and nothing is written. A replayed record
+   * whose quarantine entry is gone when its transaction starts (another process replayed
+   * it meanwhile) is left alone: `already_replayed`.
    */
-  recordStoredCallbacks(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): Promise<RecordResult[]>;
+  recordStoredCallbacks(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): Promise<StoredRecordResult[]>;
   /** The raw requests and the tables derived from them, read in chunks by key (quarantine replay, rebuild and its check). */
   derivedRows(): DerivedRowsReader;
   /** Resolves when the database answers a trivial query. */
@@ -94,6 +96,9 @@ export interface StoredRawRequest extends RawRequest {
   id: number;
   result: RecordResult;
 }
+
+/** What recording a delivery read again did: a RecordResult, or nothing when another replay took it first. */
+export type StoredRecordResult = RecordResult | 'already_replayed';
 
 /** A delivery read again from its stored raw request (replay, rebuild). */
 export type StoredCallbackRecord = CallbackRecord & { rawRequestId: number };

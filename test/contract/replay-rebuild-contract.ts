@@ -105,6 +105,24 @@ export function describeReplayRebuildContract(name: string, open: StoreFactory):
       }
     });
 
+    it('when another replay took an entry between the read and the transaction, then it is left alone', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const values = validCallbackValues();
+        await store.recordCallbacks([refusedByAnOlderVersion(values)]);
+        const [raw] = await store.derivedRows().rawRequestsAfter(0, 1);
+        assert.ok(raw);
+        // What a second process read before the first replay committed.
+        const late = { ...readCallEventRequest(raw).record, rawRequestId: raw.id };
+        assert.equal((await replayQuarantine(store, {}, { dryRun: false })).counts.accepted, 1);
+        assert.deepEqual(await store.recordStoredCallbacks([late], { mode: 'replay' }), ['already_replayed']);
+        assert.deepEqual((await store.listDeliveries(values.sid ?? '')).map((d) => d.result), ['accepted']);
+        assert.equal((await store.getCall(values.sid ?? ''))?.conflicts, 0);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when a replay is a dry run, then it says what would change and writes nothing', async () => {
       const { store, cleanup } = await open();
       try {

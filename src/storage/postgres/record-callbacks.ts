@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord } from '../port.js';
+import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
@@ -57,6 +57,9 @@ const UPDATE_RAW = `UPDATE raw_requests SET result = u.result, sid = u.sid
 const UPDATE_QUARANTINE = `UPDATE quarantine SET reasons = u.reasons
   FROM unnest($1::bigint[], $2::text[]) AS u(raw_request_id, reasons) WHERE quarantine.raw_request_id = u.raw_request_id`;
 const DELETE_QUARANTINE = 'DELETE FROM quarantine WHERE raw_request_id = ANY($1::bigint[])';
+// A replay first locks the entries it replays: a second replay of the same entries waits, then finds them gone.
+const CLAIM_QUARANTINED = `SELECT raw_request_id FROM quarantine WHERE raw_request_id = ANY($1::bigint[])
+  ORDER BY raw_request_id FOR UPDATE`;
 
 /** How a batch's raw requests are written: new (live), updated in place (replay), or copied with their ids (rebuild). */
 export type RecordMode = { mode: 'live' } | { mode: 'replay' | 'rebuild'; dryRun?: boolean };
@@ -67,7 +70,8 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, 
  * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
  */
 export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
-  return (records) => recordCallbacksPostgres(pool, records);
+  // Live records are never `already_replayed`.
+  return (records) => recordCallbacksPostgres(pool, records) as Promise<RecordResult[]>;
 }
 
 /**
@@ -77,7 +81,7 @@ export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonl
  * recording the deliveries one by one in input order; should PostgreSQL abort the
  * transaction for a deadlock or serialization failure, it is run again.
  */
-export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode = { mode: 'live' }): Promise<RecordResult[]> {
+export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode = { mode: 'live' }): Promise<StoredRecordResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await recordBatchOnce(pool, records, mode);
@@ -88,16 +92,28 @@ export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly C
   }
 }
 
-async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode): Promise<RecordResult[]> {
+/** A replay's records whose quarantine entries are still there, locked until the commit; null when not replaying. */
+async function claimReplayed(db: Querier, records: readonly CallbackRecord[], mode: RecordMode): Promise<Set<number> | null> {
+  if (mode.mode !== 'replay') return null;
+  const ids = records.map((r) => (r as StoredCallbackRecord).rawRequestId);
+  const rows = (await db.query<{ raw_request_id: string | number }>(CLAIM_QUARANTINED, [ids])).rows;
+  return new Set(rows.map((r) => Number(r.raw_request_id)));
+}
+
+async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode): Promise<StoredRecordResult[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const results = await recordBatch(client, records, mode);
+    const claimed = await claimReplayed(client, records, mode);
+    const taken = claimed === null ? records : records.filter((r) => claimed.has((r as StoredCallbackRecord).rawRequestId));
+    const results = await recordBatch(client, taken, mode);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    await addCallsToRollupsPostgres(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    await addCallsToRollupsPostgres(client, taken.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     await client.query(mode.mode !== 'live' && mode.dryRun === true ? 'ROLLBACK' : 'COMMIT');
-    return results;
+    if (claimed === null) return results;
+    let next = 0;
+    return records.map((r) => (claimed.has((r as StoredCallbackRecord).rawRequestId) ? (results[next++] as RecordResult) : 'already_replayed'));
   } catch (error) {
     broken = error as Error;
     // Only a server that answered with an error is worth a ROLLBACK. After a timeout or a

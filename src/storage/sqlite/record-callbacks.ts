@@ -1,5 +1,5 @@
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord } from '../port.js';
+import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { createSqliteRollups } from './rollups.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -21,6 +21,7 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
   const updateRaw = db.prepare('UPDATE raw_requests SET result = ?, sid = ? WHERE id = ?');
   const updateQuarantine = db.prepare('UPDATE quarantine SET reasons = ? WHERE raw_request_id = ?');
   const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE raw_request_id = ?');
+  const selectQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE raw_request_id = ?');
   const selectCallHash = db.prepare('SELECT content_hash FROM calls WHERE sid = ?');
   const selectConflict = db.prepare('SELECT 1 FROM call_conflicts WHERE sid = ? AND content_hash = ?');
   const insertCall = db.prepare(`INSERT INTO calls (${CALL_INSERT_COLUMNS.map((c) => c.name).join(', ')})
@@ -48,7 +49,9 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
     return id;
   };
 
-  const recordOne = (record: CallbackRecord): RecordResult => {
+  const recordOne = (record: CallbackRecord): StoredRecordResult => {
+    // Inside the IMMEDIATE transaction: a replay in another process that took the entry first has committed.
+    if (mode === 'replay' && selectQuarantined.get((record as StoredCallbackRecord).rawRequestId) === undefined) return 'already_replayed';
     if (record.kind === 'malformed') {
       const sid = record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
       const rawId = raw(record, 'quarantined', sid);
@@ -84,13 +87,13 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
   return {
     record: (records) => {
       mode = 'live';
-      return recordBatch.immediate(records);
+      return recordBatch.immediate(records) as RecordResult[]; // live records are never `already_replayed`
     },
     recordStored: (records, options) => {
       mode = options.mode;
       if (options.dryRun !== true) return recordBatch.immediate(records);
       // The same transaction, rolled back by a throw: the results of what would happen.
-      let results: RecordResult[] = [];
+      let results: StoredRecordResult[] = [];
       try {
         db.transaction(() => {
           results = recordBatch(records);
@@ -110,5 +113,5 @@ const DRY_RUN_ROLLBACK = new Error('dry run: rolled back');
 /** The single writer's two ways in: new deliveries, and deliveries read again from stored raw requests. */
 export interface SqliteCallbackRecorder {
   record(records: readonly CallbackRecord[]): RecordResult[];
-  recordStored(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): RecordResult[];
+  recordStored(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): StoredRecordResult[];
 }

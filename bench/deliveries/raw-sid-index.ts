@@ -63,7 +63,7 @@ async function round(file: string, variant: Variant): Promise<{ batches: number[
   // WAL frames per commit, counted first on a connection that never checkpoints.
   db.pragma('wal_autocheckpoint = 0');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const record = createSqliteCallbackRecorder(db);
+  const record = createSqliteCallbackRecorder(db).record;
   for (let n = 0; n < FRAME_BATCHES; n++) record(Array.from({ length: BATCH }, () => delivery(BATCHES + n)));
   const frames = ((db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0) / FRAME_BATCHES;
   db.close();

@@ -34,7 +34,7 @@ try {
       const db = openSqlite(file);
       migrateSqlite(db, Date.now());
       db.pragma(`synchronous = ${mode}`);
-      const record = createSqliteCallbackRecorder(db);
+      const record = createSqliteCallbackRecorder(db).record;
       const checkpointer = startWalCheckpointer(db, file);
       const wal = openSync(`${file}-wal`, 'r');
       let recorderMs = 0;

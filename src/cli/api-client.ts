@@ -99,11 +99,11 @@ export function createApiSource(server: ServerTarget): CallSource {
 const CALLEVT_MEDIA = /^(application\/json|text\/csv|application\/x-ndjson)\b/;
 
 /**
- * GET on callevt's read API with the server's token. An unreachable server, an error
- * answer (other than callevt's own 404) or an answer that is not callevt's throws a
- * sentence naming the URL and what happened.
+ * GET on callevt's read API with the server's token (or a POST of `jsonBody`). An
+ * unreachable server, an error answer (other than callevt's own 404) or an answer that
+ * is not callevt's throws a sentence naming the URL and what happened.
  */
-export async function requestApi(server: ServerTarget, path: string, query: FilterQuery = {}): Promise<Response> {
+export async function requestApi(server: ServerTarget, path: string, query: FilterQuery = {}, jsonBody?: unknown): Promise<Response> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
@@ -112,9 +112,10 @@ export async function requestApi(server: ServerTarget, path: string, query: Filt
   const qs = params.toString();
   const url = `${server.url}${path}${qs === '' ? '' : `?${qs}`}`;
   const headers: Record<string, string> = server.token === undefined ? {} : { authorization: `Bearer ${server.token}` };
+  if (jsonBody !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { headers });
+    response = await fetch(url, jsonBody === undefined ? { headers } : { headers, method: 'POST', body: JSON.stringify(jsonBody) });
   } catch (error) {
     throw unreachable(server.url, error);
   }

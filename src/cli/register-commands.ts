@@ -6,6 +6,8 @@ import { registerExport } from './commands/export.js';
 import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
+import { registerQuarantine } from './commands/quarantine.js';
+import { registerRebuild } from './commands/rebuild.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerCall(program);
   registerExport(program);
   registerReclassify(program);
+  registerQuarantine(program);
+  registerRebuild(program);
   registerSpool(program);
   registerBackup(program);
 }

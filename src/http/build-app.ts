@@ -74,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   await app.register(async (api) => {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
     await api.register(callRoutes, { store, now });
-    await api.register(quarantineRoutes, { store });
+    await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
     await api.register(metricsRoutes, { metrics });
   });

@@ -52,6 +52,19 @@ export interface CallStore {
   listDeliveries(sid: string): Promise<Delivery[]>;
   /** The conflicting versions of a sid, oldest first, each with the fields that differ from the stored call. */
   listConflicts(sid: string): Promise<ConflictingVersion[]>;
+  /**
+   * Records deliveries whose raw requests already have an id, deciding each exactly as
+   * recordCallbacks does (one transaction, results in input order). `replay`: quarantined
+   * raw requests of this database; each one's result and sid are updated, its quarantine
+   * entry gets the new reasons or, once it parsed, is removed. `rebuild`: raw requests of
+   * another database, inserted here with their ids. `dryRun`: the transaction is rolled
+   * back, so the results say what would happen and nothing is written. A replayed record
+   * whose quarantine entry is gone when its transaction starts (another process replayed
+   * it meanwhile) is left alone: `already_replayed`.
+   */
+  recordStoredCallbacks(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): Promise<StoredRecordResult[]>;
+  /** The raw requests and the tables derived from them, read in chunks by key (quarantine replay, rebuild and its check). */
+  derivedRows(): DerivedRowsReader;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +83,72 @@ export interface RawRequest {
   body: string | null;
   contentType: string | null;
   sourceIp: string;
+  /**
+   * Why the delivery was refused before its content was read (a query or body over the
+   * limit, so the stored text is cut or absent); kept so that replay and rebuild refuse
+   * it the same way instead of parsing what is left.
+   */
+  unreadReasons?: readonly FieldProblem[] | null;
+}
+
+/** A raw request as stored, with its id and what recording it gave. */
+export interface StoredRawRequest extends RawRequest {
+  id: number;
+  result: RecordResult;
+}
+
+/** What recording a delivery read again did: a RecordResult, or nothing when another replay took it first. */
+export type StoredRecordResult = RecordResult | 'already_replayed';
+
+/** A delivery read again from its stored raw request (replay, rebuild). */
+export type StoredCallbackRecord = CallbackRecord & { rawRequestId: number };
+
+/** A conflicting version as stored, for comparing two databases. */
+export interface StoredConflict {
+  sid: string;
+  content_hash: string;
+  received_at: number;
+  raw_request_id: number;
+}
+
+/** A quarantine entry as stored, for comparing two databases. */
+export interface StoredQuarantineEntry {
+  id: number;
+  raw_request_id: number;
+  received_at: number;
+  reasons: FieldProblem[];
+}
+
+/** One statistics rollup row, every column (numbers as numbers, histograms as their stored text). */
+export type StoredRollupRow = Record<string, string | number> & { slot: number; dim: string; value: string };
+
+/**
+ * Reads raw requests and derived rows in chunks, in key order (bounded memory however
+ * large the database): what quarantine replay and `callevt rebuild` need.
+ */
+export interface DerivedRowsReader {
+  /** Raw requests with an id above `afterId`, in id order, at most `limit`. */
+  rawRequestsAfter(afterId: number, limit: number): Promise<StoredRawRequest[]>;
+  /** The raw requests with these ids (those still stored). */
+  rawRequestsById(ids: readonly number[]): Promise<StoredRawRequest[]>;
+  /** Which of these raw request ids are still stored (not pruned). */
+  existingRawRequestIds(ids: readonly number[]): Promise<Set<number>>;
+  /** The largest raw request id stored, 0 when none. */
+  lastRawRequestId(): Promise<number>;
+  /** Calls with an id above `afterId`, in id order, at most `limit`, with their ids. */
+  callsAfter(afterId: number, limit: number): Promise<Array<{ id: number; call: StoredCall }>>;
+  /** The calls of these sids (exact, lower-case sids). */
+  callsBySid(sids: readonly string[]): Promise<StoredCall[]>;
+  /** The conflicting versions of these sids. */
+  conflictsOfSids(sids: readonly string[]): Promise<StoredConflict[]>;
+  /** Quarantine entries whose raw request id is above `afterRawId`, in that order, at most `limit`. */
+  quarantineAfter(afterRawId: number, limit: number): Promise<StoredQuarantineEntry[]>;
+  /** Quarantine entries received in [since, until) or with these ids, oldest first, at most `limit` after `afterId`. */
+  quarantineToReplay(query: { afterId: number; limit: number; since?: number; ids?: readonly number[] }): Promise<StoredQuarantineEntry[]>;
+  /** Up to `limit` distinct rollup hour slots above `afterSlot`, ascending. */
+  rollupSlotsAfter(afterSlot: number, limit: number): Promise<number[]>;
+  /** Every rollup row of the slots in (fromSlot, toSlot], and which of those slots have a stale peak. */
+  rollupsInSlots(fromSlot: number, toSlot: number): Promise<{ rows: StoredRollupRow[]; stalePeakSlots: Set<number> }>;
 }
 
 /** One delivery to record: the raw request and what parsing made of it. */

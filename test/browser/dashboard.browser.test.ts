@@ -290,6 +290,24 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
     }
   });
 
+  it('when a replay is checked on the quarantine page, then the dry run lists each entry and changes nothing', async () => {
+    const page = await openPage('#/quarantine');
+    try {
+      await page.waitForSelector('#view[data-loaded="true"]');
+      await page.click('button.dry-run-replay');
+      const summary = await page.locator('.replay-summary').textContent();
+      assert.equal(summary, 'Dry run, nothing written: 0 accepted, 0 duplicate, 0 conflict, 1 still refused');
+      const stays = await page.locator('.replay-entries li[data-result="quarantined"]').allTextContents();
+      assert.equal(stays.length, 1);
+      assert.match(stays[0] ?? '', /would stay: sid .*; duration /);
+      // Nothing would become a call, so there is nothing to confirm.
+      assert.equal(await page.locator('button.confirm-replay').count(), 0);
+      assert.equal((await apiJson<{ items: unknown[] }>(server.url, '/api/quarantine')).items.length, 1);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('when the pages above were used, then none raised a script error or a console error', () => {
     assert.deepEqual(pageErrors, []);
   });

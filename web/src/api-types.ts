@@ -21,6 +21,8 @@ export type CallJson = Schema<'Call'>;
 export type CallPage = Answer<'listCalls'>;
 export type QuarantineEntry = Schema<'QuarantineEntry'>;
 export type QuarantinePage = Answer<'listQuarantine'>;
+/** What POST /api/quarantine/replay did, or in a dry run would do. */
+export type ReplayAnswer = Answer<'replayQuarantine'>;
 /** One delivery, as GET /api/calls/:sid/deliveries lists it. */
 export type DeliveryJson = Schema<'Delivery'>;
 /** One conflicting version, as GET /api/calls/:sid/conflicts lists it. */

@@ -1,5 +1,6 @@
 /**
- * The dashboard's only way to the server: GET on the public API. When the API answers
+ * The dashboard's only way to the server: the public API (GET, and POST for the quarantine
+ * replay). When the API answers
  * 401, the user is asked for the token once; it is kept in sessionStorage (this tab
  * only) and sent as `Authorization: Bearer`, never in a URL.
  */
@@ -50,13 +51,21 @@ export async function apiBlob(path: string, params: Params = {}): Promise<Blob> 
   return response.blob();
 }
 
-async function authorizedFetch(url: string, signal?: AbortSignal): Promise<Response> {
+/** POSTs a JSON body to an API path and returns its answer, with the same token handling. */
+export async function apiPost<T>(path: string, body: unknown): Promise<T> {
+  const response = await authorizedFetch(path, undefined, { method: 'POST', body: JSON.stringify(body), contentType: 'application/json' });
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as T;
+}
+
+async function authorizedFetch(url: string, signal?: AbortSignal, post?: { method: 'POST'; body: string; contentType: string }): Promise<Response> {
   let refused: string | null = null;
   for (;;) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
+    if (post !== undefined) headers['content-type'] = post.contentType;
+    const response = await fetch(url, { headers, ...(signal ? { signal } : {}), ...(post ? { method: post.method, body: post.body } : {}) });
     if (response.status !== 401) return response;
     // Several requests may be refused at once; they share one prompt (askForToken).
     if (sessionStorage.getItem(TOKEN_KEY) !== token) continue; // another request already got a new token

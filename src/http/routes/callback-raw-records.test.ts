@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
 import { readRawRequests } from '../../../test/fixtures/raw-requests.js';
 import { createTestApp, type TestApp } from '../../../test/fixtures/test-app.js';
-import { MAX_QUERY_BYTES } from './callback-routes.js';
+import { MAX_BODY_BYTES, MAX_QUERY_BYTES } from './callback-routes.js';
 
 describe('raw records: every delivery leaves one', () => {
   let t: TestApp;
@@ -57,13 +57,13 @@ describe('raw records: every delivery leaves one', () => {
     assert.equal(row?.content_type, 'application/x-www-form-urlencoded');
   });
 
-  it('when the query is oversized or the body too large, then a raw record is still kept', async () => {
+  it('when the query is oversized or the body too large, then a raw record is still kept, with the refusal its cut text cannot give again', async () => {
     await t.app.inject({ url: `/callbacks/call-event?pad=${'p'.repeat(MAX_QUERY_BYTES + 1)}` });
     await t.app.inject({ method: 'POST', url: '/callbacks/call-event', payload: { pad: 'p'.repeat(20_000) } });
     const rows = readRawRequests(t.file);
-    assert.deepEqual(rows.map((r) => [r.result, r.method, r.query.length]), [
-      ['quarantined', 'GET', MAX_QUERY_BYTES],
-      ['quarantined', 'POST', 0],
+    assert.deepEqual(rows.map((r) => [r.result, r.method, r.query.length, r.unread_reasons]), [
+      ['quarantined', 'GET', MAX_QUERY_BYTES, `[{"field":"query","problem":"is ${MAX_QUERY_BYTES + 5} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)"}]`],
+      ['quarantined', 'POST', 0, `[{"field":"body","problem":"is larger than ${MAX_BODY_BYTES} bytes"}]`],
     ]);
   });
 

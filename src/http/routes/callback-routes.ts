@@ -1,14 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load-config.js';
-import type { FieldProblem } from '../../domain/call-event.js';
-import { decodeQueryString } from '../../domain/parse-query-string.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
-import { malformedRecord, toCallbackRecord } from '../../ingest/receive-callback.js';
+import { readCallEventRequest } from '../../ingest/read-call-event-request.js';
 import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
-import { decodeBody, isSupportedBodyType } from './decode-body.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
 export const MAX_QUERY_BYTES = 16_384;
@@ -60,8 +57,9 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   // Refusals that happen before the handler (an oversized body) are still kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
     if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-    const problem = { field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` };
-    return respond(reply, malformedRecord(rawRequestOf(request, null), [problem]), 413);
+    const unreadReasons = [{ field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` }];
+    const { record, refusal } = readCallEventRequest({ ...rawRequestOf(request, null), unreadReasons });
+    return respond(reply, record, refusal);
   });
 
   const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400) => {
@@ -99,24 +97,14 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = typeof request.body === 'string' ? request.body : null;
-    const raw = rawRequestOf(request, body);
+    let raw = rawRequestOf(request, body);
     const fullQueryLength = queryLength(request.raw.url ?? '');
     if (fullQueryLength > MAX_QUERY_BYTES) {
-      const problem = { field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` };
-      return respond(reply, malformedRecord(raw, [problem]), 414);
+      // Kept with the raw request, so that a replay or a rebuild refuses it the same way.
+      raw = { ...raw, unreadReasons: [{ field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` }] };
     }
-    const fromQuery = decodeQueryString(raw.query);
-    const fromBody = body === null ? null : decodeBody(body, raw.contentType);
-    const problems: FieldProblem[] = [...fromQuery.problems, ...(fromBody?.problems ?? [])];
-    const values = new Map(fromQuery.values);
-    for (const [key, value] of fromBody?.values ?? []) {
-      if (values.has(key) && values.get(key) !== value) problems.push({ field: key, problem: 'differs between the query and the body' });
-      values.set(key, value);
-    }
-    const status = body !== null && body !== '' && !isSupportedBodyType(raw.contentType) ? 415 : 400;
-    // A body that cannot be read as a whole says nothing about its fields: report only that.
-    if (fromBody?.problems.some((p) => p.field === 'body')) return respond(reply, malformedRecord(raw, problems), status);
-    return respond(reply, toCallbackRecord(raw, values, problems), status);
+    const { record, refusal } = readCallEventRequest(raw);
+    return respond(reply, record, refusal);
   };
 
   // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.

@@ -1,13 +1,14 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { CallStore } from '../port.js';
+import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStaleBlocksPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
-import { createPostgresCallbackRecorder } from './record-callbacks.js';
+import { createPostgresCallbackRecorder, recordCallbacksPostgres } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
 
 /** The PostgreSQL adapter of the storage port. */
@@ -37,6 +38,7 @@ export async function createPostgresStore(
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Statistics rollups follow reclassified outcomes in the same transaction.
   const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPostgres(client, changes.map((c) => c.call.setup_time))]);
+  const derived = createDerivedRowsReader(kysely);
   let closed = false;
 
   return {
@@ -44,6 +46,8 @@ export async function createPostgresStore(
     pool,
     kysely,
     recordCallbacks: createPostgresCallbackRecorder(pool),
+    recordStoredCallbacks: (records, options) => recordCallbacksPostgres(pool, records, options),
+    derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),

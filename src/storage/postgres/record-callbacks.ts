@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
+import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
@@ -45,9 +45,24 @@ const INSERT_CONFLICTS = `INSERT INTO call_conflicts (sid, content_hash, event, 
 const COUNT_CONFLICTS = `UPDATE calls SET conflicts = calls.conflicts + c.n
   FROM (SELECT * FROM unnest($1::text[], $2::int[]) AS u(sid, n) ORDER BY sid) AS c
   WHERE calls.sid = c.sid`;
-const INSERT_RAW = `INSERT INTO raw_requests (id, received_at, method, path, query, body, content_type, source_ip, result, sid)
+const INSERT_RAW = `INSERT INTO raw_requests (id, received_at, method, path, query, body, content_type, source_ip, result, sid, unread_reasons)
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::text[], $9::text[], $10::text[])`;
+    $8::text[], $9::text[], $10::text[], $11::text[])`;
+// Replay and rebuild: ids come with the records; only calls need new ones.
+const ALLOCATE_CALL_IDS = `SELECT nextval(pg_get_serial_sequence('calls', 'id')) AS call FROM generate_series(1, $1::int) AS g ORDER BY g`;
+// Rebuild inserts raw requests with their ids: the sequence must not hand them out again.
+const ADVANCE_RAW_SEQUENCE = `SELECT setval(pg_get_serial_sequence('raw_requests', 'id'), (SELECT max(id) FROM raw_requests))`;
+const UPDATE_RAW = `UPDATE raw_requests SET result = u.result, sid = u.sid
+  FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, result, sid) WHERE raw_requests.id = u.id`;
+const UPDATE_QUARANTINE = `UPDATE quarantine SET reasons = u.reasons
+  FROM unnest($1::bigint[], $2::text[]) AS u(raw_request_id, reasons) WHERE quarantine.raw_request_id = u.raw_request_id`;
+const DELETE_QUARANTINE = 'DELETE FROM quarantine WHERE raw_request_id = ANY($1::bigint[])';
+// A replay first locks the entries it replays: a second replay of the same entries waits, then finds them gone.
+const CLAIM_QUARANTINED = `SELECT raw_request_id FROM quarantine WHERE raw_request_id = ANY($1::bigint[])
+  ORDER BY raw_request_id FOR UPDATE`;
+
+/** How a batch's raw requests are written: new (live), updated in place (replay), or copied with their ids (rebuild). */
+export type RecordMode = { mode: 'live' } | { mode: 'replay' | 'rebuild'; dryRun?: boolean };
 const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, reasons)
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])`;
 
@@ -55,7 +70,8 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, 
  * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
  */
 export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
-  return (records) => recordCallbacksPostgres(pool, records);
+  // Live records are never `already_replayed`.
+  return (records) => recordCallbacksPostgres(pool, records) as Promise<RecordResult[]>;
 }
 
 /**
@@ -65,10 +81,10 @@ export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonl
  * recording the deliveries one by one in input order; should PostgreSQL abort the
  * transaction for a deadlock or serialization failure, it is run again.
  */
-export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode = { mode: 'live' }): Promise<StoredRecordResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordBatchOnce(pool, records);
+      return await recordBatchOnce(pool, records, mode);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (attempt >= MAX_BATCH_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw error;
@@ -76,16 +92,28 @@ export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly C
   }
 }
 
-async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+/** A replay's records whose quarantine entries are still there, locked until the commit; null when not replaying. */
+async function claimReplayed(db: Querier, records: readonly CallbackRecord[], mode: RecordMode): Promise<Set<number> | null> {
+  if (mode.mode !== 'replay') return null;
+  const ids = records.map((r) => (r as StoredCallbackRecord).rawRequestId);
+  const rows = (await db.query<{ raw_request_id: string | number }>(CLAIM_QUARANTINED, [ids])).rows;
+  return new Set(rows.map((r) => Number(r.raw_request_id)));
+}
+
+async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode): Promise<StoredRecordResult[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const results = await recordBatch(client, records);
+    const claimed = await claimReplayed(client, records, mode);
+    const taken = claimed === null ? records : records.filter((r) => claimed.has((r as StoredCallbackRecord).rawRequestId));
+    const results = await recordBatch(client, taken, mode);
     // Statistics rollups of the hours that gained a call, in this same transaction.
-    await addCallsToRollupsPostgres(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
-    await client.query('COMMIT');
-    return results;
+    await addCallsToRollupsPostgres(client, taken.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    await client.query(mode.mode !== 'live' && mode.dryRun === true ? 'ROLLBACK' : 'COMMIT');
+    if (claimed === null) return results;
+    let next = 0;
+    return records.map((r) => (claimed.has((r as StoredCallbackRecord).rawRequestId) ? (results[next++] as RecordResult) : 'already_replayed'));
   } catch (error) {
     broken = error as Error;
     // Only a server that answered with an error is worth a ROLLBACK. After a timeout or a
@@ -104,12 +132,10 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
   }
 }
 
-async function recordBatch(db: Querier, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+async function recordBatch(db: Querier, records: readonly CallbackRecord[], mode: RecordMode): Promise<RecordResult[]> {
   if (records.length === 0) return [];
   const eventCount = records.filter((r) => r.kind === 'event').length;
-  const ids = (await db.query<{ raw: number; call: number | null }>(ALLOCATE_IDS, [records.length, eventCount])).rows;
-  const rawIds = ids.map((r) => Number(r.raw)).sort((a, b) => a - b);
-  const callIds = ids.flatMap((r) => (r.call === null ? [] : [Number(r.call)])).sort((a, b) => a - b);
+  const { rawIds, callIds } = await allocateIds(db, records, eventCount, mode);
   const results = new Array<RecordResult>(records.length);
   const events: Array<{ index: number; record: EventRecord }> = [];
   records.forEach((record, index) => {
@@ -125,11 +151,36 @@ async function recordBatch(db: Querier, records: readonly CallbackRecord[]): Pro
   for (const e of events) if (!repeats.includes(e)) results[e.index] = 'accepted';
   await recordRepeats(db, repeats, rawIds, results);
 
-  await db.query(INSERT_RAW, columns(records.map((record, i) => rawRow(record, rawIds[i] as number, results[i] as RecordResult))));
   const quarantined = records.flatMap((r, i) =>
     r.kind === 'malformed' ? [[rawIds[i], r.raw.receivedAt, pgText(JSON.stringify(r.problems))]] : []);
+  if (mode.mode === 'replay') {
+    const rows = records.map((record, i) => rawRow(record, rawIds[i] as number, results[i] as RecordResult));
+    await db.query(UPDATE_RAW, [rows.map((r) => r[0]), rows.map((r) => r[8]), rows.map((r) => r[9])]);
+    if (quarantined.length > 0) await db.query(UPDATE_QUARANTINE, [quarantined.map((q) => q[0]), quarantined.map((q) => q[2])]);
+    const parsed = rawIds.filter((_, i) => results[i] !== 'quarantined');
+    if (parsed.length > 0) await db.query(DELETE_QUARANTINE, [parsed]);
+    return results;
+  }
+  await db.query(INSERT_RAW, columns(records.map((record, i) => rawRow(record, rawIds[i] as number, results[i] as RecordResult))));
+  if (mode.mode === 'rebuild') await db.query(ADVANCE_RAW_SEQUENCE);
   if (quarantined.length > 0) await db.query(INSERT_QUARANTINE, columns(quarantined));
   return results;
+}
+
+/** Raw request ids (new, or the records' own) and new call ids, each ascending in input order. */
+async function allocateIds(db: Querier, records: readonly CallbackRecord[], eventCount: number, mode: RecordMode) {
+  if (mode.mode === 'live') {
+    const ids = (await db.query<{ raw: number; call: number | null }>(ALLOCATE_IDS, [records.length, eventCount])).rows;
+    return {
+      rawIds: ids.map((r) => Number(r.raw)).sort((a, b) => a - b),
+      callIds: ids.flatMap((r) => (r.call === null ? [] : [Number(r.call)])).sort((a, b) => a - b),
+    };
+  }
+  const ids = (await db.query<{ call: number }>(ALLOCATE_CALL_IDS, [eventCount])).rows;
+  return {
+    rawIds: records.map((r) => (r as StoredCallbackRecord).rawRequestId),
+    callIds: ids.map((r) => Number(r.call)).sort((a, b) => a - b),
+  };
 }
 
 /** Inserts the candidate calls; returns the sids this transaction stored. */
@@ -181,7 +232,8 @@ function rawRow(record: CallbackRecord, id: number, result: RecordResult): unkno
   const r: RawRequest = record.raw;
   const sid = record.kind === 'event' ? record.event.sid : record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
   return [id, r.receivedAt, r.method, pgText(r.path), pgText(r.query), nullableText(r.body),
-    nullableText(r.contentType), r.sourceIp, result, nullableText(sid)];
+    nullableText(r.contentType), r.sourceIp, result, nullableText(sid),
+    r.unreadReasons == null ? null : pgText(JSON.stringify(r.unreadReasons))];
 }
 
 /** Rows to columns: the parameters of an `unnest($1::type[], …)` insert. */

@@ -99,6 +99,8 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
       return inner !== null;
     },
     recordCallbacks: deferred((s, records) => s.recordCallbacks(records)),
+    recordStoredCallbacks: deferred((s, records, o) => s.recordStoredCallbacks(records, o)),
+    derivedRows: () => store().derivedRows(),
     getCall: deferred((s, sid) => s.getCall(sid)),
     listQuarantine: deferred((s, query) => s.listQuarantine(query)),
     listCalls: deferred((s, query) => s.listCalls(query)),

@@ -263,6 +263,21 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     dataStep: 'build-quarter-rollups-and-blocks',
   },
+  {
+    // Replay and rebuild read every delivery again from its raw request alone. A delivery
+    // refused before its content was read (a query over 16 KiB kept cut, a body over 16 KiB
+    // not kept) cannot be read again: its refusal is kept with it (src/ingest/read-call-event-request.ts).
+    // Older ones are found by the reasons their quarantine entry was given then.
+    version: 10,
+    name: 'refusals of unread deliveries',
+    sql: () => `
+      ALTER TABLE raw_requests ADD COLUMN unread_reasons TEXT;
+      UPDATE raw_requests SET unread_reasons = (SELECT q.reasons FROM quarantine q WHERE q.raw_request_id = raw_requests.id)
+        WHERE result = 'quarantined' AND id IN (SELECT raw_request_id FROM quarantine
+          WHERE reasons LIKE '[{"field":"query","problem":"is % bytes, more than % (kept truncated)"}]'
+             OR reasons LIKE '[{"field":"body","problem":"is larger than % bytes"}]');
+    `,
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

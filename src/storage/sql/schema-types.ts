@@ -49,6 +49,8 @@ export interface RawRequestsTable {
   source_ip: string;
   result: string;
   sid: string | null;
+  /** JSON array of the reasons of a delivery refused before its content was read (migration 10). */
+  unread_reasons: string | null;
 }
 
 export interface QuarantineTable {

@@ -1,5 +1,5 @@
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
+import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { createSqliteRollups } from './rollups.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -11,10 +11,17 @@ const MAX_RAW_SID_CHARS = 64;
  * Builds the group-commit writer: one IMMEDIATE transaction per batch, so that a
  * whole batch costs one fsync. Prepared once; called from the single writer.
  */
-export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: readonly CallbackRecord[]) => RecordResult[] {
+export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallbackRecorder {
   const insertRaw = db.prepare(`INSERT INTO raw_requests
-    (received_at, method, path, query, body, content_type, source_ip, result, sid)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    (received_at, method, path, query, body, content_type, source_ip, result, sid, unread_reasons)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertRawWithId = db.prepare(`INSERT INTO raw_requests
+    (id, received_at, method, path, query, body, content_type, source_ip, result, sid, unread_reasons)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const updateRaw = db.prepare('UPDATE raw_requests SET result = ?, sid = ? WHERE id = ?');
+  const updateQuarantine = db.prepare('UPDATE quarantine SET reasons = ? WHERE raw_request_id = ?');
+  const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE raw_request_id = ?');
+  const selectQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE raw_request_id = ?');
   const selectCallHash = db.prepare('SELECT content_hash FROM calls WHERE sid = ?');
   const selectConflict = db.prepare('SELECT 1 FROM call_conflicts WHERE sid = ? AND content_hash = ?');
   const insertCall = db.prepare(`INSERT INTO calls (${CALL_INSERT_COLUMNS.map((c) => c.name).join(', ')})
@@ -26,31 +33,45 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: read
     'INSERT INTO quarantine (raw_request_id, received_at, reasons) VALUES (?, ?, ?)',
   );
 
-  const raw = (r: RawRequest, result: RecordResult, sid: string | null): number =>
-    Number(
-      insertRaw.run(r.receivedAt, r.method, r.path, r.query, r.body, r.contentType, r.sourceIp, result, sid)
-        .lastInsertRowid,
-    );
+  let mode: Mode = 'live';
+  const raw = (record: CallbackRecord, result: RecordResult, sid: string | null): number => {
+    const r: RawRequest = record.raw;
+    const unread = r.unreadReasons == null ? null : JSON.stringify(r.unreadReasons);
+    const id = (record as Partial<StoredCallbackRecord>).rawRequestId;
+    if (mode === 'live' || id === undefined) {
+      return Number(insertRaw.run(r.receivedAt, r.method, r.path, r.query, r.body, r.contentType, r.sourceIp, result, sid, unread).lastInsertRowid);
+    }
+    if (mode === 'rebuild') insertRawWithId.run(id, r.receivedAt, r.method, r.path, r.query, r.body, r.contentType, r.sourceIp, result, sid, unread);
+    else {
+      updateRaw.run(result, sid, id);
+      if (result !== 'quarantined') deleteQuarantine.run(id);
+    }
+    return id;
+  };
 
-  const recordOne = (record: CallbackRecord): RecordResult => {
+  const recordOne = (record: CallbackRecord): StoredRecordResult => {
+    // Inside the IMMEDIATE transaction: a replay in another process that took the entry first has committed.
+    if (mode === 'replay' && selectQuarantined.get((record as StoredCallbackRecord).rawRequestId) === undefined) return 'already_replayed';
     if (record.kind === 'malformed') {
       const sid = record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
-      const rawId = raw(record.raw, 'quarantined', sid);
-      insertQuarantine.run(rawId, record.raw.receivedAt, JSON.stringify(record.problems));
+      const rawId = raw(record, 'quarantined', sid);
+      const reasons = JSON.stringify(record.problems);
+      if (mode === 'replay') updateQuarantine.run(reasons, rawId);
+      else insertQuarantine.run(rawId, record.raw.receivedAt, reasons);
       return 'quarantined';
     }
     const { event, contentHash, classification } = record;
     const existing = selectCallHash.get(event.sid) as { content_hash: string } | undefined;
     if (existing === undefined) {
-      const rawId = raw(record.raw, 'accepted', event.sid);
+      const rawId = raw(record, 'accepted', event.sid);
       insertCall.run(...newCallValues(event, { contentHash, receivedAt: record.raw.receivedAt, rawRequestId: rawId, classification }));
       return 'accepted';
     }
     if (existing.content_hash === contentHash || selectConflict.get(event.sid, contentHash) !== undefined) {
-      raw(record.raw, 'duplicate', event.sid);
+      raw(record, 'duplicate', event.sid);
       return 'duplicate';
     }
-    const rawId = raw(record.raw, 'conflict', event.sid);
+    const rawId = raw(record, 'conflict', event.sid);
     insertConflict.run(event.sid, contentHash, canonicalizeEvent(event), record.raw.receivedAt, rawId);
     countConflict.run(event.sid);
     return 'conflict';
@@ -63,5 +84,34 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: read
     rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;
   });
-  return (records) => recordBatch.immediate(records);
+  return {
+    record: (records) => {
+      mode = 'live';
+      return recordBatch.immediate(records) as RecordResult[]; // live records are never `already_replayed`
+    },
+    recordStored: (records, options) => {
+      mode = options.mode;
+      if (options.dryRun !== true) return recordBatch.immediate(records);
+      // The same transaction, rolled back by a throw: the results of what would happen.
+      let results: StoredRecordResult[] = [];
+      try {
+        db.transaction(() => {
+          results = recordBatch(records);
+          throw DRY_RUN_ROLLBACK;
+        }).immediate();
+      } catch (error) {
+        if (error !== DRY_RUN_ROLLBACK) throw error;
+      }
+      return results;
+    },
+  };
+}
+
+type Mode = 'live' | 'replay' | 'rebuild';
+const DRY_RUN_ROLLBACK = new Error('dry run: rolled back');
+
+/** The single writer's two ways in: new deliveries, and deliveries read again from stored raw requests. */
+export interface SqliteCallbackRecorder {
+  record(records: readonly CallbackRecord[]): RecordResult[];
+  recordStored(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): StoredRecordResult[];
 }

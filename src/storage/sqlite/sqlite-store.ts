@@ -1,5 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CallStore } from '../port.js';
+import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
@@ -43,6 +44,7 @@ export function createSqliteStore(
   const ping = db.prepare('SELECT 1');
   const rollups = createSqliteRollups(db);
   const reclassify = createSqliteReclassifier(db, [rollups.reclassifyHook]);
+  const derived = createDerivedRowsReader(kysely);
   let closed = false;
 
   return {
@@ -54,8 +56,13 @@ export function createSqliteStore(
     async recordCallbacks(records) {
       // Past the WAL's restart point, wait (not block) for the checkpoint thread to catch up.
       await checkpointer?.beforeCommit();
-      return record(records);
+      return record.record(records);
     },
+    async recordStoredCallbacks(records, options) {
+      await checkpointer?.beforeCommit();
+      return record.recordStored(records, options);
+    },
+    derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),

@@ -65,6 +65,13 @@ export interface paths {
      */
     get: operations["listCallConflicts"];
   };
+  "/api/quarantine/replay": {
+    /**
+     * Read quarantined callbacks again with this version's parser
+     * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+     */
+    post: operations["replayQuarantine"];
+  };
   "/api/quarantine": {
     /** Refused callbacks, newest first */
     get: operations["listQuarantine"];
@@ -931,6 +938,89 @@ export interface operations {
       };
       /** @description error code not_found */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Read quarantined callbacks again with this version's parser
+   * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+   */
+  replayQuarantine: {
+    requestBody?: {
+      content: {
+        "application/json": {
+          /**
+           * @description only say what would change
+           * @default false
+           */
+          dry_run?: boolean;
+          /** @description only entries received at or after: Unix seconds, ISO-8601 or relative like -24h */
+          since?: string;
+          /** @description only these quarantine entries */
+          ids?: number[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            dry_run: boolean;
+            /** @description entries read again beyond the first 1000 listed (counted, not listed) */
+            unlisted: number;
+            counts: {
+              accepted: number;
+              duplicate: number;
+              conflict: number;
+              quarantined: number;
+            };
+            /** @description entries left as they were: raw request pruned, or an endpoint no reader knows */
+            skipped: number;
+            entries: ({
+                quarantine_id: number;
+                raw_request_id: number;
+                /** Format: date-time */
+                received_at: string;
+                /** @enum {string} */
+                result: "accepted" | "duplicate" | "conflict" | "quarantined";
+                sid: string | null;
+                /** @description why it stays in quarantine; null once it parses */
+                reasons: {
+                    field: string;
+                    problem: string;
+                  }[] | null;
+                previous_reasons: {
+                    field: string;
+                    problem: string;
+                  }[];
+              })[];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -1,5 +1,5 @@
-import type { FieldProblem } from '../../domain/call-event.js';
-import { type DecodedQuery, MAX_KEY_CHARS, decodeQueryString } from '../../domain/parse-query-string.js';
+import type { FieldProblem } from './call-event.js';
+import { type DecodedQuery, MAX_KEY_CHARS, decodeQueryString } from './parse-query-string.js';
 
 /** A UTF-16 surrogate without its partner (the `u` flag makes proper pairs one code point). */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validCallbackQuery } from '../../test/fixtures/callback-fixture.js';
+import type { StoredRawRequest } from '../storage/port.js';
+import { readStoredDelivery } from './read-stored-delivery.js';
+import { recordOfStoredRequest } from './rebuild/rebuild-from-raw.js';
+
+const stored = (path: string, query = validCallbackQuery()): StoredRawRequest => ({
+  id: 7, result: 'accepted', receivedAt: 1, method: 'GET', path, query, body: null, contentType: null, sourceIp: '127.0.0.1',
+});
+
+describe('readStoredDelivery: a stored raw request to the reader of its endpoint', () => {
+  it('when the path is the Call Event endpoint, with or without the secret segment, then the Call Event reader reads it', () => {
+    for (const path of ['/callbacks/call-event', '/callbacks/[secret]/call-event']) {
+      assert.equal(readStoredDelivery(stored(path))?.record.kind, 'event', path);
+    }
+  });
+
+  it('when no reader knows the path, then replay leaves it and rebuild keeps it in quarantine naming the path', () => {
+    const raw = stored('/callbacks/notify');
+    assert.equal(readStoredDelivery(raw), null);
+    const record = recordOfStoredRequest(raw);
+    assert.equal(record.rawRequestId, 7);
+    assert.deepEqual(record.kind === 'malformed' ? record.problems : null, [{ field: 'path', problem: 'no callback endpoint reads /callbacks/notify' }]);
+  });
+
+  it('when a stored raw request was refused unread, then it is refused the same way, never parsed', () => {
+    const read = readStoredDelivery({ ...stored('/callbacks/call-event'), unreadReasons: [{ field: 'body', problem: 'is larger than 16384 bytes' }] });
+    assert.equal(read?.refusal, 413);
+    assert.deepEqual(read?.record.kind === 'malformed' ? read.record.problems : null, [{ field: 'body', problem: 'is larger than 16384 bytes' }]);
+  });
+});

@@ -6,6 +6,8 @@ import { registerExport } from './commands/export.js';
 import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
+import { registerErase } from './commands/erase.js';
+import { registerRetention } from './commands/retention.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -18,6 +20,8 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
   registerPrune(program);
+  registerRetention(program);
+  registerErase(program);
   registerSimulate(program);
   registerVerify(program);
   registerStats(program);

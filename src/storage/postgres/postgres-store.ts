@@ -9,6 +9,9 @@ import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
 import { createPostgresCallbackRecorder } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
+import { applyRetention } from '../sql/apply-retention.js';
+import { eraseUser } from '../sql/erase-user.js';
+import { createPostgresStepRunner } from './sql-step-runner.js';
 
 /** The PostgreSQL adapter of the storage port. */
 export interface PostgresStore extends CallStore {
@@ -37,6 +40,7 @@ export async function createPostgresStore(
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Statistics rollups follow reclassified outcomes in the same transaction.
   const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPostgres(client, changes.map((c) => c.call.setup_time))]);
+  const steps = createPostgresStepRunner(pool);
   let closed = false;
 
   return {
@@ -48,6 +52,9 @@ export async function createPostgresStore(
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
+    eraseUser: (request) => eraseUser(steps, request),
+    applyRetention: (options) =>
+      applyRetention(steps, options, { beforeRemovingCalls: (before) => refreshStalePeaksPostgres(pool, undefined, before) }),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -9,6 +9,9 @@ import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpoin
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createSqliteReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
+import { applyRetention } from '../sql/apply-retention.js';
+import { eraseUser } from '../sql/erase-user.js';
+import { createSqliteStepRunner } from './sql-step-runner.js';
 
 /** The SQLite adapter of the storage port. */
 export interface SqliteStore extends CallStore {
@@ -43,6 +46,7 @@ export function createSqliteStore(
   const ping = db.prepare('SELECT 1');
   const rollups = createSqliteRollups(db);
   const reclassify = createSqliteReclassifier(db, [rollups.reclassifyHook]);
+  const steps = createSqliteStepRunner(db);
   let closed = false;
 
   return {
@@ -60,6 +64,17 @@ export function createSqliteStore(
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),
+    async eraseUser(request) {
+      // Freed and overwritten cells are zeroed, so that old values do not linger in free space.
+      db.pragma('secure_delete = ON');
+      try {
+        return await eraseUser(steps, request);
+      } finally {
+        db.pragma('secure_delete = OFF');
+      }
+    },
+    applyRetention: (options) =>
+      applyRetention(steps, options, { beforeRemovingCalls: (before) => rollups.refreshStalePeaksInBatches(undefined, before) }),
     async ping() {
       ping.get();
     },

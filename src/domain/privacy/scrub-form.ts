@@ -13,8 +13,8 @@ const IP_KEYS = new Set<string>(CALL_SIDES.map((s) => s.ip));
 /**
  * Removes a target from raw form text (a query string or a form body). When a side
  * names the target (erasure-target.ts), that side's user id becomes `pseudonym`, its IP
- * is emptied, and the app's data and unknown keys go. Text that names the target in no
- * readable pair but still contains the user id (a malformed request) is emptied whole.
+ * is emptied, and the app's data and unknown keys go. Text without a readable user id pair
+ * that still contains the user id (a malformed request, a JSON body) is emptied whole.
  *
  * @example eraseTargetFromForm('from_user_id=a&srcip=192.0.2.1', { serviceId: 's', userId: 'a' }, 'p').text // 'from_user_id=p&srcip='
  */
@@ -24,7 +24,9 @@ export function eraseTargetFromForm(text: string, target: ErasureTarget, pseudon
   for (const [k, v] of pairs) if (!first.has(k)) first.set(k, v);
   const sides = CALL_SIDES.filter((s) => sideNamesTarget((k) => first.get(k), s, target));
   if (sides.length === 0) {
-    return containsUserId(text, target.userId) ? { text: '', namesTarget: true } : { text, namesTarget: false };
+    // Readable user ids that are someone else's: not the target. None readable: judge by the text itself.
+    const readable = CALL_SIDES.some((s) => first.has(s.user));
+    return !readable && containsUserId(text, target.userId) ? { text: '', namesTarget: true } : { text, namesTarget: false };
   }
   const out: Pair[] = [];
   for (const [key, value] of pairs) {

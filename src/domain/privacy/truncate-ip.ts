@@ -5,7 +5,7 @@ export const KEPT_IPV6_BITS = 48;
 
 /**
  * The network part of an address: IPv4 to its /24 (`192.0.2.77` → `192.0.2.0`), IPv6 to
- * its /48 (`2001:db8:1:2::5` → `2001:db8:1::`), an IPv4-mapped IPv6 address as IPv4
+ * its /48 (`2001:db8:1:2::5` → `2001:db8:1::`, `2001:db8::1` → `2001:db8::`), an IPv4-mapped IPv6 address as IPv4
  * inside its prefix. Idempotent. Text that is not an address becomes '' (it could be
  * anything, so nothing of it is kept); '' stays ''.
  *
@@ -23,8 +23,10 @@ export function truncateIp(text: string): string {
   }
   const groups = ipv6Groups(ip.replace(/%.*$/, ''));
   if (groups === null) return '';
-  const kept = groups.slice(0, KEPT_IPV6_BITS / 16).map((g) => g.toString(16));
-  return `${kept.join(':')}::`;
+  const kept = groups.slice(0, KEPT_IPV6_BITS / 16);
+  // Trailing zero groups belong to the '::' that follows.
+  while (kept.at(-1) === 0) kept.pop();
+  return `${kept.map((g) => g.toString(16)).join(':')}::`;
 }
 
 function truncateIpv4(ip: string): string | null {

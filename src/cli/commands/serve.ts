@@ -54,7 +54,7 @@ Retention (days; unset keeps forever; the server applies them every RETENTION_IN
   RETENTION_ROLLUPS_DAYS statistics rollups (at least RETENTION_CALLS_DAYS)
   RETENTION_TRUNCATE_IPS_DAYS cut IP addresses to /24 (IPv4) or /48 (IPv6) after this many days
   RETENTION_INTERVAL_MINUTES how often the server applies retention (default 60)
-  RETENTION_BATCH_ROWS  rows per retention transaction (default 500)`;
+  RETENTION_BATCH_ROWS  rows per retention transaction (default 250)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {

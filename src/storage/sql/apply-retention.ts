@@ -6,7 +6,7 @@ import type { BatchOutcome } from './retention-steps.js';
 import type { SqlStepRunner, SqlSteps } from './sql-steps.js';
 
 /** Rows per retention transaction by default: each batch holds the write lock a few milliseconds. */
-export const DEFAULT_RETENTION_BATCH_ROWS = 500;
+export const DEFAULT_RETENTION_BATCH_ROWS = 250;
 
 /**
  * Applies a retention policy to every place of PERSONAL_DATA_PLACES: removals first, then

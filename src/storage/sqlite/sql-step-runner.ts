@@ -1,14 +1,27 @@
 import { driveSync, type SqlStepRunner, type SqlSteps } from '../sql/sql-steps.js';
-import type { SqliteDatabase } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
+
+/** Prepared statements kept per connection (IN lists of every length are distinct texts). */
+const MAX_PREPARED_STATEMENTS = 256;
 
 /**
  * Runs maintenance steps on a SQLite connection, each call one IMMEDIATE transaction run
  * synchronously: callbacks recorded on the same connection wait for it, never interleave.
  */
 export function createSqliteStepRunner(db: SqliteDatabase): SqlStepRunner {
+  // A batch repeats the same few statements hundreds of times: prepare each text once.
+  const prepared = new Map<string, SqliteStatement>();
+  const prepare = (sql: string): SqliteStatement => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      if (prepared.size >= MAX_PREPARED_STATEMENTS) prepared.clear();
+      prepared.set(sql, (statement = db.prepare(sql)));
+    }
+    return statement;
+  };
   const run = db.transaction((steps: SqlSteps<unknown>) =>
     driveSync(steps, ({ sql, params }) => {
-      const statement = db.prepare(sql);
+      const statement = prepare(sql);
       if (statement.reader) return { rows: statement.all(...params) as Array<Record<string, unknown>>, changes: 0 };
       return { rows: [], changes: statement.run(...params).changes };
     }),

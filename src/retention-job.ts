@@ -30,7 +30,7 @@ export function startRetentionJob(
       const started = Date.now();
       try {
         const report = await store.applyRetention({ policy: settings.policy, now: now(), batchSize: settings.batchRows, signal: abort.signal });
-        options.logger.info({ removed: report.removed, ipsTruncated: report.ipsTruncated, ms: Date.now() - started }, 'retention applied');
+        options.logger.info({ removed: report.removed, ipsTruncated: report.ipsTruncated, ms: Date.now() - started, longestBatchMs: Math.round(report.longestBatchMs) }, 'retention applied');
         return report;
       } catch (error) {
         options.logger.error({ err: error }, 'retention failed; it runs again at the next interval');

@@ -112,12 +112,15 @@ try {
 
     console.log(JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, calls: CALLS, rate: RATE }));
     console.log(`retention job: ${job.jobMs.toFixed(0)} ms, ${JSON.stringify(job.report)}`);
+    console.log(`longest retention transaction: ${(job.report as { longestBatchMs: number }).longestBatchMs.toFixed(1)} ms`);
     console.log('phase       requests  p50 ms  p99 ms  max ms  failed  loop p99 ms  loop max ms');
     const row = (name: string, r: ReturnType<typeof summary>, l: { loopP99Ms: number; loopMaxMs: number }) =>
       console.log(`${name.padEnd(10)} ${String(r.requests).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.max).padStart(7)} ${String(r.non2xx).padStart(7)} ${l.loopP99Ms.toFixed(1).padStart(12)} ${l.loopMaxMs.toFixed(1).padStart(12)}`);
     row('baseline', baseline, baselineLoop);
     row('retention', during, job);
-    console.log(job.loopMaxMs <= 50 ? 'target met: the event loop never waited more than 50 ms during the job' : 'TARGET MISSED: the event loop waited more than 50 ms during the job');
+    // On SQLite a transaction runs on the event loop: the longest one is the longest the job held ingest.
+    const longest = (job.report as { longestBatchMs: number }).longestBatchMs;
+    console.log(`target (50 ms): longest transaction ${longest <= 50 ? 'met' : 'MISSED'}; event-loop delay max ${job.loopMaxMs <= 50 ? 'met' : 'MISSED'} (baseline ${baselineLoop.loopMaxMs.toFixed(1)} ms without the job)`);
   } finally {
     server.child.kill('SIGTERM');
   }

@@ -224,4 +224,6 @@ export interface RetentionReport {
   dryRun: boolean;
   removed: Record<string, number>;
   ipsTruncated: Record<string, number>;
+  /** The longest one transaction took, ms: on SQLite, the longest callbacks of the same process waited. */
+  longestBatchMs: number;
 }

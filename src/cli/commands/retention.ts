@@ -11,7 +11,8 @@ export function formatRetentionReport(report: RetentionReport): string {
     Object.keys(counts).length === 0 ? 'nothing (no limit set)' : Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ');
   return report.dryRun
     ? `dry run, nothing changed\nwould remove: ${part(report.removed)}\nwould visit for IP truncation: ${part(report.ipsTruncated)}\n`
-    : `removed: ${part(report.removed)}\nIP addresses truncated: ${part(report.ipsTruncated)}\n`;
+    : `removed: ${part(report.removed)}\nIP addresses truncated: ${part(report.ipsTruncated)}\n` +
+      `longest transaction: ${report.longestBatchMs.toFixed(1)} ms\n`;
 }
 
 /** `callevt retention run [--dry-run]`: apply the RETENTION_* settings once. */

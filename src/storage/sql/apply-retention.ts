@@ -22,14 +22,16 @@ export async function applyRetention(
   const cutoffs = retentionCutoffs(options.policy, options.now);
   const size = options.batchSize ?? DEFAULT_RETENTION_BATCH_ROWS;
   const dryRun = options.dryRun === true;
-  const report: RetentionReport = { dryRun, removed: {}, ipsTruncated: {} };
+  const report: RetentionReport = { dryRun, removed: {}, ipsTruncated: {}, longestBatchMs: 0 };
   const add = (into: Record<string, number>, counts: Record<string, number>) => {
     for (const [table, n] of Object.entries(counts)) into[table] = (into[table] ?? 0) + n;
   };
   const inBatches = async (batch: () => SqlSteps<BatchOutcome>, into: Record<string, number>) => {
     for (;;) {
       if (options.signal?.aborted === true) return;
+      const started = performance.now();
       const outcome = await runner.transaction(batch);
+      report.longestBatchMs = Math.max(report.longestBatchMs, performance.now() - started);
       add(into, outcome.counts);
       if (!outcome.more) return;
       await yieldToEventLoop();

@@ -122,8 +122,10 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
           ...Object.values(calls).map((c) => deliveryOf(c, Number(c.setup_time) * 1000)),
           deliveryOf(callAt(sec(ago(1))), raw.atRawLimit), deliveryOf(callAt(sec(ago(1))), raw.pastRawLimit),
           ...Object.values(quarantined).map((t) => deliveryOf(validCallbackValues({ type: 'X' }), t)),
+          // A conflicting version of a kept call, received before the IP limit.
+          deliveryOf({ ...calls.atCallsLimit, duration: '61', srcip: '192.0.2.201', dstip: '2001:db8:abcd:12::2' }, ago(4)),
         ];
-        assert.ok((await store.recordCallbacks(records)).every((r) => r === 'accepted' || r === 'quarantined'));
+        assert.ok((await store.recordCallbacks(records)).every((r) => r !== 'duplicate'));
         const oldWindow = { time_field: 'setup_time' as const, from: sec(ago(40)), to: sec(ago(20)) };
         const oldFigures = await store.statsSummary({ filter: oldWindow });
         assert.equal(oldFigures.summary.attempts, 2);
@@ -155,6 +157,8 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         const untouched = await store.getCall(calls.atIpLimit.sid ?? '');
         assert.deepEqual([untouched?.srcip, untouched?.dstip], ['1.2.3.4', '2001:db8::1']);
         assert.ok((report.ipsTruncated.calls ?? 0) >= 1 && (report.ipsTruncated.raw_requests ?? 0) >= 1);
+        const [version] = await store.listConflicts(calls.atCallsLimit.sid ?? '');
+        assert.deepEqual([version?.event.srcip, version?.event.dstip, report.ipsTruncated.call_conflicts], ['192.0.2.0', '2001:db8:abcd::', 1]);
 
         const rerun = await store.applyRetention({ policy, now: NOW });
         assert.deepEqual(rerun.removed, { calls: 0, call_conflicts: 0, quarantine: 0, raw_requests: 0, call_rollups: 0 });

@@ -196,6 +196,8 @@ export interface ErasureRequest {
   actor: ErasureActor;
   /** Unix milliseconds, recorded in the audit row. */
   now: number;
+  /** The replacement of the user id; a fresh random one when omitted (the spool passes the one it used). */
+  pseudonym?: string;
 }
 
 /** What an erasure touched: rows changed per table (the places of storage/sql/personal-data.ts). */

@@ -14,7 +14,7 @@ export function newPseudonym(): string {
  * in one transaction: either every trace goes, or none does.
  */
 export function eraseUser(runner: SqlStepRunner, request: ErasureRequest): Promise<ErasureReceipt> {
-  return runner.transaction(() => eraseSteps(request, newPseudonym()));
+  return runner.transaction(() => eraseSteps(request, request.pseudonym ?? newPseudonym()));
 }
 
 function* eraseSteps(request: ErasureRequest, pseudonym: string): SqlSteps<ErasureReceipt> {

@@ -5,11 +5,12 @@ import { driveAsync, numberedPlaceholders, type SqlStepRunner, type SqlSteps } f
 export function createPostgresStepRunner(pool: pg.Pool): SqlStepRunner {
   return {
     dialect: 'postgres',
-    async transaction<T>(steps: () => SqlSteps<T>): Promise<T> {
+    async transaction<T>(steps: () => SqlSteps<T>, options: { durable?: boolean } = {}): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
+        if (options.durable === false) await client.query('SET LOCAL synchronous_commit = off');
         const result = await driveAsync(steps(), async ({ sql, params }) => {
           const answer = await client.query(numberedPlaceholders(sql), params as unknown[]);
           return { rows: answer.rows as Array<Record<string, unknown>>, changes: answer.rowCount ?? 0 };

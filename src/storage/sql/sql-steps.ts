@@ -22,7 +22,12 @@ export type SqlSteps<T> = Generator<SqlStatement, T, SqlResult>;
 /** Runs one SqlSteps in a transaction of its own; the adapters give one each. */
 export interface SqlStepRunner {
   readonly dialect: 'sqlite' | 'postgres';
-  transaction<T>(steps: () => SqlSteps<T>): Promise<T>;
+  /**
+   * `durable: false` commits without waiting for the disk (SQLite synchronous=NORMAL,
+   * PostgreSQL synchronous_commit=off): for work that is simply done again if a crash loses
+   * it (retention). The next durable commit flushes it too, so nothing acknowledged is at risk.
+   */
+  transaction<T>(steps: () => SqlSteps<T>, options?: { durable?: boolean }): Promise<T>;
 }
 
 /** A statement for `yield`. */

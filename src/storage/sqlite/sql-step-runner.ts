@@ -28,8 +28,15 @@ export function createSqliteStepRunner(db: SqliteDatabase): SqlStepRunner {
   );
   return {
     dialect: 'sqlite',
-    async transaction<T>(steps: () => SqlSteps<T>): Promise<T> {
-      return run.immediate(steps()) as T;
+    async transaction<T>(steps: () => SqlSteps<T>, options: { durable?: boolean } = {}): Promise<T> {
+      if (options.durable !== false) return run.immediate(steps()) as T;
+      // Synchronous from here to the restore: no callback commit of this connection runs in between.
+      db.pragma('synchronous = NORMAL');
+      try {
+        return run.immediate(steps()) as T;
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
     },
   };
 }

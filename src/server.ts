@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/load-config.js';
 import { buildApp, type CallevtApp } from './http/build-app.js';
 import { createLogger } from './logging/create-logger.js';
+import { type RetentionJob, startRetentionJob } from './retention-job.js';
 import { openServingStore } from './storage/open-store.js';
 import type { CallStore } from './storage/port.js';
 
@@ -10,6 +11,8 @@ export interface RunningServer {
   url: string;
   store: CallStore;
   app: CallevtApp['app'];
+  /** The scheduled retention job, or null when RETENTION_* keeps everything. */
+  retention: RetentionJob | null;
   /** Stops accepting, finishes in-flight commits, closes the database. */
   close(): Promise<void>;
 }
@@ -25,6 +28,7 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     await store.close();
     throw error;
   }
+  const retention = startRetentionJob(store, config.retention, { logger: log.child({ component: 'retention' }) });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -33,8 +37,10 @@ export async function startServer(config: Readonly<Config>, logger?: Logger): Pr
     url: `http://${host}:${port}`,
     store,
     app,
+    retention,
     close() {
       closing ??= (async () => {
+        await retention?.stop();
         await app.close();
         await store.close();
       })();

@@ -8,6 +8,8 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRebuild } from './commands/rebuild.js';
+import { registerErase } from './commands/erase.js';
+import { registerRetention } from './commands/retention.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -20,6 +22,8 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
   registerPrune(program);
+  registerRetention(program);
+  registerErase(program);
   registerSimulate(program);
   registerVerify(program);
   registerStats(program);

@@ -124,8 +124,27 @@ describe('loadConfig', () => {
   it('when loadConfig reads variables, then it reads exactly the documented list', () => {
     assert.deepEqual([...CONFIG_ENV_NAMES].sort(), [
       'API_TOKEN', 'CALLBACK_ALLOW_CIDRS', 'CALLBACK_SECRET', 'DATABASE_URL', 'HEADERS_TIMEOUT_MS', 'HOST', 'INGEST_MAX_BATCH',
-      'KEEP_ALIVE_TIMEOUT_MS', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'SPOOL_FILE', 'TRUST_PROXY',
+      'KEEP_ALIVE_TIMEOUT_MS', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'RETENTION_BATCH_ROWS', 'RETENTION_CALLS_DAYS',
+      'RETENTION_INTERVAL_MINUTES', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_RAW_DAYS', 'RETENTION_ROLLUPS_DAYS',
+      'RETENTION_TRUNCATE_IPS_DAYS', 'SPOOL_FILE', 'TRUST_PROXY',
     ]);
+  });
+
+  it('when no retention is set, then everything is kept forever', () => {
+    assert.deepEqual(loadConfig({}).retention.policy, { rawDays: null, quarantineDays: null, callsDays: null, rollupsDays: null, truncateIpsDays: null });
+  });
+
+  it('when retention limits contradict each other or are not whole days, then every problem is reported at once', () => {
+    assert.throws(() => loadConfig({ RETENTION_CALLS_DAYS: '30', RETENTION_ROLLUPS_DAYS: '10', RETENTION_QUARANTINE_DAYS: '0' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 3);
+      assert.match(error.message, /RETENTION_ROLLUPS_DAYS \(10\) must be at least RETENTION_CALLS_DAYS \(30\)/);
+      assert.match(error.message, /RETENTION_RAW_DAYS \(unset: forever\) must be at most RETENTION_CALLS_DAYS/);
+      assert.match(error.message, /RETENTION_QUARANTINE_DAYS must be a whole number of days from 1/);
+      return true;
+    });
+    const ok = loadConfig({ RETENTION_RAW_DAYS: '30', RETENTION_CALLS_DAYS: '396', RETENTION_TRUNCATE_IPS_DAYS: '7' }).retention;
+    assert.deepEqual(ok.policy, { rawDays: 30, quarantineDays: null, callsDays: 396, rollupsDays: null, truncateIpsDays: 7 });
   });
 
   it('when the HTTP timeouts are not set, then keep-alive outlasts a 60 s load balancer idle timeout and headers wait longer still', () => {

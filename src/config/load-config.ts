@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
 import { DEFAULT_DATABASE_URL, DEFAULT_SPOOL_FILE, parseDatabaseUrl } from '../storage/open-store.js';
 import { parseCidrList, type CidrList } from './cidr.js';
+import { parseRetentionSettings, type RetentionSettings } from './retention-settings.js';
 
 /** callevt's settings, validated. Frozen: nothing changes them after start. */
 export interface Config {
@@ -28,12 +29,16 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Longest wait for a request's headers, in milliseconds; longer than keepAliveTimeoutMs (Node's guidance). */
   headersTimeoutMs: number;
+  /** How long each kind of record is kept, and how the server's retention job runs (retention-settings.ts). */
+  retention: RetentionSettings;
 }
 
 /** Names of the environment variables callevt reads (the help text and docs list each one; a test checks). */
 export const CONFIG_ENV_NAMES = [
   'HOST', 'PORT', 'DATABASE_URL', 'CALLBACK_SECRET', 'CALLBACK_ALLOW_CIDRS', 'TRUST_PROXY',
   'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS',
+  'RETENTION_RAW_DAYS', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_CALLS_DAYS', 'RETENTION_ROLLUPS_DAYS', 'RETENTION_TRUNCATE_IPS_DAYS',
+  'RETENTION_INTERVAL_MINUTES', 'RETENTION_BATCH_ROWS',
 ] as const;
 
 /** The environment-style input of loadConfig. */
@@ -108,10 +113,11 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   const ingestMaxBatch = integer(env.INGEST_MAX_BATCH, 'INGEST_MAX_BATCH', DEFAULT_MAX_BATCH, 1, 10_000, problems);
   const spoolFile = parseSpoolFile(env.SPOOL_FILE, databaseUrl, problems);
   const { keepAliveTimeoutMs, headersTimeoutMs } = parseHttpTimeouts(env, problems);
+  const retention = parseRetentionSettings(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
-    spoolFile, keepAliveTimeoutMs, headersTimeoutMs,
+    spoolFile, keepAliveTimeoutMs, headersTimeoutMs, retention: Object.freeze(retention),
   });
 }
 

@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi/register-openapi.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { erasureRoutes } from './routes/erasure-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await api.register(callRoutes, { store, now });
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
+    await api.register(erasureRoutes, { store, now });
     await api.register(metricsRoutes, { metrics });
   });
   app.addHook('onClose', async () => committer.idle());

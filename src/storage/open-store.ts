@@ -14,6 +14,7 @@ import { openSpoolFile } from './spool/spool-file.js';
 import { createSpoolingStore } from './spool/spooling-store.js';
 
 export { DEFAULT_PRUNE_BATCH_ROWS } from './sql/prune-old-records.js';
+export { DEFAULT_RETENTION_BATCH_ROWS } from './sql/apply-retention.js';
 
 /** The database callevt uses when none is configured. */
 export const DEFAULT_DATABASE_URL = './data/callevt.db';

@@ -2,6 +2,8 @@ import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
+import type { ErasureTarget } from '../domain/privacy/erasure-target.js';
+import type { RetentionPolicy } from '../domain/privacy/retention-policy.js';
 import type { ConflictingVersion, Delivery } from '../domain/deliveries/delivery.js';
 import type {
   BreakdownAnswer, BreakdownQuery, SummaryAnswer, SummaryQuery, TimeseriesAnswer, TimeseriesQuery,
@@ -65,6 +67,17 @@ export interface CallStore {
   recordStoredCallbacks(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): Promise<StoredRecordResult[]>;
   /** The raw requests and the tables derived from them, read in chunks by key (quarantine replay, rebuild and its check). */
   derivedRows(): DerivedRowsReader;
+  /**
+   * Erases one user (docs/operations.md, "Erasing a person"): in one transaction, every
+   * place listed in storage/sql/personal-data.ts loses the user's id (a random pseudonym
+   * per erasure instead), their side's IPs and the app's data; an audit row is added.
+   */
+  eraseUser(request: ErasureRequest): Promise<ErasureReceipt>;
+  /**
+   * Applies a retention policy once: removes and truncates in batches (one short transaction
+   * each, yielding between them) what the policy no longer keeps; or only counts (dryRun).
+   */
+  applyRetention(options: RetentionRunOptions): Promise<RetentionReport>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -252,4 +265,46 @@ export interface SpoolStatus {
   readonly held: number;
   /** Calls `listener` after each replayed batch, with what the database made of it. */
   onReplayed(listener: (records: readonly CallbackRecord[], results: readonly RecordResult[]) => void): void;
+}
+
+/** Who asked for an erasure: an entry point, never a person (the audit row holds no personal data). */
+export type ErasureActor = 'cli' | 'api';
+
+export interface ErasureRequest {
+  target: ErasureTarget;
+  actor: ErasureActor;
+  /** Unix milliseconds, recorded in the audit row. */
+  now: number;
+  /** The replacement of the user id; a fresh random one when omitted (the spool passes the one it used). */
+  pseudonym?: string;
+}
+
+/** What an erasure touched: rows changed per table (the places of storage/sql/personal-data.ts). */
+export interface ErasureReceipt {
+  /** The audit row's id. */
+  id: number;
+  /** Unix milliseconds. */
+  erased_at: number;
+  touched: Record<string, number>;
+}
+
+export interface RetentionRunOptions {
+  policy: RetentionPolicy;
+  /** Unix milliseconds: every limit counts back from it. */
+  now: number;
+  /** Count what would go, change nothing. */
+  dryRun?: boolean;
+  /** Rows per transaction. */
+  batchSize?: number;
+  /** Stops between batches (each committed batch stays committed). */
+  signal?: AbortSignal;
+}
+
+/** What a retention run removed (or would remove) and truncated, rows per table. */
+export interface RetentionReport {
+  dryRun: boolean;
+  removed: Record<string, number>;
+  ipsTruncated: Record<string, number>;
+  /** The longest one transaction took, ms: on SQLite, the longest callbacks of the same process waited. */
+  longestBatchMs: number;
 }

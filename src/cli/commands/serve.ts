@@ -46,7 +46,15 @@ Environment (flags win over these):
                         (default ./data/spool.db; keep it on a persistent disk)
   KEEP_ALIVE_TIMEOUT_MS idle keep-alive connections stay open this long; keep it above the load balancer's idle
                         timeout (default 65000)
-  HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)`;
+  HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)
+Retention (days; unset keeps forever; the server applies them every RETENTION_INTERVAL_MINUTES):
+  RETENTION_RAW_DAYS    raw requests (at most RETENTION_CALLS_DAYS when that is set)
+  RETENTION_QUARANTINE_DAYS quarantine entries, with their raw requests
+  RETENTION_CALLS_DAYS  calls and their conflicting versions (statistics rollups stay)
+  RETENTION_ROLLUPS_DAYS statistics rollups (at least RETENTION_CALLS_DAYS)
+  RETENTION_TRUNCATE_IPS_DAYS cut IP addresses to /24 (IPv4) or /48 (IPv6) after this many days
+  RETENTION_INTERVAL_MINUTES how often the server applies retention (default 60)
+  RETENTION_BATCH_ROWS  rows per retention transaction (default 250)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {

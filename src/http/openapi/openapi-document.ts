@@ -22,6 +22,7 @@ export function openApiMetadata(version: string) {
       { name: 'calls', description: 'the call log' },
       { name: 'statistics', description: 'figures over the call log' },
       { name: 'quarantine', description: 'refused callbacks, kept' },
+      { name: 'privacy', description: 'erasure of a person' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
     ],
     security: [{ bearer: [] }],

@@ -10,6 +10,10 @@ import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
 import { createPostgresCallbackRecorder, recordCallbacksPostgres } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
+import { applyRetention } from '../sql/apply-retention.js';
+import { ROLLUP_GRAINS } from '../sql/rollup-refresh.js';
+import { eraseUser } from '../sql/erase-user.js';
+import { createPostgresStepRunner } from './sql-step-runner.js';
 
 /** The PostgreSQL adapter of the storage port. */
 export interface PostgresStore extends CallStore {
@@ -39,6 +43,7 @@ export async function createPostgresStore(
   // Statistics rollups follow reclassified outcomes in the same transaction.
   const reclassify = createPostgresReclassifier(pool, [(client, changes) => refreshRollupSlotsPostgres(client, changes.map((c) => c.call.setup_time))]);
   const derived = createDerivedRowsReader(kysely);
+  const steps = createPostgresStepRunner(pool);
   let closed = false;
 
   return {
@@ -54,6 +59,14 @@ export async function createPostgresStore(
       refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),
     }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
+    eraseUser: (request) => eraseUser(steps, request),
+    applyRetention: (options) =>
+      applyRetention(steps, options, {
+        // Every grain's peaks are made exact before the calls they come from go.
+        beforeRemovingCalls: async (before) => {
+          for (const grain of ROLLUP_GRAINS) await refreshStalePeaksPostgres(pool, undefined, before, grain);
+        },
+      }),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -119,6 +119,8 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     rebuildStatsRollups: deferred((s, range) => s.rebuildStatsRollups(range)),
     listDeliveries: deferred((s, sid) => s.listDeliveries(sid)),
     listConflicts: deferred((s, sid) => s.listConflicts(sid)),
+    eraseUser: deferred((s, request) => s.eraseUser(request)),
+    applyRetention: deferred((s, options) => s.applyRetention(options)),
     ping: deferred((s) => s.ping()),
     async close() {
       if (closed) return;

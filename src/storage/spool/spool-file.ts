@@ -55,6 +55,11 @@ export interface SpoolFile {
   readonly held: number;
   /** The held records, oldest first. */
   listHeld(): HeldRecord[];
+  /**
+   * Rewrites every waiting and held record for which `rewrite` returns a new one (null:
+   * unchanged), in one transaction; returns how many changed. For erasure.
+   */
+  rewriteRecords(rewrite: (record: CallbackRecord) => CallbackRecord | null): number;
   /** Puts held records (these ids, or all) back in line, at the back; returns how many moved. */
   requeue(ids?: readonly number[]): number;
   close(): void;
@@ -194,6 +199,22 @@ class SqliteSpoolFile implements SpoolFile {
   listHeld(): HeldRecord[] {
     const rows = this.db.prepare('SELECT id, record, error, held_at FROM held_callbacks ORDER BY id').all() as Array<{ id: number; record: string; error: string; held_at: number }>;
     return rows.map((row) => ({ id: row.id, record: JSON.parse(row.record) as CallbackRecord, error: row.error, heldAt: row.held_at }));
+  }
+
+  rewriteRecords(rewrite: (record: CallbackRecord) => CallbackRecord | null): number {
+    return this.db.transaction(() => {
+      let changed = 0;
+      for (const table of ['spooled_callbacks', 'held_callbacks']) {
+        const update = this.db.prepare(`UPDATE ${table} SET record = ? WHERE id = ?`);
+        for (const row of this.db.prepare(`SELECT id, record FROM ${table}`).all() as Array<{ id: number; record: string }>) {
+          const next = rewrite(JSON.parse(row.record) as CallbackRecord);
+          if (next === null) continue;
+          update.run(JSON.stringify(next), row.id);
+          changed += 1;
+        }
+      }
+      return changed;
+    }).immediate();
   }
 
   requeue(ids?: readonly number[]): number {

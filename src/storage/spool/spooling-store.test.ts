@@ -86,6 +86,28 @@ async function attempted(h: Harness, n: number): Promise<void> {
 }
 
 describe('the spooling store', () => {
+  it('when a user is erased while their callbacks wait in the spool, then the spooled copies lose them too and reach the database erased', async () => {
+    const h = open();
+    try {
+      h.fail(refused());
+      const mine = validCallbackValues({ from_service_id: 'svc', from_user_id: 'gina', srcip: '198.51.100.61', app_svr_data: 'gina-ctx' });
+      const other = validCallbackValues({ from_user_id: 'hank' });
+      assert.deepEqual(await h.store.recordCallbacks([deliveryOf(mine), deliveryOf(other)]), ['spooled', 'spooled']);
+      const receipt = await h.store.eraseUser({ target: { serviceId: 'svc', userId: 'gina' }, actor: 'api', now: 1 });
+      assert.deepEqual(receipt.touched, { calls: 0, call_conflicts: 0, quarantine: 0, raw_requests: 0, spool: 1 });
+      h.fail(null);
+      await drained(h);
+      const call = await h.store.getCall(mine.sid ?? '');
+      assert.match(call?.from_user_id ?? '', /^erased-/);
+      assert.deepEqual([call?.srcip, call?.app_svr_data], ['', null]);
+      assert.equal((await h.store.getCall(other.sid ?? ''))?.from_user_id, 'hank');
+      const raw = JSON.stringify(readRawRequests(h.file));
+      for (const trace of ['gina', '198.51.100.61']) assert.equal(raw.includes(trace), false, trace);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('when the database is up and the spool empty, then commits go straight to it and the spool stays empty', async () => {
     const h = open();
     try {

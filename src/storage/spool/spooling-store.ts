@@ -5,6 +5,8 @@ export type { SpoolStatus };
 import { isDatabaseUnavailable } from '../database-unavailable.js';
 import { type SpooledRecord, type SpoolFile, spooledSid } from './spool-file.js';
 import { backoffDelay, summarizeError } from './retry.js';
+import { newPseudonym } from '../sql/erase-user.js';
+import { eraseTargetFromRecord } from './erase-spooled-record.js';
 
 /** Records moved into the database per replay transaction. */
 export const DEFAULT_REPLAY_BATCH = 512;
@@ -80,6 +82,15 @@ export function createSpoolingStore(inner: CallStore, spool: SpoolFile, options:
       replayer.wake();
       return records.map(() => 'spooled' as const);
     },
+    async eraseUser(request) {
+      // The spool first, then the records a replay already read reach the database, then the database:
+      // no copy of the user can slip from the spool into the database behind the erasure.
+      const pseudonym = request.pseudonym ?? newPseudonym();
+      const spooled = spool.rewriteRecords((record) => eraseTargetFromRecord(record, request.target, pseudonym));
+      await replayer.settled();
+      const receipt = await inner.eraseUser({ ...request, pseudonym });
+      return { ...receipt, touched: { ...receipt.touched, spool: spooled } };
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -110,6 +121,11 @@ class Replayer {
     this.batch = options.replayBatch ?? DEFAULT_REPLAY_BATCH;
     this.minBackoffMs = options.minBackoffMs ?? DEFAULT_REPLAY_MIN_BACKOFF_MS;
     this.maxBackoffMs = options.maxBackoffMs ?? DEFAULT_REPLAY_MAX_BACKOFF_MS;
+  }
+
+  /** Resolves when the run in progress, if any, has ended. */
+  async settled(): Promise<void> {
+    await this.running?.catch(() => undefined);
   }
 
   /** Starts a run now unless one is running or already scheduled (then that one will see the new records). */

@@ -278,6 +278,27 @@ export const MIGRATIONS: readonly Migration[] = [
              OR reasons LIKE '[{"field":"body","problem":"is larger than % bytes"}]');
     `,
   },
+  {
+    // Erasure and retention (docs/operations.md, "Personal data"): an audit row per erasure
+    // that holds no personal data (when, by which entry point, the service, counts per table),
+    // and how far IP truncation got per table, so that each run starts where the last stopped.
+    version: 11,
+    name: 'erasures and retention progress',
+    sql: (d) => `
+      CREATE TABLE erasures (
+        id ${d.idColumn},
+        erased_at ${d.int64} NOT NULL,
+        actor TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        touched TEXT NOT NULL
+      );
+      CREATE TABLE retention_progress (
+        task TEXT PRIMARY KEY,
+        done_time ${d.int64} NOT NULL,
+        done_id ${d.int64} NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

@@ -12,6 +12,7 @@ export interface Database {
   raw_requests: RawRequestsTable;
   quarantine: QuarantineTable;
   schema_migrations: SchemaMigrationsTable;
+  erasures: ErasuresTable;
 }
 
 /** The column of each field of the event (CALL_FIELDS): text as string, integers as number. */
@@ -65,4 +66,14 @@ export interface SchemaMigrationsTable {
   version: number;
   name: string;
   applied_at: number;
+}
+
+/** One erasure's audit row: no personal data, only when, who (the entry point), the service and counts. */
+export interface ErasuresTable {
+  id: Generated<number>;
+  erased_at: number;
+  actor: string;
+  service_id: string;
+  /** JSON object: rows touched per table. */
+  touched: string;
 }

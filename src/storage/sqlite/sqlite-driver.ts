@@ -3,6 +3,8 @@
  * the adapter depends on our shape, not on the driver's types.
  */
 export interface SqliteStatement {
+  /** Whether the statement returns rows (a SELECT, or a write with RETURNING). */
+  readonly reader: boolean;
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];

@@ -10,6 +10,10 @@ import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpoin
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createSqliteReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
+import { applyRetention } from '../sql/apply-retention.js';
+import { ROLLUP_GRAINS } from '../sql/rollup-refresh.js';
+import { eraseUser } from '../sql/erase-user.js';
+import { createSqliteStepRunner } from './sql-step-runner.js';
 
 /** The SQLite adapter of the storage port. */
 export interface SqliteStore extends CallStore {
@@ -45,6 +49,7 @@ export function createSqliteStore(
   const rollups = createSqliteRollups(db);
   const reclassify = createSqliteReclassifier(db, [rollups.reclassifyHook]);
   const derived = createDerivedRowsReader(kysely);
+  const steps = createSqliteStepRunner(db);
   let closed = false;
 
   return {
@@ -69,6 +74,22 @@ export function createSqliteStore(
       refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),
     }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),
+    async eraseUser(request) {
+      // Freed and overwritten cells are zeroed, so that old values do not linger in free space.
+      db.pragma('secure_delete = ON');
+      try {
+        return await eraseUser(steps, request);
+      } finally {
+        db.pragma('secure_delete = OFF');
+      }
+    },
+    applyRetention: (options) =>
+      applyRetention(steps, options, {
+        // Every grain's peaks are made exact before the calls they come from go.
+        beforeRemovingCalls: async (before) => {
+          for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksInBatches(undefined, before, grain);
+        },
+      }),
     async ping() {
       ping.get();
     },

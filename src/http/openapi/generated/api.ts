@@ -97,6 +97,13 @@ export interface paths {
      */
     get: operations["getStatsBreakdown"];
   };
+  "/api/erasures": {
+    /**
+     * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
+     * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
+     */
+    post: operations["createErasure"];
+  };
   "/metrics": {
     /**
      * Prometheus metrics (text exposition format)
@@ -1325,6 +1332,73 @@ export interface operations {
       };
       /** @description error code unauthorized */
       401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
+   * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
+   */
+  createErasure: {
+    requestBody?: {
+      content: {
+        "application/json": {
+          service_id: string;
+          user_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description what the erasure changed */
+      200: {
+        content: {
+          "application/json": {
+            /** @description the audit row */
+            id: number;
+            /** Format: date-time */
+            erased_at: string;
+            /** @description rows changed per table */
+            touched: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -1,0 +1,28 @@
+import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
+import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
+import type { CallbackRecord } from '../port.js';
+
+/**
+ * A spooled record without the target (the same rewrite as erasure in the database:
+ * storage/sql/erase-steps.ts), or null when it does not name them.
+ */
+export function eraseTargetFromRecord(record: CallbackRecord, target: ErasureTarget, pseudonym: string): CallbackRecord | null {
+  const query = eraseTargetFromForm(record.raw.query, target, pseudonym);
+  const body = record.raw.body === null ? null : eraseTargetFromForm(record.raw.body, target, pseudonym);
+  const rawNames = query.namesTarget || body?.namesTarget === true;
+  const raw = rawNames ? { ...record.raw, query: query.text, body: body === null ? null : body.text, sourceIp: '' } : record.raw;
+  if (record.kind === 'malformed') return rawNames ? { ...record, raw } : null;
+  const event = record.event as unknown as Record<string, unknown>;
+  const sides = CALL_SIDES.filter((side) => sideNamesTarget((key) => event[key], side, target));
+  if (sides.length === 0 && !rawNames) return null;
+  const erased: Record<string, unknown> = { ...event };
+  for (const side of sides) {
+    erased[side.user] = pseudonym;
+    erased[side.ip] = '';
+  }
+  if (sides.length > 0) {
+    for (const key of APP_DATA_KEYS) erased[key] = null;
+    erased.extra = {};
+  }
+  return { ...record, raw, event: erased as unknown as typeof record.event };
+}

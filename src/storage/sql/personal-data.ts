@@ -1,0 +1,80 @@
+import type { RetentionCutoffs } from '../../domain/privacy/retention-policy.js';
+import {
+  type ErasureContext, eraseFromCalls, eraseFromConflicts, eraseFromQuarantine, eraseFromRawRequests,
+} from './erase-steps.js';
+import {
+  type BatchOutcome, countCallIps, countCalls, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, truncateCallIps, truncateConflictIps,
+  truncateRawRequestIps,
+} from './retention-steps.js';
+import type { SqlSteps } from './sql-steps.js';
+
+/**
+ * Every table that holds personal data or lives under a retention limit, and what erasure
+ * and retention do to it: THE place to extend when a table is added (docs/operations.md,
+ * "Personal data"). A table holding user ids or raw requests needs an `erase` step (and a
+ * test in test/contract/privacy-contract.ts); a table that grows with time needs a
+ * `retention` entry. Tables left out on purpose are listed in NOT_PERSONAL_DATA.
+ */
+export interface PersonalDataPlace {
+  table: string;
+  /**
+   * Removes the target from the table's rows inside the erasure's one transaction; returns
+   * rows changed. Runs in list order: a step may leave raw request ids for a later one.
+   */
+  erase?: (ctx: ErasureContext) => SqlSteps<number>;
+  /** Removal of rows older than a cutoff, one batch per transaction. */
+  retention?: {
+    /** The cutoff this table follows (null: kept forever). */
+    cutoff: (c: RetentionCutoffs) => number | null;
+    removeBatch: (cutoff: number, size: number) => SqlSteps<BatchOutcome>;
+    /** What removeBatch would remove in all (a dry run). */
+    count: (cutoff: number) => SqlSteps<Record<string, number>>;
+  };
+  /** IP truncation of rows received before the IP cutoff, one batch per transaction. */
+  truncateIps?: {
+    batch: (beforeMs: number, size: number) => SqlSteps<BatchOutcome>;
+    /** Rows still to visit (a dry run). */
+    count: (beforeMs: number) => SqlSteps<number>;
+  };
+}
+
+export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
+  {
+    table: 'calls',
+    erase: eraseFromCalls,
+    retention: { cutoff: (c) => c.callsBeforeSec, removeBatch: removeCalls, count: countCalls },
+    truncateIps: { batch: truncateCallIps, count: countCallIps },
+  },
+  // Removed with their calls (above); erased and truncated on their own.
+  { table: 'call_conflicts', erase: eraseFromConflicts, truncateIps: { batch: truncateConflictIps, count: countConflictIps } },
+  {
+    // Its personal data is its raw request's text: erase finds the entries, raw_requests rewrites them.
+    table: 'quarantine',
+    erase: eraseFromQuarantine,
+    retention: { cutoff: (c) => c.quarantineBeforeMs, removeBatch: removeQuarantine, count: countQuarantine },
+  },
+  {
+    // Last: rewrites the raw requests every step above found.
+    table: 'raw_requests',
+    erase: eraseFromRawRequests,
+    retention: { cutoff: (c) => c.rawBeforeMs, removeBatch: removeRawRequests, count: countRawRequests },
+    truncateIps: { batch: truncateRawRequestIps, count: countRawRequestIps },
+  },
+  {
+    // Counts per hour and per dimension; no dimension is a user or an IP (ROLLUP_DIMENSIONS).
+    table: 'call_rollups',
+    retention: { cutoff: (c) => c.rollupsBeforeSec, removeBatch: (cutoff) => removeRollups(cutoff), count: countRollups },
+  },
+];
+
+/**
+ * Tables that hold no personal data, and why; a test fails when a table exists in neither
+ * list, so that a new table is a decision, not an oversight.
+ */
+export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
+  rollup_stale_peaks: 'hour numbers only (removed with the rollups they mark)',
+  schema_migrations: 'migration versions',
+  erasures: 'the erasure audit: time, entry point, service id and counts, never a user id',
+  retention_progress: 'how far IP truncation got: a time and a row id per table',
+};

@@ -1,0 +1,180 @@
+import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
+import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
+import { truncateIp } from '../../domain/privacy/truncate-ip.js';
+import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
+import { placeholders, type SqlSteps, sql } from './sql-steps.js';
+
+/** What one batch did: rows per table, and whether more may be left. */
+export interface BatchOutcome {
+  counts: Record<string, number>;
+  more: boolean;
+}
+
+/** Rollup hours removed per transaction (every dimension of each hour). */
+export const ROLLUP_HOURS_PER_BATCH = 24;
+
+const ids = (rows: Array<Record<string, unknown>>, column = 'id') => rows.map((r) => Number(r[column]));
+const count = (rows: Array<Record<string, unknown>>) => Number(rows[0]?.n ?? 0);
+
+/** Raw requests received before the cutoff, except quarantined ones (they live as long as their quarantine entry). */
+export function* removeRawRequests(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const { rows } = yield sql("SELECT id FROM raw_requests WHERE received_at < ? AND result <> 'quarantined' ORDER BY received_at LIMIT ?", beforeMs, size);
+  if (rows.length > 0) yield sql(`DELETE FROM raw_requests WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
+  return { counts: { raw_requests: rows.length }, more: rows.length === size };
+}
+
+export function* countRawRequests(beforeMs: number): SqlSteps<Record<string, number>> {
+  const { rows } = yield sql("SELECT COUNT(*) AS n FROM raw_requests WHERE received_at < ? AND result <> 'quarantined'", beforeMs);
+  return { raw_requests: count(rows) };
+}
+
+/** Quarantine entries received before the cutoff, each with its raw request (quarantine ids grow with time). */
+export function* removeQuarantine(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const { rows } = yield sql('SELECT id, raw_request_id FROM quarantine WHERE received_at < ? ORDER BY id LIMIT ?', beforeMs, size);
+  if (rows.length > 0) {
+    yield sql(`DELETE FROM quarantine WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
+    yield sql(`DELETE FROM raw_requests WHERE id IN (${placeholders(rows.length)})`, ...ids(rows, 'raw_request_id'));
+  }
+  return { counts: { quarantine: rows.length }, more: rows.length === size };
+}
+
+export function* countQuarantine(beforeMs: number): SqlSteps<Record<string, number>> {
+  const { rows } = yield sql('SELECT COUNT(*) AS n FROM quarantine WHERE received_at < ?', beforeMs);
+  return { quarantine: count(rows) };
+}
+
+/** Calls set up before the cutoff (a whole hour), with their conflicting versions; rollups stay. */
+export function* removeCalls(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
+  const { rows } = yield sql('SELECT id, sid FROM calls WHERE setup_time < ? ORDER BY setup_time LIMIT ?', beforeSec, size);
+  let conflicts = 0;
+  if (rows.length > 0) {
+    conflicts = (yield sql(`DELETE FROM call_conflicts WHERE sid IN (${placeholders(rows.length)})`, ...rows.map((r) => r.sid))).changes;
+    yield sql(`DELETE FROM calls WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
+  }
+  return { counts: { calls: rows.length, call_conflicts: conflicts }, more: rows.length === size };
+}
+
+export function* countCalls(beforeSec: number): SqlSteps<Record<string, number>> {
+  const calls = count((yield sql('SELECT COUNT(*) AS n FROM calls WHERE setup_time < ?', beforeSec)).rows);
+  const conflicts = count((yield sql('SELECT COUNT(*) AS n FROM call_conflicts WHERE sid IN (SELECT sid FROM calls WHERE setup_time < ?)', beforeSec)).rows);
+  return { calls, call_conflicts: conflicts };
+}
+
+/**
+ * Rollup rows of the hours before the cutoff, ROLLUP_HOURS_PER_BATCH hours at a time from
+ * the oldest, by primary key ranges (dim, slot): every dimension of an hour goes together.
+ */
+export function* removeRollups(beforeSec: number): SqlSteps<BatchOutcome> {
+  const oldest = (yield sql("SELECT MIN(slot) AS slot FROM call_rollups WHERE dim = 'all'")).rows[0]?.slot;
+  if (oldest === null || oldest === undefined || Number(oldest) >= beforeSec) return { counts: { call_rollups: 0 }, more: false };
+  const until = Math.min(beforeSec, Number(oldest) + ROLLUP_HOURS_PER_BATCH * ROLLUP_SLOT_SEC);
+  let removed = 0;
+  for (const dim of ROLLUP_DIMENSIONS) {
+    removed += (yield sql('DELETE FROM call_rollups WHERE dim = ? AND slot < ?', dim, until)).changes;
+  }
+  yield sql('DELETE FROM rollup_stale_peaks WHERE slot < ?', until);
+  return { counts: { call_rollups: removed }, more: until < beforeSec };
+}
+
+export function* countRollups(beforeSec: number): SqlSteps<Record<string, number>> {
+  const { rows } = yield sql('SELECT COUNT(*) AS n FROM call_rollups WHERE slot < ?', beforeSec);
+  return { call_rollups: count(rows) };
+}
+
+// IP truncation walks each table once, remembering in retention_progress how far it got.
+
+/** Where a table's IP truncation stopped: the last row's time and id. */
+function* readProgress(task: string): SqlSteps<{ time: number; id: number }> {
+  const row = (yield sql('SELECT done_time, done_id FROM retention_progress WHERE task = ?', task)).rows[0];
+  return row === undefined ? { time: Number.MIN_SAFE_INTEGER, id: 0 } : { time: Number(row.done_time), id: Number(row.done_id) };
+}
+
+function* saveProgress(task: string, time: number, id: number): SqlSteps<void> {
+  yield sql(
+    'INSERT INTO retention_progress (task, done_time, done_id) VALUES (?, ?, ?) ON CONFLICT (task) DO UPDATE SET done_time = excluded.done_time, done_id = excluded.done_id',
+    task, time, id,
+  );
+}
+
+/** Calls set up before the cutoff: srcip and dstip to their networks, in (setup_time, id) order. */
+export function* truncateCallIps(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const task = 'truncate-ips:calls';
+  const at = yield* readProgress(task);
+  const { rows } = yield sql(
+    'SELECT id, setup_time, srcip, dstip FROM calls WHERE setup_time < ? AND setup_time >= ? AND (setup_time > ? OR id > ?) ORDER BY setup_time, id LIMIT ?',
+    Math.floor(beforeMs / 1000), at.time, at.time, at.id, size,
+  );
+  let changed = 0;
+  for (const row of rows) {
+    const src = truncateIp(String(row.srcip));
+    const dst = truncateIp(String(row.dstip));
+    if (src === row.srcip && dst === row.dstip) continue;
+    yield sql('UPDATE calls SET srcip = ?, dstip = ? WHERE id = ?', src, dst, row.id);
+    changed++;
+  }
+  const last = rows.at(-1);
+  if (last !== undefined) yield* saveProgress(task, Number(last.setup_time), Number(last.id));
+  return { counts: { calls: changed }, more: rows.length === size };
+}
+
+export function* countCallIps(beforeMs: number): SqlSteps<number> {
+  const at = yield* readProgress('truncate-ips:calls');
+  const { rows } = yield sql('SELECT COUNT(*) AS n FROM calls WHERE setup_time < ? AND setup_time >= ? AND (setup_time > ? OR id > ?)', Math.floor(beforeMs / 1000), at.time, at.time, at.id);
+  return count(rows);
+}
+
+/** Raw requests received before the cutoff (quarantined ones too): IPs in the query, the body and the source address. */
+export function* truncateRawRequestIps(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const task = 'truncate-ips:raw_requests';
+  const at = yield* readProgress(task);
+  const { rows } = yield sql(
+    'SELECT id, received_at, query, body, source_ip FROM raw_requests WHERE received_at < ? AND received_at >= ? AND (received_at > ? OR id > ?) ORDER BY received_at, id LIMIT ?',
+    beforeMs, at.time, at.time, at.id, size,
+  );
+  let changed = 0;
+  for (const row of rows) {
+    const query = truncateIpsInForm(String(row.query));
+    const body = row.body === null ? null : truncateIpsInForm(String(row.body));
+    const source = truncateIp(String(row.source_ip));
+    if (query === row.query && body === row.body && source === row.source_ip) continue;
+    yield sql('UPDATE raw_requests SET query = ?, body = ?, source_ip = ? WHERE id = ?', query, body, source, row.id);
+    changed++;
+  }
+  const last = rows.at(-1);
+  if (last !== undefined) yield* saveProgress(task, Number(last.received_at), Number(last.id));
+  return { counts: { raw_requests: changed }, more: rows.length === size };
+}
+
+export function* countRawRequestIps(beforeMs: number): SqlSteps<number> {
+  const at = yield* readProgress('truncate-ips:raw_requests');
+  const { rows } = yield sql('SELECT COUNT(*) AS n FROM raw_requests WHERE received_at < ? AND received_at >= ? AND (received_at > ? OR id > ?)', beforeMs, at.time, at.time, at.id);
+  return count(rows);
+}
+
+/**
+ * Conflicting versions received before the cutoff, walked by id (there is no index by
+ * time; ids grow with it): stops at the first version received at or after the cutoff.
+ */
+export function* truncateConflictIps(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const task = 'truncate-ips:call_conflicts';
+  const at = yield* readProgress(task);
+  const { rows } = yield sql('SELECT id, event, received_at FROM call_conflicts WHERE id > ? ORDER BY id LIMIT ?', at.id, size);
+  let changed = 0;
+  let lastId: number | null = null;
+  for (const row of rows) {
+    if (Number(row.received_at) >= beforeMs) break;
+    lastId = Number(row.id);
+    const event = truncateIpsInCanonicalEvent(String(row.event));
+    if (event === row.event) continue;
+    yield sql('UPDATE call_conflicts SET event = ? WHERE id = ?', event, row.id);
+    changed++;
+  }
+  if (lastId !== null) yield* saveProgress(task, 0, lastId);
+  return { counts: { call_conflicts: changed }, more: rows.length === size && lastId === Number(rows.at(-1)?.id) };
+}
+
+export function* countConflictIps(beforeMs: number): SqlSteps<number> {
+  const at = yield* readProgress('truncate-ips:call_conflicts');
+  const { rows } = yield sql('SELECT COUNT(*) AS n FROM call_conflicts WHERE id > ? AND received_at < ?', at.id, beforeMs);
+  return count(rows);
+}

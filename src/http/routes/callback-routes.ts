@@ -4,8 +4,9 @@ import type { FieldProblem } from '../../domain/call-event.js';
 import { decodeQueryString } from '../../domain/parse-query-string.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
-import { malformedRecord, toCallbackRecord } from '../../ingest/receive-callback.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
+import { type KeyedCallbackKind, malformedRecord, toCallbackRecord, toKeyedCallbackRecord } from '../../ingest/receive-callback.js';
+import type { NotifyRelay, NotifyRelayVerdict } from '../../relay/notify-relay.js';
+import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
 import { decodeBody, isSupportedBodyType } from './decode-body.js';
@@ -28,17 +29,31 @@ export interface CallbackRouteOptions {
   committer: GroupCommitter<CallbackRecord, RecordResult>;
   now: () => number;
   onResult?: (result: RecordResult | 'rejected', seconds: number) => void;
+  /** The app's notify handler each stored Notify is passed on to; absent: Notify is recorded and answered 200. */
+  notifyRelay?: NotifyRelay;
+  /** Keeps a relay attempt (in a later commit: the answer does not wait for it). */
+  onRelayed?: (attempt: NotifyRelayAttempt) => void;
 }
 
+/** Each callback endpoint: the last segment of its path, and how its keys become a record. */
+type RecordMaker = (raw: RawRequest, values: ReadonlyMap<string, string>, problems: readonly FieldProblem[]) => CallbackRecord;
+const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: 'call-event' | KeyedCallbackKind; toRecord: RecordMaker }> = [
+  { name: 'call-event', toRecord: toCallbackRecord },
+  { name: 'notify', toRecord: (raw, values, problems) => toKeyedCallbackRecord('notify', raw, values, problems) },
+  { name: 'agent-call-status', toRecord: (raw, values, problems) => toKeyedCallbackRecord('agent-call-status', raw, values, problems) },
+];
+
 /**
- * The 1-to-1 Call Event endpoint (`on_call_evt_cb_url`): GET with query keys, or POST
- * with a form or JSON body carrying the same keys. Answers 200 only after the delivery
- * is committed; a malformed one is committed to quarantine, then answered 400.
+ * The callback endpoints: the 1-to-1 Call Event (`on_call_evt_cb_url`), Notify
+ * (`notify_cb_url`) and Agent Call Status (`agent_call_status_cb_url`), each by GET with
+ * query keys, or POST with a form or JSON body carrying the same keys. Answers 200 only
+ * after the delivery is committed; a malformed one is committed to quarantine, then
+ * answered 4xx. A stored Notify is then passed on to the app's handler (NOTIFY_RELAY_URL)
+ * and answered with its verdict.
  */
 export async function callbackRoutes(app: FastifyInstance, options: CallbackRouteOptions): Promise<void> {
   const { config, committer, now } = options;
   const secret = config.callbackSecret;
-  const path = secret === null ? '/callbacks/call-event' : '/callbacks/:secret/call-event';
 
   // Bodies reach the handler as text: we decode them ourselves, so that an undecodable
   // body is quarantined like any other malformed callback instead of failing in the framework.
@@ -64,7 +79,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     return respond(reply, malformedRecord(rawRequestOf(request, null), [problem]), 413);
   });
 
-  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400) => {
+  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400, values?: ReadonlyMap<string, string>) => {
     const started = process.hrtime.bigint();
     let result: RecordResult;
     try {
@@ -80,7 +95,32 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       const error = new AppError(code, `The callback was refused and quarantined: bad ${fields}`, record.problems);
       return reply.code(error.status).send(error.toBody());
     }
-    return reply.code(200).send({ result, sid: record.event.sid });
+    const sid = sidOfRecord(record) ?? '';
+    if (record.kind === 'notify' && options.notifyRelay !== undefined && values !== undefined) {
+      return relayNotify(reply, options.notifyRelay, { result, sid, rawReceivedAt: record.raw.receivedAt }, values);
+    }
+    return reply.code(200).send({ result, sid });
+  };
+
+  /** Passes a stored Notify on; LINE Planet gets the handler's verdict, as if it had called the handler itself. */
+  const relayNotify = async (
+    reply: FastifyReply,
+    relay: NotifyRelay,
+    stored: { result: RecordResult; sid: string; rawReceivedAt: number },
+    values: ReadonlyMap<string, string>,
+  ) => {
+    const attemptedAt = now();
+    const verdict: NotifyRelayVerdict = await relay.relay(values);
+    options.onRelayed?.({
+      sid: stored.sid, attempted_at: attemptedAt, outcome: verdict.outcome,
+      status: verdict.status, latency_ms: verdict.latencyMs, error: verdict.error,
+    });
+    const relayed = { outcome: verdict.outcome, status: verdict.status, latency_ms: verdict.latencyMs };
+    if (verdict.outcome === 'ok') return reply.code(200).send({ result: stored.result, sid: stored.sid, relay: relayed });
+    const error = verdict.outcome === 'timeout'
+      ? new AppError('notify_handler_timeout', `The Notify was stored; the app's notify handler did not answer in time`, [{ field: 'relay', problem: verdict.error ?? 'timeout' }])
+      : new AppError('notify_handler_failed', `The Notify was stored; the app's notify handler refused it or could not be reached`, [{ field: 'relay', problem: verdict.error ?? 'failed' }]);
+    return reply.code(error.status).send(error.toBody());
   };
 
   const rawRequestOf = (request: FastifyRequest, body: string | null): RawRequest => {
@@ -97,7 +137,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     };
   };
 
-  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (toRecord: RecordMaker) => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = typeof request.body === 'string' ? request.body : null;
     const raw = rawRequestOf(request, body);
     const fullQueryLength = queryLength(request.raw.url ?? '');
@@ -116,12 +156,15 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     const status = body !== null && body !== '' && !isSupportedBodyType(raw.contentType) ? 415 : 400;
     // A body that cannot be read as a whole says nothing about its fields: report only that.
     if (fromBody?.problems.some((p) => p.field === 'body')) return respond(reply, malformedRecord(raw, problems), status);
-    return respond(reply, toCallbackRecord(raw, values, problems), status);
+    return respond(reply, toRecord(raw, values, problems), status, values);
   };
 
-  // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
-  app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get') }, handle);
-  app.post(path, { schema: callbackSchema('post') }, handle);
+  for (const { name, toRecord } of CALLBACK_ENDPOINTS) {
+    const path = secret === null ? `/callbacks/${name}` : `/callbacks/:secret/${name}`;
+    // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
+    app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get', name) }, handle(toRecord));
+    app.post(path, { schema: callbackSchema('post', name) }, handle(toRecord));
+  }
 }
 
 function queryLength(url: string): number {

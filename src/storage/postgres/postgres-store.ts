@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { CallStore } from '../port.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
+import { createCallLifeMethods } from '../sql/call-life-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
@@ -45,6 +46,7 @@ export async function createPostgresStore(
     kysely,
     recordCallbacks: createPostgresCallbackRecorder(pool),
     ...createSqlReadMethods(kysely),
+    ...createCallLifeMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),

@@ -117,6 +117,11 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     rebuildStatsRollups: deferred((s, range) => s.rebuildStatsRollups(range)),
     listDeliveries: deferred((s, sid) => s.listDeliveries(sid)),
     listConflicts: deferred((s, sid) => s.listConflicts(sid)),
+    getCallLife: deferred((s, sid) => s.getCallLife(sid)),
+    recordNotifyRelays: deferred((s, attempts) => s.recordNotifyRelays(attempts)),
+    listLifecycle: deferred((s, query) => s.listLifecycle(query)),
+    countEndMissing: deferred((s, query) => s.countEndMissing(query)),
+    flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     ping: deferred((s) => s.ping()),
     async close() {
       if (closed) return;

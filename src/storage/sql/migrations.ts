@@ -196,6 +196,70 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
   },
+  {
+    // Notify and Agent Call Status (docs/spec/callbacks.md §3, §4), kept once per sid like
+    // the Call Event, with their conflicting versions; the Notify relay's attempts; the
+    // time a notified call was first seen past its end deadline (a counter's increments).
+    version: 12,
+    name: 'notify, agent call status and relay attempts',
+    sql: (d) => `
+      CREATE TABLE notifies (
+        id ${d.idColumn},
+        sid TEXT NOT NULL UNIQUE,
+        from_service_id TEXT NOT NULL,
+        from_user_id TEXT NOT NULL,
+        to_service_id TEXT NOT NULL,
+        to_user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        param TEXT NOT NULL,
+        stid TEXT,
+        app_svr_data TEXT,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0,
+        end_missing_at ${d.int64}
+      );
+      CREATE INDEX notifies_received_at ON notifies (received_at, id);
+
+      CREATE TABLE agent_call_statuses (
+        id ${d.idColumn},
+        sid TEXT NOT NULL UNIQUE,
+        agent_type TEXT NOT NULL,
+        media_source_type TEXT NOT NULL,
+        result TEXT NOT NULL,
+        fail_reason TEXT,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE callback_conflicts (
+        id ${d.idColumn},
+        kind TEXT NOT NULL,
+        sid TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        content TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        UNIQUE (kind, sid, content_hash)
+      );
+
+      CREATE TABLE notify_relays (
+        id ${d.idColumn},
+        sid TEXT NOT NULL,
+        attempted_at ${d.int64} NOT NULL,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX notify_relays_sid ON notify_relays (sid);
+    `,
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

@@ -1,6 +1,7 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CallStore } from '../port.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
+import { createCallLifeMethods } from '../sql/call-life-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite } from './open-sqlite.js';
@@ -57,6 +58,7 @@ export function createSqliteStore(
       return record(records);
     },
     ...createSqlReadMethods(kysely),
+    ...createCallLifeMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),

@@ -35,6 +35,8 @@ export interface AppDeps {
 export interface CallevtApp {
   app: FastifyInstance;
   committer: GroupCommitter<CallbackRecord, RecordResult>;
+  /** Writes Notify relay attempts after the answers (drained on close too). */
+  relayCommitter: GroupCommitter<NotifyRelayAttempt, void>;
 }
 
 /**
@@ -100,5 +102,5 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await committer.idle();
     await relayCommitter.idle();
   });
-  return { app, committer };
+  return { app, committer, relayCommitter };
 }

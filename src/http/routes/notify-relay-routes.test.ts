@@ -101,6 +101,14 @@ describe('Notify relay: LINE Planet gets the push handler\'s verdict', () => {
     assert.equal(readRawRequests(t.file).at(-1)?.result, 'quarantined');
   });
 
+  it('when relays succeeded, failed and timed out, then callevt_notify_relay_total counts each outcome', async () => {
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /^callevt_notify_relay_total\{outcome="ok"\} [1-9]/m);
+    assert.match(metrics, /^callevt_notify_relay_total\{outcome="http_error"\} [1-9]/m);
+    assert.match(metrics, /^callevt_notify_relay_total\{outcome="timeout"\} [1-9]/m);
+    assert.match(metrics, /^callevt_notify_relay_total\{outcome="unreachable"\} 0$/m);
+  });
+
   it('when the call later ends with PUSH_ERROR after a refused relay, then the diagnosis blames the push handler', async () => {
     const values = validNotifyValues({ behave: 'fail' });
     await t.app.inject({ url: `/callbacks/notify?${new URLSearchParams(values)}` });

@@ -5,11 +5,12 @@ import { decodeQueryString } from '../../domain/parse-query-string.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { type KeyedCallbackKind, malformedRecord, toCallbackRecord, toKeyedCallbackRecord } from '../../ingest/receive-callback.js';
-import type { NotifyRelay, NotifyRelayVerdict } from '../../relay/notify-relay.js';
+import type { NotifyRelay } from '../../relay/notify-relay.js';
 import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
 import { decodeBody, isSupportedBodyType } from './decode-body.js';
+import { answerWithRelay } from './notify-relay-answer.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
 export const MAX_QUERY_BYTES = 16_384;
@@ -97,30 +98,9 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     }
     const sid = sidOfRecord(record) ?? '';
     if (record.kind === 'notify' && options.notifyRelay !== undefined && values !== undefined) {
-      return relayNotify(reply, options.notifyRelay, { result, sid, rawReceivedAt: record.raw.receivedAt }, values);
+      return answerWithRelay(reply, { result, sid }, values, { relay: options.notifyRelay, now, ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}) });
     }
     return reply.code(200).send({ result, sid });
-  };
-
-  /** Passes a stored Notify on; LINE Planet gets the handler's verdict, as if it had called the handler itself. */
-  const relayNotify = async (
-    reply: FastifyReply,
-    relay: NotifyRelay,
-    stored: { result: RecordResult; sid: string; rawReceivedAt: number },
-    values: ReadonlyMap<string, string>,
-  ) => {
-    const attemptedAt = now();
-    const verdict: NotifyRelayVerdict = await relay.relay(values);
-    options.onRelayed?.({
-      sid: stored.sid, attempted_at: attemptedAt, outcome: verdict.outcome,
-      status: verdict.status, latency_ms: verdict.latencyMs, error: verdict.error,
-    });
-    const relayed = { outcome: verdict.outcome, status: verdict.status, latency_ms: verdict.latencyMs };
-    if (verdict.outcome === 'ok') return reply.code(200).send({ result: stored.result, sid: stored.sid, relay: relayed });
-    const error = verdict.outcome === 'timeout'
-      ? new AppError('notify_handler_timeout', `The Notify was stored; the app's notify handler did not answer in time`, [{ field: 'relay', problem: verdict.error ?? 'timeout' }])
-      : new AppError('notify_handler_failed', `The Notify was stored; the app's notify handler refused it or could not be reached`, [{ field: 'relay', problem: verdict.error ?? 'failed' }]);
-    return reply.code(error.status).send(error.toBody());
   };
 
   const rawRequestOf = (request: FastifyRequest, body: string | null): RawRequest => {

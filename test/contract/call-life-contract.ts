@@ -114,9 +114,16 @@ export function describeCallLifeContract(name: string, open: StoreFactory): void
         assert.equal(await store.countEndMissing(clock), 1);
         assert.equal(await store.flagEndMissing(clock), 1);
         assert.equal(await store.flagEndMissing(clock), 0);
+        // After the sweep the same call is found through its mark, once.
+        assert.equal(await store.countEndMissing(clock), 1);
+        assert.deepEqual((await store.listLifecycle({ ...clock, lifecycle: 'end_missing', limit: 10 })).map((e) => e.sid), [late.sid]);
         await store.recordCallbacks([deliveryOf(validCallbackValues({ sid: late.sid }), clock.now)]);
         assert.deepEqual(await store.listLifecycle({ ...clock, lifecycle: 'end_missing', limit: 10 }), []);
         assert.equal(await store.countEndMissing(clock), 0);
+        // Later, the recent one passes its deadline too: only it is newly flagged.
+        const later = { now: T0 + 3 * HOUR_MS + 1, deadlineMs: 2 * HOUR_MS };
+        assert.equal(await store.flagEndMissing(later), 1);
+        assert.deepEqual((await store.listLifecycle({ ...later, lifecycle: 'end_missing', limit: 10 })).map((e) => e.sid), [recent.sid]);
       } finally {
         await cleanup();
       }

@@ -76,18 +76,29 @@ async function insertNotifyRelays(db: Kysely<Database>, attempts: readonly Notif
   await db.insertInto('notify_relays').values(attempts.map((a) => ({ ...a }))).execute();
 }
 
-/** Notifies past their deadline whose sid has no call: the received_at index bounds the scan. */
-function endMissingQuery(db: Kysely<Database>, query: EndDeadline) {
-  return db.selectFrom('notifies')
-    .where('received_at', '<', query.now - query.deadlineMs)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('calls').select(sql`1`.as('one')).whereRef('calls.sid', '=', 'notifies.sid'))));
+/** A sid without a Call Event. */
+const NO_CALL = sql<boolean>`NOT EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`;
+
+/**
+ * The notifies past their deadline without a call: those a sweep found missing
+ * (notifies_end_missing) and those no sweep has looked at yet (notifies_end_unchecked).
+ * Both sets stay small, whatever the number of notifies kept: a notified call that ended
+ * is looked at once and never again.
+ */
+function endMissingParts(db: Kysely<Database>, query: EndDeadline) {
+  const cutoff = query.now - query.deadlineMs;
+  const flagged = db.selectFrom('notifies').where(sql<boolean>`end_missing = 1`).where('received_at', '<', cutoff).where(NO_CALL);
+  const unchecked = db.selectFrom('notifies').where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff).where(NO_CALL);
+  return [flagged, unchecked] as const;
 }
 
+const END_MISSING_COLUMNS = ['id', 'sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'received_at'] as const;
+
 async function selectEndMissing(db: Kysely<Database>, query: LifecycleQuery): Promise<LifecycleEntry[]> {
-  const rows = await endMissingQuery(db, query)
-    .select(['sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'received_at'])
+  const [flagged, unchecked] = endMissingParts(db, query);
+  const rows = await flagged.select(END_MISSING_COLUMNS).unionAll(unchecked.select(END_MISSING_COLUMNS))
     .orderBy('received_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-  return rows.map(({ received_at, ...r }) => ({ ...r, notified_at: Number(received_at), setup_time: null, ended_at: null }));
+  return rows.map(({ id: _id, received_at, ...r }) => ({ ...r, notified_at: Number(received_at), setup_time: null, ended_at: null }));
 }
 
 /** Calls set up since the first Notify ever received, without a Notify: none while Notify is not routed here. */
@@ -106,15 +117,28 @@ async function selectNotifyMissing(db: Kysely<Database>, query: LifecycleQuery):
 }
 
 async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
-  const row = await endMissingQuery(db, query).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  let total = 0;
+  for (const part of endMissingParts(db, query)) {
+    const row = await part.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    total += Number(row?.n ?? 0);
+  }
+  return total;
 }
 
+/**
+ * Looks once at each notify newly past its deadline: without a call it is marked
+ * end_missing (counted), with one it is marked checked. Row locks make each mark happen
+ * once when several receivers sweep at the same time.
+ */
 async function flagEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
-  const result = await db.updateTable('notifies').set({ end_missing_at: query.now })
-    .where('end_missing_at', 'is', null)
-    .where('received_at', '<', query.now - query.deadlineMs)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('calls').select(sql`1`.as('one')).whereRef('calls.sid', '=', 'notifies.sid'))))
+  const cutoff = query.now - query.deadlineMs;
+  const missing = await db.updateTable('notifies').set({ end_checked_at: query.now, end_missing: 1 })
+    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff).where(NO_CALL)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  await db.updateTable('notifies').set({ end_checked_at: query.now })
+    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff)
+    .execute();
+  // Those whose end came late leave the small end_missing set (notifies_end_missing).
+  await db.updateTable('notifies').set({ end_missing: 0 }).where(sql<boolean>`end_missing = 1`).where(sql<boolean>`NOT (${NO_CALL})`).execute();
+  return Number(missing.numUpdatedRows);
 }

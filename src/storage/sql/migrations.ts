@@ -198,8 +198,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     // Notify and Agent Call Status (docs/spec/callbacks.md §3, §4), kept once per sid like
-    // the Call Event, with their conflicting versions; the Notify relay's attempts; the
-    // time a notified call was first seen past its end deadline (a counter's increments).
+    // the Call Event, with their conflicting versions; the Notify relay's attempts; whether
+    // a notified call was found past its end deadline without a Call Event (end_missing).
     version: 12,
     name: 'notify, agent call status and relay attempts',
     sql: (d) => `
@@ -219,9 +219,13 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at ${d.int64} NOT NULL,
         raw_request_id ${d.int64} NOT NULL,
         conflicts INTEGER NOT NULL DEFAULT 0,
-        end_missing_at ${d.int64}
+        end_checked_at ${d.int64},
+        end_missing INTEGER NOT NULL DEFAULT 0
       );
-      CREATE INDEX notifies_received_at ON notifies (received_at, id);
+      -- The end_missing sweep reads only the notifies it has not looked at yet, and the
+      -- end_missing list only those it found missing: neither scans every Notify ever kept.
+      CREATE INDEX notifies_end_unchecked ON notifies (received_at) WHERE end_checked_at IS NULL;
+      CREATE INDEX notifies_end_missing ON notifies (received_at) WHERE end_missing = 1;
 
       CREATE TABLE agent_call_statuses (
         id ${d.idColumn},

@@ -90,8 +90,10 @@ export interface NotifiesTable extends KeyedCallbackColumns {
   param: string;
   stid: string | null;
   app_svr_data: string | null;
-  /** Unix milliseconds when the call was first seen past its end deadline, else null. */
-  end_missing_at: number | null;
+  /** Unix milliseconds when a sweep looked at it past its end deadline; null until then. */
+  end_checked_at: number | null;
+  /** 1 when that sweep found no Call Event for it (docs/api.md, end_missing). */
+  end_missing: Generated<number>;
 }
 
 export interface AgentCallStatusesTable extends KeyedCallbackColumns {

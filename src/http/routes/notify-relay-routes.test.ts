@@ -206,3 +206,22 @@ async function lifeOf(t: TestApp, sid: string): Promise<LifeJson & { notify: { s
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as LifeJson & { notify: { sid: string } };
 }
+
+describe('Notify and Agent Call Status behind the callback guard', () => {
+  it('when CALLBACK_SECRET and CALLBACK_ALLOW_CIDRS are set, then they guard the new endpoints like the Call Event, and nothing is stored for a refusal', async () => {
+    const secret = 'notify-secret-0123456789';
+    const t = await createTestApp({ CALLBACK_SECRET: secret, CALLBACK_ALLOW_CIDRS: '203.0.113.0/24' });
+    try {
+      const notify = new URLSearchParams(validNotifyValues());
+      const status = new URLSearchParams(validAgentCallStatusValues());
+      const inside = '203.0.113.9';
+      assert.equal((await t.app.inject({ url: `/callbacks/notify?${notify}`, remoteAddress: inside })).statusCode, 404);
+      assert.equal((await t.app.inject({ url: `/callbacks/${secret}/notify?${notify}`, remoteAddress: '198.51.100.1' })).statusCode, 403);
+      assert.equal((await t.app.inject({ url: `/callbacks/${secret}/notify?${notify}`, remoteAddress: inside })).statusCode, 200);
+      assert.equal((await t.app.inject({ url: `/callbacks/${secret}/agent-call-status?${status}`, remoteAddress: inside })).statusCode, 200);
+      assert.deepEqual(readRawRequests(t.file).map((r) => r.path), ['/callbacks/[secret]/notify', '/callbacks/[secret]/agent-call-status']);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -117,12 +117,11 @@ async function selectNotifyMissing(db: Kysely<Database>, query: LifecycleQuery):
 }
 
 async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
-  let total = 0;
-  for (const part of endMissingParts(db, query)) {
-    const row = await part.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    total += Number(row?.n ?? 0);
-  }
-  return total;
+  // One statement, one snapshot: a sweep running meanwhile moves rows from one part to the other.
+  const [flagged, unchecked] = endMissingParts(db, query);
+  const row = await db.selectFrom(flagged.select('id').unionAll(unchecked.select('id')).as('missing'))
+    .select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**

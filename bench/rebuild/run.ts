@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCallEventRequest } from '../../src/ingest/read-call-event-request.js';
+import { readCallEventRequest } from '../../src/ingest/read-callback-request.js';
 import { checkRebuild } from '../../src/ingest/rebuild/check-rebuild.js';
 import { rebuildFromRaw } from '../../src/ingest/rebuild/rebuild-from-raw.js';
 import { planTraffic } from '../../src/simulate/plan-traffic.js';

@@ -127,7 +127,30 @@ describe('loadConfig', () => {
       'KEEP_ALIVE_TIMEOUT_MS', 'LOG_LEVEL', 'LOG_REQUESTS', 'PORT', 'RETENTION_BATCH_ROWS', 'RETENTION_CALLS_DAYS',
       'RETENTION_INTERVAL_MINUTES', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_RAW_DAYS', 'RETENTION_ROLLUPS_DAYS',
       'RETENTION_TRUNCATE_IPS_DAYS', 'SPOOL_FILE', 'TRUST_PROXY',
-    ]);
+      'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE',
+    ].sort());
+  });
+
+  it('when the Notify relay and the end deadline are not set, then there is no relay, a 3 s timeout and a 2 h deadline', () => {
+    const config = loadConfig({});
+    assert.equal(config.notifyRelayUrl, null);
+    assert.equal(config.notifyRelayTimeoutMs, 3_000);
+    assert.equal(config.callEventDeadlineMs, 7_200_000);
+  });
+
+  it('when the Notify relay and the deadline are set as durations, then they are read in milliseconds', () => {
+    const config = loadConfig({ NOTIFY_RELAY_URL: 'http://127.0.0.1:3000/notify?k=v', NOTIFY_RELAY_TIMEOUT: '500ms', CALL_EVENT_DEADLINE: '90m' });
+    assert.equal(config.notifyRelayUrl, 'http://127.0.0.1:3000/notify?k=v');
+    assert.equal(config.notifyRelayTimeoutMs, 500);
+    assert.equal(config.callEventDeadlineMs, 5_400_000);
+  });
+
+  it('when the Notify relay URL or the durations are bad, then every problem is named at once', () => {
+    assert.throws(
+      () => loadConfig({ NOTIFY_RELAY_URL: 'ftp://x/notify', NOTIFY_RELAY_TIMEOUT: '3 seconds', CALL_EVENT_DEADLINE: '10s' }),
+      (error: Error) => ['NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE'].every((name) => error.message.includes(name)),
+    );
+    assert.throws(() => loadConfig({ NOTIFY_RELAY_URL: 'http://user:pw@host/notify' }), /user name or password/);
   });
 
   it('when no retention is set, then everything is kept forever', () => {

@@ -31,6 +31,12 @@ export interface Config {
   headersTimeoutMs: number;
   /** How long each kind of record is kept, and how the server's retention job runs (retention-settings.ts). */
   retention: RetentionSettings;
+  /** The app's own notify handler each Notify is passed on to (docs/configuration.md); null: recorded only, nobody sends the push. */
+  notifyRelayUrl: string | null;
+  /** Longest wait for the notify handler's answer, in milliseconds. */
+  notifyRelayTimeoutMs: number;
+  /** How long after its Notify a call's Call Event may take before the call counts as end_missing, in milliseconds. */
+  callEventDeadlineMs: number;
 }
 
 /** Names of the environment variables callevt reads (the help text and docs list each one; a test checks). */
@@ -39,6 +45,7 @@ export const CONFIG_ENV_NAMES = [
   'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS',
   'RETENTION_RAW_DAYS', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_CALLS_DAYS', 'RETENTION_ROLLUPS_DAYS', 'RETENTION_TRUNCATE_IPS_DAYS',
   'RETENTION_INTERVAL_MINUTES', 'RETENTION_BATCH_ROWS',
+  'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE',
 ] as const;
 
 /** The environment-style input of loadConfig. */
@@ -114,11 +121,57 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   const spoolFile = parseSpoolFile(env.SPOOL_FILE, databaseUrl, problems);
   const { keepAliveTimeoutMs, headersTimeoutMs } = parseHttpTimeouts(env, problems);
   const retention = parseRetentionSettings(env, problems);
+  const notifyRelayUrl = parseRelayUrl(env.NOTIFY_RELAY_URL, 'NOTIFY_RELAY_URL', problems);
+  const notifyRelayTimeoutMs = duration(env.NOTIFY_RELAY_TIMEOUT, 'NOTIFY_RELAY_TIMEOUT', DEFAULT_NOTIFY_RELAY_TIMEOUT_MS, 1, MAX_NOTIFY_RELAY_TIMEOUT_MS, problems);
+  const callEventDeadlineMs = duration(env.CALL_EVENT_DEADLINE, 'CALL_EVENT_DEADLINE', DEFAULT_CALL_EVENT_DEADLINE_MS, 60_000, 30 * 86_400_000, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
-    spoolFile, keepAliveTimeoutMs, headersTimeoutMs, retention: Object.freeze(retention),
+    spoolFile, keepAliveTimeoutMs, headersTimeoutMs, retention: Object.freeze(retention), notifyRelayUrl, notifyRelayTimeoutMs, callEventDeadlineMs,
   });
+}
+
+/** Default NOTIFY_RELAY_TIMEOUT, in milliseconds: LINE Planet waits for the Notify answer before the callee rings. */
+export const DEFAULT_NOTIFY_RELAY_TIMEOUT_MS = 3_000;
+/** Longest accepted NOTIFY_RELAY_TIMEOUT, in milliseconds. */
+export const MAX_NOTIFY_RELAY_TIMEOUT_MS = 60_000;
+/** Default CALL_EVENT_DEADLINE, in milliseconds: two hours after the Notify. */
+export const DEFAULT_CALL_EVENT_DEADLINE_MS = 7_200_000;
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `500ms`, `3s`, `15m` or `2h` (a bare number is seconds), in milliseconds. */
+export function parseDurationMs(raw: string): number | null {
+  const match = /^(\d{1,9})(ms|s|m|h)?$/.exec(raw.trim());
+  if (match === null) return null;
+  return Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? 's'] ?? 1_000);
+}
+
+function duration(raw: string | undefined, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const text = nonEmpty(raw);
+  if (text === undefined) return fallback;
+  const ms = parseDurationMs(text);
+  if (ms === null || ms < min || ms > max) {
+    problems.push(`${name} must be a duration such as 500ms, 3s, 15m or 2h, from ${min} ms to ${max} ms`);
+    return fallback;
+  }
+  return ms;
+}
+
+/** An http(s) URL without user:password (the relay's answer is logged with the URL's origin). */
+function parseRelayUrl(raw: string | undefined, name: string, problems: string[]): string | null {
+  const text = nonEmpty(raw);
+  if (text === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`${name} must be an absolute http or https URL`);
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`${name} must be an http or https URL`);
+  if (url.username !== '' || url.password !== '') problems.push(`${name} must not carry a user name or password`);
+  return text;
 }
 
 /** SPOOL_FILE: on by default with PostgreSQL, `off` disables it; SQLite never spools (it is itself local). */

@@ -6,3 +6,8 @@ import { canonicalizeEvent } from './canonical-event.js';
 export function contentHashOf(event: CallEvent): string {
   return createHash('sha256').update(canonicalizeEvent(event)).digest('base64url');
 }
+
+/** The content hash of a canonical text (Notify, Agent Call Status): SHA-256, base64url. */
+export function contentHashOfText(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('base64url');
+}

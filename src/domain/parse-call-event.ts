@@ -46,8 +46,8 @@ export function parseCallEvent(values: ReadonlyMap<string, string>): ParseResult
   return p.problems.length === 0 ? { ok: true, event: event as unknown as CallEvent } : { ok: false, problems: p.problems };
 }
 
-/** The reader of a field, from its kind and bounds. */
-function readerOf(field: CallFieldSpec): Reader<unknown> {
+/** The reader of a field, from its kind and bounds (shared with the other callbacks' parsers). */
+export function readerOf(field: CallFieldSpec): Reader<unknown> {
   switch (field.kind) {
     case 'sid':
       return readSid;
@@ -79,11 +79,15 @@ const FIELD_READERS: ReadonlyArray<{ name: string; required: boolean; read: Read
 }));
 
 /** A reader returns the typed value, or a string saying why the text was refused. */
-type Reader<T> = (text: string) => { value: T } | string;
+export type Reader<T> = (text: string) => { value: T } | string;
 
-class FieldReader {
+/** Reads fields one by one, gathering every problem; keys outside `known` are kept as `extra`. */
+export class FieldReader {
   readonly problems: FieldProblem[] = [];
-  constructor(private readonly values: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly values: ReadonlyMap<string, string>,
+    private readonly known: ReadonlySet<string> = KNOWN_FIELDS,
+  ) {}
 
   required<T>(field: string, read: Reader<T>): T {
     const raw = this.values.get(field);
@@ -103,7 +107,7 @@ class FieldReader {
   extra(): Record<string, string> {
     const kept: Array<[string, string]> = [];
     for (const [key, value] of this.values) {
-      if (KNOWN_FIELDS.has(key)) continue;
+      if (this.known.has(key)) continue;
       if (value.includes('\u0000')) this.problems.push({ field: key, problem: 'contains a NUL character' });
       else if (utf8ByteLength(value) > MAX_EXTRA_VALUE_BYTES) {
         this.problems.push({ field: key, problem: `is longer than ${MAX_EXTRA_VALUE_BYTES} bytes` });

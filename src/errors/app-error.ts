@@ -13,7 +13,9 @@ export const ERROR_STATUS = {
   uri_too_long: 414,
   unsupported_media_type: 415,
   internal_error: 500,
+  notify_handler_failed: 502,
   storage_unavailable: 503,
+  notify_handler_timeout: 504,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,12 +3,14 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
-import type { CallbackRecord, CallStore, RecordResult, SpoolStatus } from '../storage/port.js';
+import { createNotifyRelay } from '../relay/notify-relay.js';
+import type { CallbackRecord, CallStore, NotifyRelayAttempt, RecordResult, SpoolStatus } from '../storage/port.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
 import { openApiRoutes } from './openapi/openapi-routes.js';
 import { registerOpenApi } from './openapi/register-openapi.js';
+import { callLifeRoutes } from './routes/call-life-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
 export interface CallevtApp {
   app: FastifyInstance;
   committer: GroupCommitter<CallbackRecord, RecordResult>;
+  /** Writes Notify relay attempts after the answers (drained on close too). */
+  relayCommitter: GroupCommitter<NotifyRelayAttempt, void>;
 }
 
 /**
@@ -57,7 +61,12 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   await registerOpenApi(app);
   let pending = () => 0;
   const spool = deps.spool;
-  const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });
+  const deadline = () => ({ now: now(), deadlineMs: config.callEventDeadlineMs });
+  const metrics = createMetrics({
+    pending: () => pending(),
+    ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}),
+    endMissing: { count: () => store.countEndMissing(deadline()), flag: () => store.flagEndMissing(deadline()) },
+  });
   spool?.onReplayed((records, results) => metrics.countReplayed(records, results));
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
     async (records) => {
@@ -68,18 +77,32 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     { maxBatch: config.ingestMaxBatch, onBatch: metrics.onBatch },
   );
   pending = () => committer.pending;
-  await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult });
+  // Relay attempts are written after the Notify was answered, in group commits of their own.
+  const relayCommitter = new GroupCommitter<NotifyRelayAttempt, void>(async (attempts) => {
+    await store.recordNotifyRelays(attempts);
+    return attempts.map(() => undefined);
+  });
+  const onRelayed = (attempt: NotifyRelayAttempt) => {
+    metrics.countRelay(attempt.outcome);
+    relayCommitter.submit(attempt).catch((error: unknown) => app.log.warn({ err: error, sid: attempt.sid }, 'a Notify relay attempt could not be recorded'));
+  };
+  const notifyRelay = config.notifyRelayUrl === null ? undefined : createNotifyRelay({ url: config.notifyRelayUrl, timeoutMs: config.notifyRelayTimeoutMs });
+  await app.register(callbackRoutes, { config, committer, now, onResult: metrics.onResult, onRelayed, ...(notifyRelay ? { notifyRelay } : {}) });
   await app.register(healthRoutes, { store, ...(spool ? { spool } : {}) });
   await app.register(openApiRoutes);
   await app.register(dashboardRoutes);
   await app.register(async (api) => {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
     await api.register(callRoutes, { store, now });
+    await api.register(callLifeRoutes, { store, now, deadlineMs: config.callEventDeadlineMs });
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
     await api.register(erasureRoutes, { store, now });
     await api.register(metricsRoutes, { metrics });
   });
-  app.addHook('onClose', async () => committer.idle());
-  return { app, committer };
+  app.addHook('onClose', async () => {
+    await committer.idle();
+    await relayCommitter.idle();
+  });
+  return { app, committer, relayCommitter };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/classify/call-status.js';
 import { DISCONNECT_REASONS, LEGACY_CALL_END_REASONS, TERMINATE_CAUSES } from '../domain/classify/release-codes.js';
-import type { CallbackRecord, RecordResult } from '../storage/port.js';
+import type { CallbackRecord, NotifyRelayOutcome, RecordResult } from '../storage/port.js';
 import type { Schema } from './openapi/openapi-schemas.js';
 import { errorAnswers, mediaAnswer } from './openapi/responses.js';
 
@@ -55,6 +55,19 @@ export interface AppMetrics {
   countRecorded(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
   /** For the spool's replayer: a spooled batch committed to the database. */
   countReplayed(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
+  /** For the Notify relay: one attempt, by outcome. */
+  countRelay(outcome: NotifyRelayOutcome): void;
+}
+
+/** Notify relay outcomes, each series present from the start. */
+const RELAY_OUTCOMES: readonly NotifyRelayOutcome[] = ['ok', 'http_error', 'timeout', 'unreachable'];
+
+/** Reads of notified calls whose Call Event is overdue, done at scrape time. */
+export interface EndMissingProbe {
+  /** How many are overdue now. */
+  count(): Promise<number>;
+  /** Marks the newly overdue ones; how many. */
+  flag(): Promise<number>;
 }
 
 /**
@@ -62,9 +75,18 @@ export interface AppMetrics {
  * the number of records waiting in the local spool and `held` those it holds apart (only
  * when there is one).
  */
-export function createMetrics(options: { pending?: () => number; spooled?: () => number; held?: () => number } = {}): AppMetrics {
+export function createMetrics(
+  options: { pending?: () => number; spooled?: () => number; held?: () => number; endMissing?: EndMissingProbe } = {},
+): AppMetrics {
   const registry = new Registry();
   collectNodeMetrics(registry);
+  const relays = new Counter({
+    name: 'callevt_notify_relay_total', help: "Notify relay attempts to the app's notify handler, by outcome",
+    labelNames: ['outcome'] as const, registers: [registry],
+  });
+  for (const outcome of RELAY_OUTCOMES) relays.inc({ outcome }, 0);
+  const endMissing = options.endMissing;
+  if (endMissing !== undefined) registerEndMissing(registry, endMissing);
   const callbacks = new Counter({
     name: 'callevt_callbacks_total', help: 'Callback deliveries by result', labelNames: ['result'] as const, registers: [registry],
   });
@@ -135,11 +157,38 @@ export function createMetrics(options: { pending?: () => number; spooled?: () =>
       batchSeconds.observe(seconds);
     },
     countRecorded,
+    countRelay(outcome) {
+      relays.inc({ outcome });
+    },
     countReplayed(records, results) {
       countRecorded(records, results);
       for (const result of results) replayed.inc({ result });
     },
   };
+}
+
+/**
+ * The end_missing gauge (now) and counter (ever): read from the database at scrape time,
+ * so no timer runs; the counter's increments are the notifies this scrape marked first
+ * (whichever receiver marks one counts it). A scrape while the database is down keeps
+ * the last values.
+ */
+function registerEndMissing(registry: Registry, probe: EndMissingProbe): void {
+  let last = 0;
+  new Gauge({
+    name: 'callevt_calls_end_missing', help: 'Notified calls past CALL_EVENT_DEADLINE without a Call Event', registers: [registry],
+    async collect() {
+      last = await probe.count().catch(() => last);
+      this.set(last);
+    },
+  });
+  new Counter({
+    name: 'callevt_calls_end_missing_flagged_total', help: 'Notified calls ever found past CALL_EVENT_DEADLINE without a Call Event',
+    registers: [registry],
+    async collect() {
+      this.inc(await probe.flag().catch(() => 0));
+    },
+  });
 }
 
 const METRICS_SCHEMA: Schema = {

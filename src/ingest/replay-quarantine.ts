@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../domain/call-event.js';
-import type { CallStore, RecordResult, StoredCallbackRecord, StoredQuarantineEntry } from '../storage/port.js';
+import { type CallStore, type RecordResult, type StoredCallbackRecord, type StoredQuarantineEntry, sidOfRecord } from '../storage/port.js';
 import { readStoredDelivery } from './read-stored-delivery.js';
 
 /** Quarantine entries read, parsed and recorded per transaction. */
@@ -92,7 +92,7 @@ export async function replayQuarantine(store: CallStore, selection: ReplaySelect
         raw_request_id: entry.raw_request_id,
         received_at: entry.received_at,
         result,
-        sid: record.kind === 'event' ? record.event.sid : record.sid,
+        sid: sidOfRecord(record),
         reasons: record.kind === 'malformed' ? record.problems : null,
         previous_reasons: entry.reasons,
       });

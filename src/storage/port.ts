@@ -1,4 +1,6 @@
+import type { AgentCallStatus } from '../domain/agent-call-status.js';
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
+import type { Notify } from '../domain/notify.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
@@ -78,6 +80,22 @@ export interface CallStore {
    * each, yielding between them) what the policy no longer keeps; or only counts (dryRun).
    */
   applyRetention(options: RetentionRunOptions): Promise<RetentionReport>;
+  /**
+   * Everything known of one sid across callbacks (Notify, Agent Call Status, Call Event,
+   * relay attempts, every delivery), or null when no callback carried it.
+   */
+  getCallLife(sid: string): Promise<CallLife | null>;
+  /** Durably records Notify relay attempts (written after the answer, in their own commit). */
+  recordNotifyRelays(attempts: readonly NotifyRelayAttempt[]): Promise<void>;
+  /** Calls in one lifecycle exception (end_missing, notify_missing), newest first. */
+  listLifecycle(query: LifecycleQuery): Promise<LifecycleEntry[]>;
+  /** How many notified calls are past their end deadline without a Call Event. */
+  countEndMissing(query: EndDeadline): Promise<number>;
+  /**
+   * Marks the notified calls newly past their end deadline; returns how many were marked
+   * (each Notify is marked once, whichever receiver sees it first: a counter's increments).
+   */
+  flagEndMissing(query: EndDeadline): Promise<number>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -167,7 +185,26 @@ export interface DerivedRowsReader {
 /** One delivery to record: the raw request and what parsing made of it. */
 export type CallbackRecord =
   | { raw: RawRequest; kind: 'event'; event: CallEvent; contentHash: string; classification: StoredClassification }
+  | { raw: RawRequest; kind: 'notify'; notify: Notify; contentHash: string; content: string }
+  | { raw: RawRequest; kind: 'agent-call-status'; agentCallStatus: AgentCallStatus; contentHash: string; content: string }
   | { raw: RawRequest; kind: 'malformed'; problems: FieldProblem[]; sid: string | null };
+
+/** The callbacks other than the Call Event that are kept once per sid (docs/spec/callbacks.md §3, §4). */
+export type KeyedCallbackRecord = Extract<CallbackRecord, { kind: 'notify' | 'agent-call-status' }>;
+
+/** The sid a record is about, when it has one. */
+export function sidOfRecord(record: CallbackRecord): string | null {
+  switch (record.kind) {
+    case 'event':
+      return record.event.sid;
+    case 'notify':
+      return record.notify.sid;
+    case 'agent-call-status':
+      return record.agentCallStatus.sid;
+    case 'malformed':
+      return record.sid;
+  }
+}
 
 /**
  * What happened to one delivery. `spooled`: the database was unavailable, so the delivery
@@ -307,4 +344,78 @@ export interface RetentionReport {
   ipsTruncated: Record<string, number>;
   /** The longest one transaction took, ms: on SQLite, the longest callbacks of the same process waited. */
   longestBatchMs: number;
+}
+
+/** A Notify as stored: the first version received. */
+export interface StoredNotify extends Notify {
+  /** Unix milliseconds of the first delivery. */
+  received_at: number;
+  raw_request_id: number;
+  /** How many distinct conflicting versions arrived after the first. */
+  conflicts: number;
+}
+
+/** An Agent Call Status as stored: the first version received. */
+export interface StoredAgentCallStatus extends AgentCallStatus {
+  /** Unix milliseconds of the first delivery. */
+  received_at: number;
+  raw_request_id: number;
+  conflicts: number;
+}
+
+/** How a relay attempt of a Notify to the app's own handler ended (docs/api.md). */
+export type NotifyRelayOutcome = 'ok' | 'http_error' | 'timeout' | 'unreachable';
+
+/** One attempt at passing a Notify on to the app's own notify handler (NOTIFY_RELAY_URL). */
+export interface NotifyRelayAttempt {
+  sid: string;
+  /** Unix milliseconds when the attempt started. */
+  attempted_at: number;
+  outcome: NotifyRelayOutcome;
+  /** The handler's HTTP status, null when none came. */
+  status: number | null;
+  latency_ms: number;
+  /** What went wrong, in a few words (no URL: it may carry a secret). */
+  error: string | null;
+}
+
+/** One sid's life across callbacks, joined on sid. */
+export interface CallLife {
+  sid: string;
+  notify: StoredNotify | null;
+  agentCallStatus: StoredAgentCallStatus | null;
+  call: StoredCall | null;
+  relays: NotifyRelayAttempt[];
+  /** Every delivery of the sid, whichever callback, oldest first. */
+  deliveries: Delivery[];
+}
+
+/** When a notified call's Call Event is overdue: `deadlineMs` after the Notify was received. */
+export interface EndDeadline {
+  /** Unix milliseconds. */
+  now: number;
+  deadlineMs: number;
+}
+
+export type LifecycleException = 'end_missing' | 'notify_missing';
+
+export interface LifecycleQuery extends EndDeadline {
+  lifecycle: LifecycleException;
+  limit: number;
+}
+
+/** A call in a lifecycle exception, with the facts of the callback that was received. */
+export interface LifecycleEntry {
+  sid: string;
+  from_service_id: string;
+  from_user_id: string;
+  to_service_id: string;
+  to_user_id: string;
+  type: string;
+  /** Unix milliseconds when the Notify was received (end_missing), else null. */
+  notified_at: number | null;
+  /** Unix seconds the call was set up (notify_missing), else null. */
+  setup_time: number | null;
+  /** Unix milliseconds when the Call Event was received (notify_missing), else null. */
+  ended_at: number | null;
 }

@@ -1,3 +1,4 @@
+import { describeCallLifeContract } from './call-life-contract.js';
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
@@ -10,6 +11,7 @@ import { describeStatsContract } from './stats-contract.js';
 export function describeStoreContract(name: string, open: StoreFactory): void {
   describeIngestContract(name, open);
   describeCallLogContract(name, open);
+  describeCallLifeContract(name, open);
   describeDeliveriesContract(name, open);
   describeSidCaseContract(name, open);
   describeReplayRebuildContract(name, open);

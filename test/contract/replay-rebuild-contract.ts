@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FieldProblem } from '../../src/domain/call-event.js';
-import { readCallEventRequest } from '../../src/ingest/read-call-event-request.js';
+import { readCallEventRequest } from '../../src/ingest/read-callback-request.js';
 import type { CheckFinding } from '../../src/ingest/rebuild/check-findings.js';
 import { checkRebuild } from '../../src/ingest/rebuild/check-rebuild.js';
 import { rebuildFromRaw } from '../../src/ingest/rebuild/rebuild-from-raw.js';

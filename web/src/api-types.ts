@@ -29,3 +29,7 @@ export type DeliveryJson = Schema<'Delivery'>;
 export type ConflictJson = Schema<'ConflictingVersion'>;
 /** The body of every error answer. */
 export type ErrorBody = Schema<'Error'>;
+/** One sid's life across callbacks, as GET /api/calls/:sid/lifecycle answers it. */
+export type CallLifeJson = Answer<'getCallLifecycle'>;
+/** Calls with a gap in their life, as GET /api/lifecycle answers it. */
+export type LifecycleListJson = Answer<'listLifecycle'>;

@@ -2,6 +2,7 @@
 import './styles.css';
 import { h, replaceChildren } from './dom.js';
 import { renderCallDetail } from './pages/call-detail.js';
+import { renderEndMissing } from './pages/call-life.js';
 import { renderCalls } from './pages/calls.js';
 import { renderOverview } from './pages/overview.js';
 import { renderQuarantine } from './pages/quarantine.js';
@@ -41,6 +42,7 @@ function route(): void {
   else if (r.page === 'calls') cleanup = renderCalls(view, r.params);
   else if (r.page === 'call') cleanup = renderCallDetail(view, r.sid);
   else if (r.page === 'quarantine') cleanup = renderQuarantine(view, r.params);
+  else if (r.page === 'lifecycle') cleanup = renderEndMissing(view);
   else view.append(h('p', { class: 'error' }, 'No such page. '), h('a', { href: '#/overview' }, 'Go to the overview'));
   view.focus({ preventScroll: true });
 }

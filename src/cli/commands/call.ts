@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CALL_EVENT_FIELDS, type CallEvent } from '../../domain/call-event.js';
 import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
 import { type CallHistory, readCallHistory } from '../call-history.js';
+import { formatCallLife, readCallLife } from '../call-life.js';
 import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
 import { plural } from '../../domain/plural.js';
 
@@ -14,7 +15,7 @@ interface CallOptions extends SourceOptions {
 export function registerCall(program: Command): void {
   const command = program
     .command('call')
-    .description('show one call: its outcome, who ended it, why, the decoded codes, any signals that disagree, its deliveries and conflicting versions')
+    .description('show one call: its outcome, who ended it, why, the decoded codes, any signals that disagree, its deliveries and conflicting versions, its Notify, relay attempts and timeline (a call notified but not ended too)')
     .argument('<sid>', 'the call id')
     .option('--json', 'print the call as JSON, like GET /api/calls/:sid')
     .option('--tz <zone>', 'time zone for times, e.g. Asia/Tokyo (default: this machine\'s)');
@@ -40,9 +41,17 @@ export async function runCall(sid: string, options: CallOptions): Promise<string
   } finally {
     await source.close();
   }
-  if (call === null) return null;
+  const life = await readCallLife(sid, options);
+  const time = (iso: string) => formatTime(Date.parse(iso) / 1000, tz);
+  if (call === null) {
+    // Notified (or an Agent Call Status) but no Call Event yet: its life is all there is.
+    if (life === null) return null;
+    if (options.json === true) return `${JSON.stringify(life, null, 2)}\n`;
+    return `call ${life.sid}: no Call Event yet\n${formatCallLife(life, time)}`;
+  }
   if (options.json === true) return `${JSON.stringify(call, null, 2)}\n`;
-  return `${formatCallStatus(call, tz)}${formatCallHistory(call, await readCallHistory(sid, options), tz)}`;
+  const lifeText = life === null ? '' : formatCallLife(life, time);
+  return `${formatCallStatus(call, tz)}${formatCallHistory(call, await readCallHistory(sid, options), tz)}${lifeText}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { csvHeader, callJsonToCsvLine } from '../../domain/call-log/call-csv.js';
 import type { FilterQuery } from '../../domain/parse-call-filter.js';
 import { type CallJson, type CallJsonPage, openCallSource, type SourceOptions } from '../api-client.js';
+import { formatLifecycleList, readLifecycleList } from '../call-life.js';
 
 /** The help of `--raw`, for every command that writes CSV. */
 export const RAW_HELP = 'write CSV cells that start with = + - @ tab or CR as stored (default: prefixed with \' so that a spreadsheet does not run them as formulas)';
@@ -79,7 +80,8 @@ export function registerCalls(program: Command): void {
     .option('--raw', `with --csv: ${RAW_HELP}`)
     .option('--tz <zone>', 'time zone for the table, e.g. Asia/Tokyo (default: this machine\'s)')
     .option('--limit <n>', 'calls to show, 1..1000', '50')
-    .option('--cursor <cursor>', 'continue after a previous page (printed at its end)');
+    .option('--cursor <cursor>', 'continue after a previous page (printed at its end)')
+    .option('--lifecycle <state>', 'instead of the call log: end_missing (notified, no Call Event within CALL_EVENT_DEADLINE) or notify_missing (a Call Event without a Notify)');
   addCallFilterOptions(command).action(async (options: CallsOptions) => {
     if (options.csv === true && options.raw === true) process.stderr.write(RAW_NOTE);
     process.stdout.write(await runCalls(options));
@@ -92,6 +94,7 @@ export async function runCalls(options: CallsOptions): Promise<string> {
   assertTimeZone(tz);
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`--limit must be a whole number from 1 to 1000 (got "${options.limit}")`);
+  if (options.lifecycle !== undefined) return runLifecycleList(String(options.lifecycle), limit, options, tz);
   const source = await openCallSource(options);
   let page: CallJsonPage;
   try {
@@ -102,6 +105,14 @@ export async function runCalls(options: CallsOptions): Promise<string> {
   if (options.json === true) return `${JSON.stringify(page, null, 2)}\n`;
   if (options.csv === true) return csvHeader() + page.items.map((call) => callJsonToCsvLine(call, { raw: options.raw === true })).join('');
   return formatCallTable(page.items, tz) + (page.next_cursor === null ? '' : `\nmore: --cursor ${page.next_cursor}\n`);
+}
+
+/** `callevt calls --lifecycle <state>`: the calls with a gap in their life. */
+async function runLifecycleList(state: string, limit: number, options: CallsOptions, tz: string): Promise<string> {
+  if (state !== 'end_missing' && state !== 'notify_missing') throw new Error(`--lifecycle must be end_missing or notify_missing (got "${state}")`);
+  const list = await readLifecycleList(state, limit, options);
+  if (options.json === true) return `${JSON.stringify(list, null, 2)}\n`;
+  return formatLifecycleList(list, (iso) => formatTime(Date.parse(iso) / 1000, tz));
 }
 
 const HEADINGS = ['time', 'caller', 'callee', 'type', 'duration', 'outcome', 'reason'];

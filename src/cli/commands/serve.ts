@@ -47,6 +47,9 @@ Environment (flags win over these):
   KEEP_ALIVE_TIMEOUT_MS idle keep-alive connections stay open this long; keep it above the load balancer's idle
                         timeout (default 65000)
   HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)
+  NOTIFY_RELAY_URL      your notify handler: each Notify is passed on to it and LINE Planet gets its verdict (unset: recorded only, nobody sends the push)
+  NOTIFY_RELAY_TIMEOUT  longest wait for the notify handler, e.g. 500ms, 3s (default 3s; slower: 504)
+  CALL_EVENT_DEADLINE   how long after its Notify a Call Event may take before the call is end_missing (default 2h)
 Retention (days; unset keeps forever; the server applies them every RETENTION_INTERVAL_MINUTES):
   RETENTION_RAW_DAYS    raw requests (at most RETENTION_CALLS_DAYS when that is set)
   RETENTION_QUARANTINE_DAYS quarantine entries, with their raw requests

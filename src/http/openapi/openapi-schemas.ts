@@ -1,4 +1,6 @@
+import { AGENT_CALL_STATUS_FIELDS } from '../../domain/agent-call-status.js';
 import { CALL_EVENT_FIELDS, CALL_FIELDS, type CallFieldSpec } from '../../domain/call-event.js';
+import { NOTIFY_FIELDS } from '../../domain/notify.js';
 import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
 import { FIGURE_KEYS } from '../../domain/stats/figures.js';
 import { ERROR_STATUS } from '../../errors/app-error.js';
@@ -32,9 +34,9 @@ function kindSchema(field: CallFieldSpec): Schema {
 }
 
 /** Every Call Event field from its one definition (CALL_FIELDS): optional fields are null when absent. */
-function callEventProperties(): Record<string, Schema> {
+function callEventProperties(fields: readonly CallFieldSpec[] = CALL_FIELDS): Record<string, Schema> {
   const properties: Record<string, Schema> = {};
-  for (const field of CALL_FIELDS as readonly CallFieldSpec[]) {
+  for (const field of fields) {
     const schema = kindSchema(field);
     const enumWithNull = Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {};
     properties[field.name] = field.required ? schema : { ...schema, type: [schema.type, 'null'], ...enumWithNull };
@@ -46,10 +48,10 @@ function callEventProperties(): Record<string, Schema> {
  * A Call Event as LINE Planet sends it: the fields that are never null are required, the
  * others are simply left out when absent, and unknown keys are accepted (kept in `extra`).
  */
-function callEventRequestSchema(): { type: 'object'; required: string[]; properties: Record<string, Schema>; additionalProperties: Schema } {
+function callEventRequestSchema(fields: readonly CallFieldSpec[] = CALL_FIELDS): { type: 'object'; required: string[]; properties: Record<string, Schema>; additionalProperties: Schema } {
   const properties: Record<string, Schema> = {};
   const required: string[] = [];
-  for (const [field, schema] of Object.entries(callEventProperties())) {
+  for (const [field, schema] of Object.entries(callEventProperties(fields))) {
     const { type } = schema;
     if (Array.isArray(type)) properties[field] = { ...schema, type: type.find((t) => t !== 'null') };
     else {
@@ -58,6 +60,23 @@ function callEventRequestSchema(): { type: 'object'; required: string[]; propert
     }
   }
   return { type: 'object', required, properties, additionalProperties: { type: ['string', 'number'] } };
+}
+
+/** A stored Notify or Agent Call Status: its fields, then what callevt knows of its delivery. */
+function storedKeyedSchema(fields: readonly CallFieldSpec[], description: string, overrides: Record<string, Schema> = {}): Schema {
+  return {
+    type: ['object', 'null'],
+    description,
+    properties: {
+      ...callEventProperties(fields),
+      ...overrides,
+      extra: { type: 'object', additionalProperties: { type: 'string' } },
+      conflicts: { type: 'integer', description: 'distinct conflicting versions of this sid received after the first' },
+      raw_request_id: { type: 'integer' },
+      received_at: { type: 'string', format: 'date-time' },
+    },
+    required: [...fields.map((f) => f.name), 'extra', 'conflicts', 'raw_request_id', 'received_at'],
+  };
 }
 
 const decodedCode: Schema = {
@@ -105,6 +124,31 @@ export const OPENAPI_SCHEMAS = {
     description: 'A 1-to-1 Call Event callback as LINE Planet sends it (docs/spec/callbacks.md); keys this version does not know are kept in the call\'s extra.',
     ...callEventRequestSchema(),
   },
+  Notify: {
+    description: 'A Notify callback as LINE Planet sends it (docs/spec/callbacks.md §3); unknown keys are kept in extra.',
+    ...callEventRequestSchema(NOTIFY_FIELDS),
+  },
+  AgentCallStatus: {
+    description: 'An Agent Call Status callback as LINE Planet sends it (docs/spec/callbacks.md §4); result in any case.',
+    ...callEventRequestSchema(AGENT_CALL_STATUS_FIELDS),
+  },
+  StoredNotify: storedKeyedSchema(NOTIFY_FIELDS, 'The first Notify received for the sid; null when none was.'),
+  StoredAgentCallStatus: storedKeyedSchema(AGENT_CALL_STATUS_FIELDS, 'The first Agent Call Status received for the sid; null when none was.', {
+    result: { type: 'string', enum: ['SUCCESS', 'FAIL'] },
+    fail_reason: nullable('string', { description: 'null when absent or the literal None' }),
+  }),
+  NotifyRelayAttempt: {
+    type: 'object',
+    description: "One attempt at passing the Notify on to the app's notify handler (NOTIFY_RELAY_URL).",
+    required: ['attempted_at', 'outcome', 'status', 'latency_ms', 'error'],
+    properties: {
+      attempted_at: { type: 'string', format: 'date-time' },
+      outcome: { type: 'string', enum: ['ok', 'http_error', 'timeout', 'unreachable'] },
+      status: nullable('integer', { description: "the handler's HTTP status; null when none came" }),
+      latency_ms: { type: 'integer', minimum: 0 },
+      error: nullable('string'),
+    },
+  },
   CallStatus: {
     type: 'object',
     description: 'How the call ended, computed by the current classifier (docs/spec/outcomes.md §1, revision 3: only a call with talk time is connected, completed or dropped).',
@@ -144,7 +188,7 @@ export const OPENAPI_SCHEMAS = {
   Delivery: {
     type: 'object',
     description: 'One raw request recorded for a call\'s sid, as received (path with any secret replaced by [secret]).',
-    required: ['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result'],
+    required: ['id', 'received_at', 'method', 'path', 'query', 'body', 'content_type', 'source_ip', 'result', 'callback'],
     properties: {
       id: { type: 'integer', description: 'the raw request id (the accepted one is the call\'s raw_request_id)' },
       received_at: { type: 'string', format: 'date-time' },
@@ -155,6 +199,7 @@ export const OPENAPI_SCHEMAS = {
       content_type: nullable('string'),
       source_ip: { type: 'string' },
       result: { type: 'string', enum: ['accepted', 'duplicate', 'conflict'] },
+      callback: { type: 'string', enum: ['call-event', 'notify', 'agent-call-status'], description: 'which callback the delivery was, by its path' },
     },
   },
   ConflictingVersion: {

@@ -2,10 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load-config.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
-import { readCallEventRequest } from '../../ingest/read-call-event-request.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../../storage/port.js';
+import { type ReadDelivery, readCallEventRequest, readKeyedCallbackRequest } from '../../ingest/read-callback-request.js';
+import type { KeyedCallbackKind } from '../../ingest/receive-callback.js';
+import type { NotifyRelay } from '../../relay/notify-relay.js';
+import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
+import { answerWithRelay } from './notify-relay-answer.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
 export const MAX_QUERY_BYTES = 16_384;
@@ -25,17 +28,34 @@ export interface CallbackRouteOptions {
   committer: GroupCommitter<CallbackRecord, RecordResult>;
   now: () => number;
   onResult?: (result: RecordResult | 'rejected', seconds: number) => void;
+  /** The app's notify handler each stored Notify is passed on to; absent: Notify is recorded and answered 200. */
+  notifyRelay?: NotifyRelay;
+  /** Keeps a relay attempt (in a later commit: the answer does not wait for it). */
+  onRelayed?: (attempt: NotifyRelayAttempt) => void;
 }
 
 /**
- * The 1-to-1 Call Event endpoint (`on_call_evt_cb_url`): GET with query keys, or POST
- * with a form or JSON body carrying the same keys. Answers 200 only after the delivery
- * is committed; a malformed one is committed to quarantine, then answered 400.
+ * Each callback endpoint: the last segment of its path, and how its raw request is read
+ * (the same readers replay and rebuild use: src/ingest/read-stored-delivery.ts).
+ */
+type RequestReader = (raw: RawRequest) => ReadDelivery;
+const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: 'call-event' | KeyedCallbackKind; read: RequestReader }> = [
+  { name: 'call-event', read: readCallEventRequest },
+  { name: 'notify', read: (raw) => readKeyedCallbackRequest('notify', raw) },
+  { name: 'agent-call-status', read: (raw) => readKeyedCallbackRequest('agent-call-status', raw) },
+];
+
+/**
+ * The callback endpoints: the 1-to-1 Call Event (`on_call_evt_cb_url`), Notify
+ * (`notify_cb_url`) and Agent Call Status (`agent_call_status_cb_url`), each by GET with
+ * query keys, or POST with a form or JSON body carrying the same keys. Answers 200 only
+ * after the delivery is committed; a malformed one is committed to quarantine, then
+ * answered 4xx. A stored Notify is then passed on to the app's handler (NOTIFY_RELAY_URL)
+ * and answered with its verdict.
  */
 export async function callbackRoutes(app: FastifyInstance, options: CallbackRouteOptions): Promise<void> {
   const { config, committer, now } = options;
   const secret = config.callbackSecret;
-  const path = secret === null ? '/callbacks/call-event' : '/callbacks/:secret/call-event';
 
   // Bodies reach the handler as text: we decode them ourselves, so that an undecodable
   // body is quarantined like any other malformed callback instead of failing in the framework.
@@ -57,12 +77,14 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   // Refusals that happen before the handler (an oversized body) are still kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
     if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+    // Kept with the raw request, so that a replay or a rebuild refuses it the same way
+    // (a refusal before the content is read is the same for every kind of callback).
     const unreadReasons = [{ field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` }];
     const { record, refusal } = readCallEventRequest({ ...rawRequestOf(request, null), unreadReasons });
     return respond(reply, record, refusal);
   });
 
-  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400) => {
+  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400, values?: ReadonlyMap<string, string>) => {
     const started = process.hrtime.bigint();
     let result: RecordResult;
     try {
@@ -78,7 +100,11 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       const error = new AppError(code, `The callback was refused and quarantined: bad ${fields}`, record.problems);
       return reply.code(error.status).send(error.toBody());
     }
-    return reply.code(200).send({ result, sid: record.event.sid });
+    const sid = sidOfRecord(record) ?? '';
+    if (record.kind === 'notify' && options.notifyRelay !== undefined && values !== undefined) {
+      return answerWithRelay(reply, { result, sid }, values, { relay: options.notifyRelay, now, ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}) });
+    }
+    return reply.code(200).send({ result, sid });
   };
 
   const rawRequestOf = (request: FastifyRequest, body: string | null): RawRequest => {
@@ -95,7 +121,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     };
   };
 
-  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (read: RequestReader) => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = typeof request.body === 'string' ? request.body : null;
     let raw = rawRequestOf(request, body);
     const fullQueryLength = queryLength(request.raw.url ?? '');
@@ -103,13 +129,16 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       // Kept with the raw request, so that a replay or a rebuild refuses it the same way.
       raw = { ...raw, unreadReasons: [{ field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` }] };
     }
-    const { record, refusal } = readCallEventRequest(raw);
-    return respond(reply, record, refusal);
+    const { record, refusal, values } = read(raw);
+    return respond(reply, record, refusal, values);
   };
 
-  // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
-  app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get') }, handle);
-  app.post(path, { schema: callbackSchema('post') }, handle);
+  for (const { name, read } of CALLBACK_ENDPOINTS) {
+    const path = secret === null ? `/callbacks/${name}` : `/callbacks/:secret/${name}`;
+    // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
+    app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get', name) }, handle(read));
+    app.post(path, { schema: callbackSchema('post', name) }, handle(read));
+  }
 }
 
 function queryLength(url: string): number {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { CallStore } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
+import { createCallLifeMethods } from '../sql/call-life-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStaleBlocksPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
@@ -54,6 +55,7 @@ export async function createPostgresStore(
     recordStoredCallbacks: (records, options) => recordCallbacksPostgres(pool, records, options),
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
+    ...createCallLifeMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
       refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),

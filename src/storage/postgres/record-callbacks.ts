@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
+import { type CallbackRecord, type KeyedCallbackRecord, type RawRequest, type RecordResult, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
+import { keyedRowOf } from '../sql/keyed-callback-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
 
@@ -138,9 +139,11 @@ async function recordBatch(db: Querier, records: readonly CallbackRecord[], mode
   const { rawIds, callIds } = await allocateIds(db, records, eventCount, mode);
   const results = new Array<RecordResult>(records.length);
   const events: Array<{ index: number; record: EventRecord }> = [];
+  const keyed: Array<{ index: number; record: KeyedCallbackRecord }> = [];
   records.forEach((record, index) => {
     if (record.kind === 'malformed') results[index] = 'quarantined';
-    else events.push({ index, record });
+    else if (record.kind === 'event') events.push({ index, record });
+    else keyed.push({ index, record });
   });
 
   // The first delivery of each sid in the batch may become the call.
@@ -150,6 +153,8 @@ async function recordBatch(db: Querier, records: readonly CallbackRecord[], mode
   const repeats = events.filter((e) => !(accepted.has(e.record.event.sid) && firstOfSid.get(e.record.event.sid) === e));
   for (const e of events) if (!repeats.includes(e)) results[e.index] = 'accepted';
   await recordRepeats(db, repeats, rawIds, results);
+  // Notify and Agent Call Status are few (one per call at most): a statement or two each.
+  for (const { index, record } of keyed) results[index] = await recordKeyed(db, record, rawIds[index] as number);
 
   const quarantined = records.flatMap((r, i) =>
     r.kind === 'malformed' ? [[rawIds[i], r.raw.receivedAt, pgText(JSON.stringify(r.problems))]] : []);
@@ -228,9 +233,30 @@ async function recordRepeats(db: Querier, repeats: Array<{ index: number; record
   if (perSid.size > 0) await db.query(COUNT_CONFLICTS, [[...perSid.keys()], [...perSid.values()]]);
 }
 
+/**
+ * One Notify or Agent Call Status: the first version of a sid is kept (ON CONFLICT: one
+ * receiver wins), an identical repeat is a duplicate, a differing one a conflicting version.
+ */
+async function recordKeyed(db: Querier, record: KeyedCallbackRecord, rawId: number): Promise<RecordResult> {
+  const row = keyedRowOf(record, rawId, pgText);
+  const params = row.columns.map((_, i) => `$${i + 1}`).join(', ');
+  const inserted = await db.query(`INSERT INTO ${row.table} (${row.columns.join(', ')}) VALUES (${params})
+    ON CONFLICT (sid) DO NOTHING RETURNING sid`, row.values);
+  if (inserted.rowCount === 1) return 'accepted';
+  const stored = await db.query<{ content_hash: string }>(`SELECT content_hash FROM ${row.table} WHERE sid = $1`, [row.sid]);
+  if (stored.rows[0]?.content_hash === record.contentHash) return 'duplicate';
+  const conflict = await db.query(`INSERT INTO callback_conflicts (kind, sid, content_hash, content, received_at, raw_request_id)
+    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, sid, content_hash) DO NOTHING RETURNING id`,
+  [record.kind, row.sid, record.contentHash, pgText(record.content), record.raw.receivedAt, rawId]);
+  if (conflict.rowCount !== 1) return 'duplicate';
+  await db.query(`UPDATE ${row.table} SET conflicts = conflicts + 1 WHERE sid = $1`, [row.sid]);
+  return 'conflict';
+}
+
 function rawRow(record: CallbackRecord, id: number, result: RecordResult): unknown[] {
   const r: RawRequest = record.raw;
-  const sid = record.kind === 'event' ? record.event.sid : record.sid === null ? null : record.sid.slice(0, MAX_RAW_SID_CHARS);
+  const named = sidOfRecord(record);
+  const sid = record.kind !== 'malformed' || named === null ? named : named.slice(0, MAX_RAW_SID_CHARS);
   return [id, r.receivedAt, r.method, pgText(r.path), pgText(r.query), nullableText(r.body),
     nullableText(r.contentType), r.sourceIp, result, nullableText(sid),
     r.unreadReasons == null ? null : pgText(JSON.stringify(r.unreadReasons))];

@@ -121,6 +121,11 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listConflicts: deferred((s, sid) => s.listConflicts(sid)),
     eraseUser: deferred((s, request) => s.eraseUser(request)),
     applyRetention: deferred((s, options) => s.applyRetention(options)),
+    getCallLife: deferred((s, sid) => s.getCallLife(sid)),
+    recordNotifyRelays: deferred((s, attempts) => s.recordNotifyRelays(attempts)),
+    listLifecycle: deferred((s, query) => s.listLifecycle(query)),
+    countEndMissing: deferred((s, query) => s.countEndMissing(query)),
+    flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     ping: deferred((s) => s.ping()),
     async close() {
       if (closed) return;

@@ -1,5 +1,7 @@
 import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
 import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
+import { NOTIFY_FIELDS } from '../../domain/notify.js';
+import { canonicalizeFacts } from '../../domain/parse-keyed-callback.js';
 import type { CallbackRecord } from '../port.js';
 
 /**
@@ -12,6 +14,23 @@ export function eraseTargetFromRecord(record: CallbackRecord, target: ErasureTar
   const rawNames = query.namesTarget || body?.namesTarget === true;
   const raw = rawNames ? { ...record.raw, query: query.text, body: body === null ? null : body.text, sourceIp: '' } : record.raw;
   if (record.kind === 'malformed') return rawNames ? { ...record, raw } : null;
+  // An Agent Call Status names no user: only its raw request may need the rewrite.
+  if (record.kind === 'agent-call-status') return rawNames ? { ...record, raw } : null;
+  if (record.kind === 'notify') {
+    const notify = record.notify as unknown as Record<string, unknown>;
+    const sides = CALL_SIDES.filter((side) => sideNamesTarget((key) => notify[key], side, target));
+    if (sides.length === 0 && !rawNames) return null;
+    const erased: Record<string, unknown> = { ...notify };
+    for (const side of sides) erased[side.user] = pseudonym;
+    if (sides.length > 0) {
+      for (const key of APP_DATA_KEYS) erased[key] = null;
+      erased.param = '';
+      erased.extra = {};
+    }
+    const notifyErased = erased as unknown as typeof record.notify;
+    // The content hash stays (a late redelivery is still a duplicate), as in the database.
+    return { ...record, raw, notify: notifyErased, content: canonicalizeFacts(notifyErased, NOTIFY_FIELDS) };
+  }
   const event = record.event as unknown as Record<string, unknown>;
   const sides = CALL_SIDES.filter((side) => sideNamesTarget((key) => event[key], side, target));
   if (sides.length === 0 && !rawNames) return null;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CallbackRecord } from '../port.js';
+import { type CallbackRecord, sidOfRecord } from '../port.js';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite/sqlite-driver.js';
 
 /** The spool file's layout version (PRAGMA user_version); a file of another version is refused. */
@@ -67,7 +67,7 @@ export interface SpoolFile {
 
 /** The sid a spooled record names, if any (a malformed one may have none). */
 export function spooledSid(record: CallbackRecord): string | null {
-  return record.kind === 'event' ? record.event.sid : record.sid;
+  return sidOfRecord(record);
 }
 
 /** Raised when the spool file cannot be used (locked by another process, unknown format). */

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { keyedDeliveryOf } from '../../../test/contract/call-life-contract.js';
 import { deliveryOf, rawRequest } from '../../../test/contract/ingest-contract.js';
-import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
+import { validAgentCallStatusValues, validCallbackValues, validNotifyValues } from '../../../test/fixtures/callback-fixture.js';
 import { countRows, readRawRequests } from '../../../test/fixtures/raw-requests.js';
 import { malformedRecord } from '../../ingest/receive-callback.js';
 import type { CallbackRecord, CallStore, RecordResult } from '../port.js';
@@ -149,6 +150,30 @@ describe('the spooling store', () => {
       const back = () => h.logs.some((l) => l.level === 'info' && /callbacks go straight to the database again/.test(l.msg));
       for (let waited = 0; !back() && waited < DRAIN_LIMIT_MS; waited += 5) await sleep(5);
       assert.ok(back(), 'no log that callbacks go straight to the database again');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('when the database is unavailable, then Notify and Agent Call Status are spooled too and replayed as accepted, duplicate and conflict', async () => {
+    const h = open();
+    try {
+      h.fail(refused());
+      const notify = validNotifyValues();
+      const status = validAgentCallStatusValues();
+      const batch = [
+        keyedDeliveryOf('notify', notify),
+        keyedDeliveryOf('notify', notify),
+        keyedDeliveryOf('agent-call-status', status),
+        keyedDeliveryOf('agent-call-status', { ...status, result: 'FAIL', fail_reason: 'NO_SOURCE' }),
+      ];
+      assert.deepEqual(await h.store.recordCallbacks(batch), Array(4).fill('spooled'));
+      h.fail(null);
+      await drained(h);
+      assert.deepEqual(h.replayed.flatMap((r) => r.results), ['accepted', 'duplicate', 'accepted', 'conflict']);
+      const life = await h.store.getCallLife(notify.sid ?? '');
+      assert.equal(life?.notify?.param, notify.param);
+      assert.equal((await h.store.getCallLife(status.sid ?? ''))?.agentCallStatus?.conflicts, 1);
     } finally {
       await h.cleanup();
     }

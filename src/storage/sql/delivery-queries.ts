@@ -23,19 +23,24 @@ export async function selectDeliveries(db: Kysely<Database>, sid: string): Promi
 
 /**
  * The query behind selectDeliveries, shared by every SQL adapter: the first (accepted)
- * delivery through the call's raw_request_id, the later ones through the partial index
+ * delivery of each callback (Call Event, Notify, Agent Call Status) through its row's raw_request_id, the later ones through the partial index
  * raw_requests_sid_repeat (migration 6), which holds only requests not accepted. Quarantined
  * requests with the sid are not deliveries of the call (they never became it).
  */
 export function deliveriesQuery(db: Kysely<Database>, sid: string) {
   const first = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
     .where('id', '=', db.selectFrom('calls').select('raw_request_id').where('sid', '=', sid));
+  // The first Notify and Agent Call Status of the sid, found the same way (migration 12).
+  const firstNotify = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
+    .where('id', '=', db.selectFrom('notifies').select('raw_request_id').where('sid', '=', sid));
+  const firstStatus = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
+    .where('id', '=', db.selectFrom('agent_call_statuses').select('raw_request_id').where('sid', '=', sid));
   const later = db.selectFrom('raw_requests').select(DELIVERY_COLUMNS)
     .where('sid', '=', sid)
     // The index's own condition as a literal, so that every planner sees the index applies.
     .where(sql<boolean>`result <> 'accepted'`)
     .where('result', 'in', REPEAT_RESULTS);
-  return first.unionAll(later).orderBy('received_at').orderBy('id');
+  return first.unionAll(firstNotify).unionAll(firstStatus).unionAll(later).orderBy('received_at').orderBy('id');
 }
 
 /**

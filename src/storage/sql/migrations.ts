@@ -266,7 +266,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Replay and rebuild read every delivery again from its raw request alone. A delivery
     // refused before its content was read (a query over 16 KiB kept cut, a body over 16 KiB
-    // not kept) cannot be read again: its refusal is kept with it (src/ingest/read-call-event-request.ts).
+    // not kept) cannot be read again: its refusal is kept with it (src/ingest/read-callback-request.ts).
     // Older ones are found by the reasons their quarantine entry was given then.
     version: 10,
     name: 'refusals of unread deliveries',
@@ -297,6 +297,74 @@ export const MIGRATIONS: readonly Migration[] = [
         done_time ${d.int64} NOT NULL,
         done_id ${d.int64} NOT NULL
       );
+    `,
+  },
+  {
+    // Notify and Agent Call Status (docs/spec/callbacks.md §3, §4), kept once per sid like
+    // the Call Event, with their conflicting versions; the Notify relay's attempts; whether
+    // a notified call was found past its end deadline without a Call Event (end_missing).
+    version: 12,
+    name: 'notify, agent call status and relay attempts',
+    sql: (d) => `
+      CREATE TABLE notifies (
+        id ${d.idColumn},
+        sid TEXT NOT NULL UNIQUE,
+        from_service_id TEXT NOT NULL,
+        from_user_id TEXT NOT NULL,
+        to_service_id TEXT NOT NULL,
+        to_user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        param TEXT NOT NULL,
+        stid TEXT,
+        app_svr_data TEXT,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0,
+        end_checked_at ${d.int64},
+        end_missing INTEGER NOT NULL DEFAULT 0
+      );
+      -- The end_missing sweep reads only the notifies it has not looked at yet, and the
+      -- end_missing list only those it found missing: neither scans every Notify ever kept.
+      CREATE INDEX notifies_end_unchecked ON notifies (received_at) WHERE end_checked_at IS NULL;
+      CREATE INDEX notifies_end_missing ON notifies (received_at) WHERE end_missing = 1;
+
+      CREATE TABLE agent_call_statuses (
+        id ${d.idColumn},
+        sid TEXT NOT NULL UNIQUE,
+        agent_type TEXT NOT NULL,
+        media_source_type TEXT NOT NULL,
+        result TEXT NOT NULL,
+        fail_reason TEXT,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE callback_conflicts (
+        id ${d.idColumn},
+        kind TEXT NOT NULL,
+        sid TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        content TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        UNIQUE (kind, sid, content_hash)
+      );
+
+      CREATE TABLE notify_relays (
+        id ${d.idColumn},
+        sid TEXT NOT NULL,
+        attempted_at ${d.int64} NOT NULL,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX notify_relays_sid ON notify_relays (sid);
     `,
   },
 ];

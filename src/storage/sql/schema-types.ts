@@ -13,6 +13,10 @@ export interface Database {
   quarantine: QuarantineTable;
   schema_migrations: SchemaMigrationsTable;
   erasures: ErasuresTable;
+  notifies: NotifiesTable;
+  agent_call_statuses: AgentCallStatusesTable;
+  callback_conflicts: CallbackConflictsTable;
+  notify_relays: NotifyRelaysTable;
 }
 
 /** The column of each field of the event (CALL_FIELDS): text as string, integers as number. */
@@ -76,4 +80,60 @@ export interface ErasuresTable {
   service_id: string;
   /** JSON object: rows touched per table. */
   touched: string;
+}
+
+/** The facts every once-per-sid callback table keeps after its own fields. */
+interface KeyedCallbackColumns {
+  id: Generated<number>;
+  sid: string;
+  /** JSON object of unknown keys. */
+  extra: string;
+  content_hash: string;
+  received_at: number;
+  raw_request_id: number;
+  conflicts: Generated<number>;
+}
+
+export interface NotifiesTable extends KeyedCallbackColumns {
+  from_service_id: string;
+  from_user_id: string;
+  to_service_id: string;
+  to_user_id: string;
+  type: string;
+  param: string;
+  stid: string | null;
+  app_svr_data: string | null;
+  /** Unix milliseconds when a sweep looked at it past its end deadline; null until then. */
+  end_checked_at: number | null;
+  /** 1 when that sweep found no Call Event for it (docs/api.md, end_missing). */
+  end_missing: Generated<number>;
+}
+
+export interface AgentCallStatusesTable extends KeyedCallbackColumns {
+  agent_type: string;
+  media_source_type: string;
+  result: string;
+  fail_reason: string | null;
+}
+
+export interface CallbackConflictsTable {
+  id: Generated<number>;
+  /** `notify` or `agent-call-status`. */
+  kind: string;
+  sid: string;
+  content_hash: string;
+  /** The conflicting version's canonical text. */
+  content: string;
+  received_at: number;
+  raw_request_id: number;
+}
+
+export interface NotifyRelaysTable {
+  id: Generated<number>;
+  sid: string;
+  attempted_at: number;
+  outcome: string;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
 }

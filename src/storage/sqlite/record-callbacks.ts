@@ -1,8 +1,9 @@
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
+import type { CallbackRecord, KeyedCallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
+import { KEYED_TABLES, keyedRowOf } from '../sql/keyed-callback-columns.js';
 import { createSqliteRollups } from './rollups.js';
-import type { SqliteDatabase } from './sqlite-driver.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -33,6 +34,8 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
     'INSERT INTO quarantine (raw_request_id, received_at, reasons) VALUES (?, ?, ?)',
   );
 
+  const recordKeyed = createSqliteKeyedRecorder(db);
+
   let mode: Mode = 'live';
   const raw = (record: CallbackRecord, result: RecordResult, sid: string | null): number => {
     const r: RawRequest = record.raw;
@@ -60,6 +63,7 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
       else insertQuarantine.run(rawId, record.raw.receivedAt, reasons);
       return 'quarantined';
     }
+    if (record.kind !== 'event') return recordKeyed(record, (result, sid) => raw(record, result, sid));
     const { event, contentHash, classification } = record;
     const existing = selectCallHash.get(event.sid) as { content_hash: string } | undefined;
     if (existing === undefined) {
@@ -114,4 +118,47 @@ const DRY_RUN_ROLLBACK = new Error('dry run: rolled back');
 export interface SqliteCallbackRecorder {
   record(records: readonly CallbackRecord[]): RecordResult[];
   recordStored(records: readonly StoredCallbackRecord[], options: { mode: 'replay' | 'rebuild'; dryRun?: boolean }): StoredRecordResult[];
+}
+
+/**
+ * The writer of Notify and Agent Call Status deliveries, inside the batch's transaction:
+ * the first version of a sid is kept, an identical repeat is a duplicate, a differing one
+ * a conflicting version (callback_conflicts), as for Call Events.
+ */
+function createSqliteKeyedRecorder(db: SqliteDatabase) {
+  const statements = new Map(
+    Object.values(KEYED_TABLES).map((table) => [table, {
+      selectHash: db.prepare(`SELECT content_hash FROM ${table} WHERE sid = ?`),
+      countConflict: db.prepare(`UPDATE ${table} SET conflicts = conflicts + 1 WHERE sid = ?`),
+    }]),
+  );
+  const inserts = new Map<string, SqliteStatement>();
+  const selectConflict = db.prepare('SELECT 1 FROM callback_conflicts WHERE kind = ? AND sid = ? AND content_hash = ?');
+  const insertConflict = db.prepare(`INSERT INTO callback_conflicts
+    (kind, sid, content_hash, content, received_at, raw_request_id) VALUES (?, ?, ?, ?, ?, ?)`);
+
+  return (record: KeyedCallbackRecord, raw: (result: RecordResult, sid: string) => number): RecordResult => {
+    const table = KEYED_TABLES[record.kind];
+    const own = statements.get(table) as { selectHash: SqliteStatement; countConflict: SqliteStatement };
+    const probe = keyedRowOf(record, 0);
+    const existing = own.selectHash.get(probe.sid) as { content_hash: string } | undefined;
+    if (existing === undefined) {
+      const row = keyedRowOf(record, raw('accepted', probe.sid));
+      let insert = inserts.get(table);
+      if (insert === undefined) {
+        insert = db.prepare(`INSERT INTO ${table} (${row.columns.join(', ')}) VALUES (${row.columns.map(() => '?').join(', ')})`);
+        inserts.set(table, insert);
+      }
+      insert.run(...row.values);
+      return 'accepted';
+    }
+    if (existing.content_hash === record.contentHash || selectConflict.get(record.kind, probe.sid, record.contentHash) !== undefined) {
+      raw('duplicate', probe.sid);
+      return 'duplicate';
+    }
+    const rawId = raw('conflict', probe.sid);
+    insertConflict.run(record.kind, probe.sid, record.contentHash, record.content, record.raw.receivedAt, rawId);
+    own.countConflict.run(probe.sid);
+    return 'conflict';
+  };
 }

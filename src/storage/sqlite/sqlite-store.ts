@@ -2,6 +2,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { CallStore } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
+import { createCallLifeMethods } from '../sql/call-life-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite } from './open-sqlite.js';
@@ -69,6 +70,7 @@ export function createSqliteStore(
     },
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
+    ...createCallLifeMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
       refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),

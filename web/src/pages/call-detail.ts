@@ -4,12 +4,14 @@
  */
 import { apiGet } from '../api.js';
 import { CALL_FIELDS, type CallJson, type DecodedCode } from '../api-types.js';
-import { definitionTable, h } from '../dom.js';
+import { definitionTable, h, replaceChildren } from '../dom.js';
 import { formatDuration, formatTime, NO_VALUE } from '../format.js';
 import { endedByLabel, outcomeLabel } from '../labels.js';
 import type { Cleanup } from '../main.js';
 import { timeZone } from '../settings.js';
 import { type CallHistory, conflictsSection, deliveriesSection, fetchCallHistory, rawCallbackSection } from './call-deliveries.js';
+import { fetchCallLife, lifeSection } from './call-life.js';
+import type { CallLifeJson } from '../api-types.js';
 import { errorBox } from './error-box.js';
 
 const TIME_FIELDS = new Set(['setup_time', 'start_time', 'end_time']);
@@ -18,8 +20,13 @@ export function renderCallDetail(view: HTMLElement, sid: string): Cleanup {
   const controller = new AbortController();
   const tz = timeZone();
   view.append(h('p', { class: 'muted' }, 'Loading…'));
-  Promise.all([apiGet<CallJson>(`/api/calls/${encodeURIComponent(sid)}`, {}, controller.signal), fetchCallHistory(sid, controller.signal)])
-    .then(([call, history]) => view.replaceChildren(...callSections(call, history, tz)))
+  // The life first: a call notified but not ended yet has no Call Event to show, only its life.
+  fetchCallLife(sid, controller.signal)
+    .then(async (life) => {
+      if (life !== null && life.call === null) return view.replaceChildren(...notEndedSections(life, tz));
+      const [call, history] = await Promise.all([apiGet<CallJson>(`/api/calls/${encodeURIComponent(sid)}`, {}, controller.signal), fetchCallHistory(sid, controller.signal)]);
+      replaceChildren(view, ...callSections(call, history, tz, life));
+    })
     .catch((error: unknown) => view.replaceChildren(h('h1', {}, 'Call'), errorBox(error)))
     .finally(() => {
       view.dataset.loaded = 'true';
@@ -27,7 +34,16 @@ export function renderCallDetail(view: HTMLElement, sid: string): Cleanup {
   return () => controller.abort();
 }
 
-function callSections(call: CallJson, history: CallHistory, tz: string): HTMLElement[] {
+/** A sid known by its Notify (or Agent Call Status) alone: the call has not ended, or its end never came. */
+function notEndedSections(life: CallLifeJson, tz: string): HTMLElement[] {
+  return [
+    h('div', { class: 'page-head' }, h('h1', {}, 'Call ', h('code', { class: 'sid' }, life.sid))),
+    h('p', { class: 'explanation', 'data-testid': 'explanation' }, 'No Call Event has arrived for this call yet.'),
+    lifeSection(life, tz),
+  ];
+}
+
+function callSections(call: CallJson, history: CallHistory, tz: string, life: CallLifeJson | null): Array<HTMLElement | null> {
   const s = call.status;
   return [
     h('div', { class: 'page-head' },
@@ -35,6 +51,7 @@ function callSections(call: CallJson, history: CallHistory, tz: string): HTMLEle
       h('span', { class: `badge big ${s.outcome}`, 'data-testid': 'outcome' }, outcomeLabel(s.outcome))),
     h('p', { class: 'explanation', 'data-testid': 'explanation' }, s.explanation),
     h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(call, tz)),
+    life === null ? null : lifeSection(life, tz),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card' }, h('h2', {}, 'Status'), definitionTable([
         ['Outcome', outcomeLabel(s.outcome)],

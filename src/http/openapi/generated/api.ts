@@ -17,6 +17,30 @@ export interface paths {
      */
     post: operations["receiveCallEventByPost"];
   };
+  "/callbacks/notify": {
+    /**
+     * LINE Planet Notify callback (GET)
+     * @description Configure this URL as notify_cb_url. Fields arrive as query parameters. Sent when a caller dials, before the callee rings. Stored once per sid; with NOTIFY_RELAY_URL set it is then passed on to the app's notify handler (GET, the same keys plus cc_param = param) and answered with that handler's verdict: 200 when it answered 2xx, 502 when it answered otherwise or could not be reached, 504 when it did not answer within NOTIFY_RELAY_TIMEOUT. Without NOTIFY_RELAY_URL the Notify is stored and answered 200, and nobody sends the push. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/notify. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    get: operations["receiveNotifyByGet"];
+    /**
+     * LINE Planet Notify callback (POST)
+     * @description Configure this URL as notify_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent when a caller dials, before the callee rings. Stored once per sid; with NOTIFY_RELAY_URL set it is then passed on to the app's notify handler (GET, the same keys plus cc_param = param) and answered with that handler's verdict: 200 when it answered 2xx, 502 when it answered otherwise or could not be reached, 504 when it did not answer within NOTIFY_RELAY_TIMEOUT. Without NOTIFY_RELAY_URL the Notify is stored and answered 200, and nobody sends the push. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/notify. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    post: operations["receiveNotifyByPost"];
+  };
+  "/callbacks/agent-call-status": {
+    /**
+     * LINE Planet Agent Call Status callback (GET)
+     * @description Configure this URL as agent_call_status_cb_url. Fields arrive as query parameters. Sent for server-made (Audio Caller) calls. result is SUCCESS or FAIL in any case. Stored once per sid. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/agent-call-status. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    get: operations["receiveAgentCallStatusByGet"];
+    /**
+     * LINE Planet Agent Call Status callback (POST)
+     * @description Configure this URL as agent_call_status_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent for server-made (Audio Caller) calls. result is SUCCESS or FAIL in any case. Stored once per sid. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/agent-call-status. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    post: operations["receiveAgentCallStatusByPost"];
+  };
   "/healthz": {
     /** The process answers */
     get: operations["getHealth"];
@@ -65,12 +89,19 @@ export interface paths {
      */
     get: operations["listCallConflicts"];
   };
-  "/api/quarantine/replay": {
+  "/api/calls/{sid}/lifecycle": {
     /**
-     * Read quarantined callbacks again with this version's parser
-     * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+     * One call's life across callbacks, joined on sid
+     * @description Answers for any sid a Notify, an Agent Call Status or a Call Event carried (a call notified but not ended yet has call: null). timeline: every delivery and Notify relay attempt in time order. push_diagnosis: for a call that ended with PUSH_ERROR (disconnect_reason 1302 or call_end_reason 1020), where it came from.
      */
-    post: operations["replayQuarantine"];
+    get: operations["getCallLifecycle"];
+  };
+  "/api/lifecycle": {
+    /**
+     * Calls whose life has a gap: end_missing or notify_missing
+     * @description end_missing: a Notify arrived and no Call Event within CALL_EVENT_DEADLINE (newest Notify first). notify_missing: a Call Event for a call set up after the first Notify callevt ever received, without a Notify (empty while Notify is not routed to callevt).
+     */
+    get: operations["listLifecycle"];
   };
   "/api/quarantine": {
     /** Refused callbacks, newest first */
@@ -97,13 +128,6 @@ export interface paths {
      */
     get: operations["getStatsBreakdown"];
   };
-  "/api/erasures": {
-    /**
-     * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
-     * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
-     */
-    post: operations["createErasure"];
-  };
   "/metrics": {
     /**
      * Prometheus metrics (text exposition format)
@@ -120,7 +144,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "invalid_callback" | "invalid_parameter" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "internal_error" | "storage_unavailable";
+        code: "invalid_callback" | "invalid_parameter" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "internal_error" | "notify_handler_failed" | "storage_unavailable" | "notify_handler_timeout";
         message: string;
         details: {
             field: string;
@@ -161,6 +185,89 @@ export interface components {
       rel_code_str: string;
       user_rel_code?: string;
       [key: string]: (string | number) | undefined;
+    };
+    /** @description A Notify callback as LINE Planet sends it (docs/spec/callbacks.md §3); unknown keys are kept in extra. */
+    Notify: {
+      /** Format: uuid */
+      sid: string;
+      from_service_id: string;
+      from_user_id: string;
+      to_service_id: string;
+      to_user_id: string;
+      /**
+       * @description A audio, V video
+       * @enum {string}
+       */
+      type: "A" | "V";
+      param: string;
+      stid?: string;
+      app_svr_data?: string;
+      [key: string]: (string | number) | undefined;
+    };
+    /** @description An Agent Call Status callback as LINE Planet sends it (docs/spec/callbacks.md §4); result in any case. */
+    AgentCallStatus: {
+      /** Format: uuid */
+      sid: string;
+      agent_type: string;
+      media_source_type: string;
+      result: string;
+      fail_reason?: string;
+      [key: string]: (string | number) | undefined;
+    };
+    /** @description The first Notify received for the sid; null when none was. */
+    StoredNotify: ({
+      /** Format: uuid */
+      sid: string;
+      from_service_id: string;
+      from_user_id: string;
+      to_service_id: string;
+      to_user_id: string;
+      /**
+       * @description A audio, V video
+       * @enum {string}
+       */
+      type: "A" | "V";
+      param: string;
+      stid: string | null;
+      app_svr_data: string | null;
+      extra: {
+        [key: string]: string;
+      };
+      /** @description distinct conflicting versions of this sid received after the first */
+      conflicts: number;
+      raw_request_id: number;
+      /** Format: date-time */
+      received_at: string;
+    }) | null;
+    /** @description The first Agent Call Status received for the sid; null when none was. */
+    StoredAgentCallStatus: ({
+      /** Format: uuid */
+      sid: string;
+      agent_type: string;
+      media_source_type: string;
+      /** @enum {string} */
+      result: "SUCCESS" | "FAIL";
+      /** @description null when absent or the literal None */
+      fail_reason: string | null;
+      extra: {
+        [key: string]: string;
+      };
+      /** @description distinct conflicting versions of this sid received after the first */
+      conflicts: number;
+      raw_request_id: number;
+      /** Format: date-time */
+      received_at: string;
+    }) | null;
+    /** @description One attempt at passing the Notify on to the app's notify handler (NOTIFY_RELAY_URL). */
+    NotifyRelayAttempt: {
+      /** Format: date-time */
+      attempted_at: string;
+      /** @enum {string} */
+      outcome: "ok" | "http_error" | "timeout" | "unreachable";
+      /** @description the handler's HTTP status; null when none came */
+      status: number | null;
+      latency_ms: number;
+      error: string | null;
     };
     /** @description How the call ended, computed by the current classifier (docs/spec/outcomes.md §1, revision 3: only a call with talk time is connected, completed or dropped). */
     CallStatus: {
@@ -262,6 +369,11 @@ export interface components {
       source_ip: string;
       /** @enum {string} */
       result: "accepted" | "duplicate" | "conflict";
+      /**
+       * @description which callback the delivery was, by its path
+       * @enum {string}
+       */
+      callback: "call-event" | "notify" | "agent-call-status";
     };
     /** @description A version of the call that arrived after the first with different content. */
     ConflictingVersion: {
@@ -381,51 +493,51 @@ export interface operations {
   receiveCallEventByGet: {
     parameters: {
       query: {
-        /** @description Call Event field sid */
+        /** @description 1-to-1 Call Event field sid */
         sid: string;
-        /** @description Call Event field from_service_id */
+        /** @description 1-to-1 Call Event field from_service_id */
         from_service_id: string;
-        /** @description Call Event field from_user_id */
+        /** @description 1-to-1 Call Event field from_user_id */
         from_user_id: string;
-        /** @description Call Event field to_service_id */
+        /** @description 1-to-1 Call Event field to_service_id */
         to_service_id: string;
-        /** @description Call Event field to_user_id */
+        /** @description 1-to-1 Call Event field to_user_id */
         to_user_id: string;
-        /** @description Call Event field type */
+        /** @description 1-to-1 Call Event field type */
         type: "A" | "V";
-        /** @description Call Event field stid */
+        /** @description 1-to-1 Call Event field stid */
         stid?: string;
-        /** @description Call Event field app_svr_data */
+        /** @description 1-to-1 Call Event field app_svr_data */
         app_svr_data?: string;
-        /** @description Call Event field setup_time */
+        /** @description 1-to-1 Call Event field setup_time */
         setup_time: number;
-        /** @description Call Event field start_time */
+        /** @description 1-to-1 Call Event field start_time */
         start_time: number;
-        /** @description Call Event field end_time */
+        /** @description 1-to-1 Call Event field end_time */
         end_time: number;
-        /** @description Call Event field duration */
+        /** @description 1-to-1 Call Event field duration */
         duration: number;
-        /** @description Call Event field billing_sec */
+        /** @description 1-to-1 Call Event field billing_sec */
         billing_sec?: number;
-        /** @description Call Event field srcip */
+        /** @description 1-to-1 Call Event field srcip */
         srcip: string;
-        /** @description Call Event field dstip */
+        /** @description 1-to-1 Call Event field dstip */
         dstip: string;
-        /** @description Call Event field terminate */
+        /** @description 1-to-1 Call Event field terminate */
         terminate: number;
-        /** @description Call Event field disconnect_reason */
+        /** @description 1-to-1 Call Event field disconnect_reason */
         disconnect_reason?: number;
-        /** @description Call Event field releaser_type */
+        /** @description 1-to-1 Call Event field releaser_type */
         releaser_type?: number;
-        /** @description Call Event field call_end_reason */
+        /** @description 1-to-1 Call Event field call_end_reason */
         call_end_reason?: number;
-        /** @description Call Event field releaser */
+        /** @description 1-to-1 Call Event field releaser */
         releaser?: string;
-        /** @description Call Event field rel_code */
+        /** @description 1-to-1 Call Event field rel_code */
         rel_code: number;
-        /** @description Call Event field rel_code_str */
+        /** @description 1-to-1 Call Event field rel_code_str */
         rel_code_str: string;
-        /** @description Call Event field user_rel_code */
+        /** @description 1-to-1 Call Event field user_rel_code */
         user_rel_code?: string;
       };
     };
@@ -491,51 +603,51 @@ export interface operations {
   receiveCallEventByPost: {
     parameters: {
       query?: {
-        /** @description Call Event field sid */
+        /** @description 1-to-1 Call Event field sid */
         sid?: string;
-        /** @description Call Event field from_service_id */
+        /** @description 1-to-1 Call Event field from_service_id */
         from_service_id?: string;
-        /** @description Call Event field from_user_id */
+        /** @description 1-to-1 Call Event field from_user_id */
         from_user_id?: string;
-        /** @description Call Event field to_service_id */
+        /** @description 1-to-1 Call Event field to_service_id */
         to_service_id?: string;
-        /** @description Call Event field to_user_id */
+        /** @description 1-to-1 Call Event field to_user_id */
         to_user_id?: string;
-        /** @description Call Event field type */
+        /** @description 1-to-1 Call Event field type */
         type?: "A" | "V";
-        /** @description Call Event field stid */
+        /** @description 1-to-1 Call Event field stid */
         stid?: string;
-        /** @description Call Event field app_svr_data */
+        /** @description 1-to-1 Call Event field app_svr_data */
         app_svr_data?: string;
-        /** @description Call Event field setup_time */
+        /** @description 1-to-1 Call Event field setup_time */
         setup_time?: number;
-        /** @description Call Event field start_time */
+        /** @description 1-to-1 Call Event field start_time */
         start_time?: number;
-        /** @description Call Event field end_time */
+        /** @description 1-to-1 Call Event field end_time */
         end_time?: number;
-        /** @description Call Event field duration */
+        /** @description 1-to-1 Call Event field duration */
         duration?: number;
-        /** @description Call Event field billing_sec */
+        /** @description 1-to-1 Call Event field billing_sec */
         billing_sec?: number;
-        /** @description Call Event field srcip */
+        /** @description 1-to-1 Call Event field srcip */
         srcip?: string;
-        /** @description Call Event field dstip */
+        /** @description 1-to-1 Call Event field dstip */
         dstip?: string;
-        /** @description Call Event field terminate */
+        /** @description 1-to-1 Call Event field terminate */
         terminate?: number;
-        /** @description Call Event field disconnect_reason */
+        /** @description 1-to-1 Call Event field disconnect_reason */
         disconnect_reason?: number;
-        /** @description Call Event field releaser_type */
+        /** @description 1-to-1 Call Event field releaser_type */
         releaser_type?: number;
-        /** @description Call Event field call_end_reason */
+        /** @description 1-to-1 Call Event field call_end_reason */
         call_end_reason?: number;
-        /** @description Call Event field releaser */
+        /** @description 1-to-1 Call Event field releaser */
         releaser?: string;
-        /** @description Call Event field rel_code */
+        /** @description 1-to-1 Call Event field rel_code */
         rel_code?: number;
-        /** @description Call Event field rel_code_str */
+        /** @description 1-to-1 Call Event field rel_code_str */
         rel_code_str?: string;
-        /** @description Call Event field user_rel_code */
+        /** @description 1-to-1 Call Event field user_rel_code */
         user_rel_code?: string;
       };
     };
@@ -543,6 +655,366 @@ export interface operations {
       content: {
         "application/x-www-form-urlencoded": components["schemas"]["CallEvent"];
         "application/json": components["schemas"]["CallEvent"];
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * LINE Planet Notify callback (GET)
+   * @description Configure this URL as notify_cb_url. Fields arrive as query parameters. Sent when a caller dials, before the callee rings. Stored once per sid; with NOTIFY_RELAY_URL set it is then passed on to the app's notify handler (GET, the same keys plus cc_param = param) and answered with that handler's verdict: 200 when it answered 2xx, 502 when it answered otherwise or could not be reached, 504 when it did not answer within NOTIFY_RELAY_TIMEOUT. Without NOTIFY_RELAY_URL the Notify is stored and answered 200, and nobody sends the push. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/notify. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveNotifyByGet: {
+    parameters: {
+      query: {
+        /** @description Notify field sid */
+        sid: string;
+        /** @description Notify field from_service_id */
+        from_service_id: string;
+        /** @description Notify field from_user_id */
+        from_user_id: string;
+        /** @description Notify field to_service_id */
+        to_service_id: string;
+        /** @description Notify field to_user_id */
+        to_user_id: string;
+        /** @description Notify field type */
+        type: "A" | "V";
+        /** @description Notify field param */
+        param: string;
+        /** @description Notify field stid */
+        stid?: string;
+        /** @description Notify field app_svr_data */
+        app_svr_data?: string;
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+            /** @description present when NOTIFY_RELAY_URL is set: how the app's notify handler answered */
+            relay?: {
+              outcome: string;
+              status: number | null;
+              latency_ms: number;
+            };
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code notify_handler_failed */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code notify_handler_timeout */
+      504: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * LINE Planet Notify callback (POST)
+   * @description Configure this URL as notify_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent when a caller dials, before the callee rings. Stored once per sid; with NOTIFY_RELAY_URL set it is then passed on to the app's notify handler (GET, the same keys plus cc_param = param) and answered with that handler's verdict: 200 when it answered 2xx, 502 when it answered otherwise or could not be reached, 504 when it did not answer within NOTIFY_RELAY_TIMEOUT. Without NOTIFY_RELAY_URL the Notify is stored and answered 200, and nobody sends the push. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/notify. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveNotifyByPost: {
+    parameters: {
+      query?: {
+        /** @description Notify field sid */
+        sid?: string;
+        /** @description Notify field from_service_id */
+        from_service_id?: string;
+        /** @description Notify field from_user_id */
+        from_user_id?: string;
+        /** @description Notify field to_service_id */
+        to_service_id?: string;
+        /** @description Notify field to_user_id */
+        to_user_id?: string;
+        /** @description Notify field type */
+        type?: "A" | "V";
+        /** @description Notify field param */
+        param?: string;
+        /** @description Notify field stid */
+        stid?: string;
+        /** @description Notify field app_svr_data */
+        app_svr_data?: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["Notify"];
+        "application/json": components["schemas"]["Notify"];
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+            /** @description present when NOTIFY_RELAY_URL is set: how the app's notify handler answered */
+            relay?: {
+              outcome: string;
+              status: number | null;
+              latency_ms: number;
+            };
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code notify_handler_failed */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code notify_handler_timeout */
+      504: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * LINE Planet Agent Call Status callback (GET)
+   * @description Configure this URL as agent_call_status_cb_url. Fields arrive as query parameters. Sent for server-made (Audio Caller) calls. result is SUCCESS or FAIL in any case. Stored once per sid. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/agent-call-status. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveAgentCallStatusByGet: {
+    parameters: {
+      query: {
+        /** @description Agent Call Status field sid */
+        sid: string;
+        /** @description Agent Call Status field agent_type */
+        agent_type: string;
+        /** @description Agent Call Status field media_source_type */
+        media_source_type: string;
+        /** @description Agent Call Status field result */
+        result: string;
+        /** @description Agent Call Status field fail_reason */
+        fail_reason?: string;
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * LINE Planet Agent Call Status callback (POST)
+   * @description Configure this URL as agent_call_status_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent for server-made (Audio Caller) calls. result is SUCCESS or FAIL in any case. Stored once per sid. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/agent-call-status. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveAgentCallStatusByPost: {
+    parameters: {
+      query?: {
+        /** @description Agent Call Status field sid */
+        sid?: string;
+        /** @description Agent Call Status field agent_type */
+        agent_type?: string;
+        /** @description Agent Call Status field media_source_type */
+        media_source_type?: string;
+        /** @description Agent Call Status field result */
+        result?: string;
+        /** @description Agent Call Status field fail_reason */
+        fail_reason?: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["AgentCallStatus"];
+        "application/json": components["schemas"]["AgentCallStatus"];
       };
     };
     responses: {
@@ -964,58 +1436,135 @@ export interface operations {
     };
   };
   /**
-   * Read quarantined callbacks again with this version's parser
-   * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+   * One call's life across callbacks, joined on sid
+   * @description Answers for any sid a Notify, an Agent Call Status or a Call Event carried (a call notified but not ended yet has call: null). timeline: every delivery and Notify relay attempt in time order. push_diagnosis: for a call that ended with PUSH_ERROR (disconnect_reason 1302 or call_end_reason 1020), where it came from.
    */
-  replayQuarantine: {
-    requestBody?: {
-      content: {
-        "application/json": {
-          /**
-           * @description only say what would change
-           * @default false
-           */
-          dry_run?: boolean;
-          /** @description only entries received at or after: Unix seconds, ISO-8601 or relative like -24h */
-          since?: string;
-          /** @description only these quarantine entries */
-          ids?: number[];
-        };
+  getCallLifecycle: {
+    parameters: {
+      path: {
+        sid: string;
       };
     };
     responses: {
-      /** @description OK */
+      /** @description the sid's life */
       200: {
         content: {
           "application/json": {
-            dry_run: boolean;
-            /** @description entries read again beyond the first 1000 listed (counted, not listed) */
-            unlisted: number;
-            counts: {
-              accepted: number;
-              duplicate: number;
-              conflict: number;
-              quarantined: number;
+            sid: string;
+            lifecycle: {
+              /**
+               * @description ended: the Call Event arrived; in_progress: notified, the Call Event not due yet; end_missing: notified, no Call Event within CALL_EVENT_DEADLINE; unknown: only an Agent Call Status
+               * @enum {string}
+               */
+              state: "ended" | "in_progress" | "end_missing" | "unknown";
+              /**
+               * Format: date-time
+               * @description when the Notify was received
+               */
+              notified_at: string | null;
+              /**
+               * Format: date-time
+               * @description when the Call Event was received
+               */
+              ended_at: string | null;
+              /**
+               * Format: date-time
+               * @description when a missing Call Event makes the call end_missing
+               */
+              end_due_at: string | null;
+              /** @description seconds from the Call Event's setup_time to the Notify's arrival */
+              setup_to_notify_sec: number | null;
             };
-            /** @description entries left as they were: raw request pruned, or an endpoint no reader knows */
-            skipped: number;
-            entries: ({
-                quarantine_id: number;
-                raw_request_id: number;
+            notify: components["schemas"]["StoredNotify"];
+            agent_call_status: components["schemas"]["StoredAgentCallStatus"];
+            call: components["schemas"]["Call"] | null;
+            notify_relays: components["schemas"]["NotifyRelayAttempt"][];
+            deliveries: components["schemas"]["Delivery"][];
+            timeline: ({
                 /** Format: date-time */
-                received_at: string;
+                at: string;
                 /** @enum {string} */
-                result: "accepted" | "duplicate" | "conflict" | "quarantined";
-                sid: string | null;
-                /** @description why it stays in quarantine; null once it parses */
-                reasons: {
-                    field: string;
-                    problem: string;
-                  }[] | null;
-                previous_reasons: {
-                    field: string;
-                    problem: string;
-                  }[];
+                event: "delivery" | "notify_relay";
+                summary: string;
+                /** @enum {string} */
+                callback?: "call-event" | "notify" | "agent-call-status";
+                result?: string;
+                raw_request_id?: number;
+                outcome?: string;
+                status?: number | null;
+                latency_ms?: number;
+              })[];
+            push_diagnosis: ({
+              /** @enum {string} */
+              verdict: "notify_not_received" | "push_handler" | "other";
+              explanation: string;
+            }) | null;
+          };
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Calls whose life has a gap: end_missing or notify_missing
+   * @description end_missing: a Notify arrived and no Call Event within CALL_EVENT_DEADLINE (newest Notify first). notify_missing: a Call Event for a call set up after the first Notify callevt ever received, without a Notify (empty while Notify is not routed to callevt).
+   */
+  listLifecycle: {
+    parameters: {
+      query: {
+        state: "end_missing" | "notify_missing";
+        /** @description 1..1000, default 100 */
+        limit?: string;
+      };
+    };
+    responses: {
+      /** @description the calls, newest first */
+      200: {
+        content: {
+          "application/json": {
+            state: string;
+            items: ({
+                sid: string;
+                from_service_id: string;
+                from_user_id: string;
+                to_service_id: string;
+                to_user_id: string;
+                type: string;
+                /**
+                 * Format: date-time
+                 * @description when the Notify was received (end_missing)
+                 */
+                notified_at: string | null;
+                /** @description Unix seconds (notify_missing) */
+                setup_time: number | null;
+                /**
+                 * Format: date-time
+                 * @description when the Call Event was received (notify_missing)
+                 */
+                ended_at: string | null;
               })[];
           };
         };
@@ -1332,73 +1881,6 @@ export interface operations {
       };
       /** @description error code unauthorized */
       401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description error code internal_error */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description error code storage_unavailable */
-      503: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
-   * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
-   */
-  createErasure: {
-    requestBody?: {
-      content: {
-        "application/json": {
-          service_id: string;
-          user_id: string;
-        };
-      };
-    };
-    responses: {
-      /** @description what the erasure changed */
-      200: {
-        content: {
-          "application/json": {
-            /** @description the audit row */
-            id: number;
-            /** Format: date-time */
-            erased_at: string;
-            /** @description rows changed per table */
-            touched: {
-              [key: string]: number;
-            };
-          };
-        };
-      };
-      /** @description error code invalid_parameter */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description error code unauthorized */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description error code payload_too_large */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description error code unsupported_media_type */
-      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

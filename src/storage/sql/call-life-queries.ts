@@ -1,0 +1,143 @@
+import { type Kysely, sql } from 'kysely';
+import type { AgentCallResult } from '../../domain/agent-call-status.js';
+import type { CallType } from '../../domain/call-event.js';
+import { canonicalSid } from '../../domain/canonical-sid.js';
+import type {
+  CallLife, CallStore, EndDeadline, LifecycleEntry, LifecycleQuery, NotifyRelayAttempt, NotifyRelayOutcome, StoredAgentCallStatus,
+  StoredNotify,
+} from '../port.js';
+import { selectDeliveries } from './delivery-queries.js';
+import { selectCall } from './read-queries.js';
+import type { Database } from './schema-types.js';
+
+/** The part of the port about one call's life across callbacks, written once for every SQL adapter. */
+export type CallLifeMethods = Pick<CallStore, 'getCallLife' | 'recordNotifyRelays' | 'listLifecycle' | 'countEndMissing' | 'flagEndMissing'>;
+
+export function createCallLifeMethods(db: Kysely<Database>): CallLifeMethods {
+  return {
+    getCallLife: (sid) => selectCallLife(db, sid),
+    recordNotifyRelays: (attempts) => insertNotifyRelays(db, attempts),
+    listLifecycle: (query) => (query.lifecycle === 'end_missing' ? selectEndMissing(db, query) : selectNotifyMissing(db, query)),
+    countEndMissing: (query) => countEndMissing(db, query),
+    flagEndMissing: (query) => flagEndMissing(db, query),
+  };
+}
+
+async function selectCallLife(db: Kysely<Database>, givenSid: string): Promise<CallLife | null> {
+  const sid = canonicalSid(givenSid);
+  const [notifyRow, statusRow, call, relayRows, deliveries] = await Promise.all([
+    db.selectFrom('notifies').selectAll().where('sid', '=', sid).executeTakeFirst(),
+    db.selectFrom('agent_call_statuses').selectAll().where('sid', '=', sid).executeTakeFirst(),
+    selectCall(db, sid),
+    db.selectFrom('notify_relays').selectAll().where('sid', '=', sid).orderBy('attempted_at').orderBy('id').execute(),
+    selectDeliveries(db, sid),
+  ]);
+  if (notifyRow === undefined && statusRow === undefined && call === null) return null;
+  const notify: StoredNotify | null = notifyRow === undefined ? null : {
+    sid: notifyRow.sid,
+    from_service_id: notifyRow.from_service_id,
+    from_user_id: notifyRow.from_user_id,
+    to_service_id: notifyRow.to_service_id,
+    to_user_id: notifyRow.to_user_id,
+    type: notifyRow.type as CallType,
+    param: notifyRow.param,
+    stid: notifyRow.stid,
+    app_svr_data: notifyRow.app_svr_data,
+    extra: JSON.parse(notifyRow.extra) as Record<string, string>,
+    received_at: Number(notifyRow.received_at),
+    raw_request_id: Number(notifyRow.raw_request_id),
+    conflicts: Number(notifyRow.conflicts),
+  };
+  const agentCallStatus: StoredAgentCallStatus | null = statusRow === undefined ? null : {
+    sid: statusRow.sid,
+    agent_type: statusRow.agent_type,
+    media_source_type: statusRow.media_source_type,
+    result: statusRow.result as AgentCallResult,
+    fail_reason: statusRow.fail_reason,
+    extra: JSON.parse(statusRow.extra) as Record<string, string>,
+    received_at: Number(statusRow.received_at),
+    raw_request_id: Number(statusRow.raw_request_id),
+    conflicts: Number(statusRow.conflicts),
+  };
+  const relays = relayRows.map((r): NotifyRelayAttempt => ({
+    sid: r.sid,
+    attempted_at: Number(r.attempted_at),
+    outcome: r.outcome as NotifyRelayOutcome,
+    status: r.status === null ? null : Number(r.status),
+    latency_ms: Number(r.latency_ms),
+    error: r.error,
+  }));
+  return { sid, notify, agentCallStatus, call, relays, deliveries };
+}
+
+async function insertNotifyRelays(db: Kysely<Database>, attempts: readonly NotifyRelayAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  // One statement: the batch is committed as a whole.
+  await db.insertInto('notify_relays').values(attempts.map((a) => ({ ...a }))).execute();
+}
+
+/** A sid without a Call Event. */
+const NO_CALL = sql<boolean>`NOT EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`;
+
+/**
+ * The notifies past their deadline without a call: those a sweep found missing
+ * (notifies_end_missing) and those no sweep has looked at yet (notifies_end_unchecked).
+ * Both sets stay small, whatever the number of notifies kept: a notified call that ended
+ * is looked at once and never again.
+ */
+function endMissingParts(db: Kysely<Database>, query: EndDeadline) {
+  const cutoff = query.now - query.deadlineMs;
+  const flagged = db.selectFrom('notifies').where(sql<boolean>`end_missing = 1`).where('received_at', '<', cutoff).where(NO_CALL);
+  const unchecked = db.selectFrom('notifies').where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff).where(NO_CALL);
+  return [flagged, unchecked] as const;
+}
+
+const END_MISSING_COLUMNS = ['id', 'sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'received_at'] as const;
+
+async function selectEndMissing(db: Kysely<Database>, query: LifecycleQuery): Promise<LifecycleEntry[]> {
+  const [flagged, unchecked] = endMissingParts(db, query);
+  const rows = await flagged.select(END_MISSING_COLUMNS).unionAll(unchecked.select(END_MISSING_COLUMNS))
+    .orderBy('received_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.map(({ id: _id, received_at, ...r }) => ({ ...r, notified_at: Number(received_at), setup_time: null, ended_at: null }));
+}
+
+/** Calls set up since the first Notify ever received, without a Notify: none while Notify is not routed here. */
+async function selectNotifyMissing(db: Kysely<Database>, query: LifecycleQuery): Promise<LifecycleEntry[]> {
+  const first = await db.selectFrom('notifies').select((eb) => eb.fn.min('received_at').as('first')).executeTakeFirst();
+  if (first?.first === null || first?.first === undefined) return [];
+  const since = Math.floor(Number(first.first) / 1000);
+  const rows = await db.selectFrom('calls')
+    .select(['sid', 'from_service_id', 'from_user_id', 'to_service_id', 'to_user_id', 'type', 'setup_time', 'received_at'])
+    .where('setup_time', '>=', since)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notifies').select(sql`1`.as('one')).whereRef('notifies.sid', '=', 'calls.sid'))))
+    .orderBy('setup_time', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.map(({ received_at, setup_time, ...r }) => ({
+    ...r, notified_at: null, setup_time: Number(setup_time), ended_at: Number(received_at),
+  }));
+}
+
+async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
+  // One statement, one snapshot: a sweep running meanwhile moves rows from one part to the other.
+  const [flagged, unchecked] = endMissingParts(db, query);
+  const row = await db.selectFrom(flagged.select('id').unionAll(unchecked.select('id')).as('missing'))
+    .select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Looks once at each notify newly past its deadline: without a call it is marked
+ * end_missing (counted), with one it is marked checked. Row locks make each mark happen
+ * once when several receivers sweep at the same time.
+ */
+async function flagEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
+  const cutoff = query.now - query.deadlineMs;
+  const missing = await db.updateTable('notifies').set({ end_checked_at: query.now, end_missing: 1 })
+    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff).where(NO_CALL)
+    .executeTakeFirst();
+  await db.updateTable('notifies').set({ end_checked_at: query.now })
+    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff)
+    .execute();
+  // Those whose end came late leave the small end_missing set (notifies_end_missing).
+  await db.updateTable('notifies').set({ end_missing: 0 }).where(sql<boolean>`end_missing = 1`).where(sql<boolean>`NOT (${NO_CALL})`).execute();
+  return Number(missing.numUpdatedRows);
+}

@@ -16,12 +16,21 @@ describe('readStoredDelivery: a stored raw request to the reader of its endpoint
     }
   });
 
+  it('when the path is the Notify or the Agent Call Status endpoint, then that callback\'s reader reads it', () => {
+    const notify = new URLSearchParams({ sid: '8f1c2a4e-3b7d-4e2a-9c1f-5d6e7f8a9b0c', from_service_id: 's', from_user_id: 'u1', to_service_id: 's', to_user_id: 'u2', type: 'V', param: 'cGF5bG9hZA' });
+    assert.equal(readStoredDelivery(stored('/callbacks/[secret]/notify', notify.toString()))?.record.kind, 'notify');
+    const status = new URLSearchParams({ sid: '8f1c2a4e-3b7d-4e2a-9c1f-5d6e7f8a9b0c', agent_type: 'AUDIO_CALLER', media_source_type: 'STORED_SOURCE', result: 'Success', fail_reason: 'None' });
+    assert.equal(readStoredDelivery(stored('/callbacks/agent-call-status', status.toString()))?.record.kind, 'agent-call-status');
+    // The same raw request read as a Call Event is malformed: the path decides the reader.
+    assert.equal(readStoredDelivery(stored('/callbacks/call-event', notify.toString()))?.record.kind, 'malformed');
+  });
+
   it('when no reader knows the path, then replay leaves it and rebuild keeps it in quarantine naming the path', () => {
-    const raw = stored('/callbacks/notify');
+    const raw = stored('/callbacks/group-call-event');
     assert.equal(readStoredDelivery(raw), null);
     const record = recordOfStoredRequest(raw);
     assert.equal(record.rawRequestId, 7);
-    assert.deepEqual(record.kind === 'malformed' ? record.problems : null, [{ field: 'path', problem: 'no callback endpoint reads /callbacks/notify' }]);
+    assert.deepEqual(record.kind === 'malformed' ? record.problems : null, [{ field: 'path', problem: 'no callback endpoint reads /callbacks/group-call-event' }]);
   });
 
   it('when a stored raw request was refused unread, then it is refused the same way, never parsed', () => {

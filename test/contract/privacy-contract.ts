@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DAY_MS, type RetentionPolicy } from '../../src/domain/privacy/retention-policy.js';
+import { readKeyedCallbackRequest } from '../../src/ingest/read-callback-request.js';
 import type { CallbackRecord, CallStore } from '../../src/storage/port.js';
 import { validCallbackValues } from '../fixtures/callback-fixture.js';
 import { deliveryOf, rawRequest } from './ingest-contract.js';
@@ -19,7 +20,7 @@ const ALICE_V6 = '2001:db8:beef:1::77';
 const BOB_IP = '203.0.113.5';
 const CAROL_IP = '192.0.2.9';
 /** Every text that must be gone after the erasure, as stored and as percent-encoded in raw requests. */
-const TRACES = [TARGET.userId, ALICE_V4, ALICE_V6, encodeURIComponent(ALICE_V6), 'alice-app-context', 'AliceNick'];
+const TRACES = [TARGET.userId, ALICE_V4, ALICE_V6, encodeURIComponent(ALICE_V6), 'alice-app-context', 'AliceNick', 'QWxpY2VOaWNr'];
 
 /** A malformed delivery with a JSON body (415): only the raw text names the user. */
 function jsonBodyDelivery(receivedAt: number): CallbackRecord {
@@ -27,6 +28,12 @@ function jsonBodyDelivery(receivedAt: number): CallbackRecord {
     raw: { ...rawRequest('', receivedAt), method: 'POST', body: JSON.stringify({ from_user_id: TARGET.userId, srcip: ALICE_V4 }), contentType: 'application/json' },
     kind: 'malformed', problems: [{ field: 'body', problem: 'unsupported media type' }], sid: null,
   };
+}
+
+/** A Notify delivery built as the HTTP layer builds it. */
+function notifyDelivery(values: Record<string, string>, receivedAt: number): CallbackRecord {
+  const raw = { ...rawRequest(new URLSearchParams(values).toString(), receivedAt), path: '/callbacks/notify' };
+  return readKeyedCallbackRequest('notify', raw).record;
 }
 
 /** Erasure and retention, on every adapter (docs/operations.md, "Personal data"). */
@@ -42,6 +49,12 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         const asCallee = validCallbackValues({ from_user_id: 'carol.c', srcip: CAROL_IP, to_service_id: TARGET.serviceId, to_user_id: TARGET.userId, dstip: ALICE_V6, setup_time: '1700003600', start_time: '0', end_time: '1700003610', duration: '0', billing_sec: undefined, terminate: '17' });
         const unrelated = validCallbackValues({ from_user_id: 'bob.b', srcip: BOB_IP, to_user_id: 'carol.c', dstip: CAROL_IP });
         const changed = { ...asCaller, duration: '119', billing_sec: '119' };
+        // The call's Notify names the caller and carries the app's data; a second version differs in its push payload.
+        const notify = {
+          sid: asCaller.sid ?? '', from_service_id: TARGET.serviceId, from_user_id: TARGET.userId, to_service_id: asCaller.to_service_id ?? '',
+          to_user_id: 'bob.b', type: 'V', param: 'QWxpY2VOaWNr', app_svr_data: 'alice-app-context', nick: 'AliceNick',
+        };
+        assert.deepEqual(await store.recordCallbacks([notifyDelivery(notify, 500), notifyDelivery({ ...notify, param: 'b3RoZXI' }, 600)]), ['accepted', 'conflict']);
         const results = await store.recordCallbacks([
           deliveryOf(asCaller, 1_000), deliveryOf(asCallee, 2_000), deliveryOf(unrelated, 3_000), deliveryOf(asCaller, 4_000),
           deliveryOf(changed, 5_000), deliveryOf({ ...asCaller, sid: randomUUID(), type: 'X' }, 6_000), jsonBodyDelivery(7_000),
@@ -52,7 +65,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         const callersBefore = await store.statsBreakdown({ filter, by: 'caller', limit: 10 });
 
         const receipt = await store.eraseUser({ target: TARGET, actor: 'cli', now: 1_234 });
-        assert.deepEqual(receipt.touched, { calls: 2, call_conflicts: 1, quarantine: 2, raw_requests: 6 });
+        assert.deepEqual(receipt.touched, { calls: 2, call_conflicts: 1, notifies: 1, callback_conflicts: 1, quarantine: 2, raw_requests: 8 });
         assert.equal(receipt.erased_at, 1_234);
 
         const caller = await store.getCall(asCaller.sid ?? '');
@@ -71,7 +84,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.deepEqual(callersAfter.items.map((i) => i.attempts).sort(), callersBefore.items.map((i) => i.attempts).sort());
 
         const again = await store.eraseUser({ target: TARGET, actor: 'api', now: 5_678 });
-        assert.deepEqual(again.touched, { calls: 0, call_conflicts: 0, quarantine: 0, raw_requests: 0 });
+        assert.deepEqual(again.touched, { calls: 0, call_conflicts: 0, notifies: 0, callback_conflicts: 0, quarantine: 0, raw_requests: 0 });
         assert.equal(again.id, receipt.id + 1);
 
         const content = await dump();
@@ -131,7 +144,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.equal(oldFigures.summary.attempts, 2);
 
         const dry = await store.applyRetention({ policy, now: NOW, dryRun: true });
-        assert.deepEqual(dry.removed, { calls: 3, call_conflicts: 0, quarantine: 1, raw_requests: 5, call_rollups: 8 });
+        assert.deepEqual(dry.removed, { calls: 3, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, quarantine: 1, raw_requests: 5, call_rollups: 8 });
         assert.ok(await store.getCall(calls.pastCallsLimit.sid ?? ''), 'a dry run changes nothing');
 
         const report = await store.applyRetention({ policy, now: NOW, batchSize: 1 });
@@ -161,7 +174,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.deepEqual([version?.event.srcip, version?.event.dstip, report.ipsTruncated.call_conflicts], ['192.0.2.0', '2001:db8:abcd::', 1]);
 
         const rerun = await store.applyRetention({ policy, now: NOW });
-        assert.deepEqual(rerun.removed, { calls: 0, call_conflicts: 0, quarantine: 0, raw_requests: 0, call_rollups: 0 });
+        assert.deepEqual(rerun.removed, { calls: 0, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, quarantine: 0, raw_requests: 0, call_rollups: 0 });
         assert.deepEqual(rerun.ipsTruncated, { calls: 0, call_conflicts: 0, raw_requests: 0 });
       } finally {
         await cleanup();

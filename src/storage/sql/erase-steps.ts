@@ -106,3 +106,35 @@ function namesTarget(ctx: ErasureContext, row: Record<string, unknown>): boolean
   if (eraseTargetFromForm(String(row.query), ctx.target, ctx.pseudonym).namesTarget) return true;
   return row.body !== null && eraseTargetFromForm(String(row.body), ctx.target, ctx.pseudonym).namesTarget;
 }
+
+/**
+ * The target's Notifies: on each side that is theirs the user id becomes the pseudonym;
+ * the app's data (`app_svr_data`, the push payload `param`) and unknown keys go. A Notify
+ * carries no IP of the user (its raw request's source is LINE Planet's server).
+ */
+export function* eraseFromNotifies(ctx: ErasureContext): SqlSteps<number> {
+  const { serviceId: s, userId: u } = ctx.target;
+  const { rows } = yield sql(
+    'SELECT sid, raw_request_id FROM notifies WHERE (from_user_id = ? AND from_service_id = ?) OR (to_user_id = ? AND to_service_id = ?)',
+    u, s, u, s,
+  );
+  for (const row of rows) ctx.rawRequestIds.add(Number(row.raw_request_id));
+  yield sql(`UPDATE notifies SET from_user_id = ?, app_svr_data = NULL, param = '', extra = '{}' WHERE from_user_id = ? AND from_service_id = ?`, ctx.pseudonym, u, s);
+  yield sql(`UPDATE notifies SET to_user_id = ?, app_svr_data = NULL, param = '', extra = '{}' WHERE to_user_id = ? AND to_service_id = ?`, ctx.pseudonym, u, s);
+  return rows.length;
+}
+
+/** Conflicting versions of Notifies naming the target, found and rewritten like call_conflicts. */
+export function* eraseFromCallbackConflicts(ctx: ErasureContext): SqlSteps<number> {
+  const needle = `%${JSON.stringify(ctx.target.userId).slice(1, -1).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  const { rows } = yield sql("SELECT id, content, raw_request_id FROM callback_conflicts WHERE content LIKE ? ESCAPE '!'", needle);
+  let touched = 0;
+  for (const row of rows) {
+    const erased = eraseTargetFromCanonicalEvent(String(row.content), ctx.target, ctx.pseudonym);
+    if (!erased.namesTarget) continue;
+    yield sql('UPDATE callback_conflicts SET content = ? WHERE id = ?', erased.text, row.id);
+    ctx.rawRequestIds.add(Number(row.raw_request_id));
+    touched++;
+  }
+  return touched;
+}

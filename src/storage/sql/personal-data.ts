@@ -1,9 +1,10 @@
 import type { RetentionCutoffs } from '../../domain/privacy/retention-policy.js';
 import {
-  type ErasureContext, eraseFromCalls, eraseFromConflicts, eraseFromQuarantine, eraseFromRawRequests,
+  type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromNotifies, eraseFromQuarantine,
+  eraseFromRawRequests,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, countCallIps, countCalls, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, removeKeyedCallbacks, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
@@ -49,6 +50,15 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
   // Removed with their calls (above); erased and truncated on their own.
   { table: 'call_conflicts', erase: eraseFromConflicts, truncateIps: { batch: truncateConflictIps, count: countConflictIps } },
   {
+    // A call's Notify names both users; it lives as long as calls (with agent_call_statuses,
+    // their callback_conflicts and notify_relays: removeKeyedCallbacks).
+    table: 'notifies',
+    erase: eraseFromNotifies,
+    retention: { cutoff: (c) => c.callsBeforeSec, removeBatch: removeKeyedCallbacks, count: countKeyedCallbacks },
+  },
+  // Conflicting versions of Notifies: erased on their own, removed with their Notify (above).
+  { table: 'callback_conflicts', erase: eraseFromCallbackConflicts },
+  {
     // Its personal data is its raw request's text: erase finds the entries, raw_requests rewrites them.
     table: 'quarantine',
     erase: eraseFromQuarantine,
@@ -74,6 +84,12 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
  */
 export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   rollup_stale_peaks: 'hour numbers only (removed with the rollups they mark)',
+  call_rollups_q: 'counts per quarter-hour, like call_rollups (removed with them)',
+  rollup_stale_peaks_q: 'quarter-hour numbers only (removed with the rollups they mark)',
+  call_rollup_blocks: 'counts per 3 hours and per day, built from call_rollups (removed with them)',
+  rollup_stale_blocks: 'block numbers only (removed with the blocks they mark)',
+  agent_call_statuses: 'a sid, the agent and media source types, SUCCESS/FAIL and its reason: no user id (removed with notifies, above)',
+  notify_relays: 'a sid, the outcome, HTTP status and latency of each relay attempt, no URL (removed with their Notify, above)',
   schema_migrations: 'migration versions',
   erasures: 'the erasure audit: time, entry point, service id and counts, never a user id',
   retention_progress: 'how far IP truncation got: a time and a row id per table',

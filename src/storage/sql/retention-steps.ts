@@ -73,6 +73,14 @@ export function* removeRollups(beforeSec: number): SqlSteps<BatchOutcome> {
     removed += (yield sql('DELETE FROM call_rollups WHERE dim = ? AND slot < ?', dim, until)).changes;
   }
   yield sql('DELETE FROM rollup_stale_peaks WHERE slot < ?', until);
+  // The quarter-hour rows and coarse blocks of the same hours (docs/statistics.md): a block
+  // wholly before the cutoff goes; one that straddles it is rebuilt from the hours that stay.
+  for (const dim of ROLLUP_DIMENSIONS) yield sql('DELETE FROM call_rollups_q WHERE dim = ? AND slot < ?', dim, until);
+  yield sql('DELETE FROM rollup_stale_peaks_q WHERE slot < ?', until);
+  yield sql(`INSERT INTO rollup_stale_blocks (width, slot) SELECT DISTINCT width, slot FROM call_rollup_blocks
+    WHERE slot < ? AND slot + width > ? ON CONFLICT (width, slot) DO NOTHING`, until, until);
+  yield sql('DELETE FROM call_rollup_blocks WHERE slot + width <= ?', until);
+  yield sql('DELETE FROM rollup_stale_blocks WHERE slot + width <= ?', until);
   return { counts: { call_rollups: removed }, more: until < beforeSec };
 }
 
@@ -177,4 +185,31 @@ export function* countConflictIps(beforeMs: number): SqlSteps<number> {
   const at = yield* readProgress('truncate-ips:call_conflicts');
   const { rows } = yield sql('SELECT COUNT(*) AS n FROM call_conflicts WHERE id > ? AND received_at < ?', at.id, beforeMs);
   return count(rows);
+}
+
+/**
+ * Notifies and Agent Call Statuses received before the calls' cutoff (they are part of a
+ * call's life and live as long as calls), with their conflicting versions and, for a
+ * Notify, its relay attempts. Their raw requests follow the raw limit, as every other's.
+ */
+export function* removeKeyedCallbacks(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
+  const counts: Record<string, number> = { notifies: 0, agent_call_statuses: 0 };
+  let more = false;
+  for (const [table, kind] of [['notifies', 'notify'], ['agent_call_statuses', 'agent-call-status']] as const) {
+    const { rows } = yield sql(`SELECT id, sid FROM ${table} WHERE received_at < ? ORDER BY id LIMIT ?`, beforeSec * 1000, size);
+    if (rows.length === 0) continue;
+    const sids = rows.map((r) => String(r.sid));
+    yield sql(`DELETE FROM ${table} WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
+    yield sql(`DELETE FROM callback_conflicts WHERE kind = ? AND sid IN (${placeholders(sids.length)})`, kind, ...sids);
+    if (table === 'notifies') yield sql(`DELETE FROM notify_relays WHERE sid IN (${placeholders(sids.length)})`, ...sids);
+    counts[table] = rows.length;
+    more ||= rows.length === size;
+  }
+  return { counts, more };
+}
+
+export function* countKeyedCallbacks(beforeSec: number): SqlSteps<Record<string, number>> {
+  const notifies = count((yield sql('SELECT COUNT(*) AS n FROM notifies WHERE received_at < ?', beforeSec * 1000)).rows);
+  const statuses = count((yield sql('SELECT COUNT(*) AS n FROM agent_call_statuses WHERE received_at < ?', beforeSec * 1000)).rows);
+  return { notifies, agent_call_statuses: statuses };
 }

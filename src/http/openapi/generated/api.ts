@@ -103,6 +103,13 @@ export interface paths {
      */
     get: operations["listLifecycle"];
   };
+  "/api/quarantine/replay": {
+    /**
+     * Read quarantined callbacks again with this version's parser
+     * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+     */
+    post: operations["replayQuarantine"];
+  };
   "/api/quarantine": {
     /** Refused callbacks, newest first */
     get: operations["listQuarantine"];
@@ -127,6 +134,13 @@ export interface paths {
      * @description Figures per docs/spec/outcomes.md §2; ratios are fractions in [0,1] and null when their denominator is 0. tz is accepted but has no effect here.
      */
     get: operations["getStatsBreakdown"];
+  };
+  "/api/erasures": {
+    /**
+     * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
+     * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
+     */
+    post: operations["createErasure"];
   };
   "/metrics": {
     /**
@@ -1595,6 +1609,89 @@ export interface operations {
       };
     };
   };
+  /**
+   * Read quarantined callbacks again with this version's parser
+   * @description Each selected entry is read again from its raw request: one that now parses becomes a call (or a duplicate or conflicting version) exactly as if it had arrived then, with its original time and raw request; the others stay with their new reasons. With dry_run nothing is written: the answer says what would happen.
+   */
+  replayQuarantine: {
+    requestBody?: {
+      content: {
+        "application/json": {
+          /**
+           * @description only say what would change
+           * @default false
+           */
+          dry_run?: boolean;
+          /** @description only entries received at or after: Unix seconds, ISO-8601 or relative like -24h */
+          since?: string;
+          /** @description only these quarantine entries */
+          ids?: number[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            dry_run: boolean;
+            /** @description entries read again beyond the first 1000 listed (counted, not listed) */
+            unlisted: number;
+            counts: {
+              accepted: number;
+              duplicate: number;
+              conflict: number;
+              quarantined: number;
+            };
+            /** @description entries left as they were: raw request pruned, or an endpoint no reader knows */
+            skipped: number;
+            entries: ({
+                quarantine_id: number;
+                raw_request_id: number;
+                /** Format: date-time */
+                received_at: string;
+                /** @enum {string} */
+                result: "accepted" | "duplicate" | "conflict" | "quarantined";
+                sid: string | null;
+                /** @description why it stays in quarantine; null once it parses */
+                reasons: {
+                    field: string;
+                    problem: string;
+                  }[] | null;
+                previous_reasons: {
+                    field: string;
+                    problem: string;
+                  }[];
+              })[];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   /** Refused callbacks, newest first */
   listQuarantine: {
     parameters: {
@@ -1881,6 +1978,73 @@ export interface operations {
       };
       /** @description error code unauthorized */
       401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
+   * @description Rewrites, in one transaction, every call, conflicting version, raw request and quarantine entry naming the user: the user id becomes a random pseudonym (the same in all their rows, new for each erasure), their side's IP address is emptied and app_svr_data and unknown keys are removed. The other party is kept. Statistics stay equal. Records an audit row without personal data. docs/operations.md, "Erasing a person".
+   */
+  createErasure: {
+    requestBody?: {
+      content: {
+        "application/json": {
+          service_id: string;
+          user_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description what the erasure changed */
+      200: {
+        content: {
+          "application/json": {
+            /** @description the audit row */
+            id: number;
+            /** Format: date-time */
+            erased_at: string;
+            /** @description rows changed per table */
+            touched: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

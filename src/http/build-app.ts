@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
-import type { CallbackRecord, CallStore, RecordResult, SpoolStatus } from '../storage/port.js';
+import { RelayWorker } from '../relay/relay-worker.js';
+import { type CallbackRecord, type CallStore, type RecordResult, RELAYED_RESULTS, type SpoolStatus } from '../storage/port.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
@@ -14,6 +15,7 @@ import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
+import { relayRoutes } from './routes/relay-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 
 /** Largest request head (request line + headers) Node accepts, in bytes: room for a 16 KiB query. */
@@ -27,12 +29,16 @@ export interface AppDeps {
   now?: () => number;
   /** The local spool in front of PostgreSQL, when there is one (for /readyz and /metrics). */
   spool?: SpoolStatus;
+  /** How often an idle relay worker looks for due items, in milliseconds (tests shorten it). */
+  relayPollMs?: number;
 }
 
 /** A built app, with the group committer that must be drained on shutdown. */
 export interface CallevtApp {
   app: FastifyInstance;
   committer: GroupCommitter<CallbackRecord, RecordResult>;
+  /** The relay worker, when CALL_EVENT_RELAY_URL is set; it starts when the app is ready and stops when it closes. */
+  relay: RelayWorker | null;
 }
 
 /**
@@ -56,12 +62,29 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   await registerOpenApi(app);
   let pending = () => 0;
   const spool = deps.spool;
-  const metrics = createMetrics({ pending: () => pending(), ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}) });
-  spool?.onReplayed((records, results) => metrics.countReplayed(records, results));
+  const relaySettings = config.callEventRelay;
+  const metrics = createMetrics({
+    pending: () => pending(),
+    ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}),
+    ...(relaySettings ? { relayStatus: () => store.relay.status(now()) } : {}),
+  });
+  const relay = relaySettings === null ? null : new RelayWorker({
+    outbox: store.relay, settings: relaySettings, now, logger: app.log.child({ component: 'relay' }),
+    onAttempt: metrics.onRelayAttempt, ...(deps.relayPollMs === undefined ? {} : { pollMs: deps.relayPollMs }),
+  });
+  // Committed deliveries that were enqueued: the worker looks now rather than at its next poll.
+  const wakeRelay = (results: readonly RecordResult[]) => {
+    if (relay !== null && results.some((r) => RELAYED_RESULTS.has(r))) relay.wake();
+  };
+  spool?.onReplayed((records, results) => {
+    metrics.countReplayed(records, results);
+    wakeRelay(results);
+  });
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
     async (records) => {
       const results = await store.recordCallbacks(records);
       metrics.countRecorded(records, results);
+      wakeRelay(results);
       return results;
     },
     { maxBatch: config.ingestMaxBatch, onBatch: metrics.onBatch },
@@ -76,8 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await api.register(callRoutes, { store, now });
     await api.register(quarantineRoutes, { store });
     await api.register(statsRoutes, { store, now });
+    await api.register(relayRoutes, { store, now, enabled: relay !== null, ...(relay ? { onRetried: () => relay.wake() } : {}) });
     await api.register(metricsRoutes, { metrics });
   });
-  app.addHook('onClose', async () => committer.idle());
-  return { app, committer };
+  if (relay !== null) app.addHook('onReady', async () => relay.start());
+  app.addHook('onClose', async () => {
+    await committer.idle();
+    await relay?.stop();
+  });
+  return { app, committer, relay };
 }

@@ -46,7 +46,15 @@ Environment (flags win over these):
                         (default ./data/spool.db; keep it on a persistent disk)
   KEEP_ALIVE_TIMEOUT_MS idle keep-alive connections stay open this long; keep it above the load balancer's idle
                         timeout (default 65000)
-  HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)`;
+  HEADERS_TIMEOUT_MS    longest wait for a request's headers, above KEEP_ALIVE_TIMEOUT_MS (default: it + 1000)
+  CALL_EVENT_RELAY_URL  pass every stored Call Event delivery on to this URL (your app's own handler) from a
+                        durable outbox, at least once, in order per sid (default: off)
+  RELAY_MAX_ATTEMPTS    attempts before a relayed delivery goes to the dead-letter list (default 20)
+  RELAY_BACKOFF_BASE_MS wait after the first failed attempt, doubled after each (default 1000)
+  RELAY_BACKOFF_MAX_MS  longest wait between attempts (default 300000)
+  RELAY_TIMEOUT_MS      longest wait for the app's answer (default 10000)
+  RELAY_CONCURRENCY     relayed requests in flight at once, each of a different sid (default 32)
+  RELAY_SIGNING_SECRET  sign relayed requests (Standard Webhooks webhook-signature; whsec_<base64> or 16+ chars)`;
 
 /** `callevt serve`: receive callbacks and serve the API. */
 export function registerServe(program: Command): void {

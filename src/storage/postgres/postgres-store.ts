@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import type { CallStore } from '../port.js';
+import type { CallStore, RecordOptions } from '../port.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStalePeaksPostgres } from './rollups.js';
@@ -9,6 +9,7 @@ import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
 import { createPostgresCallbackRecorder } from './record-callbacks.js';
 import { createPostgresReclassifier } from './reclassify.js';
+import { createPostgresRelayOutbox } from './relay-outbox.js';
 
 /** The PostgreSQL adapter of the storage port. */
 export interface PostgresStore extends CallStore {
@@ -24,7 +25,7 @@ export interface PostgresStore extends CallStore {
  */
 export async function createPostgresStore(
   url: string,
-  options: PostgresOptions & { now?: () => number } = {},
+  options: PostgresOptions & RecordOptions & { now?: () => number } = {},
 ): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
   const pool = openPostgres(url, options);
@@ -43,11 +44,12 @@ export async function createPostgresStore(
     dialect: 'postgres',
     pool,
     kysely,
-    recordCallbacks: createPostgresCallbackRecorder(pool),
+    recordCallbacks: createPostgresCallbackRecorder(pool, options),
     ...createSqlReadMethods(kysely),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => refreshStalePeaksPostgres(pool, from, to) }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),
+    relay: createPostgresRelayOutbox(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
+import { type CallbackRecord, type RawRequest, type RecordOptions, type RecordResult, RELAYED_RESULTS } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
+import { enqueueRelayPostgres } from './relay-outbox.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
@@ -54,8 +55,11 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, 
 /**
  * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
  */
-export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
-  return (records) => recordCallbacksPostgres(pool, records);
+export function createPostgresCallbackRecorder(
+  pool: pg.Pool,
+  options: RecordOptions = {},
+): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
+  return (records) => recordCallbacksPostgres(pool, records, options);
 }
 
 /**
@@ -65,10 +69,14 @@ export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonl
  * recording the deliveries one by one in input order; should PostgreSQL abort the
  * transaction for a deadlock or serialization failure, it is run again.
  */
-export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+export async function recordCallbacksPostgres(
+  pool: pg.Pool,
+  records: readonly CallbackRecord[],
+  options: RecordOptions = {},
+): Promise<RecordResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordBatchOnce(pool, records);
+      return await recordBatchOnce(pool, records, options);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (attempt >= MAX_BATCH_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw error;
@@ -76,7 +84,7 @@ export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly C
   }
 }
 
-async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]): Promise<RecordResult[]> {
+async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], options: RecordOptions): Promise<RecordResult[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -84,6 +92,11 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     const results = await recordBatch(client, records);
     // Statistics rollups of the hours that gained a call, in this same transaction.
     await addCallsToRollupsPostgres(client, records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    // The relay outbox rows, in this same transaction: a committed delivery is never lost to the relay.
+    if (options.relayCallEvents === true) {
+      await enqueueRelayPostgres(client, records.flatMap((r, i) =>
+        r.kind === 'event' && RELAYED_RESULTS.has(results[i] as RecordResult) ? [{ kind: 'call-event' as const, sid: r.event.sid, raw: r.raw }] : []));
+    }
     await client.query('COMMIT');
     return results;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, RawRequest, RecordResult } from '../port.js';
+import { type CallbackRecord, type RawRequest, type RecordOptions, type RecordResult, RELAYED_RESULTS } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
+import { createSqliteRelayEnqueuer } from './relay-outbox.js';
 import { createSqliteRollups } from './rollups.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
@@ -11,7 +12,10 @@ const MAX_RAW_SID_CHARS = 64;
  * Builds the group-commit writer: one IMMEDIATE transaction per batch, so that a
  * whole batch costs one fsync. Prepared once; called from the single writer.
  */
-export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: readonly CallbackRecord[]) => RecordResult[] {
+export function createSqliteCallbackRecorder(
+  db: SqliteDatabase,
+  options: RecordOptions = {},
+): (records: readonly CallbackRecord[]) => RecordResult[] {
   const insertRaw = db.prepare(`INSERT INTO raw_requests
     (received_at, method, path, query, body, content_type, source_ip, result, sid)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -56,9 +60,16 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): (records: read
     return 'conflict';
   };
 
+  const enqueueRelay = options.relayCallEvents === true ? createSqliteRelayEnqueuer(db) : null;
   const rollups = createSqliteRollups(db);
   const recordBatch = db.transaction((records: readonly CallbackRecord[]) => {
     const results = records.map(recordOne);
+    // The relay outbox rows, in this same transaction: a committed delivery is never lost to the relay.
+    if (enqueueRelay !== null) {
+      records.forEach((r, i) => {
+        if (r.kind === 'event' && RELAYED_RESULTS.has(results[i] as RecordResult)) enqueueRelay('call-event', r.event.sid, r.raw);
+      });
+    }
     // Statistics rollups of the hours that gained a call, in this same transaction.
     rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;

@@ -1,10 +1,11 @@
 import { Kysely, SqliteDialect } from 'kysely';
-import type { CallStore } from '../port.js';
+import type { CallStore, RecordOptions } from '../port.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite } from './open-sqlite.js';
 import { createSqliteCallbackRecorder } from './record-callbacks.js';
+import { createSqliteRelayOutbox } from './relay-outbox.js';
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createSqliteReclassifier } from './reclassify.js';
@@ -25,7 +26,7 @@ export interface SqliteStore extends CallStore {
  */
 export function createSqliteStore(
   file: string,
-  options: {
+  options: RecordOptions & {
     now?: () => number;
     /** false: SQLite checkpoints inside commits (for benchmarks) */
     backgroundCheckpoints?: boolean;
@@ -36,7 +37,7 @@ export function createSqliteStore(
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
-  const record = createSqliteCallbackRecorder(db);
+  const record = createSqliteCallbackRecorder(db, options);
   const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, options.walCheckpoints);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
@@ -60,6 +61,7 @@ export function createSqliteStore(
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to) => rollups.refreshStalePeaksInBatches(from, to) }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),
+    relay: createSqliteRelayOutbox(db),
     async ping() {
       ping.get();
     },

@@ -2,6 +2,7 @@ import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 import { describePeakEdgesContract } from './peak-edges-contract.js';
+import { describeRelayOutboxContract } from './relay-outbox-contract.js';
 import { describeSidCaseContract } from './sid-case-contract.js';
 import { describeStatsContract } from './stats-contract.js';
 
@@ -11,6 +12,7 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeCallLogContract(name, open);
   describeDeliveriesContract(name, open);
   describeSidCaseContract(name, open);
+  describeRelayOutboxContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
   describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
 }

@@ -6,6 +6,7 @@ import { registerExport } from './commands/export.js';
 import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
+import { registerRelay } from './commands/relay.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerReclassify(program);
   registerSpool(program);
+  registerRelay(program);
   registerBackup(program);
 }

@@ -25,5 +25,10 @@ export type QuarantinePage = Answer<'listQuarantine'>;
 export type DeliveryJson = Schema<'Delivery'>;
 /** One conflicting version, as GET /api/calls/:sid/conflicts lists it. */
 export type ConflictJson = Schema<'ConflictingVersion'>;
+/** The Call Event relay's outbox at a glance, and its dead letters. */
+export type RelayStatus = Answer<'getRelayStatus'>;
+export type DeadLetterPage = Answer<'listRelayDeadLetters'>;
+export type DeadLetter = DeadLetterPage['items'][number];
+export type RetryAnswer = Answer<'retryRelayDeadLetters'>;
 /** The body of every error answer. */
 export type ErrorBody = Schema<'Error'>;

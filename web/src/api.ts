@@ -1,5 +1,6 @@
 /**
- * The dashboard's only way to the server: GET on the public API. When the API answers
+ * The dashboard's only way to the server: the public API (GET, and POST for the dead-letter
+ * retry). When the API answers
  * 401, the user is asked for the token once; it is kept in sessionStorage (this tab
  * only) and sent as `Authorization: Bearer`, never in a URL.
  */
@@ -43,6 +44,13 @@ export async function apiGet<T>(path: string, params: Params = {}, signal?: Abor
   return (await response.json()) as T;
 }
 
+/** POSTs a JSON body to an API path (the dead-letter retry) and returns its answer, with the same token handling. */
+export async function apiPost<T>(path: string, body: unknown): Promise<T> {
+  const response = await authorizedFetch(path, undefined, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as T;
+}
+
 /** Fetches an API path as a Blob (exports), with the same token handling. */
 export async function apiBlob(path: string, params: Params = {}): Promise<Blob> {
   const response = await authorizedFetch(apiUrl(path, params));
@@ -50,13 +58,14 @@ export async function apiBlob(path: string, params: Params = {}): Promise<Blob> 
   return response.blob();
 }
 
-async function authorizedFetch(url: string, signal?: AbortSignal): Promise<Response> {
+async function authorizedFetch(url: string, signal?: AbortSignal, post?: { method: 'POST'; body: string }): Promise<Response> {
   let refused: string | null = null;
   for (;;) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
+    if (post !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url, { headers, ...(signal ? { signal } : {}), ...(post ?? {}) });
     if (response.status !== 401) return response;
     // Several requests may be refused at once; they share one prompt (askForToken).
     if (sessionStorage.getItem(TOKEN_KEY) !== token) continue; // another request already got a new token

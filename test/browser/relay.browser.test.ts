@@ -50,7 +50,7 @@ describe('relay page: dead letters and their retry (headless chromium)', { skip:
     await page.waitForSelector('#view[data-loaded="true"]');
     const card = page.locator('.dead-letters article.entry');
     assert.equal(await card.count(), 1);
-    assert.match(await card.textContent(), new RegExp(values.sid ?? ''));
+    assert.match((await card.textContent()) ?? '', new RegExp(values.sid ?? ''));
     assert.equal(await card.locator('.last-error').textContent(), 'HTTP 500');
     assert.equal(await page.locator('[data-figure="dead"] strong').textContent(), '1');
     await page.screenshot({ path: screenshotPath('relay-dead-letters'), fullPage: true });

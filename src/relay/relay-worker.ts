@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { RelayItem, RelayOutbox, RelaySettlement } from '../storage/port.js';
 import { relayRetryDelayMs } from './relay-backoff.js';
 import { type RelayAttempt, type RelayTarget, sendRelayRequest } from './send-relay-request.js';
 
 /** How long a lease outlasts the attempt's timeout, in milliseconds: room to settle after the answer. */
 export const RELAY_LEASE_MARGIN_MS = 2_000;
+/**
+ * After a batch smaller than RELAY_CONCURRENCY, how long the worker lets new items gather
+ * before it leases again, in milliseconds: under load each lease then carries many items
+ * instead of the one or two of the last commit (two outbox writes per batch, not per item).
+ */
+export const RELAY_GATHER_MS = 10;
 /** How often an idle worker looks for due items (other receivers' items, backoffs that ended), in milliseconds. */
 export const DEFAULT_RELAY_POLL_MS = 500;
 
@@ -60,6 +67,8 @@ export class RelayWorker {
   constructor(private readonly options: RelayWorkerOptions) {
     this.now = options.now ?? Date.now;
     this.pollMs = options.pollMs ?? DEFAULT_RELAY_POLL_MS;
+    // Every attempt in flight listens for the stop: up to RELAY_CONCURRENCY at once.
+    setMaxListeners(options.settings.concurrency + 10, this.stopping.signal);
   }
 
   start(): void {
@@ -105,7 +114,9 @@ export class RelayWorker {
         // Unsettled rows keep their leases; they are sent again once those expire (at least once).
         logger.error({ err: { message: (error as Error).message }, items: items.length }, 'the relay could not record its attempts; they will be repeated');
         await this.idle();
+        continue;
       }
+      if (items.length < settings.concurrency && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, RELAY_GATHER_MS));
     }
   }
 

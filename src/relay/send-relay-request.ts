@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { RelayItem } from '../storage/port.js';
 import { signWebhook } from './webhook-signature.js';
 
@@ -17,13 +19,21 @@ export interface RelayTarget {
 /** What one attempt came to: delivered on any 2xx, otherwise why not. */
 export type RelayAttempt = { ok: true; status: number } | { ok: false; error: string };
 
+/** One request, ready to send. */
+export interface RelayRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
 /**
  * The request the app receives for an outbox item: the original method, query string and
  * body unchanged, its content type, the Standard Webhooks headers (webhook-id is the item's
  * stable delivery id; webhook-timestamp is this attempt's time, in Unix seconds) and the
  * original sender's address in X-Forwarded-For.
  */
-export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: number): { url: string; init: RequestInit } {
+export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: number): RelayRequest {
   const timestamp = Math.floor(nowMs / 1000);
   const sendsBody = item.method !== 'GET' && item.method !== 'HEAD';
   const body = sendsBody ? (item.body ?? '') : null;
@@ -34,34 +44,55 @@ export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: numb
     'user-agent': 'callevt-relay',
   };
   if (item.contentType !== null && sendsBody) headers['content-type'] = item.contentType;
+  if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
   // Signed content: what the app reads as the payload, the body, or for a GET the query string.
   if (target.signingSecret !== null) headers['webhook-signature'] = signWebhook(item.deliveryId, timestamp, body ?? item.query, target.signingSecret);
   const url = item.query === '' ? target.url : `${target.url}?${item.query}`;
-  return { url, init: { method: item.method, headers, ...(body === null ? {} : { body }), redirect: 'manual' } };
+  return { url, method: item.method, headers, body };
 }
+
+// Kept-alive connections to the app: node:http costs a fraction of fetch's CPU per request,
+// which the receiver needs for ingest (bench/relay/run.ts).
+const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
 
 /** Sends one item once; never throws. A redirect is not followed: it is a failure like any non-2xx. */
-export async function sendRelayRequest(item: RelayItem, target: RelayTarget, nowMs: number, signal?: AbortSignal): Promise<RelayAttempt> {
-  const { url, init } = relayRequestOf(item, target, nowMs);
-  const timeout = AbortSignal.timeout(target.timeoutMs);
-  try {
-    const response = await fetch(url, { ...init, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
-    // The answer's body is of no use: drop it without reading it.
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    return { ok: false, error: `HTTP ${response.status}` };
-  } catch (error) {
-    if (timeout.aborted) return { ok: false, error: `no answer within ${target.timeoutMs} ms` };
-    if (signal?.aborted) return { ok: false, error: 'the receiver stopped during the attempt' };
-    return { ok: false, error: describeFailure(error) };
-  }
+export function sendRelayRequest(item: RelayItem, target: RelayTarget, nowMs: number, signal?: AbortSignal): Promise<RelayAttempt> {
+  const request = relayRequestOf(item, target, nowMs);
+  const url = new URL(request.url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (attempt: RelayAttempt) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(attempt);
+    };
+    const req = send(url, { method: request.method, headers: request.headers, agent: AGENTS[url.protocol === 'https:' ? 'https:' : 'http:'] }, (res) => {
+      // The answer's body is of no use: drop it without keeping it.
+      res.resume();
+      const status = res.statusCode ?? 0;
+      finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: `HTTP ${status}` });
+    });
+    const timer = setTimeout(() => {
+      finish({ ok: false, error: `no answer within ${target.timeoutMs} ms` });
+      req.destroy();
+    }, target.timeoutMs);
+    const onAbort = () => {
+      finish({ ok: false, error: 'the receiver stopped during the attempt' });
+      req.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (error) => finish({ ok: false, error: describeFailure(error) }));
+    req.end(request.body ?? undefined);
+  });
 }
 
-/** A network failure as a short sentence (fetch hides the cause one level down). */
+/** A network failure as a short sentence. */
 function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause ?? error;
-  const code = (cause as { code?: unknown }).code;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
   const text = typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
   return text.slice(0, MAX_RELAY_ERROR_CHARS);
 }

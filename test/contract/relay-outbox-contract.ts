@@ -113,6 +113,9 @@ export function describeRelayOutboxContract(name: string, open: StoreFactory): v
         assert.deepEqual(sidsOf(await store.relay.lease({ owner: 'w1', now: T0 + 4_999, leaseMs: LEASE_MS, limit: 10 })), [b.sid]);
         const [retried] = await store.relay.lease({ owner: 'w1', now: T0 + 5_000, leaseMs: LEASE_MS, limit: 10 });
         assert.deepEqual([retried?.id, retried?.attempts, retried?.lastError], [first?.id, 2, 'HTTP 503']);
+        await store.relay.settle('w1', [{ id: retried?.id ?? 0, outcome: 'dead', error: 'HTTP 503' }], T0 + 5_001);
+        const [later] = await store.relay.lease({ owner: 'w1', now: T0 + 5_001, leaseMs: LEASE_MS, limit: 10 });
+        assert.deepEqual([later?.sid, later?.attempts], [a.sid, 1], 'once the first is dead, the sid\'s next goes at once');
       });
     });
 

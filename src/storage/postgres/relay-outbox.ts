@@ -36,7 +36,12 @@ const LEASE = numberParams(leaseSql(' FOR UPDATE SKIP LOCKED'));
 const SETTLE = `UPDATE relay_outbox AS o SET state = u.state, next_attempt_at = coalesce(u.next_at, o.next_attempt_at),
   last_error = u.error, settled_at = u.settled_at, lease_owner = NULL, lease_until = NULL
   FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) AS u(state, next_at, error, settled_at, id)
-  WHERE o.id = u.id AND o.lease_owner = $6 AND o.state = 'pending'`;
+  WHERE o.id = u.id AND o.lease_owner = $6 AND o.state = 'pending'
+  RETURNING o.id, o.sid, o.next_attempt_at`;
+// HOLD_BACK_LATER_SQL (relay-outbox-sql.ts) batched over the retried rows.
+const HOLD_BACK_LATER = `UPDATE relay_outbox AS later SET next_attempt_at = f.next_at
+  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS f(sid, id, next_at)
+  WHERE later.sid = f.sid AND later.state = 'pending' AND later.id > f.id AND later.next_attempt_at < f.next_at`;
 
 /**
  * The PostgreSQL relay outbox, shared by every receiver on the database: a lease takes its
@@ -53,7 +58,21 @@ export function createPostgresRelayOutbox(pool: pg.Pool): RelayOutbox {
       if (settlements.length === 0) return;
       const rows = settlements.map((s) => settleValues(s, owner, now));
       const columns: unknown[] = [0, 1, 2, 3, 4].map((c) => rows.map((r) => r[c] ?? null));
-      await pool.query(SETTLE, [...columns, owner]);
+      const retried = new Set(settlements.flatMap((s) => (s.outcome === 'retry' ? [s.id] : [])));
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const settled = await client.query<{ id: string; sid: string; next_attempt_at: string }>(SETTLE, [...columns, owner]);
+        const held = settled.rows.filter((r) => retried.has(Number(r.id)));
+        if (held.length > 0) await client.query(HOLD_BACK_LATER, [held.map((r) => r.sid), held.map((r) => r.id), held.map((r) => r.next_attempt_at)]);
+        await client.query('COMMIT');
+      } catch (error) {
+        // A connection that cannot even roll back is destroyed rather than reused.
+        const broken = await client.query('ROLLBACK').then(() => undefined, (e: Error) => e);
+        client.release(broken);
+        throw error;
+      }
+      client.release();
     },
     async status(now, options = {}) {
       const counts = (await pool.query<{ pending: string; in_flight: string; oldest: string | null }>(numberParams(PENDING_COUNTS_SQL), [now])).rows[0];

@@ -202,7 +202,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // content type, source address): erasing or pruning a sid's raw requests must erase its
     // rows here too. state: pending (waiting, backing off or leased), delivered, dead.
     // delivery_id is the stable webhook-id of every attempt. A row is leased by setting
-    // lease_owner and lease_until; an expired lease makes it due again.
+    // lease_owner and lease_until; an expired lease makes it due again. Leases read the due
+    // rows by next_attempt_at, so that a long outage of the app (every sid backing off) costs
+    // a lease nothing: a retry also moves its sid's later rows to its own next attempt.
     version: 13,
     name: 'relay outbox',
     sql: (d) => `
@@ -225,7 +227,7 @@ export const MIGRATIONS: readonly Migration[] = [
         last_error TEXT,
         settled_at ${d.int64}
       );
-      CREATE INDEX relay_outbox_pending ON relay_outbox (id) WHERE state = 'pending';
+      CREATE INDEX relay_outbox_due ON relay_outbox (next_attempt_at, id) WHERE state = 'pending';
       CREATE INDEX relay_outbox_pending_sid ON relay_outbox (sid, id) WHERE state = 'pending';
       CREATE INDEX relay_outbox_dead ON relay_outbox (id) WHERE state = 'dead';
     `,

@@ -10,7 +10,8 @@ const ITEM_COLUMNS = 'id, delivery_id, kind, sid, received_at, method, query, bo
 
 /**
  * Leases the due items: pending, due, unleased (or the lease expired) and first among the
- * pending items of their sid. `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`: a second
+ * pending items of their sid, earliest due first (the relay_outbox_due index: rows still
+ * backing off, and the later rows of their sids, are never read). `lock` is PostgreSQL's `FOR UPDATE SKIP LOCKED`: a second
  * receiver running the same statement skips the rows the first is leasing instead of waiting.
  * Parameters: owner, lease until, now, now, limit.
  */
@@ -20,7 +21,7 @@ export function leaseSql(lock: string): string {
     SELECT o.id FROM relay_outbox o
     WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
       AND NOT EXISTS (SELECT 1 FROM relay_outbox e WHERE e.state = 'pending' AND e.sid = o.sid AND e.id < o.id)
-    ORDER BY o.id LIMIT ?${lock})
+    ORDER BY o.next_attempt_at, o.id LIMIT ?${lock})
   RETURNING ${ITEM_COLUMNS}`;
 }
 
@@ -32,6 +33,14 @@ export function leaseSql(lock: string): string {
 export const SETTLE_SQL = `UPDATE relay_outbox SET state = ?, next_attempt_at = coalesce(?, next_attempt_at), last_error = ?,
   settled_at = ?, lease_owner = NULL, lease_until = NULL
   WHERE id = ? AND lease_owner = ? AND state = 'pending'`;
+
+/**
+ * After a failed attempt, the later pending rows of the sid wait at least as long as the
+ * failed one (they could not go before it anyway): the lease then never reads them while
+ * it backs off. Parameters: next attempt, failed id, failed id, next attempt.
+ */
+export const HOLD_BACK_LATER_SQL = `UPDATE relay_outbox SET next_attempt_at = ?
+  WHERE state = 'pending' AND sid = (SELECT f.sid FROM relay_outbox f WHERE f.id = ?) AND id > ? AND next_attempt_at < ?`;
 
 /** Parameters: now. */
 export const PENDING_COUNTS_SQL = `SELECT count(*) AS pending, coalesce(sum(CASE WHEN lease_until > ? THEN 1 ELSE 0 END), 0) AS in_flight,

@@ -1,6 +1,6 @@
 import type { RawRequest, RelayKind, RelayOutbox } from '../port.js';
 import {
-  DEAD_COUNT_SQL, DEAD_LETTERS_SQL, type DeadLetterRow, deadLetterOf, DELIVERED_COUNT_SQL, ENQUEUE_COLUMNS, enqueueValues, leaseSql,
+  DEAD_COUNT_SQL, DEAD_LETTERS_SQL, type DeadLetterRow, deadLetterOf, DELIVERED_COUNT_SQL, ENQUEUE_COLUMNS, enqueueValues, HOLD_BACK_LATER_SQL, leaseSql,
   NO_CURSOR, PENDING_COUNTS_SQL, RETRY_DEAD_SQL, type RelayItemRow, relayItemOf, SETTLE_SQL, settleValues,
 } from '../sql/relay-outbox-sql.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
@@ -44,6 +44,7 @@ function withoutFsync<T>(db: SqliteDatabase, write: () => T): T {
 export function createSqliteRelayOutbox(db: SqliteDatabase): RelayOutbox {
   const lease = db.prepare(leaseSql(''));
   const settle = db.prepare(SETTLE_SQL);
+  const holdBackLater = db.prepare(HOLD_BACK_LATER_SQL);
   const pendingCounts = db.prepare(PENDING_COUNTS_SQL);
   const deadCount = db.prepare(DEAD_COUNT_SQL);
   const deliveredCount = db.prepare(DELIVERED_COUNT_SQL);
@@ -51,7 +52,10 @@ export function createSqliteRelayOutbox(db: SqliteDatabase): RelayOutbox {
   const retryAll = db.prepare(RETRY_DEAD_SQL);
   const retryOne = db.prepare(`${RETRY_DEAD_SQL} AND id = ?`);
   const settleAll = db.transaction((owner: string, settlements: Parameters<RelayOutbox['settle']>[1], now: number) => {
-    for (const s of settlements) settle.run(...settleValues(s, owner, now));
+    for (const s of settlements) {
+      const settled = settle.run(...settleValues(s, owner, now)).changes;
+      if (settled > 0 && s.outcome === 'retry') holdBackLater.run(s.nextAttemptAt, s.id, s.id, s.nextAttemptAt);
+    }
   });
   const retryIds = db.transaction((ids: readonly number[], now: number) =>
     ids.reduce((n, id) => n + retryOne.run(now, id).changes, 0));

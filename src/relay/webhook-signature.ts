@@ -17,7 +17,7 @@ export function webhookKey(secret: string): Buffer {
  * `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<content>`, where
  * the content is the body as sent (for a GET, the query string as sent, without `?`).
  *
- * @example signWebhook('6d1f…', 1700000000, 'sid=…', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') // 'v1,…'
+ * @example signWebhook(deliveryId, 1700000000, 'sid=…&type=V', secret) // 'v1,K5oZ…='
  */
 export function signWebhook(id: string, timestampSec: number, content: string, secret: string): string {
   const mac = createHmac('sha256', webhookKey(secret)).update(`${id}.${timestampSec}.${content}`, 'utf8').digest('base64');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deliveryOf } from '../../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
-import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
+import { createTestApp, tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { createSqliteStore } from '../../storage/sqlite/sqlite-store.js';
 import { retryIdsOf, runRelayDeadLetters, runRelayRetry, runRelayStatus } from './relay.js';
 
@@ -27,6 +27,25 @@ describe('callevt relay', () => {
       assert.equal(JSON.parse(await runRelayStatus({ db: db.file, json: true })).pending, 2);
     } finally {
       db.cleanup();
+    }
+  });
+
+  it('when --url names a running server, then status, dead-letters and retry go through its API with the token', async () => {
+    const token = 'cli-relay-token-0123456789';
+    const t = await createTestApp({ API_TOKEN: token, CALL_EVENT_RELAY_URL: 'http://127.0.0.1:9/unreachable', RELAY_MAX_ATTEMPTS: '1' }, { relayPollMs: 10 });
+    try {
+      const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+      const values = validCallbackValues();
+      assert.equal((await fetch(`${url}/callbacks/call-event?${new URLSearchParams(values)}`)).status, 200);
+      const target = { url, token };
+      const deadline = Date.now() + 10_000;
+      while (!(await runRelayStatus(target)).includes('1 dead') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.match(await runRelayStatus(target), /^relay: 0 pending, 0 in flight, 0 delivered, 1 dead; none pending\n$/);
+      assert.match(await runRelayDeadLetters(target, 10), new RegExp(`\\t${values.sid}\\tcall-event\\t1 attempt\\tconnect ECONNREFUSED 127.0.0.1:9\\n$`));
+      assert.equal(await runRelayRetry(target, 'all'), '1 dead letter back in line');
+      await assert.rejects(runRelayRetry({ url }, 'all'), /401 unauthorized/);
+    } finally {
+      await t.cleanup();
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { plural } from '../../domain/plural.js';
 import type { Answer } from '../../http/openapi/generated/api.js';
+import { deadLetterAnswer, relayStatusAnswer } from '../../http/routes/relay-routes.js';
 import { openStore } from '../../storage/open-store.js';
 import type { CallStore } from '../../storage/port.js';
 import { apiErrorMessage, requestApi } from '../api-client.js';
@@ -89,18 +90,11 @@ export function storeRelaySource(store: CallStore, now: () => number = Date.now)
   return {
     async status() {
       const at = now();
-      const s = await store.relay.status(at, { countDelivered: true });
-      return {
-        enabled: false, pending: s.pending, in_flight: s.inFlight, delivered: s.delivered ?? 0, dead: s.dead,
-        oldest_pending_age_ms: s.oldestPendingReceivedAt === null ? null : Math.max(0, at - s.oldestPendingReceivedAt),
-      };
+      // Read from the database, this command cannot know whether a receiver relays: enabled is false.
+      return relayStatusAnswer(await store.relay.status(at, { countDelivered: true }), at, false);
     },
     async deadLetters(limit) {
-      const items = await store.relay.listDeadLetters({ limit });
-      return {
-        items: items.map((d) => ({ ...d, received_at: new Date(d.received_at).toISOString(), dead_at: new Date(d.dead_at).toISOString() })),
-        next_before: null,
-      };
+      return { items: (await store.relay.listDeadLetters({ limit })).map(deadLetterAnswer), next_before: null };
     },
     retry: (ids) => store.relay.retryDeadLetters(ids, now()),
     close: () => store.close(),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.js';
-import type { CallStore } from '../../storage/port.js';
+import type { CallStore, DeadLetter, RelayStatus } from '../../storage/port.js';
 import { pageParameter } from './quarantine-routes.js';
 import {
   DEFAULT_DEAD_LETTER_PAGE, LIST_DEAD_LETTERS_SCHEMA, MAX_DEAD_LETTER_PAGE, MAX_RETRY_IDS, RELAY_STATUS_SCHEMA, RETRY_DEAD_LETTERS_SCHEMA,
@@ -20,11 +20,7 @@ export async function relayRoutes(app: FastifyInstance, options: RelayRouteOptio
   const { store, now } = options;
   app.get('/api/relay/status', { schema: RELAY_STATUS_SCHEMA }, async () => {
     const at = now();
-    const status = await store.relay.status(at, { countDelivered: true });
-    return {
-      enabled: options.enabled, pending: status.pending, in_flight: status.inFlight, delivered: status.delivered ?? 0, dead: status.dead,
-      oldest_pending_age_ms: status.oldestPendingReceivedAt === null ? null : Math.max(0, at - status.oldestPendingReceivedAt),
-    };
+    return relayStatusAnswer(await store.relay.status(at, { countDelivered: true }), at, options.enabled);
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/api/relay/dead-letters', { schema: LIST_DEAD_LETTERS_SCHEMA }, async (request) => {
@@ -33,7 +29,7 @@ export async function relayRoutes(app: FastifyInstance, options: RelayRouteOptio
     const items = await store.relay.listDeadLetters(before === undefined ? { limit } : { limit, beforeId: before });
     const last = items.at(-1);
     return {
-      items: items.map((item) => ({ ...item, received_at: new Date(item.received_at).toISOString(), dead_at: new Date(item.dead_at).toISOString() })),
+      items: items.map(deadLetterAnswer),
       next_before: items.length === limit && last !== undefined ? last.id : null,
     };
   });
@@ -43,6 +39,19 @@ export async function relayRoutes(app: FastifyInstance, options: RelayRouteOptio
     if (retried > 0) options.onRetried?.();
     return { retried };
   });
+}
+
+/** The outbox status as GET /api/relay/status answers it (the CLI prints the same from a database). */
+export function relayStatusAnswer(status: RelayStatus, at: number, enabled: boolean) {
+  return {
+    enabled, pending: status.pending, in_flight: status.inFlight, delivered: status.delivered ?? 0, dead: status.dead,
+    oldest_pending_age_ms: status.oldestPendingReceivedAt === null ? null : Math.max(0, at - status.oldestPendingReceivedAt),
+  };
+}
+
+/** A dead letter as the API lists it: times as ISO text. */
+export function deadLetterAnswer(d: DeadLetter) {
+  return { ...d, received_at: new Date(d.received_at).toISOString(), dead_at: new Date(d.dead_at).toISOString() };
 }
 
 /** `{"ids":[…]}` or `{"all":true}`, exactly one of them. */

@@ -20,7 +20,10 @@ export interface RunningServer {
 /** Opens the database, builds the app and listens. Used by `callevt serve` and tests. */
 export async function startServer(config: Readonly<Config>, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger({ level: config.logLevel, callbackSecret: config.callbackSecret });
-  const { store, spool } = await openServingStore({ databaseUrl: config.databaseUrl, spoolFile: config.spoolFile, logger: log });
+  const { store, spool } = await openServingStore({
+    databaseUrl: config.databaseUrl, spoolFile: config.spoolFile, logger: log, relayCallEvents: config.callEventRelay !== null,
+    relayAgentCallStatuses: config.callEventRelay?.agentCallStatusUrl != null,
+  });
   const { app } = await buildApp({ config, store, logger: log, ...(spool ? { spool } : {}) });
   try {
     await app.listen({ host: config.host, port: config.port });

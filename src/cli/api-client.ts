@@ -134,7 +134,8 @@ export function reclassifyStore(store: CallStore, onProgress?: (done: number) =>
   return reclassifyOutdatedCalls(store, onProgress === undefined ? {} : { onProgress });
 }
 
-async function apiErrorMessage(response: Response): Promise<string> {
+/** An error answer as one sentence: status, code, message and each detail. */
+export async function apiErrorMessage(response: Response): Promise<string> {
   const text = await response.text();
   try {
     const body = JSON.parse(text) as Partial<ErrorJson>;

@@ -10,6 +10,7 @@ import { registerQuarantine } from './commands/quarantine.js';
 import { registerRebuild } from './commands/rebuild.js';
 import { registerErase } from './commands/erase.js';
 import { registerRetention } from './commands/retention.js';
+import { registerRelay } from './commands/relay.js';
 import { registerSeed } from './commands/seed.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -35,5 +36,6 @@ export function registerCommands(program: Command): void {
   registerQuarantine(program);
   registerRebuild(program);
   registerSpool(program);
+  registerRelay(program);
   registerBackup(program);
 }

@@ -128,6 +128,8 @@ describe('loadConfig', () => {
       'RETENTION_INTERVAL_MINUTES', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_RAW_DAYS', 'RETENTION_ROLLUPS_DAYS',
       'RETENTION_TRUNCATE_IPS_DAYS', 'SPOOL_FILE', 'TRUST_PROXY',
       'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE',
+      'CALL_EVENT_RELAY_URL', 'AGENT_CALL_STATUS_RELAY_URL', 'RELAY_BACKOFF_BASE_MS', 'RELAY_BACKOFF_MAX_MS', 'RELAY_CONCURRENCY', 'RELAY_MAX_ATTEMPTS', 'RELAY_SIGNING_SECRET',
+      'RELAY_TIMEOUT_MS',
     ].sort());
   });
 
@@ -189,6 +191,25 @@ describe('loadConfig', () => {
     assert.equal(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: '500' }).length, 1);
     assert.equal(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: '65s', HEADERS_TIMEOUT_MS: '400000' }).length, 2);
     assert.equal(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }).headersTimeoutMs, 10_000);
+  });
+
+  it('when CALL_EVENT_RELAY_URL is not set, then the relay is off; RELAY_* alone is reported', () => {
+    assert.equal(loadConfig({}).callEventRelay, null);
+    assert.deepEqual(problemsOf({ RELAY_MAX_ATTEMPTS: '3' }), ['RELAY_MAX_ATTEMPTS set without CALL_EVENT_RELAY_URL: set the relay URL or unset them']);
+  });
+
+  it('when the relay is configured, then its settings are read with their defaults, and each bad one is reported', () => {
+    const relay = loadConfig({ CALL_EVENT_RELAY_URL: 'http://app.internal/planet/callback', RELAY_MAX_ATTEMPTS: '5' }).callEventRelay;
+    assert.deepEqual(relay, {
+      url: 'http://app.internal/planet/callback', agentCallStatusUrl: null, maxAttempts: 5, backoffBaseMs: 1_000, backoffMaxMs: 300_000, timeoutMs: 10_000,
+      concurrency: 32, signingSecret: null,
+    });
+    assert.deepEqual(problemsOf({ CALL_EVENT_RELAY_URL: 'http://app/cb?x=1', RELAY_SIGNING_SECRET: 'short', RELAY_BACKOFF_BASE_MS: '5000', RELAY_BACKOFF_MAX_MS: '1000' }), [
+      'RELAY_BACKOFF_MAX_MS (1000) must not be shorter than RELAY_BACKOFF_BASE_MS (5000)',
+      'RELAY_SIGNING_SECRET must be at least 16 characters',
+      "CALL_EVENT_RELAY_URL must have no query or fragment: the callback's own query string is appended",
+    ]);
+    assert.deepEqual(problemsOf({ CALL_EVENT_RELAY_URL: 'ftp://app/cb' }), ['CALL_EVENT_RELAY_URL must be an http:// or https:// URL']);
   });
 
   it('when a host is loopback, then isLoopbackHost says so', () => {

@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_MAX_BATCH } from '../ingest/group-committer.js';
 import { DEFAULT_DATABASE_URL, DEFAULT_SPOOL_FILE, parseDatabaseUrl } from '../storage/open-store.js';
+import type { RelaySettings } from '../relay/relay-worker.js';
 import { parseCidrList, type CidrList } from './cidr.js';
 import { parseRetentionSettings, type RetentionSettings } from './retention-settings.js';
 
@@ -37,6 +38,11 @@ export interface Config {
   notifyRelayTimeoutMs: number;
   /** How long after its Notify a call's Call Event may take before the call counts as end_missing, in milliseconds. */
   callEventDeadlineMs: number;
+  /**
+   * The Call Event relay (CALL_EVENT_RELAY_URL and RELAY_*): every recorded delivery that
+   * was not quarantined is passed on to the app's own handler; null when off.
+   */
+  callEventRelay: Readonly<RelaySettings> | null;
 }
 
 /** Names of the environment variables callevt reads (the help text and docs list each one; a test checks). */
@@ -46,6 +52,8 @@ export const CONFIG_ENV_NAMES = [
   'RETENTION_RAW_DAYS', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_CALLS_DAYS', 'RETENTION_ROLLUPS_DAYS', 'RETENTION_TRUNCATE_IPS_DAYS',
   'RETENTION_INTERVAL_MINUTES', 'RETENTION_BATCH_ROWS',
   'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE',
+  'CALL_EVENT_RELAY_URL', 'AGENT_CALL_STATUS_RELAY_URL', 'RELAY_MAX_ATTEMPTS', 'RELAY_BACKOFF_BASE_MS', 'RELAY_BACKOFF_MAX_MS', 'RELAY_TIMEOUT_MS', 'RELAY_CONCURRENCY',
+  'RELAY_SIGNING_SECRET',
 ] as const;
 
 /** The environment-style input of loadConfig. */
@@ -67,6 +75,18 @@ export const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
 export const MIN_HTTP_TIMEOUT_MS = 1_000;
 /** Longest accepted keep-alive or headers timeout, in milliseconds: Node's request timeout (300 s) bounds them anyway. */
 export const MAX_HTTP_TIMEOUT_MS = 300_000;
+/** Attempts per relayed delivery before it becomes a dead letter, by default: about an hour of retries with the default backoff. */
+export const DEFAULT_RELAY_MAX_ATTEMPTS = 20;
+/** Wait after the first failed relay attempt, in milliseconds; doubled after each failure. */
+export const DEFAULT_RELAY_BACKOFF_BASE_MS = 1_000;
+/** Longest wait between relay attempts, in milliseconds. */
+export const DEFAULT_RELAY_BACKOFF_MAX_MS = 300_000;
+/** Longest wait for the app's answer to a relayed request, in milliseconds. */
+export const DEFAULT_RELAY_TIMEOUT_MS = 10_000;
+/** Relayed requests in flight at once (each of a different sid). */
+export const DEFAULT_RELAY_CONCURRENCY = 32;
+/** Shortest accepted RELAY_SIGNING_SECRET, in characters. */
+export const MIN_RELAY_SECRET_CHARS = 16;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Raised with every configuration problem at once. */
@@ -124,10 +144,12 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   const notifyRelayUrl = parseRelayUrl(env.NOTIFY_RELAY_URL, 'NOTIFY_RELAY_URL', problems);
   const notifyRelayTimeoutMs = duration(env.NOTIFY_RELAY_TIMEOUT, 'NOTIFY_RELAY_TIMEOUT', DEFAULT_NOTIFY_RELAY_TIMEOUT_MS, 1, MAX_NOTIFY_RELAY_TIMEOUT_MS, problems);
   const callEventDeadlineMs = duration(env.CALL_EVENT_DEADLINE, 'CALL_EVENT_DEADLINE', DEFAULT_CALL_EVENT_DEADLINE_MS, 60_000, 30 * 86_400_000, problems);
+  const callEventRelay = parseRelay(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
     spoolFile, keepAliveTimeoutMs, headersTimeoutMs, retention: Object.freeze(retention), notifyRelayUrl, notifyRelayTimeoutMs, callEventDeadlineMs,
+    callEventRelay,
   });
 }
 
@@ -201,6 +223,47 @@ function parseHttpTimeouts(env: ConfigEnv, problems: string[]): { keepAliveTimeo
     problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must be longer than KEEP_ALIVE_TIMEOUT_MS (${keepAliveTimeoutMs})`);
   }
   return { keepAliveTimeoutMs, headersTimeoutMs };
+}
+
+/** CALL_EVENT_RELAY_URL and the RELAY_* settings; RELAY_* alone, without the URL, is a mistake worth saying. */
+function parseRelay(env: ConfigEnv, problems: string[]): Readonly<RelaySettings> | null {
+  const text = nonEmpty(env.CALL_EVENT_RELAY_URL);
+  const maxAttempts = integer(env.RELAY_MAX_ATTEMPTS, 'RELAY_MAX_ATTEMPTS', DEFAULT_RELAY_MAX_ATTEMPTS, 1, 1_000, problems);
+  const backoffBaseMs = integer(env.RELAY_BACKOFF_BASE_MS, 'RELAY_BACKOFF_BASE_MS', DEFAULT_RELAY_BACKOFF_BASE_MS, 1, 3_600_000, problems);
+  const backoffMaxMs = integer(env.RELAY_BACKOFF_MAX_MS, 'RELAY_BACKOFF_MAX_MS', Math.max(DEFAULT_RELAY_BACKOFF_MAX_MS, backoffBaseMs), 1, 86_400_000, problems);
+  const timeoutMs = integer(env.RELAY_TIMEOUT_MS, 'RELAY_TIMEOUT_MS', DEFAULT_RELAY_TIMEOUT_MS, 100, 300_000, problems);
+  const concurrency = integer(env.RELAY_CONCURRENCY, 'RELAY_CONCURRENCY', DEFAULT_RELAY_CONCURRENCY, 1, 1_024, problems);
+  const signingSecret = nonEmpty(env.RELAY_SIGNING_SECRET) ?? null;
+  if (backoffMaxMs < backoffBaseMs) problems.push(`RELAY_BACKOFF_MAX_MS (${backoffMaxMs}) must not be shorter than RELAY_BACKOFF_BASE_MS (${backoffBaseMs})`);
+  if (signingSecret !== null && signingSecret.length < MIN_RELAY_SECRET_CHARS) {
+    problems.push(`RELAY_SIGNING_SECRET must be at least ${MIN_RELAY_SECRET_CHARS} characters`);
+  }
+  const agentCallStatusUrl = relayTargetUrl(env.AGENT_CALL_STATUS_RELAY_URL, 'AGENT_CALL_STATUS_RELAY_URL', problems);
+  if (text === undefined) {
+    const stray = CONFIG_ENV_NAMES.filter((name) => (name.startsWith('RELAY_') || name === 'AGENT_CALL_STATUS_RELAY_URL') && nonEmpty(env[name]) !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')} set without CALL_EVENT_RELAY_URL: set the relay URL or unset them`);
+    return null;
+  }
+  relayTargetUrl(text, 'CALL_EVENT_RELAY_URL', problems);
+  return Object.freeze({ url: text, agentCallStatusUrl, maxAttempts, backoffBaseMs, backoffMaxMs, timeoutMs, concurrency, signingSecret });
+}
+
+/** A relay target URL (the app's own handler): http or https, with no query or fragment. */
+function relayTargetUrl(raw: string | undefined, name: string, problems: string[]): string | null {
+  const text = nonEmpty(raw);
+  if (text === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`${name} must be an http:// or https:// URL`);
+  }
+  if (url !== null) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`${name} must be an http:// or https:// URL`);
+    // The original query string is appended to it as it came: the URL itself must not have one.
+    if (url.search !== '' || url.hash !== '') problems.push(`${name} must have no query or fragment: the callback's own query string is appended`);
+  }
+  return text;
 }
 
 /** Whether a listen address only accepts connections from this machine. */

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.js';
 import { GroupCommitter } from '../ingest/group-committer.js';
 import { createNotifyRelay } from '../relay/notify-relay.js';
-import type { CallbackRecord, CallStore, NotifyRelayAttempt, RecordResult, SpoolStatus } from '../storage/port.js';
+import { RelayWorker } from '../relay/relay-worker.js';
+import { type CallbackRecord, type CallStore, type NotifyRelayAttempt, type RecordResult, RELAYED_RESULTS, type SpoolStatus } from '../storage/port.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
@@ -17,6 +18,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { erasureRoutes } from './routes/erasure-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
+import { relayRoutes } from './routes/relay-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 
 /** Largest request head (request line + headers) Node accepts, in bytes: room for a 16 KiB query. */
@@ -30,6 +32,8 @@ export interface AppDeps {
   now?: () => number;
   /** The local spool in front of PostgreSQL, when there is one (for /readyz and /metrics). */
   spool?: SpoolStatus;
+  /** How often an idle relay worker looks for due items, in milliseconds (tests shorten it). */
+  relayPollMs?: number;
 }
 
 /** A built app, with the group committer that must be drained on shutdown. */
@@ -38,6 +42,8 @@ export interface CallevtApp {
   committer: GroupCommitter<CallbackRecord, RecordResult>;
   /** Writes Notify relay attempts after the answers (drained on close too). */
   relayCommitter: GroupCommitter<NotifyRelayAttempt, void>;
+  /** The relay worker, when CALL_EVENT_RELAY_URL is set; it starts when the app is ready and stops when it closes. */
+  relay: RelayWorker | null;
 }
 
 /**
@@ -62,16 +68,30 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   let pending = () => 0;
   const spool = deps.spool;
   const deadline = () => ({ now: now(), deadlineMs: config.callEventDeadlineMs });
+  const relaySettings = config.callEventRelay;
   const metrics = createMetrics({
     pending: () => pending(),
     ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}),
     endMissing: { count: () => store.countEndMissing(deadline()), flag: () => store.flagEndMissing(deadline()) },
+    ...(relaySettings ? { relayStatus: () => store.relay.status(now()) } : {}),
   });
-  spool?.onReplayed((records, results) => metrics.countReplayed(records, results));
+  const relay = relaySettings === null ? null : new RelayWorker({
+    outbox: store.relay, settings: relaySettings, now, logger: app.log.child({ component: 'relay' }),
+    onAttempt: metrics.onRelayAttempt, ...(deps.relayPollMs === undefined ? {} : { pollMs: deps.relayPollMs }),
+  });
+  // Committed deliveries that were enqueued: the worker looks now rather than at its next poll.
+  const wakeRelay = (results: readonly RecordResult[]) => {
+    if (relay !== null && results.some((r) => RELAYED_RESULTS.has(r))) relay.wake();
+  };
+  spool?.onReplayed((records, results) => {
+    metrics.countReplayed(records, results);
+    wakeRelay(results);
+  });
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
     async (records) => {
       const results = await store.recordCallbacks(records);
       metrics.countRecorded(records, results);
+      wakeRelay(results);
       return results;
     },
     { maxBatch: config.ingestMaxBatch, onBatch: metrics.onBatch },
@@ -98,11 +118,14 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
     await api.register(erasureRoutes, { store, now });
+    await api.register(relayRoutes, { store, now, enabled: relay !== null, ...(relay ? { onRetried: () => relay.wake() } : {}) });
     await api.register(metricsRoutes, { metrics });
   });
+  if (relay !== null) app.addHook('onReady', async () => relay.start());
   app.addHook('onClose', async () => {
     await committer.idle();
     await relayCommitter.idle();
+    await relay?.stop();
   });
-  return { app, committer, relayCommitter };
+  return { app, committer, relayCommitter, relay };
 }

@@ -107,3 +107,16 @@ it('when a spool fronts the database and has replayed deliveries, then promtool 
   for (const family of ['callevt_spool_replayed_total', 'callevt_spool_pending', 'callevt_spool_held']) assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'));
   assert.deepEqual(promtoolFindings(text), { status: 0, output: '' });
 });
+
+it('when the relay is on and has made attempts, then promtool check metrics finds nothing in its families either', { skip: SKIP_WITHOUT_PROMTOOL }, async () => {
+  assert.equal(PROMTOOL_MISSING, null, PROMTOOL_MISSING ?? '');
+  const metrics = createMetrics({ relayStatus: async () => ({ pending: 3, inFlight: 2, delivered: null, dead: 1, oldestPendingReceivedAt: 0 }) });
+  metrics.onRelayAttempt('delivered', 0.004);
+  metrics.onRelayAttempt('retry', 0.2);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^callevt_relay_outbox_pending 5$/m, 'pending and in flight together');
+  assert.match(text, /^callevt_relay_dead_letters 1$/m);
+  assert.match(text, /^callevt_relay_deliveries_total\{result="retry"\} 1$/m);
+  assert.match(text, /^callevt_relay_delivery_duration_seconds_count 2$/m);
+  assert.deepEqual(promtoolFindings(text), { status: 0, output: '' });
+});

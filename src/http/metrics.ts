@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/classify/call-status.js';
 import { DISCONNECT_REASONS, LEGACY_CALL_END_REASONS, TERMINATE_CAUSES } from '../domain/classify/release-codes.js';
-import type { CallbackRecord, NotifyRelayOutcome, RecordResult } from '../storage/port.js';
+import type { CallbackRecord, NotifyRelayOutcome, RecordResult, RelayStatus } from '../storage/port.js';
 import type { Schema } from './openapi/openapi-schemas.js';
 import { errorAnswers, mediaAnswer } from './openapi/responses.js';
 
@@ -28,6 +28,10 @@ export function reasonLabel(reason: string): string {
 
 /** Ingest latency buckets, in seconds: group commit makes a few milliseconds normal. */
 export const INGEST_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** What a relay attempt came to, as the `result` label. */
+export const RELAY_ATTEMPT_RESULTS = ['delivered', 'retry', 'dead'] as const;
+/** Relay attempt latency buckets, in seconds: the app's handler answers, up to RELAY_TIMEOUT_MS. */
+export const RELAY_LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Commit batch size buckets, in deliveries. */
 export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
 
@@ -57,6 +61,8 @@ export interface AppMetrics {
   countReplayed(records: readonly CallbackRecord[], results: readonly RecordResult[]): void;
   /** For the Notify relay: one attempt, by outcome. */
   countRelay(outcome: NotifyRelayOutcome): void;
+  /** For the relay worker: one attempt and how long the app took to answer (or fail). */
+  onRelayAttempt(result: (typeof RELAY_ATTEMPT_RESULTS)[number], seconds: number): void;
 }
 
 /** Notify relay outcomes, each series present from the start. */
@@ -76,7 +82,7 @@ export interface EndMissingProbe {
  * when there is one).
  */
 export function createMetrics(
-  options: { pending?: () => number; spooled?: () => number; held?: () => number; endMissing?: EndMissingProbe } = {},
+  options: { pending?: () => number; spooled?: () => number; held?: () => number; endMissing?: EndMissingProbe; relayStatus?: () => Promise<RelayStatus> } = {},
 ): AppMetrics {
   const registry = new Registry();
   collectNodeMetrics(registry);
@@ -138,6 +144,40 @@ export function createMetrics(
       registers: [registry], collect() { this.set(held()); },
     });
   }
+  const relayAttempts = new Counter({
+    name: 'callevt_relay_deliveries_total', help: 'Relay attempts by result: delivered, retry (failed, tried again later), dead (failed, gave up)',
+    labelNames: ['result'] as const, registers: [],
+  });
+  const relayLatency = new Histogram({
+    name: 'callevt_relay_delivery_duration_seconds', help: "Time the app's handler took to answer a relayed request (or to fail)",
+    buckets: RELAY_LATENCY_BUCKETS_SEC, registers: [],
+  });
+  const relayStatus = options.relayStatus;
+  if (relayStatus !== undefined) {
+    registry.registerMetric(relayAttempts);
+    registry.registerMetric(relayLatency);
+    for (const result of RELAY_ATTEMPT_RESULTS) relayAttempts.inc({ result }, 0);
+    // One outbox query serves both gauges of a scrape.
+    let reading: Promise<RelayStatus> | null = null;
+    const read = () => {
+      reading ??= relayStatus().finally(() => setImmediate(() => (reading = null)));
+      return reading;
+    };
+    new Gauge({
+      name: 'callevt_relay_outbox_pending', help: 'Relayed deliveries not yet delivered: waiting, backing off or in flight', registers: [registry],
+      async collect() {
+        const status = await read();
+        this.set(status.pending + status.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'callevt_relay_dead_letters', help: 'Relayed deliveries given up after RELAY_MAX_ATTEMPTS (callevt relay retry puts them back)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).dead);
+      },
+    });
+  }
   const countRecorded = (records: readonly CallbackRecord[], results: readonly RecordResult[]) => {
     records.forEach((record, i) => {
       if (record.kind === 'event' && results[i] === 'accepted') {
@@ -163,6 +203,10 @@ export function createMetrics(
     countReplayed(records, results) {
       countRecorded(records, results);
       for (const result of results) replayed.inc({ result });
+    },
+    onRelayAttempt(result, seconds) {
+      relayAttempts.inc({ result });
+      relayLatency.observe(seconds);
     },
   };
 }

@@ -22,7 +22,7 @@ export function createLogger(options: { level: string; callbackSecret: string | 
     {
       level: options.level,
       ...(redactor === null ? {} : { hooks: { streamWrite: (line: string) => redactor.redactLine(line) } }),
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'config.apiTokens', 'config.callbackSecret'], censor: '[redacted]' },
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'config.apiTokens', 'config.callbackSecret', 'config.callEventRelay.signingSecret'], censor: '[redacted]' },
       serializers: {
         req: (req: RequestLike) => ({
           method: req.method,

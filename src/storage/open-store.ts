@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from './database-unavailable.js';
-import type { CallStore, SpoolStatus } from './port.js';
+import type { CallStore, RecordOptions, SpoolStatus } from './port.js';
 import { migratePostgresUrl } from './postgres/migrate.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import { prunePostgres } from './postgres/prune.js';
@@ -34,11 +34,11 @@ export function parseDatabaseUrl(url: string): StoreLocation {
   return { dialect: 'sqlite', file: file === '' ? DEFAULT_DATABASE_URL : file };
 }
 
-/** Opens the store a DATABASE_URL names, applying migrations. */
-export async function openStore(url: string): Promise<CallStore> {
+/** Opens the store a DATABASE_URL names, applying migrations; `options` say what recording also writes (the relay outbox). */
+export async function openStore(url: string, options: RecordOptions = {}): Promise<CallStore> {
   const location = parseDatabaseUrl(url);
-  if (location.dialect === 'sqlite') return createSqliteStore(location.file);
-  return createPostgresStore(location.url);
+  if (location.dialect === 'sqlite') return createSqliteStore(location.file, options);
+  return createPostgresStore(location.url, options);
 }
 
 /** Applies pending migrations to the database a DATABASE_URL names; returns the versions applied. */
@@ -61,6 +61,10 @@ export interface ServingStoreOptions {
   /** The local spool in front of PostgreSQL, or null for none (SQLite never has one). */
   spoolFile: string | null;
   logger: Logger;
+  /** Write relay outbox rows when recording (CALL_EVENT_RELAY_URL is set), spooled deliveries included when they reach the database. */
+  relayCallEvents?: boolean;
+  /** The same for Agent Call Status deliveries (AGENT_CALL_STATUS_RELAY_URL is set). */
+  relayAgentCallStatuses?: boolean;
 }
 
 /**
@@ -70,13 +74,14 @@ export interface ServingStoreOptions {
  */
 export async function openServingStore(options: ServingStoreOptions): Promise<{ store: CallStore; spool?: SpoolStatus }> {
   const { databaseUrl, spoolFile: spoolPath, logger: log } = options;
+  const recordOptions: RecordOptions = { relayCallEvents: options.relayCallEvents === true, relayAgentCallStatuses: options.relayAgentCallStatuses === true };
   const location = parseDatabaseUrl(databaseUrl);
-  if (location.dialect !== 'postgres' || spoolPath === null) return { store: await openStore(databaseUrl) };
+  if (location.dialect !== 'postgres' || spoolPath === null) return { store: await openStore(databaseUrl, recordOptions) };
   // The spool is opened first: a spool file locked by another receiver fails the start before any connection.
   const spoolFile = openSpoolFile(spoolPath);
   let store: CallStore;
   try {
-    store = await openStore(databaseUrl);
+    store = await openStore(databaseUrl, recordOptions);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) {
       spoolFile.close();
@@ -84,7 +89,7 @@ export async function openServingStore(options: ServingStoreOptions): Promise<{ 
     }
     log.warn({ err: summarizeError(error), spoolFile: spoolPath },
       'PostgreSQL cannot be reached at start: callbacks go to the local spool while it is opened in the background');
-    store = createDeferredStore(() => openStore(databaseUrl), { dialect: 'postgres', logger: log.child({ component: 'database' }) });
+    store = createDeferredStore(() => openStore(databaseUrl, recordOptions), { dialect: 'postgres', logger: log.child({ component: 'database' }) });
   }
   const spooling = createSpoolingStore(store, spoolFile, { logger: log.child({ component: 'spool' }) });
   return { store: spooling, spool: spooling.spool };

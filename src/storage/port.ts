@@ -96,6 +96,8 @@ export interface CallStore {
    * (each Notify is marked once, whichever receiver sees it first: a counter's increments).
    */
   flagEndMissing(query: EndDeadline): Promise<number>;
+  /** The relay outbox: deliveries waiting to be passed on to the app's own handler (src/relay/). */
+  readonly relay: RelayOutbox;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -418,4 +420,111 @@ export interface LifecycleEntry {
   setup_time: number | null;
   /** Unix milliseconds when the Call Event was received (notify_missing), else null. */
   ended_at: number | null;
+}
+
+/** What a store does with deliveries when it records them. */
+export interface RecordOptions {
+  /**
+   * Write a relay outbox row for each Call Event delivery whose result is in
+   * RELAYED_RESULTS, in the transaction that records it (CALL_EVENT_RELAY_URL is set).
+   */
+  relayCallEvents?: boolean;
+  /** The same for Agent Call Status deliveries (AGENT_CALL_STATUS_RELAY_URL is set too). */
+  relayAgentCallStatuses?: boolean;
+}
+
+/**
+ * The results whose delivery is relayed: every delivery that was not quarantined. Without
+ * callevt the app's handler would have seen LINE Planet's repeats and conflicting versions
+ * too, and may rely on seeing them; a quarantined request was answered 4xx and never was an
+ * event (it stays in the quarantine for inspection).
+ */
+export const RELAYED_RESULTS: ReadonlySet<RecordResult> = new Set(['accepted', 'duplicate', 'conflict']);
+
+/**
+ * The outbox item a recorded delivery gives: Call Events (CALL_EVENT_RELAY_URL) and Agent
+ * Call Statuses (AGENT_CALL_STATUS_RELAY_URL) whose result is relayed, each only when its
+ * relay is on (a Notify has its own synchronous relay, NOTIFY_RELAY_URL).
+ */
+export function relayedOf(record: CallbackRecord, result: RecordResult, options: RecordOptions): Array<{ kind: RelayKind; sid: string; raw: RawRequest }> {
+  if (!RELAYED_RESULTS.has(result)) return [];
+  if (record.kind === 'event') return options.relayCallEvents === true ? [{ kind: 'call-event', sid: record.event.sid, raw: record.raw }] : [];
+  if (record.kind === 'agent-call-status' && options.relayAgentCallStatuses === true) return [{ kind: 'agent-call-status', sid: record.agentCallStatus.sid, raw: record.raw }];
+  return [];
+}
+
+/** Which endpoint a relayed request came from. */
+export type RelayKind = 'call-event' | 'agent-call-status';
+
+/** One relayed request as it waits in the outbox: the raw request, and its delivery state. */
+export interface RelayItem {
+  id: number;
+  /** Stable across attempts and crashes: the `webhook-id` header, the app's de-duplication key. */
+  deliveryId: string;
+  kind: RelayKind;
+  sid: string;
+  receivedAt: number;
+  method: string;
+  query: string;
+  body: string | null;
+  contentType: string | null;
+  sourceIp: string;
+  /** Attempts started so far, this one included once leased. */
+  attempts: number;
+  lastError: string | null;
+}
+
+/** What one attempt came to, for RelayOutbox.settle. */
+export type RelaySettlement =
+  | { id: number; outcome: 'delivered' }
+  | { id: number; outcome: 'retry'; error: string; nextAttemptAt: number }
+  | { id: number; outcome: 'dead'; error: string };
+
+/** The outbox at a glance. */
+export interface RelayStatus {
+  /** Waiting: due now, backing off, or behind an earlier item of their sid (not leased). */
+  pending: number;
+  /** Leased by a relay worker (being sent now, or a dead worker's until its lease expires). */
+  inFlight: number;
+  /** Delivered rows still kept (null when not counted: the count scans the table). */
+  delivered: number | null;
+  /** Gave up after RELAY_MAX_ATTEMPTS: the dead-letter list. */
+  dead: number;
+  /** Receive time (Unix ms) of the oldest pending or in-flight item, or null. */
+  oldestPendingReceivedAt: number | null;
+}
+
+/** An item the relay gave up on. */
+export interface DeadLetter {
+  id: number;
+  delivery_id: string;
+  kind: RelayKind;
+  sid: string;
+  method: string;
+  received_at: number;
+  attempts: number;
+  last_error: string | null;
+  /** When it was given up, Unix ms. */
+  dead_at: number;
+}
+
+/**
+ * The relay outbox of a store. Rows are written by recordCallbacks (enqueueing happens
+ * inside its transaction); a relay worker leases due rows, sends them and settles them.
+ */
+export interface RelayOutbox {
+  /**
+   * Leases up to `limit` due items for `leaseMs` (counting one attempt each): pending, due,
+   * not leased (or the lease expired), and first of their sid among the pending ones, so a
+   * sid's items go one at a time in order. Oldest first. Several receivers never lease the
+   * same item at once (PostgreSQL: FOR UPDATE SKIP LOCKED).
+   */
+  lease(options: { owner: string; now: number; leaseMs: number; limit: number }): Promise<RelayItem[]>;
+  /** Records what the attempts came to; rows whose lease `owner` no longer holds are left alone. */
+  settle(owner: string, settlements: readonly RelaySettlement[], now: number): Promise<void>;
+  status(now: number, options?: { countDelivered?: boolean }): Promise<RelayStatus>;
+  /** Dead letters, newest first. */
+  listDeadLetters(query: { limit: number; beforeId?: number }): Promise<DeadLetter[]>;
+  /** Puts dead letters (these ids, or all) back in line with a fresh attempt count; returns how many. */
+  retryDeadLetters(ids: readonly number[] | 'all', now: number): Promise<number>;
 }

@@ -72,6 +72,15 @@ describe('import rules (docs/architecture.md)', () => {
     assert.deepEqual(violations(['src/ingest'], logic).concat(violations(['src/simulate'], (imp) => logic(imp) && !imp.target.startsWith('src/ingest'))), []);
   });
 
+  it('when relay/ imports, then only itself, the domain, the error type, the storage port and Node\'s HTTP clients', () => {
+    const allowed = (imp: SourceImport) =>
+      imp.relative
+        ? under(imp.target, 'src/relay', 'src/domain', 'src/errors') || imp.target === 'src/storage/port.ts'
+        : ['node:crypto', 'node:events', 'node:http', 'node:https'].includes(imp.target);
+    assert.ok(ALL.some((imp) => under(imp.file, 'src/relay')), 'no imports found under src/relay');
+    assert.deepEqual(violations(['src/relay'], allowed), []);
+  });
+
   it('when storage/ imports, then never an entry point or the logic above it', () => {
     assert.deepEqual(
       violations(['src/storage'], (imp) => !imp.relative || under(imp.target, 'src/storage', 'src/domain', 'src/errors')),

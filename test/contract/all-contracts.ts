@@ -4,6 +4,7 @@ import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 import { describePeakEdgesContract } from './peak-edges-contract.js';
 import { describeReplayRebuildContract } from './replay-rebuild-contract.js';
+import { describeRelayOutboxContract } from './relay-outbox-contract.js';
 import { describeSidCaseContract } from './sid-case-contract.js';
 import { describeStatsContract } from './stats-contract.js';
 
@@ -15,6 +16,7 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeDeliveriesContract(name, open);
   describeSidCaseContract(name, open);
   describeReplayRebuildContract(name, open);
+  describeRelayOutboxContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
   describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
 }

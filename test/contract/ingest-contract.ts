@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toCallbackRecord } from '../../src/ingest/receive-callback.js';
-import type { CallStore, RawRequest } from '../../src/storage/port.js';
+import type { CallStore, RawRequest, RecordOptions } from '../../src/storage/port.js';
 import { validCallbackValues } from '../fixtures/callback-fixture.js';
 
 /** Opens a fresh, empty store for one test; the returned function closes and removes it. */
-export type StoreFactory = () => Promise<{ store: CallStore; cleanup: () => Promise<void> }>;
+export type StoreFactory = (options?: RecordOptions) => Promise<{ store: CallStore; cleanup: () => Promise<void> }>;
 
 export function rawRequest(query: string, receivedAt = 1_700_000_200_000): RawRequest {
   return { receivedAt, method: 'GET', path: '/callbacks/call-event', query, body: null, contentType: null, sourceIp: '127.0.0.1' };

@@ -2,9 +2,9 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { tempDatabaseFile } from '../fixtures/test-app.js';
 import { describeStoreContract } from './all-contracts.js';
 
-describeStoreContract('sqlite', async () => {
+describeStoreContract('sqlite', async (options) => {
   const db = tempDatabaseFile();
-  const store = createSqliteStore(db.file);
+  const store = createSqliteStore(db.file, options);
   return {
     store,
     cleanup: async () => {

@@ -27,6 +27,11 @@ export type ReplayAnswer = Answer<'replayQuarantine'>;
 export type DeliveryJson = Schema<'Delivery'>;
 /** One conflicting version, as GET /api/calls/:sid/conflicts lists it. */
 export type ConflictJson = Schema<'ConflictingVersion'>;
+/** The Call Event relay's outbox at a glance, and its dead letters. */
+export type RelayStatus = Answer<'getRelayStatus'>;
+export type DeadLetterPage = Answer<'listRelayDeadLetters'>;
+export type DeadLetter = DeadLetterPage['items'][number];
+export type RetryAnswer = Answer<'retryRelayDeadLetters'>;
 /** The body of every error answer. */
 export type ErrorBody = Schema<'Error'>;
 /** One sid's life across callbacks, as GET /api/calls/:sid/lifecycle answers it. */

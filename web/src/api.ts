@@ -1,6 +1,6 @@
 /**
  * The dashboard's only way to the server: the public API (GET, and POST for the quarantine
- * replay). When the API answers
+ * replay and the dead-letter retry). When the API answers
  * 401, the user is asked for the token once; it is kept in sessionStorage (this tab
  * only) and sent as `Authorization: Bearer`, never in a URL.
  */
@@ -51,7 +51,7 @@ export async function apiBlob(path: string, params: Params = {}): Promise<Blob> 
   return response.blob();
 }
 
-/** POSTs a JSON body to an API path and returns its answer, with the same token handling. */
+/** POSTs a JSON body to an API path (the quarantine replay, the dead-letter retry) and returns its answer, with the same token handling. */
 export async function apiPost<T>(path: string, body: unknown): Promise<T> {
   const response = await authorizedFetch(path, undefined, { method: 'POST', body: JSON.stringify(body), contentType: 'application/json' });
   if (!response.ok) throw await errorOf(response);

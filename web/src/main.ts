@@ -6,6 +6,7 @@ import { renderEndMissing } from './pages/call-life.js';
 import { renderCalls } from './pages/calls.js';
 import { renderOverview } from './pages/overview.js';
 import { renderQuarantine } from './pages/quarantine.js';
+import { renderRelay } from './pages/relay.js';
 import { parseRoute } from './router.js';
 import { isTimeZone, setTimeZone, timeZone, timeZoneChoices } from './settings.js';
 
@@ -43,6 +44,7 @@ function route(): void {
   else if (r.page === 'call') cleanup = renderCallDetail(view, r.sid);
   else if (r.page === 'quarantine') cleanup = renderQuarantine(view, r.params);
   else if (r.page === 'lifecycle') cleanup = renderEndMissing(view);
+  else if (r.page === 'relay') cleanup = renderRelay(view, r.params);
   else view.append(h('p', { class: 'error' }, 'No such page. '), h('a', { href: '#/overview' }, 'Go to the overview'));
   view.focus({ preventScroll: true });
 }

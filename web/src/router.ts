@@ -1,10 +1,11 @@
-/** Hash routes: `#/overview`, `#/calls`, `#/calls/<sid>`, `#/quarantine`, `#/lifecycle`, each with `?params`. */
+/** Hash routes: `#/overview`, `#/calls`, `#/calls/<sid>`, `#/quarantine`, `#/lifecycle`, `#/relay`, each with `?params`. */
 export type Route =
   | { page: 'overview'; params: URLSearchParams }
   | { page: 'calls'; params: URLSearchParams }
   | { page: 'call'; sid: string; params: URLSearchParams }
   | { page: 'quarantine'; params: URLSearchParams }
   | { page: 'lifecycle'; params: URLSearchParams }
+  | { page: 'relay'; params: URLSearchParams }
   | { page: 'not_found'; params: URLSearchParams };
 
 /** Reads a location hash into a route. */
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/calls') return { page: 'calls', params };
   if (path === '/quarantine') return { page: 'quarantine', params };
   if (path === '/lifecycle') return { page: 'lifecycle', params };
+  if (path === '/relay') return { page: 'relay', params };
   const call = /^\/calls\/([^/]+)$/.exec(path);
   if (call?.[1] !== undefined) return { page: 'call', sid: decodeURIComponent(call[1]), params };
   return { page: 'not_found', params };

@@ -50,6 +50,15 @@ Environment (flags win over these):
   NOTIFY_RELAY_URL      your notify handler: each Notify is passed on to it and LINE Planet gets its verdict (unset: recorded only, nobody sends the push)
   NOTIFY_RELAY_TIMEOUT  longest wait for the notify handler, e.g. 500ms, 3s (default 3s; slower: 504)
   CALL_EVENT_DEADLINE   how long after its Notify a Call Event may take before the call is end_missing (default 2h)
+  CALL_EVENT_RELAY_URL  pass every stored Call Event delivery on to this URL (your app's own handler) from a
+                        durable outbox, at least once, in order per sid (default: off)
+  RELAY_MAX_ATTEMPTS    attempts before a relayed delivery goes to the dead-letter list (default 20)
+  RELAY_BACKOFF_BASE_MS wait after the first failed attempt, doubled after each (default 1000)
+  RELAY_BACKOFF_MAX_MS  longest wait between attempts (default 300000)
+  RELAY_TIMEOUT_MS      longest wait for the app's answer (default 10000)
+  RELAY_CONCURRENCY     relayed requests in flight at once, each of a different sid (default 32)
+  RELAY_SIGNING_SECRET  sign relayed requests (Standard Webhooks webhook-signature; whsec_<base64> or 16+ chars)
+
 Retention (days; unset keeps forever; the server applies them every RETENTION_INTERVAL_MINUTES):
   RETENTION_RAW_DAYS    raw requests (at most RETENTION_CALLS_DAYS when that is set)
   RETENTION_QUARANTINE_DAYS quarantine entries, with their raw requests

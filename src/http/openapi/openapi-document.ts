@@ -23,6 +23,7 @@ export function openApiMetadata(version: string) {
       { name: 'statistics', description: 'figures over the call log' },
       { name: 'quarantine', description: 'refused callbacks, kept' },
       { name: 'privacy', description: 'erasure of a person' },
+      { name: 'relay', description: "the Call Event relay to your app's own handler: outbox status and dead letters" },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
     ],
     security: [{ bearer: [] }],

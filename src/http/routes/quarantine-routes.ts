@@ -110,7 +110,8 @@ export async function quarantineRoutes(app: FastifyInstance, options: { store: C
   });
 }
 
-function pageParameter(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number query parameter within bounds, or a 400 invalid_parameter naming it. */
+export function pageParameter(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {

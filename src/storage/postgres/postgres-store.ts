@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import type { CallStore } from '../port.js';
+import type { CallStore, RecordOptions } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import { createCallLifeMethods } from '../sql/call-life-queries.js';
@@ -15,6 +15,7 @@ import { applyRetention } from '../sql/apply-retention.js';
 import { ROLLUP_GRAINS } from '../sql/rollup-refresh.js';
 import { eraseUser } from '../sql/erase-user.js';
 import { createPostgresStepRunner } from './sql-step-runner.js';
+import { createPostgresRelayOutbox } from './relay-outbox.js';
 
 /** The PostgreSQL adapter of the storage port. */
 export interface PostgresStore extends CallStore {
@@ -30,7 +31,7 @@ export interface PostgresStore extends CallStore {
  */
 export async function createPostgresStore(
   url: string,
-  options: PostgresOptions & { now?: () => number } = {},
+  options: PostgresOptions & RecordOptions & { now?: () => number } = {},
 ): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
   const pool = openPostgres(url, options);
@@ -51,7 +52,7 @@ export async function createPostgresStore(
     dialect: 'postgres',
     pool,
     kysely,
-    recordCallbacks: createPostgresCallbackRecorder(pool),
+    recordCallbacks: createPostgresCallbackRecorder(pool, options),
     recordStoredCallbacks: (records, options) => recordCallbacksPostgres(pool, records, options),
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
@@ -69,6 +70,7 @@ export async function createPostgresStore(
           for (const grain of ROLLUP_GRAINS) await refreshStalePeaksPostgres(pool, undefined, before, grain);
         },
       }),
+    relay: createPostgresRelayOutbox(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import { type CallbackRecord, type KeyedCallbackRecord, type RawRequest, type RecordResult, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
+import { type CallbackRecord, type KeyedCallbackRecord, type RawRequest, type RecordOptions, type RecordResult, relayedOf, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { keyedRowOf } from '../sql/keyed-callback-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
+import { enqueueRelayPostgres } from './relay-outbox.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
@@ -70,9 +71,12 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (raw_request_id, received_at, 
 /**
  * Builds the group-commit writer on a pool: one transaction per batch (see recordCallbacksPostgres).
  */
-export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
+export function createPostgresCallbackRecorder(
+  pool: pg.Pool,
+  options: RecordOptions = {},
+): (records: readonly CallbackRecord[]) => Promise<RecordResult[]> {
   // Live records are never `already_replayed`.
-  return (records) => recordCallbacksPostgres(pool, records) as Promise<RecordResult[]>;
+  return (records) => recordCallbacksPostgres(pool, records, { mode: 'live' }, options) as Promise<RecordResult[]>;
 }
 
 /**
@@ -82,10 +86,15 @@ export function createPostgresCallbackRecorder(pool: pg.Pool): (records: readonl
  * recording the deliveries one by one in input order; should PostgreSQL abort the
  * transaction for a deadlock or serialization failure, it is run again.
  */
-export async function recordCallbacksPostgres(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode = { mode: 'live' }): Promise<StoredRecordResult[]> {
+export async function recordCallbacksPostgres(
+  pool: pg.Pool,
+  records: readonly CallbackRecord[],
+  mode: RecordMode = { mode: 'live' },
+  options: RecordOptions = {},
+): Promise<StoredRecordResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordBatchOnce(pool, records, mode);
+      return await recordBatchOnce(pool, records, mode, options);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (attempt >= MAX_BATCH_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw error;
@@ -101,7 +110,7 @@ async function claimReplayed(db: Querier, records: readonly CallbackRecord[], mo
   return new Set(rows.map((r) => Number(r.raw_request_id)));
 }
 
-async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode): Promise<StoredRecordResult[]> {
+async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[], mode: RecordMode, options: RecordOptions): Promise<StoredRecordResult[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -111,6 +120,11 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     const results = await recordBatch(client, taken, mode);
     // Statistics rollups of the hours that gained a call, in this same transaction.
     await addCallsToRollupsPostgres(client, taken.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    // The relay outbox rows, in this same transaction: a committed delivery is never lost to
+    // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
+    if ((options.relayCallEvents === true || options.relayAgentCallStatuses === true) && mode.mode !== 'rebuild') {
+      await enqueueRelayPostgres(client, taken.flatMap((r, i) => relayedOf(r, results[i] as RecordResult, options)));
+    }
     await client.query(mode.mode !== 'live' && mode.dryRun === true ? 'ROLLBACK' : 'COMMIT');
     if (claimed === null) return results;
     let next = 0;

@@ -126,6 +126,13 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listLifecycle: deferred((s, query) => s.listLifecycle(query)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
+    relay: {
+      lease: deferred((s, o) => s.relay.lease(o)),
+      settle: deferred((s, owner, settlements, now) => s.relay.settle(owner, settlements, now)),
+      status: deferred((s, now, o) => s.relay.status(now, o)),
+      listDeadLetters: deferred((s, query) => s.relay.listDeadLetters(query)),
+      retryDeadLetters: deferred((s, ids, now) => s.relay.retryDeadLetters(ids, now)),
+    },
     ping: deferred((s) => s.ping()),
     async close() {
       if (closed) return;

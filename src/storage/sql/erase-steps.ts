@@ -79,6 +79,27 @@ export function* eraseFromQuarantine(ctx: ErasureContext): SqlSteps<number> {
  * calls (by sid, through raw_requests_sid_repeat). Query and body are rewritten
  * (scrub-form.ts) and the source address emptied on each that names the target.
  */
+/**
+ * Relay outbox rows (CALL_EVENT_RELAY_URL) of the target's calls: each holds a copy of its
+ * raw request, rewritten the same way. Rows of other sids never name the target's calls.
+ */
+export function* eraseFromRelayOutbox(ctx: ErasureContext): SqlSteps<number> {
+  const sids = [...ctx.sids];
+  let touched = 0;
+  for (let i = 0; i < sids.length; i += CHUNK) {
+    const chunk = sids.slice(i, i + CHUNK);
+    const { rows } = yield sql(`SELECT id, query, body FROM relay_outbox WHERE sid IN (${placeholders(chunk.length)})`, ...chunk);
+    for (const row of rows) {
+      const query = eraseTargetFromForm(String(row.query), ctx.target, ctx.pseudonym);
+      const body = row.body === null ? null : eraseTargetFromForm(String(row.body), ctx.target, ctx.pseudonym);
+      if (!query.namesTarget && body?.namesTarget !== true) continue;
+      yield sql("UPDATE relay_outbox SET query = ?, body = ?, source_ip = '' WHERE id = ?", query.text, body === null ? null : body.text, row.id);
+      touched++;
+    }
+  }
+  return touched;
+}
+
 export function* eraseFromRawRequests(ctx: ErasureContext): SqlSteps<number> {
   const sids = [...ctx.sids];
   for (let i = 0; i < sids.length; i += CHUNK) {

@@ -1,10 +1,10 @@
 import type { RetentionCutoffs } from '../../domain/privacy/retention-policy.js';
 import {
   type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromNotifies, eraseFromQuarantine,
-  eraseFromRawRequests,
+  eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, removeKeyedCallbacks, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
@@ -63,6 +63,13 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
     table: 'quarantine',
     erase: eraseFromQuarantine,
     retention: { cutoff: (c) => c.quarantineBeforeMs, removeBatch: removeQuarantine, count: countQuarantine },
+  },
+  {
+    // Copies of raw requests waiting for (or done with) the Call Event relay; found by the
+    // sids of the target's calls (above). Settled rows follow the raw limit.
+    table: 'relay_outbox',
+    erase: eraseFromRelayOutbox,
+    retention: { cutoff: (c) => c.rawBeforeMs, removeBatch: removeRelayOutbox, count: countRelayOutbox },
   },
   {
     // Last: rewrites the raw requests every step above found.

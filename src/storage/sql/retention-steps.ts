@@ -213,3 +213,18 @@ export function* countKeyedCallbacks(beforeSec: number): SqlSteps<Record<string,
   const statuses = count((yield sql('SELECT COUNT(*) AS n FROM agent_call_statuses WHERE received_at < ?', beforeSec * 1000)).rows);
   return { notifies, agent_call_statuses: statuses };
 }
+
+/**
+ * Relay outbox rows already settled (delivered, or dead letters) and received before the raw
+ * cutoff: they are copies of raw requests. Pending ones stay until they are delivered.
+ */
+export function* removeRelayOutbox(beforeMs: number, size: number): SqlSteps<BatchOutcome> {
+  const { rows } = yield sql("SELECT id FROM relay_outbox WHERE received_at < ? AND state <> 'pending' ORDER BY id LIMIT ?", beforeMs, size);
+  if (rows.length > 0) yield sql(`DELETE FROM relay_outbox WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
+  return { counts: { relay_outbox: rows.length }, more: rows.length === size };
+}
+
+export function* countRelayOutbox(beforeMs: number): SqlSteps<Record<string, number>> {
+  const { rows } = yield sql("SELECT COUNT(*) AS n FROM relay_outbox WHERE received_at < ? AND state <> 'pending'", beforeMs);
+  return { relay_outbox: count(rows) };
+}

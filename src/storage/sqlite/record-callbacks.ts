@@ -1,7 +1,8 @@
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import type { CallbackRecord, KeyedCallbackRecord, RawRequest, RecordResult, StoredCallbackRecord, StoredRecordResult } from '../port.js';
+import { type CallbackRecord, type KeyedCallbackRecord, type RawRequest, type RecordOptions, type RecordResult, relayedOf, type StoredCallbackRecord, type StoredRecordResult } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { KEYED_TABLES, keyedRowOf } from '../sql/keyed-callback-columns.js';
+import { createSqliteRelayEnqueuer } from './relay-outbox.js';
 import { createSqliteRollups } from './rollups.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -12,7 +13,7 @@ const MAX_RAW_SID_CHARS = 64;
  * Builds the group-commit writer: one IMMEDIATE transaction per batch, so that a
  * whole batch costs one fsync. Prepared once; called from the single writer.
  */
-export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallbackRecorder {
+export function createSqliteCallbackRecorder(db: SqliteDatabase, options: RecordOptions = {}): SqliteCallbackRecorder {
   const insertRaw = db.prepare(`INSERT INTO raw_requests
     (received_at, method, path, query, body, content_type, source_ip, result, sid, unread_reasons)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -81,9 +82,17 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase): SqliteCallback
     return 'conflict';
   };
 
+  const enqueueRelay = options.relayCallEvents === true || options.relayAgentCallStatuses === true ? createSqliteRelayEnqueuer(db) : null;
   const rollups = createSqliteRollups(db);
   const recordBatch = db.transaction((records: readonly CallbackRecord[]) => {
     const results = records.map(recordOne);
+    // The relay outbox rows, in this same transaction: a committed delivery is never lost to
+    // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
+    if (enqueueRelay !== null && mode !== 'rebuild') {
+      records.forEach((r, i) => {
+        for (const item of relayedOf(r, results[i] as RecordResult, options)) enqueueRelay(item.kind, item.sid, item.raw);
+      });
+    }
     // Statistics rollups of the hours that gained a call, in this same transaction.
     rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;

@@ -1,5 +1,5 @@
 import { Kysely, SqliteDialect } from 'kysely';
-import type { CallStore } from '../port.js';
+import type { CallStore, RecordOptions } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import { createCallLifeMethods } from '../sql/call-life-queries.js';
@@ -7,6 +7,7 @@ import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite } from './open-sqlite.js';
 import { createSqliteCallbackRecorder } from './record-callbacks.js';
+import { createSqliteRelayOutbox } from './relay-outbox.js';
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
 import { createSqliteReclassifier } from './reclassify.js';
@@ -31,7 +32,7 @@ export interface SqliteStore extends CallStore {
  */
 export function createSqliteStore(
   file: string,
-  options: {
+  options: RecordOptions & {
     now?: () => number;
     /** false: SQLite checkpoints inside commits (for benchmarks) */
     backgroundCheckpoints?: boolean;
@@ -42,7 +43,7 @@ export function createSqliteStore(
   const now = options.now ?? Date.now;
   const db = openSqlite(file);
   migrateSqlite(db, now());
-  const record = createSqliteCallbackRecorder(db);
+  const record = createSqliteCallbackRecorder(db, options);
   const checkpointer = file === ':memory:' || options.backgroundCheckpoints === false ? null : startWalCheckpointer(db, file, options.walCheckpoints);
   // The driver's shape is ours (sqlite-driver.ts); Kysely wants its own structural type.
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db as never }) });
@@ -92,6 +93,7 @@ export function createSqliteStore(
           for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksInBatches(undefined, before, grain);
         },
       }),
+    relay: createSqliteRelayOutbox(db),
     async ping() {
       ping.get();
     },

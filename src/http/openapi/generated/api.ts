@@ -142,6 +142,18 @@ export interface paths {
      */
     post: operations["createErasure"];
   };
+  "/api/relay/status": {
+    /** The Call Event relay outbox at a glance */
+    get: operations["getRelayStatus"];
+  };
+  "/api/relay/dead-letters": {
+    /** Relayed deliveries the relay gave up on, newest first */
+    get: operations["listRelayDeadLetters"];
+  };
+  "/api/relay/dead-letters/retry": {
+    /** Puts dead letters back in line, with a fresh attempt count */
+    post: operations["retryRelayDeadLetters"];
+  };
   "/metrics": {
     /**
      * Prometheus metrics (text exposition format)
@@ -2045,6 +2057,164 @@ export interface operations {
       };
       /** @description error code unsupported_media_type */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The Call Event relay outbox at a glance */
+  getRelayStatus: {
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            /** @description whether this receiver relays (CALL_EVENT_RELAY_URL is set) */
+            enabled: boolean;
+            /** @description waiting: due, backing off, or behind an earlier item of the same sid */
+            pending: number;
+            /** @description leased by a relay worker */
+            in_flight: number;
+            /** @description delivered rows kept in the outbox */
+            delivered: number;
+            /** @description dead letters */
+            dead: number;
+            /** @description age of the oldest undelivered item, from its receipt */
+            oldest_pending_age_ms: number | null;
+          };
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Relayed deliveries the relay gave up on, newest first */
+  listRelayDeadLetters: {
+    parameters: {
+      query?: {
+        /** @description entries per page */
+        limit?: number;
+        /** @description next_before of the previous page */
+        before?: number;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** @description the outbox id (what retry takes) */
+                id: number;
+                /** @description the webhook-id every attempt carried */
+                delivery_id: string;
+                /** @enum {string} */
+                kind: "call-event" | "agent-call-status";
+                sid: string;
+                method: string;
+                /**
+                 * Format: date-time
+                 * @description when LINE Planet delivered it to callevt
+                 */
+                received_at: string;
+                attempts: number;
+                /** @description what the last attempt got, e.g. "HTTP 503" or "no answer within 10000 ms" */
+                last_error: string | null;
+                /**
+                 * Format: date-time
+                 * @description when the relay gave up
+                 */
+                dead_at: string;
+              })[];
+            next_before: number | null;
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Puts dead letters back in line, with a fresh attempt count */
+  retryRelayDeadLetters: {
+    /** @description either ids or all: true */
+    requestBody?: {
+      content: {
+        "application/json": {
+          ids?: number[];
+          /** @enum {boolean} */
+          all?: true;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            /** @description dead letters put back in line */
+            retried: number;
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

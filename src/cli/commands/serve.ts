@@ -52,6 +52,8 @@ Environment (flags win over these):
   CALL_EVENT_DEADLINE   how long after its Notify a Call Event may take before the call is end_missing (default 2h)
   CALL_EVENT_RELAY_URL  pass every stored Call Event delivery on to this URL (your app's own handler) from a
                         durable outbox, at least once, in order per sid (default: off)
+  AGENT_CALL_STATUS_RELAY_URL pass every stored Agent Call Status delivery on to this URL through the same
+                        outbox (needs CALL_EVENT_RELAY_URL; default: off)
   RELAY_MAX_ATTEMPTS    attempts before a relayed delivery goes to the dead-letter list (default 20)
   RELAY_BACKOFF_BASE_MS wait after the first failed attempt, doubled after each (default 1000)
   RELAY_BACKOFF_MAX_MS  longest wait between attempts (default 300000)

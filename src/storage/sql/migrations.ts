@@ -195,44 +195,6 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE call_rollups SET peak_concurrency = 0, peak_reach = '[0]', long_calls = 0;
       INSERT INTO rollup_stale_peaks (slot) SELECT DISTINCT slot FROM call_rollups WHERE true ON CONFLICT (slot) DO NOTHING;
     `,
-  },  {
-    // The relay outbox (docs/operations.md, "Call Event relay"): one row per delivery to pass
-    // on to the app's own handler, written in the transaction that records the delivery, so a
-    // crash never loses one. It holds the raw request as received (method, query, body,
-    // content type, source address): erasing or pruning a sid's raw requests must erase its
-    // rows here too. state: pending (waiting, backing off or leased), delivered, dead.
-    // delivery_id is the stable webhook-id of every attempt. A row is leased by setting
-    // lease_owner and lease_until; an expired lease makes it due again. Leases read the due
-    // rows by next_attempt_at, so that a long outage of the app (every sid backing off) costs
-    // a lease nothing: a retry also moves its sid's later rows to its own next attempt.
-    // delivery_id (a random UUID) has no index: nothing looks rows up by it, and a random
-    // key's index costs ingest a random page per commit (migration 6).
-    version: 13,
-    name: 'relay outbox',
-    sql: (d) => `
-      CREATE TABLE relay_outbox (
-        id ${d.idColumn},
-        delivery_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        sid TEXT NOT NULL,
-        received_at ${d.int64} NOT NULL,
-        method TEXT NOT NULL,
-        query TEXT NOT NULL,
-        body TEXT,
-        content_type TEXT,
-        source_ip TEXT NOT NULL,
-        state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at ${d.int64} NOT NULL,
-        lease_owner TEXT,
-        lease_until ${d.int64},
-        last_error TEXT,
-        settled_at ${d.int64}
-      );
-      CREATE INDEX relay_outbox_due ON relay_outbox (next_attempt_at, id) WHERE state = 'pending';
-      CREATE INDEX relay_outbox_pending_sid ON relay_outbox (sid, id) WHERE state = 'pending';
-      CREATE INDEX relay_outbox_dead ON relay_outbox (id) WHERE state = 'dead';
-    `,
   },
   {
     // Quarter-hour rollups (docs/statistics.md, "Zones and windows off the hour"): the same
@@ -403,6 +365,45 @@ export const MIGRATIONS: readonly Migration[] = [
         error TEXT
       );
       CREATE INDEX notify_relays_sid ON notify_relays (sid);
+    `,
+  },
+  {
+    // The relay outbox (docs/operations.md, "Call Event relay"): one row per delivery to pass
+    // on to the app's own handler, written in the transaction that records the delivery, so a
+    // crash never loses one. It holds the raw request as received (method, query, body,
+    // content type, source address): erasing or pruning a sid's raw requests must erase its
+    // rows here too. state: pending (waiting, backing off or leased), delivered, dead.
+    // delivery_id is the stable webhook-id of every attempt. A row is leased by setting
+    // lease_owner and lease_until; an expired lease makes it due again. Leases read the due
+    // rows by next_attempt_at, so that a long outage of the app (every sid backing off) costs
+    // a lease nothing: a retry also moves its sid's later rows to its own next attempt.
+    // delivery_id (a random UUID) has no index: nothing looks rows up by it, and a random
+    // key's index costs ingest a random page per commit (migration 6).
+    version: 13,
+    name: 'relay outbox',
+    sql: (d) => `
+      CREATE TABLE relay_outbox (
+        id ${d.idColumn},
+        delivery_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sid TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        method TEXT NOT NULL,
+        query TEXT NOT NULL,
+        body TEXT,
+        content_type TEXT,
+        source_ip TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at ${d.int64} NOT NULL,
+        lease_owner TEXT,
+        lease_until ${d.int64},
+        last_error TEXT,
+        settled_at ${d.int64}
+      );
+      CREATE INDEX relay_outbox_due ON relay_outbox (next_attempt_at, id) WHERE state = 'pending';
+      CREATE INDEX relay_outbox_pending_sid ON relay_outbox (sid, id) WHERE state = 'pending';
+      CREATE INDEX relay_outbox_dead ON relay_outbox (id) WHERE state = 'dead';
     `,
   },
 ];

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { validCallbackValues } from '../fixtures/callback-fixture.js';
+import { sendUntilDead } from './send-until-dead.js';
 
 /** Concurrent senders while the server is killed. */
 const SENDERS = 32;
@@ -48,23 +47,6 @@ function startServer(db: string): Promise<{ child: ChildProcess; url: string }> 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-/** Sends distinct callbacks until the server stops answering; collects the sids answered 200. */
-async function sendUntilDead(url: string, acked: string[], onAck: () => void): Promise<void> {
-  for (;;) {
-    const values = validCallbackValues({ sid: randomUUID() });
-    try {
-      const res = await fetch(`${url}/callbacks/call-event?${new URLSearchParams(values)}`);
-      await res.arrayBuffer();
-      if (res.status === 200) {
-        acked.push(values.sid ?? '');
-        onAck();
-      }
-    } catch {
-      return; // the server is gone: this delivery's fate is unknown, and that is allowed
-    }
-  }
 }
 
 describe('crash safety', () => {

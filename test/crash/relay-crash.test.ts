@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
-import { validCallbackValues } from '../fixtures/callback-fixture.js';
+import { sendUntilDead } from './send-until-dead.js';
 import { startRelayTarget } from '../fixtures/relay-target.js';
 import { repoRoot } from '../fixtures/repo-root.js';
 
@@ -44,22 +43,6 @@ function startServer(db: string, relayUrl: string): Promise<{ child: ChildProces
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function sendUntilDead(url: string, acked: string[], onAck: () => void): Promise<void> {
-  for (;;) {
-    const values = validCallbackValues({ sid: randomUUID() });
-    try {
-      const res = await fetch(`${url}/callbacks/call-event?${new URLSearchParams(values)}`);
-      await res.arrayBuffer();
-      if (res.status === 200) {
-        acked.push(values.sid ?? '');
-        onAck();
-      }
-    } catch {
-      return; // the server is gone
-    }
-  }
 }
 
 describe('relay crash safety', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validCallbackQuery } from '../../test/fixtures/callback-fixture.js';
+import { validAgentCallStatusValues, validCallbackQuery, validNotifyValues } from '../../test/fixtures/callback-fixture.js';
 import type { StoredRawRequest } from '../storage/port.js';
 import { readStoredDelivery } from './read-stored-delivery.js';
 import { recordOfStoredRequest } from './rebuild/rebuild-from-raw.js';
@@ -17,9 +17,9 @@ describe('readStoredDelivery: a stored raw request to the reader of its endpoint
   });
 
   it('when the path is the Notify or the Agent Call Status endpoint, then that callback\'s reader reads it', () => {
-    const notify = new URLSearchParams({ sid: '8f1c2a4e-3b7d-4e2a-9c1f-5d6e7f8a9b0c', from_service_id: 's', from_user_id: 'u1', to_service_id: 's', to_user_id: 'u2', type: 'V', param: 'cGF5bG9hZA' });
+    const notify = new URLSearchParams(validNotifyValues());
     assert.equal(readStoredDelivery(stored('/callbacks/[secret]/notify', notify.toString()))?.record.kind, 'notify');
-    const status = new URLSearchParams({ sid: '8f1c2a4e-3b7d-4e2a-9c1f-5d6e7f8a9b0c', agent_type: 'AUDIO_CALLER', media_source_type: 'STORED_SOURCE', result: 'Success', fail_reason: 'None' });
+    const status = new URLSearchParams(validAgentCallStatusValues());
     assert.equal(readStoredDelivery(stored('/callbacks/agent-call-status', status.toString()))?.record.kind, 'agent-call-status');
     // The same raw request read as a Call Event is malformed: the path decides the reader.
     assert.equal(readStoredDelivery(stored('/callbacks/call-event', notify.toString()))?.record.kind, 'malformed');

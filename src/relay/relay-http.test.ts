@@ -3,9 +3,10 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { validAgentCallStatusValues, validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { type ReceivedRequest, startRelayTarget } from '../../test/fixtures/relay-target.js';
 import { createTestApp, type TestApp } from '../../test/fixtures/test-app.js';
+import { NO_AGENT_CALL_STATUS_URL, sendRelayRequest } from './send-relay-request.js';
 
 /** A Standard Webhooks secret: whsec_ and the base64 of the key. */
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -68,7 +69,7 @@ describe('Call Event relay over HTTP', () => {
   it('when an Agent Call Status is accepted, then it goes to AGENT_CALL_STATUS_RELAY_URL, Call Events to theirs; without that URL it is not relayed', async () => {
     const target = await startRelayTarget();
     const sid = randomUUID();
-    const status = new URLSearchParams({ sid, agent_type: 'AUDIO_CALLER', media_source_type: 'STORED_SOURCE', result: 'SUCCESS', fail_reason: 'None' }).toString();
+    const status = new URLSearchParams(validAgentCallStatusValues({ sid })).toString();
     const t = await createTestApp({ CALL_EVENT_RELAY_URL: `${target.url}/call-event`, AGENT_CALL_STATUS_RELAY_URL: `${target.url}/agent-status` });
     try {
       assert.equal((await t.app.inject({ url: `/callbacks/agent-call-status?${status}` })).json().result, 'accepted');
@@ -81,12 +82,27 @@ describe('Call Event relay over HTTP', () => {
     }
     const without = await createTestApp({ CALL_EVENT_RELAY_URL: `${target.url}/call-event` });
     try {
-      const other = new URLSearchParams({ sid: randomUUID(), agent_type: 'AUDIO_CALLER', media_source_type: 'STORED_SOURCE', result: 'FAIL', fail_reason: 'TIMEOUT' }).toString();
+      const other = new URLSearchParams(validAgentCallStatusValues({ result: 'FAIL', fail_reason: 'TIMEOUT' })).toString();
       assert.equal((await without.app.inject({ url: `/callbacks/agent-call-status?${other}` })).json().result, 'accepted');
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(target.received.length, 2, 'no relay URL for Agent Call Status: nothing sent');
     } finally {
       await without.cleanup();
+      await target.close();
+    }
+  });
+
+  it('when an Agent Call Status waits in the outbox but AGENT_CALL_STATUS_RELAY_URL is gone (a restart without it), then it is held, never sent to the Call Event handler', async () => {
+    const target = await startRelayTarget();
+    try {
+      const query = new URLSearchParams(validAgentCallStatusValues()).toString();
+      const item = { id: 1, deliveryId: randomUUID(), kind: 'agent-call-status' as const, sid: 'x', receivedAt: Date.now(), method: 'GET', query, body: null, contentType: null, sourceIp: '203.0.113.9', attempts: 1, lastError: null };
+      const settings = { url: `${target.url}/call-event`, agentCallStatusUrl: null, timeoutMs: 1_000, signingSecret: null };
+      assert.deepEqual(await sendRelayRequest(item, settings, Date.now()), { ok: false, error: NO_AGENT_CALL_STATUS_URL });
+      const withUrl = await sendRelayRequest(item, { ...settings, agentCallStatusUrl: `${target.url}/agent-status` }, Date.now());
+      assert.deepEqual(withUrl, { ok: true, status: 200 });
+      assert.deepEqual(target.received.map((r) => r.url), [`/agent-status?${query}`], 'only the attempt with its own URL reached the app');
+    } finally {
       await target.close();
     }
   });

@@ -18,6 +18,9 @@ export interface RelayTarget {
   signingSecret: string | null;
 }
 
+/** The error an Agent Call Status attempt records while AGENT_CALL_STATUS_RELAY_URL is unset. */
+export const NO_AGENT_CALL_STATUS_URL = 'AGENT_CALL_STATUS_RELAY_URL is not set: this Agent Call Status is held for it (never sent to the Call Event handler)';
+
 /** What one attempt came to: delivered on any 2xx, otherwise why not. */
 export type RelayAttempt = { ok: true; status: number } | { ok: false; error: string };
 
@@ -33,9 +36,13 @@ export interface RelayRequest {
  * The request the app receives for an outbox item: the original method, query string and
  * body unchanged, its content type, the Standard Webhooks headers (webhook-id is the item's
  * stable delivery id; webhook-timestamp is this attempt's time, in Unix seconds) and the
- * original sender's address in X-Forwarded-For.
+ * original sender's address in X-Forwarded-For. Null for an Agent Call Status while no
+ * AGENT_CALL_STATUS_RELAY_URL is set (a restart without it, items still in the outbox): such
+ * an item is never sent to the Call Event handler, which could not read it.
  */
-export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: number): RelayRequest {
+export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: number): RelayRequest | null {
+  const base = item.kind === 'agent-call-status' ? target.agentCallStatusUrl : target.url;
+  if (base === null) return null;
   const timestamp = Math.floor(nowMs / 1000);
   const sendsBody = item.method !== 'GET' && item.method !== 'HEAD';
   const body = sendsBody ? (item.body ?? '') : null;
@@ -49,8 +56,6 @@ export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: numb
   if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
   // Signed content: what the app reads as the payload, the body, or for a GET the query string.
   if (target.signingSecret !== null) headers['webhook-signature'] = signWebhook(item.deliveryId, timestamp, body ?? item.query, target.signingSecret);
-  // An Agent Call Status is only enqueued when its URL is set (RecordOptions.relayAgentCallStatuses).
-  const base = item.kind === 'agent-call-status' ? (target.agentCallStatusUrl ?? target.url) : target.url;
   const url = item.query === '' ? base : `${base}?${item.query}`;
   return { url, method: item.method, headers, body };
 }
@@ -59,9 +64,14 @@ export function relayRequestOf(item: RelayItem, target: RelayTarget, nowMs: numb
 // which the receiver needs for ingest (bench/relay/run.ts).
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
 
-/** Sends one item once; never throws. A redirect is not followed: it is a failure like any non-2xx. */
+/**
+ * Sends one item once; never throws. A redirect is not followed: it is a failure like any
+ * non-2xx. An Agent Call Status with no URL to go to fails without a request, so it backs off
+ * and ends among the dead letters, from where `callevt relay retry` sends it once the URL is set.
+ */
 export function sendRelayRequest(item: RelayItem, target: RelayTarget, nowMs: number, signal?: AbortSignal): Promise<RelayAttempt> {
   const request = relayRequestOf(item, target, nowMs);
+  if (request === null) return Promise.resolve({ ok: false, error: NO_AGENT_CALL_STATUS_URL });
   const url = new URL(request.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { DAY_MS, type RetentionPolicy } from '../../src/domain/privacy/retention-policy.js';
 import { readKeyedCallbackRequest } from '../../src/ingest/read-callback-request.js';
 import type { CallbackRecord, CallStore } from '../../src/storage/port.js';
-import { validCallbackValues } from '../fixtures/callback-fixture.js';
+import { validCallbackValues, validNotifyValues } from '../fixtures/callback-fixture.js';
 import { deliveryOf, rawRequest } from './ingest-contract.js';
 
 /**
@@ -50,10 +50,10 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         const unrelated = validCallbackValues({ from_user_id: 'bob.b', srcip: BOB_IP, to_user_id: 'carol.c', dstip: CAROL_IP });
         const changed = { ...asCaller, duration: '119', billing_sec: '119' };
         // The call's Notify names the caller and carries the app's data; a second version differs in its push payload.
-        const notify = {
-          sid: asCaller.sid ?? '', from_service_id: TARGET.serviceId, from_user_id: TARGET.userId, to_service_id: asCaller.to_service_id ?? '',
+        const notify = validNotifyValues({
+          sid: asCaller.sid, from_service_id: TARGET.serviceId, from_user_id: TARGET.userId, to_service_id: asCaller.to_service_id,
           to_user_id: 'bob.b', type: 'V', param: 'QWxpY2VOaWNr', app_svr_data: 'alice-app-context', nick: 'AliceNick',
-        };
+        });
         assert.deepEqual(await store.recordCallbacks([notifyDelivery(notify, 500), notifyDelivery({ ...notify, param: 'b3RoZXI' }, 600)]), ['accepted', 'conflict']);
         const results = await store.recordCallbacks([
           deliveryOf(asCaller, 1_000), deliveryOf(asCallee, 2_000), deliveryOf(unrelated, 3_000), deliveryOf(asCaller, 4_000),

@@ -6,6 +6,7 @@ import { type ReadDelivery, readCallEventRequest, readKeyedCallbackRequest } fro
 import type { KeyedCallbackKind } from '../../ingest/receive-callback.js';
 import type { NotifyRelay } from '../../relay/notify-relay.js';
 import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
+import { splitUrl } from '../../logging/path-only.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
 import { answerWithRelay } from './notify-relay-answer.js';
@@ -108,13 +109,12 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   };
 
   const rawRequestOf = (request: FastifyRequest, body: string | null): RawRequest => {
-    const url = request.raw.url ?? '';
-    const q = url.indexOf('?');
+    const { path, query } = splitUrl(request.raw.url ?? '');
     return {
       receivedAt: now(),
       method: request.method,
-      path: redactSecretPath(q === -1 ? url : url.slice(0, q), secret),
-      query: q === -1 ? '' : url.slice(q + 1, q + 1 + MAX_QUERY_BYTES),
+      path: redactSecretPath(path, secret),
+      query: query.slice(0, MAX_QUERY_BYTES),
       body,
       contentType: request.headers['content-type'] ?? null,
       sourceIp: request.ip,
@@ -124,7 +124,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
   const handle = (read: RequestReader) => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = typeof request.body === 'string' ? request.body : null;
     let raw = rawRequestOf(request, body);
-    const fullQueryLength = queryLength(request.raw.url ?? '');
+    const fullQueryLength = splitUrl(request.raw.url ?? '').query.length;
     if (fullQueryLength > MAX_QUERY_BYTES) {
       // Kept with the raw request, so that a replay or a rebuild refuses it the same way.
       raw = { ...raw, unreadReasons: [{ field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` }] };
@@ -139,11 +139,6 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get', name) }, handle(read));
     app.post(path, { schema: callbackSchema('post', name) }, handle(read));
   }
-}
-
-function queryLength(url: string): number {
-  const q = url.indexOf('?');
-  return q === -1 ? 0 : url.length - q - 1;
 }
 
 function elapsed(started: bigint): number {

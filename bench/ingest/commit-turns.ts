@@ -21,10 +21,18 @@ const COMMITS = Number(process.env.BENCH_COMMITS ?? 3_000);
 /** The checkpoint thread's pass interval (default: the server's, CHECKPOINT_INTERVAL_MS). */
 const CHECKPOINT_MS = process.env.BENCH_CHECKPOINT_MS === undefined ? undefined : Number(process.env.BENCH_CHECKPOINT_MS);
 
+/**
+ * BENCH_VARIED_DURATIONS=1: talk times spread over 1–1,200 s as live traffic's are, so that the
+ * current hour's duration histograms grow to hundreds of buckets (the fixture's one talk time
+ * keeps them at one).
+ */
+const VARIED_DURATIONS = process.env.BENCH_VARIED_DURATIONS === '1';
+
 /** A live delivery: set up a few minutes ago, a new sid. */
 function liveDelivery() {
-  const setup = Math.floor(Date.now() / 1000) - 130;
-  const values = validCallbackValues({ sid: randomUUID(), setup_time: String(setup), start_time: String(setup + 5), end_time: String(setup + 125) });
+  const talk = VARIED_DURATIONS ? 1 + Math.floor(Math.random() * 1200) : 120;
+  const setup = Math.floor(Date.now() / 1000) - talk - 10;
+  const values = validCallbackValues({ sid: randomUUID(), setup_time: String(setup), start_time: String(setup + 5), end_time: String(setup + 5 + talk), duration: String(talk), billing_sec: String(talk) });
   const query = new URLSearchParams(values).toString();
   const raw = { receivedAt: Date.now(), method: 'GET', path: '/callbacks/call-event', query, body: null, contentType: null, sourceIp: '127.0.0.1' };
   return toCallbackRecord(raw, new Map(Object.entries(values)), []);
@@ -45,12 +53,16 @@ try {
   const commits: number[] = [];
   const walGrowth: number[] = [];
   let walBefore = 0;
+  let cpuMs = 0;
   for (let n = 0; n < COMMITS; n += 1) {
     const batch = Array.from({ length: BATCH }, liveDelivery);
     const handOffs = store.walHandOffs;
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await store.recordCallbacks(batch);
     const took = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    cpuMs += (used.user + used.system) / 1000;
     (store.walHandOffs === handOffs ? commits : waits).push(took);
     const wal = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
     if (wal > walBefore) walGrowth.push(wal - walBefore);
@@ -59,6 +71,7 @@ try {
   }
   await store.close();
   process.stdout.write(`${COMMITS} commits of ${BATCH} live deliveries, one every ${INTERVAL_MS} ms (+ the commit)\n`);
+  process.stdout.write(`CPU per commit (all threads, while it ran): ${((1000 * cpuMs) / COMMITS).toFixed(0)} µs\n`);
   process.stdout.write(`${describe('commit ms', commits)}\n${describe(`commit ms, the ${waits.length} that waited for a WAL hand-off`, waits)}\n`);
   process.stdout.write(`${describe('WAL KiB per commit (while the WAL grew)', walGrowth.map((b) => b / 1024))}\n`);
 } finally {

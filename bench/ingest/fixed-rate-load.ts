@@ -8,11 +8,27 @@
  * back at the top of every second and then waits, so "half the maximum rate" is saturation
  * for half of each second (and its latencies are "corrected" with a 1 ms expected interval).
  *
- * Run by bench/ingest/run.ts: `fixed-rate-load.ts <url> <rate> <seconds> <connections> <before> <after>`
- * prints one JSON line (latencies in ms).
+ * Run by bench/ingest/run.ts: `fixed-rate-load.ts <url> <rate> <seconds> <connections> <before> <after> [varied]`
+ * prints one JSON line (latencies in ms). With `varied`, each callback is built afresh with
+ * a talk time of 1–1,200 s ending just now (live traffic: the current hour's duration
+ * histograms grow to hundreds of buckets), not the fixture's one talk time.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, get } from 'node:http';
+import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+
+/** Longest talk time of the varied traffic, in seconds. */
+const MAX_TALK_SEC = 1_200;
+
+/** A callback query with a new sid and a talk time of 1–MAX_TALK_SEC s that ended a second ago. */
+export function liveCallbackQuery(): string {
+  const talk = 1 + Math.floor(Math.random() * MAX_TALK_SEC);
+  const end = Math.floor(Date.now() / 1000) - 1;
+  const values = validCallbackValues({
+    sid: randomUUID(), setup_time: String(end - talk - 5), start_time: String(end - talk), end_time: String(end), duration: String(talk), billing_sec: String(talk),
+  });
+  return new URLSearchParams(values).toString();
+}
 
 /** How long the generator waits for answers still in flight after the last request is due, in milliseconds. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -34,7 +50,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Sends `rate` × `seconds` callbacks to `url`, each with a new sid between `before` and `after`. */
-export function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string): Promise<FixedRateResult> {
+export function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
   const { hostname, port } = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.round(rate * seconds);
@@ -71,7 +87,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
       if (ok + failed === total) finish();
     };
     const send = (due: number) => {
-      const request = get({ agent, host: hostname, port, path: `/callbacks/call-event?${before}${randomUUID()}${after}` }, (res) => {
+      const request = get({ agent, host: hostname, port, path: `/callbacks/call-event?${varied ? liveCallbackQuery() : `${before}${randomUUID()}${after}`}` }, (res) => {
         res.resume();
         res.once('end', () => answered(due, res.statusCode === 200));
       });
@@ -88,7 +104,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
 }
 
 if (process.argv[1]?.endsWith('fixed-rate-load.ts')) {
-  const [url = '', rate = '0', seconds = '0', connections = '50', before = '', after = ''] = process.argv.slice(2);
-  const result = await runFixedRate(url, Number(rate), Number(seconds), Number(connections), before, after);
+  const [url = '', rate = '0', seconds = '0', connections = '50', before = '', after = '', varied] = process.argv.slice(2);
+  const result = await runFixedRate(url, Number(rate), Number(seconds), Number(connections), before, after, varied === 'varied');
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -6,7 +6,8 @@
  *  (d) the same server driven by wrk, an external load generator (Debian's `wrk`), and at a
  *      fixed rate of half the group-commit case's throughput in the same round: an open loop
  *      from a process of its own (fixed-rate-load.ts), latency counted from each request's
- *      due time (no coordinated omission).
+ *      due time (no coordinated omission); and the same with live talk times of 1–1,200 s
+ *      (`fixed-varied`), whose duration histograms make every rollup row the batch touches large.
  * Beside each case: the server's own event-loop delay during the load (p50, p99 and max beyond
  * the 10 ms sampling interval, from perf_hooks.monitorEventLoopDelay through /metrics'
  * nodejs_eventloop_lag_* gauges).
@@ -119,10 +120,10 @@ function autocannonDriver(): Driver {
  * Open loop at a fixed rate, from a process of its own (fixed-rate-load.ts): evenly spaced
  * requests, latency counted from each one's due time.
  */
-function fixedRateDriver(rate: () => number): Driver {
+function fixedRateDriver(rate: () => number, varied = false): Driver {
   return async (url, seconds) => {
     const { before, after } = queryAroundSid();
-    const args = [join(root, 'bench/ingest/fixed-rate-load.ts'), url, String(rate()), String(seconds), String(CONNECTIONS), before, after];
+    const args = [join(root, 'bench/ingest/fixed-rate-load.ts'), url, String(rate()), String(seconds), String(CONNECTIONS), before, after, ...(varied ? ['varied'] : [])];
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -262,10 +263,12 @@ async function main(): Promise<void> {
     emptyCase('group', 'callevt, group commit, empty db'),
     ...((await wrkAvailable()) ? [emptyCase('wrk', 'callevt, group commit, empty db, driven by wrk', root, {}, wrkDriver)] : []),
     emptyCase('fixed', 'callevt, group commit, empty db, fixed rate: half of the group case', root, {}, fixedRateDriver(halfRate)),
+    emptyCase('fixed-varied', 'callevt, group commit, empty db, fixed rate: half of the group case, talk times 1–1,200 s', root, {}, fixedRateDriver(halfRate, true)),
     ...baselines.map((b) => emptyCase(b.key, `${b.label}, group commit, empty db`, b.tree)),
     // The external-generator and fixed-rate cases for each baseline tree too ('baseline-wrk', 'baseline-fixed', …).
     ...((await wrkAvailable()) ? baselines.map((b) => emptyCase(`${b.key}-wrk`, `${b.label}, group commit, empty db, driven by wrk`, b.tree, {}, wrkDriver)) : []),
     ...baselines.map((b) => emptyCase(`${b.key}-fixed`, `${b.label}, group commit, empty db, fixed rate: half of the group case`, b.tree, {}, fixedRateDriver(halfRate))),
+    ...baselines.map((b) => emptyCase(`${b.key}-fixed-varied`, `${b.label}, group commit, empty db, fixed rate: half of the group case, talk times 1–1,200 s`, b.tree, {}, fixedRateDriver(halfRate, true))),
     emptyCase('single', 'callevt, one commit per request (INGEST_MAX_BATCH=1), empty db', root, { INGEST_MAX_BATCH: '1' }),
     filledCase('filled', `callevt, group commit, ${holdingFilled}`),
     // The filled case for each baseline tree too ('baseline-filled', …), from a copy of the same fill.

@@ -1,11 +1,10 @@
 import type { StatsCall } from '../../domain/stats/figures.js';
 import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
-import { HOUR_GRAIN, ROLLUP_SLOT_SEC, type RollupCell, rollupCellsOf, type SlotGrain } from '../../domain/stats/rollup-cells.js';
+import { HOUR_GRAIN, ROLLUP_SLOT_SEC, type RollupCell, type SlotGrain } from '../../domain/stats/rollup-cells.js';
 import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
-import { talkingSlots } from '../sql/rollup-add.js';
-import { registerRollupMergeFunctions, rollupMergeSql } from './rollup-merge-sql.js';
+import { mergeNewCells, rollupAddSql, talkingSlots } from '../sql/rollup-add.js';
 import { refreshSlotPeaksSync, stalePeakSql, staleRange } from '../sql/stale-peaks.js';
-import { cellToValues } from '../sql/rollup-rows.js';
+import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
 import { BLOCK_SQL, blockMarks, buildBlocksSync, refreshStaleBlocksSync, staleBlockRange } from '../sql/rollup-blocks.js';
 import { CURRENT_ROLLUPS, refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, type RollupTargets, slotsOf } from '../sql/rollup-refresh.js';
 import type { SqliteReclassifyHook } from './reclassify.js';
@@ -44,7 +43,6 @@ export interface SqliteRollups {
 
 /** Prepares the rollup statements on one SQLite connection. */
 export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
-  registerRollupMergeFunctions(db);
   const statements = new Map<string, SqliteStatement>();
   const statement = (text: string): SqliteStatement => {
     let s = statements.get(text);
@@ -83,7 +81,7 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
 
   return {
     refreshSlots,
-    addCalls: (calls, targets) => addCallsToRollupsSqlite(run, calls, targets),
+    addCalls: (calls, targets) => addCallsToRollupsSqlite(all, run, calls, targets),
     refreshStalePeaks: (from, to, grain = HOUR_GRAIN) => refreshStale.immediate(from, to, grain),
     refreshStalePeaksInBatches,
     async rebuild(range = {}) {
@@ -121,24 +119,25 @@ async function inBatches(slots: readonly number[], transaction: { immediate(slot
   }
 }
 
+type All = (text: string, params: unknown[]) => Array<Record<string, unknown>>;
 type Run = (text: string, params: unknown[]) => unknown;
 
 /**
  * The incremental ingest path, for each grain (hours, then quarters): each touched row is
- * merged with the new calls' figures by one upsert (rollup-merge-sql.ts, the same merge as
- * mergeNewCells on PostgreSQL). Its cost depends on the batch,
+ * read, merged with the new calls' figures and written back. Its cost depends on the batch,
  * never on how many calls the slot already holds: peak concurrency is only raised to the
  * new calls' own peak and the slots they talked in marked stale, to be made exact by the
  * read side (see src/storage/sql/stale-peaks.ts).
  */
-export function addCallsToRollupsSqlite(run: Run, calls: readonly StatsCall[], targets: RollupTargets = CURRENT_ROLLUPS): void {
+export function addCallsToRollupsSqlite(all: All, run: Run, calls: readonly StatsCall[], targets: RollupTargets = CURRENT_ROLLUPS): void {
   if (calls.length === 0) return;
   if (targets.blocks) for (const mark of blockMarks(slotsOf(calls.map((c) => c.setup_time)))) run(BLOCK_SQL.markStale, mark);
   for (const grain of targets.grains) {
+    const add = rollupAddSql(grain);
     const markStale = stalePeakSql(grain).markStale;
     for (const slot of talkingSlots(calls, grain)) run(markStale, [slot]);
-    const merge = rollupMergeSql(grain);
-    for (const cell of rollupCellsOf(calls, undefined, grain)) run(merge, cellToValues(cell));
+    const existing = (cell: RollupCell) => all(add.selectRow, [cell.dim, cell.slot, cell.value])[0] as RollupRow | undefined;
+    for (const cell of mergeNewCells(calls, existing, grain)) run(add.upsertRow, cellToValues(cell));
   }
 }
 

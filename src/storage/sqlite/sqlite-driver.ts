@@ -16,7 +16,5 @@ export interface SqliteDatabase {
   exec(sql: string): unknown;
   pragma(sql: string, options?: { simple?: boolean }): unknown;
   transaction<A extends unknown[], R>(fn: (...args: A) => R): { immediate: (...args: A) => R } & ((...args: A) => R);
-  /** Registers a JavaScript function callable from SQL on this connection. */
-  function(name: string, options: { deterministic?: boolean }, fn: (...args: unknown[]) => unknown): unknown;
   close(): unknown;
 }

@@ -4,7 +4,8 @@
  * callbacks from 50 connections for PROFILE_SECONDS, stops it with SIGTERM (which writes
  * the profile) and prints the server's CPU time per request and the functions with the
  * most self time, per thread, and the main thread's stalls (STALL_MS or more without an
- * idle sample) with what ran in them. PROFILE_RATE=n: an open-loop load of n requests/s.
+ * idle sample) with what ran in them. PROFILE_RATE=n: an open-loop load of n requests/s
+ * (PROFILE_VARIED=1: with live talk times).
  * Run (one benchmark at a time, under the shared bench lock): npx tsx bench/ingest/profile-server.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -28,6 +29,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** With PROFILE_RATE set: an open-loop load at that many requests/s (fixed-rate-load.ts) instead of 50 closed-loop connections. */
 const PROFILE_RATE = process.env.PROFILE_RATE === undefined ? undefined : Number(process.env.PROFILE_RATE);
+/** PROFILE_VARIED=1 (with PROFILE_RATE): live talk times of 1–1,200 s (fixed-rate-load.ts), not the fixture's one. */
+const PROFILE_VARIED = process.env.PROFILE_VARIED === '1';
 /** A stretch of the main thread busy without a break (no idle sample) this long is reported as a stall, ms. */
 const STALL_MS = 20;
 /** Stalls listed, longest first, each with the functions of most self time within it. */
@@ -137,7 +140,7 @@ function machineJiffies(): { idle: number; total: number } {
 
 /** The fixed-rate load, in autocannon's result shape (the fields read below). */
 async function fixedRate(url: string, rate: number, before: string, after: string) {
-  const r = await runFixedRate(url, rate, PROFILE_SECONDS, CONNECTIONS, before, after);
+  const r = await runFixedRate(url, rate, PROFILE_SECONDS, CONNECTIONS, before, after, PROFILE_VARIED);
   return { requests: { average: r.rps, total: r.ok + r.failed }, latency: { p50: r.p50.toFixed(1), p99: r.p99.toFixed(1) } };
 }
 

@@ -68,12 +68,13 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
       agent.destroy();
       latencies.sort((a, b) => a - b);
       failed += total - ok - failed; // never answered within DRAIN_TIMEOUT_MS
+      const ms = (value: number) => Math.round(value * 10) / 10;
       resolve({
         rps: ok / ((lastAnswer - start) / 1000),
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        p999: percentile(latencies, 99.9),
-        max: latencies.at(-1) ?? Number.NaN,
+        p50: ms(percentile(latencies, 50)),
+        p99: ms(percentile(latencies, 99)),
+        p999: ms(percentile(latencies, 99.9)),
+        max: ms(latencies.at(-1) ?? Number.NaN),
         ok,
         failed,
       });

@@ -1,0 +1,111 @@
+/**
+ * An open-loop load generator at a fixed rate, in a process of its own: request i is due at
+ * start + i / rate, whatever the server did with the earlier ones, and its latency counts
+ * from when it was due (not from when a connection was free to send it), so that a stall
+ * shows in full in every request it held up (no coordinated omission).
+ *
+ * autocannon's `overallRate` is not this: each connection fires its per-second share back to
+ * back at the top of every second and then waits, so "half the maximum rate" is saturation
+ * for half of each second (and its latencies are "corrected" with a 1 ms expected interval).
+ *
+ * Run by bench/ingest/run.ts: `fixed-rate-load.ts <url> <rate> <seconds> <connections> <before> <after> [varied]`
+ * prints one JSON line (latencies in ms). With `varied`, each callback is built afresh with
+ * a talk time of 1–1,200 s ending just now (live traffic: the current hour's duration
+ * histograms grow to hundreds of buckets), not the fixture's one talk time.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent, get } from 'node:http';
+import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+
+/** Longest talk time of the varied traffic, in seconds. */
+const MAX_TALK_SEC = 1_200;
+
+/** A callback query with a new sid and a talk time of 1–MAX_TALK_SEC s that ended a second ago. */
+export function liveCallbackQuery(): string {
+  const talk = 1 + Math.floor(Math.random() * MAX_TALK_SEC);
+  const end = Math.floor(Date.now() / 1000) - 1;
+  const values = validCallbackValues({
+    sid: randomUUID(), setup_time: String(end - talk - 5), start_time: String(end - talk), end_time: String(end), duration: String(talk), billing_sec: String(talk),
+  });
+  return new URLSearchParams(values).toString();
+}
+
+/** How long the generator waits for answers still in flight after the last request is due, in milliseconds. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/** What one fixed-rate run reports (latencies in ms, from each request's due time). */
+export interface FixedRateResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  ok: number;
+  failed: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Sends `rate` × `seconds` callbacks to `url`, each with a new sid between `before` and `after`. */
+export function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
+  const { hostname, port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let sent = 0;
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let lastAnswer = start;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      agent.destroy();
+      latencies.sort((a, b) => a - b);
+      failed += total - ok - failed; // never answered within DRAIN_TIMEOUT_MS
+      const ms = (value: number) => Math.round(value * 10) / 10;
+      resolve({
+        rps: ok / ((lastAnswer - start) / 1000),
+        p50: ms(percentile(latencies, 50)),
+        p99: ms(percentile(latencies, 99)),
+        p999: ms(percentile(latencies, 99.9)),
+        max: ms(latencies.at(-1) ?? Number.NaN),
+        ok,
+        failed,
+      });
+    };
+    const answered = (due: number, success: boolean) => {
+      if (finished) return;
+      lastAnswer = performance.now();
+      latencies.push(lastAnswer - due);
+      if (success) ok += 1;
+      else failed += 1;
+      if (ok + failed === total) finish();
+    };
+    const send = (due: number) => {
+      const request = get({ agent, host: hostname, port, path: `/callbacks/call-event?${varied ? liveCallbackQuery() : `${before}${randomUUID()}${after}`}` }, (res) => {
+        res.resume();
+        res.once('end', () => answered(due, res.statusCode === 200));
+      });
+      request.once('error', () => answered(due, false));
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; sent < due; sent += 1) send(start + (sent * 1000) / rate);
+      if (sent < total) setTimeout(tick, 1);
+      else setTimeout(finish, DRAIN_TIMEOUT_MS).unref();
+    };
+    tick();
+  });
+}
+
+if (process.argv[1]?.endsWith('fixed-rate-load.ts')) {
+  const [url = '', rate = '0', seconds = '0', connections = '50', before = '', after = '', varied] = process.argv.slice(2);
+  const result = await runFixedRate(url, Number(rate), Number(seconds), Number(connections), before, after, varied === 'varied');
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

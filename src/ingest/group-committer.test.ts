@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GroupCommitter } from './group-committer.js';
+
+/** A commit that records each batch it is given and answers each item doubled, after `delayMs`. */
+function recordingCommit(delayMs = 0) {
+  const batches: number[][] = [];
+  const commit = async (items: number[]) => {
+    batches.push([...items]);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return items.map((n) => n * 2);
+  };
+  return { batches, commit };
+}
+
+describe('GroupCommitter', () => {
+  it('when items are submitted in one turn of the event loop, then one commit holds them all and each gets its own result', async () => {
+    const { batches, commit } = recordingCommit();
+    const committer = new GroupCommitter(commit);
+    const results = await Promise.all([1, 2, 3].map((n) => committer.submit(n)));
+    assert.deepEqual(results, [2, 4, 6]);
+    assert.deepEqual(batches, [[1, 2, 3]]);
+  });
+
+  it('when items arrive while a commit is in flight, then they wait for it and go together into the next one', async () => {
+    const { batches, commit } = recordingCommit(20);
+    const committer = new GroupCommitter(commit);
+    const first = committer.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first commit is in flight
+    const later = [2, 3, 4].map((n) => committer.submit(n));
+    let laterSettled = false;
+    void Promise.all(later).then(() => {
+      laterSettled = true;
+    });
+    assert.equal(await first, 2);
+    assert.equal(laterSettled, false, 'answered only after their own commit');
+    assert.deepEqual(await Promise.all(later), [4, 6, 8]);
+    assert.deepEqual(batches, [[1], [2, 3, 4]]);
+  });
+
+  it('when more items wait than maxBatch, then each commit takes at most maxBatch of them, in order', async () => {
+    const { batches, commit } = recordingCommit();
+    const committer = new GroupCommitter(commit, { maxBatch: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => committer.submit(n)));
+    assert.deepEqual(batches, [[1, 2], [3, 4], [5]]);
+  });
+
+  it('when a commit fails, then only the items of that commit are rejected and the next commit still runs', async () => {
+    let calls = 0;
+    const committer = new GroupCommitter(async (items: number[]) => {
+      calls += 1;
+      if (calls === 1) throw new Error('disk full');
+      return items;
+    }, { maxBatch: 1 });
+    const outcomes = await Promise.allSettled([committer.submit(1), committer.submit(2)]);
+    assert.equal(outcomes[0]?.status, 'rejected');
+    assert.deepEqual(outcomes[1], { status: 'fulfilled', value: 2 });
+  });
+
+  it('when commits finish, then onBatch reports each batch size and idle() resolves with nothing pending', async () => {
+    const sizes: number[] = [];
+    const { commit } = recordingCommit(5);
+    const committer = new GroupCommitter(commit, { maxBatch: 3, onBatch: (size) => sizes.push(size) });
+    for (const n of [1, 2, 3, 4]) void committer.submit(n);
+    assert.equal(committer.pending, 4);
+    await committer.idle();
+    assert.equal(committer.pending, 0);
+    assert.deepEqual(sizes, [3, 1]);
+  });
+});

@@ -15,4 +15,9 @@ describe('nextBatchRows', () => {
   it('when a batch took very long, then the next still has the minimum rows', () => {
     assert.equal(nextBatchRows(20, 100 * RETENTION_BATCH_TARGET_MS, 250), MIN_ADAPTIVE_BATCH_ROWS);
   });
+
+  it('when the configured maximum is below the minimum, then the maximum wins', () => {
+    assert.equal(nextBatchRows(1, 100 * RETENTION_BATCH_TARGET_MS, 1), 1);
+    assert.equal(nextBatchRows(1, 0, 1), 1);
+  });
 });

@@ -17,12 +17,12 @@ export const FIRST_BATCH_ROWS = 50;
 /**
  * The rows of the next batch: the last one's rows scaled to the target by its measured
  * time, at most doubled at once (a quick batch on a cold cache says little), at least
- * MIN_ADAPTIVE_BATCH_ROWS, at most the configured `maxRows`.
+ * MIN_ADAPTIVE_BATCH_ROWS, never more than the configured `maxRows`.
  * @example nextBatchRows(200, 40, 250) // 50: 200 rows took 40 ms, the target is 10 ms
  */
 export function nextBatchRows(rows: number, tookMs: number, maxRows: number): number {
   const scaled = tookMs <= 0 ? rows * 2 : Math.floor((rows * RETENTION_BATCH_TARGET_MS) / tookMs);
-  return Math.max(MIN_ADAPTIVE_BATCH_ROWS, Math.min(maxRows, rows * 2, scaled));
+  return Math.min(maxRows, Math.max(MIN_ADAPTIVE_BATCH_ROWS, Math.min(rows * 2, scaled)));
 }
 
 /**

@@ -23,10 +23,8 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
-import { DAY_MS } from '../../src/domain/privacy/retention-policy.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { deliveryOf } from '../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { fillRetentionBench } from './fill-retention-bench.js';
 
 const CALLS = Number(process.argv[2] ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
@@ -35,25 +33,6 @@ const BASELINE_SEC = Number(process.env.BENCH_BASELINE_SEC ?? 5);
 const DURING_SEC = Number(process.env.BENCH_DURING_SEC ?? 10);
 const CONNECTIONS = 20;
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function fill(file: string, now: number): Promise<void> {
-  const store = createSqliteStore(file);
-  const BATCH = 1_000;
-  for (let done = 0; done < CALLS; done += BATCH) {
-    const records = Array.from({ length: Math.min(BATCH, CALLS - done) }, (_, i) => {
-      const receivedAt = now - Math.floor(Math.random() * 100 * DAY_MS);
-      const setup = Math.floor(receivedAt / 1000) - 200;
-      const values = validCallbackValues({
-        from_user_id: `u${(done + i) % 5_000}`, to_user_id: `v${(done + i) % 7_000}`,
-        setup_time: String(setup), start_time: String(setup + 5), end_time: String(setup + 125),
-        srcip: `198.51.${(done + i) % 256}.${i % 256}`, dstip: `2001:db8:${(i % 65_536).toString(16)}::${i % 100}`,
-      });
-      return deliveryOf((done + i) % 20 === 0 ? { ...values, type: 'X' } : values, receivedAt);
-    });
-    await store.recordCallbacks(records);
-  }
-  await store.close();
-}
 
 function startServer(file: string): Promise<{ child: ChildProcess; lines: Interface; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/retention/server.ts'], {
@@ -94,7 +73,7 @@ try {
   const file = join(dir, 'bench.db');
   const now = Date.now();
   const filling = performance.now();
-  await fill(file, now);
+  await fillRetentionBench(file, CALLS, now);
   console.log(`filled ${CALLS} deliveries in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
   const server = await startServer(file);
   try {

@@ -61,7 +61,8 @@ export interface CallStore {
    * recordCallbacks does (one transaction, results in input order). `replay`: quarantined
    * raw requests of this database; each one's result and sid are updated, its quarantine
    * entry gets the new reasons or, once it parsed, is removed. `rebuild`: raw requests of
-   * another database, inserted here with their ids. `dryRun`: the transaction is rolled
+   * another database, inserted here with their ids, the statistics rollups left to one
+   * rebuildStatsRollups at the end (rebuild-from-raw.ts). `dryRun`: the transaction is rolled
    * back, so the results say what would happen and nothing is written. A replayed record
    * whose quarantine entry is gone when its transaction starts (another process replayed
    * it meanwhile) is left alone: `already_replayed`.

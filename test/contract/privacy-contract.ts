@@ -180,5 +180,29 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         await cleanup();
       }
     });
+
+    it('when calls go while the peaks of their hours are still stale, then the rollups keep the figures the calls gave, peaks included', async () => {
+      const kept = await open();
+      const pruned = await open();
+      try {
+        // 26 old hours (between the calls and the rollups limits), each with three overlapping
+        // calls, one talking into the next hour: more stale slots than one refresh transaction.
+        const firstHour = Math.floor(ago(35) / 3_600_000) * 3_600;
+        const records = Array.from({ length: 26 }, (_, h) => firstHour + h * 3_600).flatMap((hour) => [
+          callAt(hour + 600), callAt(hour + 620), callAt(hour + 3_550, { end_time: String(hour + 3_600 + 900), duration: '945', billing_sec: '945' }),
+        ]).map((c) => deliveryOf(c, Number(c.setup_time) * 1000));
+        for (const { store } of [kept, pruned]) assert.ok((await store.recordCallbacks(records)).every((r) => r === 'accepted'));
+        // No read before the run: every slot the calls touched is still stale when retention starts.
+        const report = await pruned.store.applyRetention({ policy, now: NOW, batchSize: 7 });
+        assert.equal(report.removed.calls, records.length);
+        const window = { time_field: 'setup_time' as const, from: firstHour, to: firstHour + 27 * 3_600 };
+        const exact = await kept.store.statsSummary({ filter: window });
+        assert.equal(exact.summary.peak_concurrency, 3, "a call talking into the next hour meets its two");
+        assert.deepEqual(await pruned.store.statsSummary({ filter: window }), exact);
+      } finally {
+        await kept.cleanup();
+        await pruned.cleanup();
+      }
+    });
   });
 }

@@ -70,6 +70,10 @@ function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }, start
   let lastWritten = 0;
   return (p) => {
     const now = Date.now();
+    if (p.phase === 'rollups') {
+      stream.write('rebuild: every raw request recorded; building the statistics rollups from the calls\n');
+      return;
+    }
     const finished = p.lastId >= p.targetId;
     if (stream.isTTY !== true && !finished && now - lastWritten < PROGRESS_EVERY_MS) return;
     lastWritten = now;

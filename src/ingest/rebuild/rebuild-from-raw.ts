@@ -13,9 +13,11 @@ export interface RebuildProgress {
   targetId: number;
   /** Raw requests recorded by this run so far. */
   done: number;
+  /** 'rollups' once every raw request is recorded and the statistics rollups are being built. */
+  phase: 'raw' | 'rollups';
 }
 
-export interface RebuildResult extends RebuildProgress {
+export interface RebuildResult extends Omit<RebuildProgress, 'phase'> {
   /** Where this run started: the target's last raw request id before it (0 for a fresh target). */
   resumedFrom: number;
 }
@@ -24,9 +26,12 @@ export interface RebuildResult extends RebuildProgress {
  * Derives calls, conflicts, quarantine and rollups again from the source's raw requests
  * alone into `target` (a new, empty database): each raw request is read by the reader of
  * its path (read-stored-delivery.ts) and recorded in raw request id order through the
- * same recorder as live ingest, with its own id. The target's last raw request id is
- * where a second run resumes. Deliveries arriving in the source meanwhile are left for
- * the next run.
+ * same recorder as live ingest, with its own id. The statistics rollups are then built in
+ * one pass from all the calls (rebuildStatsRollups), as a repair does: the same rows as
+ * adding each chunk's calls, several times faster (bench/README.md). The target's last
+ * raw request id is where a second run resumes; a run that reaches the end always builds
+ * the rollups again, so one interrupted while building them is finished by the next.
+ * Deliveries arriving in the source meanwhile are left for the next run.
  */
 export async function rebuildFromRaw(
   source: CallStore,
@@ -44,7 +49,11 @@ export async function rebuildFromRaw(
     await target.recordStoredCallbacks(raws.map(recordOfStoredRequest), { mode: 'rebuild' });
     lastId = (raws.at(-1) as StoredRawRequest).id;
     done += raws.length;
-    options.onProgress?.({ lastId, targetId, done });
+    options.onProgress?.({ lastId, targetId, done, phase: 'raw' });
+  }
+  if (options.signal?.aborted !== true) {
+    options.onProgress?.({ lastId, targetId, done, phase: 'rollups' });
+    await target.rebuildStatsRollups();
   }
   return { resumedFrom, lastId, targetId, done };
 }

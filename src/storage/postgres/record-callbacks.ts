@@ -118,8 +118,11 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     const claimed = await claimReplayed(client, records, mode);
     const taken = claimed === null ? records : records.filter((r) => claimed.has((r as StoredCallbackRecord).rawRequestId));
     const results = await recordBatch(client, taken, mode);
-    // Statistics rollups of the hours that gained a call, in this same transaction.
-    await addCallsToRollupsPostgres(client, taken.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    // Statistics rollups of the hours that gained a call, in this same transaction; a rebuild
+    // builds them once at the end from all its calls (rebuild-from-raw.ts), far faster.
+    if (mode.mode !== 'rebuild') {
+      await addCallsToRollupsPostgres(client, taken.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    }
     // The relay outbox rows, in this same transaction: a committed delivery is never lost to
     // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
     if ((options.relayCallEvents === true || options.relayAgentCallStatuses === true) && mode.mode !== 'rebuild') {

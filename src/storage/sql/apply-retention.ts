@@ -1,31 +1,31 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { retentionCutoffs } from '../../domain/privacy/retention-policy.js';
 import type { RetentionReport, RetentionRunOptions } from '../port.js';
 import { PERSONAL_DATA_PLACES } from './personal-data.js';
+import { FIRST_BATCH_ROWS, nextBatchRows, restAfter } from './retention-pacing.js';
 import type { BatchOutcome } from './retention-steps.js';
 import type { SqlStepRunner, SqlSteps } from './sql-steps.js';
 
-/** Rows per retention transaction by default: each batch holds the write lock a few milliseconds. */
+/** Rows per retention transaction at most, by default (RETENTION_BATCH_ROWS). */
 export const DEFAULT_RETENTION_BATCH_ROWS = 250;
-/**
- * The longest a retention transaction should take, in ms: a slower one halves the rows of
- * the next (down to MIN_ADAPTIVE_BATCH_ROWS), a much faster one doubles them (up to the
- * configured size). On SQLite a transaction holds the event loop, so this bounds how long
- * callbacks wait for retention on a busy machine too.
- */
-export const RETENTION_BATCH_TARGET_MS = 20;
-const MIN_ADAPTIVE_BATCH_ROWS = 10;
+
+/** What an adapter adds around the portable steps. */
+export interface RetentionHooks {
+  /** Runs first when calls will go (the adapters make old rollup peaks exact while the calls remain). */
+  beforeRemovingCalls?: (beforeSec: number) => Promise<void>;
+  /** Runs after each committed batch, before the next (SQLite: flushes the batch to disk off the event loop). */
+  afterBatch?: () => Promise<void>;
+}
 
 /**
  * Applies a retention policy to every place of PERSONAL_DATA_PLACES: removals first, then
- * IP truncation; each batch is one transaction, and the event loop runs between batches
- * so that ingest is never held up for longer than one batch. `beforeRemovingCalls` runs
- * first when calls will go (the adapters make old rollup peaks exact while calls remain).
+ * IP truncation; each batch is one transaction sized to RETENTION_BATCH_TARGET_MS
+ * (retention-pacing.ts), and the event loop runs between batches so that ingest is never
+ * held up for longer than one batch. The hooks run before calls go and after each batch.
  */
 export async function applyRetention(
   runner: SqlStepRunner,
   options: RetentionRunOptions,
-  hooks: { beforeRemovingCalls?: (beforeSec: number) => Promise<void> } = {},
+  hooks: RetentionHooks = {},
 ): Promise<RetentionReport> {
   const cutoffs = retentionCutoffs(options.policy, options.now);
   const size = options.batchSize ?? DEFAULT_RETENTION_BATCH_ROWS;
@@ -35,18 +35,18 @@ export async function applyRetention(
     for (const [table, n] of Object.entries(counts)) into[table] = (into[table] ?? 0) + n;
   };
   const inBatches = async (batch: (rows: number) => SqlSteps<BatchOutcome>, into: Record<string, number>) => {
-    let rows = size;
+    let rows = Math.min(size, FIRST_BATCH_ROWS);
     for (;;) {
       if (options.signal?.aborted === true) return;
       const started = performance.now();
       const outcome = await runner.transaction(() => batch(rows), { durable: false });
       const took = performance.now() - started;
       report.longestBatchMs = Math.max(report.longestBatchMs, took);
-      if (took > RETENTION_BATCH_TARGET_MS) rows = Math.max(MIN_ADAPTIVE_BATCH_ROWS, Math.floor(rows / 2));
-      else if (took < RETENTION_BATCH_TARGET_MS / 4) rows = Math.min(size, rows * 2);
+      rows = nextBatchRows(rows, took, size);
       add(into, outcome.counts);
+      await hooks.afterBatch?.();
       if (!outcome.more) return;
-      await yieldToEventLoop();
+      await restAfter(took);
     }
   };
 

@@ -5,7 +5,7 @@ import {
 } from './erase-steps.js';
 import {
   type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
-  countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, truncateCallIps, truncateConflictIps,
+  countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, rollupHoursOf, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
 import type { SqlSteps } from './sql-steps.js';
@@ -81,7 +81,7 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
   {
     // Counts per hour and per dimension; no dimension is a user or an IP (ROLLUP_DIMENSIONS).
     table: 'call_rollups',
-    retention: { cutoff: (c) => c.rollupsBeforeSec, removeBatch: (cutoff) => removeRollups(cutoff), count: countRollups },
+    retention: { cutoff: (c) => c.rollupsBeforeSec, removeBatch: (cutoff, rows) => removeRollups(cutoff, rollupHoursOf(rows)), count: countRollups },
   },
 ];
 

@@ -10,8 +10,15 @@ export interface BatchOutcome {
   more: boolean;
 }
 
-/** Rollup hours removed per transaction (every dimension of each hour). */
+/** Rollup hours removed per transaction at most (every dimension of each hour). */
 export const ROLLUP_HOURS_PER_BATCH = 24;
+/** A batch size in rows as rollup hours: an hour holds some tens of rows across its dimensions and grains. */
+const ROWS_PER_ROLLUP_HOUR = 10;
+
+/** The rollup hours of a batch of `rows` rows (the pacing's size), 1 to ROLLUP_HOURS_PER_BATCH. */
+export function rollupHoursOf(rows: number): number {
+  return Math.max(1, Math.min(ROLLUP_HOURS_PER_BATCH, Math.floor(rows / ROWS_PER_ROLLUP_HOUR)));
+}
 
 const ids = (rows: Array<Record<string, unknown>>, column = 'id') => rows.map((r) => Number(r[column]));
 const count = (rows: Array<Record<string, unknown>>) => Number(rows[0]?.n ?? 0);
@@ -61,13 +68,13 @@ export function* countCalls(beforeSec: number): SqlSteps<Record<string, number>>
 }
 
 /**
- * Rollup rows of the hours before the cutoff, ROLLUP_HOURS_PER_BATCH hours at a time from
- * the oldest, by primary key ranges (dim, slot): every dimension of an hour goes together.
+ * Rollup rows of the hours before the cutoff, `hours` hours at a time from the oldest, by
+ * primary key ranges (dim, slot): every dimension of an hour goes together.
  */
-export function* removeRollups(beforeSec: number): SqlSteps<BatchOutcome> {
+export function* removeRollups(beforeSec: number, hours = ROLLUP_HOURS_PER_BATCH): SqlSteps<BatchOutcome> {
   const oldest = (yield sql("SELECT MIN(slot) AS slot FROM call_rollups WHERE dim = 'all'")).rows[0]?.slot;
   if (oldest === null || oldest === undefined || Number(oldest) >= beforeSec) return { counts: { call_rollups: 0 }, more: false };
-  const until = Math.min(beforeSec, Number(oldest) + ROLLUP_HOURS_PER_BATCH * ROLLUP_SLOT_SEC);
+  const until = Math.min(beforeSec, Number(oldest) + hours * ROLLUP_SLOT_SEC);
   let removed = 0;
   for (const dim of ROLLUP_DIMENSIONS) {
     removed += (yield sql('DELETE FROM call_rollups WHERE dim = ? AND slot < ?', dim, until)).changes;

@@ -93,8 +93,9 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
         for (const item of relayedOf(r, results[i] as RecordResult, options)) enqueueRelay(item.kind, item.sid, item.raw);
       });
     }
-    // Statistics rollups of the hours that gained a call, in this same transaction.
-    rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
+    // Statistics rollups of the hours that gained a call, in this same transaction; a rebuild
+    // builds them once at the end from all its calls (rebuild-from-raw.ts), far faster.
+    if (mode !== 'rebuild') rollups.addCalls(records.flatMap((r, i) => (r.kind === 'event' && results[i] === 'accepted' ? [{ ...r.event, ...r.classification }] : [])));
     return results;
   });
   return {

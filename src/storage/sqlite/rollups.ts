@@ -7,6 +7,7 @@ import { refreshSlotPeaksSync, stalePeakSql, staleRange } from '../sql/stale-pea
 import { cellToValues, type RollupRow } from '../sql/rollup-rows.js';
 import { BLOCK_SQL, blockMarks, buildBlocksSync, refreshStaleBlocksSync, staleBlockRange } from '../sql/rollup-blocks.js';
 import { CURRENT_ROLLUPS, refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, type RollupTargets, slotsOf } from '../sql/rollup-refresh.js';
+import { restAfter } from '../sql/retention-pacing.js';
 import type { SqliteReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -29,6 +30,12 @@ export interface SqliteRollups {
    * in between (after migration 5 every old hour is stale once); the stats read side calls it first.
    */
   refreshStalePeaksInBatches(from?: number, to?: number, grain?: SlotGrain): Promise<void>;
+  /**
+   * Makes every stale slot of a grain before `to` exact (retention, before calls go), in
+   * transactions that each stop after `budgetMs` (at least one slot each), yielding to
+   * ingest in between (as long as each took: retention-pacing.ts), until no slot before `to` is stale.
+   */
+  refreshStalePeaksPaced(to: number, grain: SlotGrain, budgetMs: number): Promise<void>;
   /** Recomputes every slot holding a call set up in [from, to); returns how many hour slots. */
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes hourly cells computed in memory (seed); the caller's transaction holds them. */
@@ -78,9 +85,36 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
     // One transaction that also catches marks made meanwhile (usually the live slots only).
     refreshStale.immediate(from, to, grain);
   };
+  // Refreshes stale slots from `start` until the budget is spent; returns how many.
+  const refreshWithin = (grain: SlotGrain) =>
+    db.transaction((slots: readonly number[], start: number, budgetMs: number): number => {
+      const began = performance.now();
+      let i = start;
+      while (i < slots.length) {
+        refreshSlotPeaksSync(all, run, slots[i] as number, grain);
+        i++;
+        if (performance.now() - began >= budgetMs) break;
+      }
+      return i - start;
+    });
+  const refreshWithinByGrain = new Map(ROLLUP_GRAINS.map((g) => [g.name, refreshWithin(g)]));
+  const refreshStalePeaksPaced = async (to: number, grain: SlotGrain, budgetMs: number): Promise<void> => {
+    const refresh = refreshWithinByGrain.get(grain.name) as ReturnType<typeof refreshWithin>;
+    // Again until none is left: ingest may mark an old slot while the job yields.
+    for (;;) {
+      const stale = (all(stalePeakSql(grain).selectStale, staleRange(undefined, to, grain)) as Array<{ slot: number }>).map((r) => Number(r.slot));
+      if (stale.length === 0) return;
+      for (let i = 0; i < stale.length;) {
+        const began = performance.now();
+        i += refresh.immediate(stale, i, budgetMs);
+        await restAfter(performance.now() - began);
+      }
+    }
+  };
 
   return {
     refreshSlots,
+    refreshStalePeaksPaced,
     addCalls: (calls, targets) => addCallsToRollupsSqlite(all, run, calls, targets),
     refreshStalePeaks: (from, to, grain = HOUR_GRAIN) => refreshStale.immediate(from, to, grain),
     refreshStalePeaksInBatches,

@@ -14,6 +14,8 @@ import { createSqliteReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
 import { applyRetention } from '../sql/apply-retention.js';
 import { ROLLUP_GRAINS } from '../sql/rollup-refresh.js';
+import { RETENTION_BATCH_TARGET_MS } from '../sql/retention-pacing.js';
+import { flushWal } from './flush-wal.js';
 import { eraseUser } from '../sql/erase-user.js';
 import { createSqliteStepRunner } from './sql-step-runner.js';
 
@@ -90,8 +92,9 @@ export function createSqliteStore(
       applyRetention(steps, options, {
         // Every grain's peaks are made exact before the calls they come from go.
         beforeRemovingCalls: async (before) => {
-          for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksInBatches(undefined, before, grain);
+          for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksPaced(before, grain, RETENTION_BATCH_TARGET_MS);
         },
+        afterBatch: () => flushWal(file),
       }),
     relay: createSqliteRelayOutbox(db),
     async ping() {

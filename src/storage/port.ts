@@ -1,4 +1,5 @@
 import type { AgentCallStatus } from '../domain/agent-call-status.js';
+import type { LifecycleTotals } from '../domain/stats/lifecycle/lifecycle-figures.js';
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { Notify } from '../domain/notify.js';
 import type { CallFilter } from '../domain/call-filter.js';
@@ -46,6 +47,11 @@ export interface CallStore {
   statsTimeseries(query: TimeseriesQuery): Promise<TimeseriesAnswer>;
   /** Figures per value of one field, largest attempts first. */
   statsBreakdown(query: BreakdownQuery): Promise<BreakdownAnswer>;
+  /**
+   * The call lifecycle counts of each bucket (docs/spec/outcomes.md §3), from the lifecycle
+   * rollups and, for parts of buckets that are not whole quarter-hours, the stored rows.
+   */
+  lifecycleTotals(query: LifecycleTotalsQuery): Promise<LifecycleTotals[]>;
   /**
    * Recomputes the statistics rollups of every hour holding a call set up in [from, to)
    * (everything when omitted); returns how many hours. Ingest and reclassification keep
@@ -363,6 +369,16 @@ export interface StoredAgentCallStatus extends AgentCallStatus {
   received_at: number;
   raw_request_id: number;
   conflicts: number;
+}
+
+/** The buckets of a lifecycle statistics query, in Unix seconds: [b(i), b(i+1)) ∩ [from, to). */
+export interface LifecycleTotalsQuery {
+  from: number;
+  to: number;
+  /** Ascending; one bucket fewer than boundaries. A summary is one bucket [from, to). */
+  boundaries: readonly number[];
+  /** Only the counters of time series points (no histograms, reasons or ends without Notify): cheaper edges. */
+  pointsOnly?: boolean;
 }
 
 /** How a relay attempt of a Notify to the app's own handler ended (docs/api.md). */

@@ -11,7 +11,7 @@ import { keyedDeliveryOf } from './call-life-contract.js';
 import { deliveryOf, type StoreFactory } from './ingest-contract.js';
 
 /** A whole UTC hour (ms): every figure below is placed after it. */
-const T = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+export const T = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const MIN = 60_000;
 const DEADLINE_MS = 3_600_000;
 
@@ -35,7 +35,7 @@ function prng(seed: number): () => number {
 }
 
 /** Reads the stored rows the brute-force definition takes, straight from the database. */
-async function storedRows(store: CallStore): Promise<LifecycleRows> {
+export async function storedRows(store: CallStore): Promise<LifecycleRows> {
   const texts = {
     notifies: 'SELECT sid, received_at, end_missing FROM notifies',
     calls: 'SELECT sid, setup_time, disconnect_reason, call_end_reason FROM calls',
@@ -78,7 +78,7 @@ async function summaryOf(store: CallStore, from: number, to: number): Promise<Li
  * every outcome, Agent Call Status in mixed case with and without a fail reason; then a
  * few hundred random ones across the six hours after the first.
  */
-async function storeScenario(store: CallStore): Promise<void> {
+export async function storeScenario(store: CallStore): Promise<void> {
   const late = validNotifyValues();
   const lateSid = late.sid as string;
   const ended = validNotifyValues();

@@ -54,40 +54,62 @@ export function* lifecycleBefore(dialect: 'sqlite' | 'postgres', sids: Iterable<
  */
 export function* lifecycleAfter(before: LifecycleSnapshot): SqlSteps<void> {
   if (before.sids.length === 0) return;
-  for (const chunk of chunks(before.sids)) {
+  // Only a notify flagged before the write can need clearing (the sids are locked meanwhile).
+  const flagged = before.sids.filter((sid) => before.facts.get(sid)?.notify?.endMissing === true);
+  for (const chunk of chunks(flagged)) {
     yield sql(`UPDATE notifies SET end_missing = 0 WHERE end_missing = 1 AND sid IN (${placeholders(chunk.length)})
       AND EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`, ...chunk);
   }
   const after = yield* readLifecycleFacts(before.sids);
-  const deltas = new Map<string, { slot: number; counter: string; value: string; n: number }>();
-  const add = (facts: LifecycleFacts | undefined, sign: number) => {
-    if (facts === undefined) return;
-    for (const c of contributionsOf(facts)) {
-      const slot = lifecycleSlotOf(c.at);
-      const key = `${c.counter}\u0000${slot}\u0000${c.value}`;
-      const d = deltas.get(key);
-      if (d === undefined) deltas.set(key, { slot, counter: c.counter, value: c.value, n: sign });
-      else d.n += sign;
-    }
-  };
+  const deltas = new Map<string, LifecycleDelta>();
   for (const sid of before.sids) {
-    add(before.facts.get(sid), -1);
-    add(after.get(sid), 1);
+    addContributions(deltas, before.facts.get(sid), -1);
+    addContributions(deltas, after.get(sid), 1);
   }
   yield* addToLifecycleRollups([...deltas.values()]);
 }
 
-/** Adds counts to the rollups; a row that falls to 0 goes. */
-export function* addToLifecycleRollups(deltas: ReadonlyArray<{ slot: number; counter: string; value: string; n: number }>): SqlSteps<void> {
-  for (const d of deltas) {
-    if (d.n === 0) continue;
-    yield sql(`INSERT INTO lifecycle_rollups (slot, counter, value, n) VALUES (?, ?, ?, ?)
-      ON CONFLICT (counter, slot, value) DO UPDATE SET n = lifecycle_rollups.n + excluded.n`, d.slot, d.counter, d.value, d.n);
-    if (d.n < 0) yield sql('DELETE FROM lifecycle_rollups WHERE counter = ? AND slot = ? AND value = ? AND n = 0', d.counter, d.slot, d.value);
+/** A change of one rollup row's count. */
+export interface LifecycleDelta {
+  slot: number;
+  counter: string;
+  value: string;
+  n: number;
+}
+
+function addContributions(deltas: Map<string, LifecycleDelta>, facts: LifecycleFacts | undefined, sign: number): void {
+  if (facts === undefined) return;
+  for (const c of contributionsOf(facts)) {
+    const slot = lifecycleSlotOf(c.at);
+    const key = `${c.counter}\u0000${slot}\u0000${c.value}`;
+    const d = deltas.get(key);
+    if (d === undefined) deltas.set(key, { slot, counter: c.counter, value: c.value, n: sign });
+    else d.n += sign;
   }
 }
 
-/** The lifecycle facts of these sids as stored now (absent sids have none). */
+/** Rollup rows written per statement. */
+const ROWS_PER_STATEMENT = 200;
+
+/** Adds counts to the rollups, a few hundred rows per statement; a row that falls to 0 goes. */
+export function* addToLifecycleRollups(deltas: readonly LifecycleDelta[]): SqlSteps<void> {
+  const changed = deltas.filter((d) => d.n !== 0);
+  for (let i = 0; i < changed.length; i += ROWS_PER_STATEMENT) {
+    const rows = changed.slice(i, i + ROWS_PER_STATEMENT);
+    yield sql(`INSERT INTO lifecycle_rollups (slot, counter, value, n) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}
+      ON CONFLICT (counter, slot, value) DO UPDATE SET n = lifecycle_rollups.n + excluded.n`, ...rows.flatMap((d) => [d.slot, d.counter, d.value, d.n]));
+    const fallen = rows.filter((d) => d.n < 0);
+    if (fallen.length > 0) {
+      yield sql(`DELETE FROM lifecycle_rollups WHERE n = 0 AND (${fallen.map(() => '(counter = ? AND slot = ? AND value = ?)').join(' OR ')})`,
+        ...fallen.flatMap((d) => [d.counter, d.slot, d.value]));
+    }
+  }
+}
+
+/**
+ * The lifecycle facts of these sids as stored now (absent sids have none): one statement
+ * per 500 sids, the four tables' rows in one result (kind n, c, r, s), relay attempts in order.
+ */
 export function* readLifecycleFacts(sids: readonly string[]): SqlSteps<Map<string, LifecycleFacts>> {
   const facts = new Map<string, LifecycleFacts>();
   const of = (sid: string): LifecycleFacts => {
@@ -97,18 +119,18 @@ export function* readLifecycleFacts(sids: readonly string[]): SqlSteps<Map<strin
   };
   for (const chunk of chunks(sids)) {
     const list = placeholders(chunk.length);
-    for (const r of (yield sql(`SELECT sid, received_at, end_missing FROM notifies WHERE sid IN (${list})`, ...chunk)).rows) {
-      of(String(r.sid)).notify = { receivedAt: Number(r.received_at), endMissing: Number(r.end_missing) === 1 };
-    }
-    for (const r of (yield sql(`SELECT sid, setup_time, disconnect_reason, call_end_reason FROM calls WHERE sid IN (${list})`, ...chunk)).rows) {
-      of(String(r.sid)).call = { setupTime: Number(r.setup_time), disconnectReason: nullableNumber(r.disconnect_reason), callEndReason: nullableNumber(r.call_end_reason) };
-    }
-    const relays = (yield sql(`SELECT sid, attempted_at, outcome, latency_ms FROM notify_relays WHERE sid IN (${list}) ORDER BY sid, attempted_at, id`, ...chunk)).rows;
-    for (const r of relays) {
-      (of(String(r.sid)).relays as Array<LifecycleFacts['relays'][number]>).push({ attemptedAt: Number(r.attempted_at), outcome: String(r.outcome), latencyMs: Number(r.latency_ms) });
-    }
-    for (const r of (yield sql(`SELECT sid, received_at, result, fail_reason FROM agent_call_statuses WHERE sid IN (${list})`, ...chunk)).rows) {
-      of(String(r.sid)).agentCallStatus = { receivedAt: Number(r.received_at), result: String(r.result), failReason: r.fail_reason === null ? null : String(r.fail_reason) };
+    const { rows } = yield sql(`
+      SELECT 'n' AS kind, sid, received_at AS t, end_missing AS a, NULL AS b, NULL AS c, NULL AS d, 0 AS id FROM notifies WHERE sid IN (${list})
+      UNION ALL SELECT 'c', sid, setup_time, disconnect_reason, call_end_reason, NULL, NULL, 0 FROM calls WHERE sid IN (${list})
+      UNION ALL SELECT 'r', sid, attempted_at, latency_ms, NULL, outcome, NULL, id FROM notify_relays WHERE sid IN (${list})
+      UNION ALL SELECT 's', sid, received_at, NULL, NULL, result, fail_reason, 0 FROM agent_call_statuses WHERE sid IN (${list})
+      ORDER BY 2, 1, 3, 8`, ...chunk, ...chunk, ...chunk, ...chunk);
+    for (const r of rows) {
+      const f = of(String(r.sid));
+      if (r.kind === 'n') f.notify = { receivedAt: Number(r.t), endMissing: Number(r.a) === 1 };
+      else if (r.kind === 'c') f.call = { setupTime: Number(r.t), disconnectReason: nullableNumber(r.a), callEndReason: nullableNumber(r.b) };
+      else if (r.kind === 'r') (f.relays as Array<LifecycleFacts['relays'][number]>).push({ attemptedAt: Number(r.t), outcome: String(r.c), latencyMs: Number(r.a) });
+      else f.agentCallStatus = { receivedAt: Number(r.t), result: String(r.c), failReason: r.d === null ? null : String(r.d) };
     }
   }
   return facts;
@@ -124,7 +146,7 @@ const REBUILD_SIDS_PER_ROUND = 2_000;
  */
 export function* rebuildLifecycleRollups(): SqlSteps<number> {
   yield sql('DELETE FROM lifecycle_rollups');
-  const totals = new Map<string, { slot: number; counter: string; value: string; n: number }>();
+  const totals = new Map<string, LifecycleDelta>();
   let after = '';
   for (;;) {
     const { rows } = yield sql(`SELECT sid FROM (
@@ -134,15 +156,7 @@ export function* rebuildLifecycleRollups(): SqlSteps<number> {
     if (rows.length === 0) break;
     const sids = rows.map((r) => String(r.sid));
     const facts = yield* readLifecycleFacts(sids);
-    for (const f of facts.values()) {
-      for (const c of contributionsOf(f)) {
-        const slot = lifecycleSlotOf(c.at);
-        const key = `${c.counter}\u0000${slot}\u0000${c.value}`;
-        const t = totals.get(key);
-        if (t === undefined) totals.set(key, { slot, counter: c.counter, value: c.value, n: 1 });
-        else t.n++;
-      }
-    }
+    for (const f of facts.values()) addContributions(totals, f, 1);
     after = sids.at(-1) as string;
   }
   yield* addToLifecycleRollups([...totals.values()]);

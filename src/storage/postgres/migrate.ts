@@ -29,7 +29,7 @@ const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = {
     await buildBlocksAsync(run);
   },
   'build-lifecycle-rollups': async (client) => {
-    await runStepsOnClient(client, rebuildLifecycleRollups());
+    await runStepsOnClient(client, rebuildLifecycleRollups('postgres'));
   },
 };
 

@@ -3,6 +3,9 @@ import type { LifecycleFacts } from '../../domain/stats/lifecycle/lifecycle-fact
 import { type CallbackRecord, sidOfRecord } from '../port.js';
 import { placeholders, type SqlSteps, sql } from './sql-steps.js';
 
+/** Which SQL database steps run on, where the text differs. */
+export type SqlDialectName = 'sqlite' | 'postgres';
+
 /**
  * The lifecycle rollups (migration 14, docs/statistics.md "Call lifecycle"): counts per
  * quarter-hour UTC slot, per counter and value, kept exact in the transaction of every
@@ -30,6 +33,7 @@ export function lifecycleSids(records: readonly CallbackRecord[]): string[] {
 
 /** The facts of some sids before a write, to diff against after it. */
 export interface LifecycleSnapshot {
+  dialect: SqlDialectName;
   sids: string[];
   facts: Map<string, LifecycleFacts>;
 }
@@ -40,12 +44,12 @@ export interface LifecycleSnapshot {
  * Notify and the Call Event of one sid at the same instant would each miss the other's
  * row and count it twice or never.
  */
-export function* lifecycleBefore(dialect: 'sqlite' | 'postgres', sids: Iterable<string>): SqlSteps<LifecycleSnapshot> {
+export function* lifecycleBefore(dialect: SqlDialectName, sids: Iterable<string>): SqlSteps<LifecycleSnapshot> {
   const distinct = [...new Set(sids)].sort();
   if (dialect === 'postgres' && distinct.length > 0) {
     yield sql(`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext('callevt_lifecycle:' || s) AS k FROM unnest(?::text[]) AS u(s)) AS keys ORDER BY k`, distinct);
   }
-  return { sids: distinct, facts: yield* readLifecycleFacts(distinct) };
+  return { dialect, sids: distinct, facts: yield* readLifecycleFacts(dialect, distinct) };
 }
 
 /**
@@ -60,7 +64,7 @@ export function* lifecycleAfter(before: LifecycleSnapshot): SqlSteps<void> {
     yield sql(`UPDATE notifies SET end_missing = 0 WHERE end_missing = 1 AND sid IN (${placeholders(chunk.length)})
       AND EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`, ...chunk);
   }
-  const after = yield* readLifecycleFacts(before.sids);
+  const after = yield* readLifecycleFacts(before.dialect, before.sids);
   const deltas = new Map<string, LifecycleDelta>();
   for (const sid of before.sids) {
     addContributions(deltas, before.facts.get(sid), -1);
@@ -110,7 +114,7 @@ export function* addToLifecycleRollups(deltas: readonly LifecycleDelta[]): SqlSt
  * The lifecycle facts of these sids as stored now (absent sids have none): one statement
  * per 500 sids, the four tables' rows in one result (kind n, c, r, s), relay attempts in order.
  */
-export function* readLifecycleFacts(sids: readonly string[]): SqlSteps<Map<string, LifecycleFacts>> {
+export function* readLifecycleFacts(dialect: SqlDialectName, sids: readonly string[]): SqlSteps<Map<string, LifecycleFacts>> {
   const facts = new Map<string, LifecycleFacts>();
   const of = (sid: string): LifecycleFacts => {
     let f = facts.get(sid);
@@ -118,13 +122,15 @@ export function* readLifecycleFacts(sids: readonly string[]): SqlSteps<Map<strin
     return f;
   };
   for (const chunk of chunks(sids)) {
-    const list = placeholders(chunk.length);
+    // PostgreSQL plans one array parameter in a fraction of the time of four IN lists.
+    const match = dialect === 'postgres' ? 'sid = ANY(?::text[])' : `sid IN (${placeholders(chunk.length)})`;
+    const params = dialect === 'postgres' ? [chunk] : chunk;
     const { rows } = yield sql(`
-      SELECT 'n' AS kind, sid, received_at AS t, end_missing AS a, NULL AS b, NULL AS c, NULL AS d, 0 AS id FROM notifies WHERE sid IN (${list})
-      UNION ALL SELECT 'c', sid, setup_time, disconnect_reason, call_end_reason, NULL, NULL, 0 FROM calls WHERE sid IN (${list})
-      UNION ALL SELECT 'r', sid, attempted_at, latency_ms, NULL, outcome, NULL, id FROM notify_relays WHERE sid IN (${list})
-      UNION ALL SELECT 's', sid, received_at, NULL, NULL, result, fail_reason, 0 FROM agent_call_statuses WHERE sid IN (${list})
-      ORDER BY 2, 1, 3, 8`, ...chunk, ...chunk, ...chunk, ...chunk);
+      SELECT 'n' AS kind, sid, received_at AS t, end_missing AS a, NULL AS b, NULL AS c, NULL AS d, 0 AS id FROM notifies WHERE ${match}
+      UNION ALL SELECT 'c', sid, setup_time, disconnect_reason, call_end_reason, NULL, NULL, 0 FROM calls WHERE ${match}
+      UNION ALL SELECT 'r', sid, attempted_at, latency_ms, NULL, outcome, NULL, id FROM notify_relays WHERE ${match}
+      UNION ALL SELECT 's', sid, received_at, NULL, NULL, result, fail_reason, 0 FROM agent_call_statuses WHERE ${match}
+      ORDER BY 2, 1, 3, 8`, ...params, ...params, ...params, ...params);
     for (const r of rows) {
       const f = of(String(r.sid));
       if (r.kind === 'n') f.notify = { receivedAt: Number(r.t), endMissing: Number(r.a) === 1 };
@@ -144,7 +150,7 @@ const REBUILD_SIDS_PER_ROUND = 2_000;
  * Agent Call Status (migration 14's data step), in one transaction: sids are read in
  * order a round at a time, their counts summed in memory (one entry per slot, counter and value).
  */
-export function* rebuildLifecycleRollups(): SqlSteps<number> {
+export function* rebuildLifecycleRollups(dialect: SqlDialectName): SqlSteps<number> {
   yield sql('DELETE FROM lifecycle_rollups');
   const totals = new Map<string, LifecycleDelta>();
   let after = '';
@@ -155,7 +161,7 @@ export function* rebuildLifecycleRollups(): SqlSteps<number> {
       ) AS s ORDER BY sid LIMIT ?`, after, after, after, after, REBUILD_SIDS_PER_ROUND);
     if (rows.length === 0) break;
     const sids = rows.map((r) => String(r.sid));
-    const facts = yield* readLifecycleFacts(sids);
+    const facts = yield* readLifecycleFacts(dialect, sids);
     for (const f of facts.values()) addContributions(totals, f, 1);
     after = sids.at(-1) as string;
   }

@@ -14,7 +14,7 @@ const POINT_COUNTERS = ['notifies', 'notifies_with_end', 'end_missing', 'relay',
 export function createLifecycleStatsQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Pick<CallStore, 'lifecycleTotals'> {
   return {
     lifecycleTotals: (query) =>
-      driveAsync(lifecycleTotals(query), async ({ sql: text, params }) => {
+      driveAsync(lifecycleTotals(dialect, query), async ({ sql: text, params }) => {
         const result = await db.executeQuery(CompiledQuery.raw(dialect === 'postgres' ? numberedPlaceholders(text) : text, [...params]));
         return { rows: result.rows as Array<Record<string, unknown>>, changes: 0 };
       }),
@@ -60,7 +60,7 @@ export function planLifecycleQuery(query: Pick<LifecycleTotalsQuery, 'from' | 't
  * contributions of the sids with an instant in its edges, read from the stored rows
  * (docs/statistics.md, "Call lifecycle").
  */
-export function* lifecycleTotals(query: LifecycleTotalsQuery): SqlSteps<LifecycleTotals[]> {
+export function* lifecycleTotals(dialect: 'sqlite' | 'postgres', query: LifecycleTotalsQuery): SqlSteps<LifecycleTotals[]> {
   const plan = planLifecycleQuery(query);
   const totals: LifecycleTotals[] = plan.slots.map(() => new Map());
   const counters = query.pointsOnly === true ? POINT_COUNTERS : null;
@@ -83,7 +83,7 @@ export function* lifecycleTotals(query: LifecycleTotalsQuery): SqlSteps<Lifecycl
   }
   for (const edge of plan.edges) {
     const sids = yield* sidsWithInstantIn(edge.from, edge.to, query.pointsOnly === true);
-    const facts = yield* readLifecycleFacts(sids);
+    const facts = yield* readLifecycleFacts(dialect, sids);
     for (const f of facts.values()) {
       for (const c of contributionsOf(f)) {
         if (c.at < edge.from * 1000 || c.at >= edge.to * 1000) continue;

@@ -29,7 +29,7 @@ const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = {
     buildBlocksSync(all, run);
   },
   'build-lifecycle-rollups': (db) => {
-    driveSync(rebuildLifecycleRollups(), createSqliteExecutor(db));
+    driveSync(rebuildLifecycleRollups('sqlite'), createSqliteExecutor(db));
   },
 };
 

@@ -146,24 +146,37 @@ export function* readLifecycleFacts(dialect: SqlDialectName, sids: readonly stri
 const REBUILD_SIDS_PER_ROUND = 2_000;
 
 /**
+ * Each sid once, from the first table that holds it: calls, then notifies, then Agent Call
+ * Statuses, then relay attempts (whose Notify is gone), each walked by id.
+ */
+const REBUILD_SOURCES: ReadonlyArray<{ table: string; without: readonly string[] }> = [
+  { table: 'calls', without: [] },
+  { table: 'notifies', without: ['calls'] },
+  { table: 'agent_call_statuses', without: ['calls', 'notifies'] },
+  { table: 'notify_relays', without: ['calls', 'notifies', 'agent_call_statuses'] },
+];
+
+/**
  * Derives the lifecycle rollups again from every stored Notify, call, relay attempt and
- * Agent Call Status (migration 14's data step), in one transaction: sids are read in
- * order a round at a time, their counts summed in memory (one entry per slot, counter and value).
+ * Agent Call Status (migration 14's data step, and after a bulk load), in the caller's
+ * transaction: a round of sids at a time by id (never a sort of every sid), their counts
+ * summed in memory (one entry per slot, counter and value). Returns the rows written.
  */
 export function* rebuildLifecycleRollups(dialect: SqlDialectName): SqlSteps<number> {
   yield sql('DELETE FROM lifecycle_rollups');
   const totals = new Map<string, LifecycleDelta>();
-  let after = '';
-  for (;;) {
-    const { rows } = yield sql(`SELECT sid FROM (
-        SELECT sid FROM notifies WHERE sid > ? UNION SELECT sid FROM calls WHERE sid > ?
-        UNION SELECT sid FROM notify_relays WHERE sid > ? UNION SELECT sid FROM agent_call_statuses WHERE sid > ?
-      ) AS s ORDER BY sid LIMIT ?`, after, after, after, after, REBUILD_SIDS_PER_ROUND);
-    if (rows.length === 0) break;
-    const sids = rows.map((r) => String(r.sid));
-    const facts = yield* readLifecycleFacts(dialect, sids);
-    for (const f of facts.values()) addContributions(totals, f, 1);
-    after = sids.at(-1) as string;
+  const done = new Set<string>(); // relay attempts: several rows per sid
+  for (const source of REBUILD_SOURCES) {
+    const elsewhere = source.without.map((t) => ` AND NOT EXISTS (SELECT 1 FROM ${t} WHERE ${t}.sid = s.sid)`).join('');
+    for (let after = 0; ;) {
+      const { rows } = yield sql(`SELECT s.id, s.sid FROM ${source.table} s WHERE s.id > ?${elsewhere} ORDER BY s.id LIMIT ?`, after, REBUILD_SIDS_PER_ROUND);
+      if (rows.length === 0) break;
+      after = Number(rows.at(-1)?.id);
+      const sids = [...new Set(rows.map((r) => String(r.sid)))].filter((sid) => source.table !== 'notify_relays' || !done.has(sid));
+      if (source.table === 'notify_relays') for (const sid of sids) done.add(sid);
+      const facts = yield* readLifecycleFacts(dialect, sids);
+      for (const f of facts.values()) addContributions(totals, f, 1);
+    }
   }
   yield* addToLifecycleRollups([...totals.values()]);
   return totals.size;

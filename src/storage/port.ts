@@ -188,6 +188,18 @@ export interface DerivedRowsReader {
   rollupSlotsAfter(afterSlot: number, limit: number): Promise<number[]>;
   /** Every rollup row of the slots in (fromSlot, toSlot], and which of those slots have a stale peak. */
   rollupsInSlots(fromSlot: number, toSlot: number): Promise<{ rows: StoredRollupRow[]; stalePeakSlots: Set<number> }>;
+  /** Up to `limit` call lifecycle rollup rows of one counter with a slot above `afterSlot`, in slot order. */
+  lifecycleRollupsAfter(counter: string, afterSlot: number, limit: number): Promise<LifecycleRollupRow[]>;
+  /** The call lifecycle rollup rows of one counter in the slots (fromSlot, toSlot]. */
+  lifecycleRollupsInSlots(counter: string, fromSlot: number, toSlot: number): Promise<LifecycleRollupRow[]>;
+}
+
+/** One row of the call lifecycle rollups (migration 14): a count per quarter-hour slot, counter and value. */
+export interface LifecycleRollupRow {
+  slot: number;
+  counter: string;
+  value: string;
+  n: number;
 }
 
 /** One delivery to record: the raw request and what parsing made of it. */

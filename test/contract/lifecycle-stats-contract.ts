@@ -5,6 +5,9 @@ import type pg from 'pg';
 import { type LifecycleSummary, pointOfTotals, summaryOfTotals } from '../../src/domain/stats/lifecycle/lifecycle-figures.js';
 import { type LifecycleRows, summarizeLifecycle } from '../../src/domain/stats/lifecycle/summarize-lifecycle.js';
 import { bucketBoundaries } from '../../src/domain/stats/time-buckets.js';
+import type { CheckFinding } from '../../src/ingest/rebuild/check-findings.js';
+import { checkRebuild } from '../../src/ingest/rebuild/check-rebuild.js';
+import { rebuildFromRaw } from '../../src/ingest/rebuild/rebuild-from-raw.js';
 import type { CallStore, NotifyRelayOutcome } from '../../src/storage/port.js';
 import { validAgentCallStatusValues, validCallbackValues, validNotifyValues } from '../fixtures/callback-fixture.js';
 import { keyedDeliveryOf } from './call-life-contract.js';
@@ -34,6 +37,23 @@ function prng(seed: number): () => number {
   };
 }
 
+/** Runs one statement on the store's database through a connection of its own (rows for a SELECT). */
+async function runSql(store: CallStore, text: string): Promise<Array<Record<string, unknown>>> {
+  const own = store as unknown as { dialect: 'sqlite' | 'postgres'; file?: string; pool?: pg.Pool };
+  if (own.dialect === 'postgres') return (await (own.pool as pg.Pool).query(text)).rows as Array<Record<string, unknown>>;
+  const db = new Database(own.file as string);
+  try {
+    const statement = db.prepare(text);
+    if (!statement.reader) {
+      statement.run();
+      return [];
+    }
+    return statement.all() as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
+}
+
 /** Reads the stored rows the brute-force definition takes, straight from the database. */
 export async function storedRows(store: CallStore): Promise<LifecycleRows> {
   const texts = {
@@ -42,17 +62,7 @@ export async function storedRows(store: CallStore): Promise<LifecycleRows> {
     relays: 'SELECT sid, attempted_at, outcome, latency_ms FROM notify_relays ORDER BY sid, attempted_at, id',
     agentCallStatuses: 'SELECT sid, received_at, result, fail_reason FROM agent_call_statuses',
   };
-  const own = store as unknown as { dialect: 'sqlite' | 'postgres'; file?: string; pool?: pg.Pool };
-  const read: (text: string) => Promise<Array<Record<string, unknown>>> = own.dialect === 'sqlite'
-    ? async (text) => {
-      const db = new Database(own.file as string, { readonly: true });
-      try {
-        return db.prepare(text).all() as Array<Record<string, unknown>>;
-      } finally {
-        db.close();
-      }
-    }
-    : async (text) => (await (own.pool as pg.Pool).query(text)).rows as Array<Record<string, unknown>>;
+  const read = (text: string) => runSql(store, text);
   const num = (v: unknown) => (v === null ? null : Number(v));
   return {
     notifies: (await read(texts.notifies)).map((r) => ({ sid: String(r.sid), received_at: Number(r.received_at), end_missing: Number(r.end_missing) === 1 })),
@@ -182,6 +192,29 @@ export function describeLifecycleStatsContract(name: string, open: StoreFactory)
         }
       } finally {
         await cleanup();
+      }
+    });
+
+    it('when the database is rebuilt from its raw requests, then --check finds the lifecycle rollups equal, and a changed count as a difference', async () => {
+      const live = await open();
+      const rebuilt = await open();
+      try {
+        await storeScenario(live.store);
+        await rebuildFromRaw(live.store, rebuilt.store);
+        const check = async () => {
+          const findings: CheckFinding[] = [];
+          const report = await checkRebuild(live.store, rebuilt.store, { lastRawId: await rebuilt.store.derivedRows().lastRawRequestId(), onFinding: (f) => findings.push(f) });
+          return { report, lifecycle: findings.filter((f) => f.key.startsWith('lifecycle ')) };
+        };
+        const before = await check();
+        assert.deepEqual(before.lifecycle, []);
+        assert.equal(before.report.totalDifferences, 0);
+        await runSql(live.store, `UPDATE lifecycle_rollups SET n = n + 1 WHERE counter = 'notifies' AND slot = ${T / 1000}`);
+        const after = await check();
+        assert.deepEqual(after.lifecycle.map((f) => [f.kind, f.key, f.detail]), [['rollup', 'lifecycle 2026-01-01T00:00:00.000Z notifies', 'n: live 6, rebuilt 5']]);
+      } finally {
+        await live.cleanup();
+        await rebuilt.cleanup();
       }
     });
 

@@ -97,7 +97,9 @@ const ROWS_PER_STATEMENT = 200;
 
 /** Adds counts to the rollups, a few hundred rows per statement; a row that falls to 0 goes. */
 export function* addToLifecycleRollups(deltas: readonly LifecycleDelta[]): SqlSteps<void> {
-  const changed = deltas.filter((d) => d.n !== 0);
+  // In one order everywhere: two PostgreSQL transactions updating the same rows never wait on each other in a cycle.
+  const changed = deltas.filter((d) => d.n !== 0).sort((a, b) =>
+    (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : a.slot - b.slot || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
   for (let i = 0; i < changed.length; i += ROWS_PER_STATEMENT) {
     const rows = changed.slice(i, i + ROWS_PER_STATEMENT);
     yield sql(`INSERT INTO lifecycle_rollups (slot, counter, value, n) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}

@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
 import { relayRoutes } from './routes/relay-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
+import { lifecycleStatsRoutes } from './routes/lifecycle-stats-routes.js';
 
 /** Largest request head (request line + headers) Node accepts, in bytes: room for a 16 KiB query. */
 export const MAX_HEADER_BYTES = 32_768;
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await api.register(callLifeRoutes, { store, now, deadlineMs: config.callEventDeadlineMs });
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
+    await api.register(lifecycleStatsRoutes, { store, now });
     await api.register(erasureRoutes, { store, now });
     await api.register(relayRoutes, { store, now, enabled: relay !== null, ...(relay ? { onRetried: () => relay.wake() } : {}) });
     await api.register(metricsRoutes, { metrics });

@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import { rebuildLifecycleRollups } from '../storage/sql/lifecycle-rollups.js';
+import { driveSync } from '../storage/sql/sql-steps.js';
+import { createSqliteExecutor } from '../storage/sqlite/sql-step-runner.js';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { StatsCall } from '../domain/stats/figures.js';
@@ -271,6 +274,11 @@ export function seedSqliteCalls(
       rollups.buildQuarters();
       phases.rollups += performance.now() - t0;
     }
+    // The call lifecycle rollups (ends without a Notify, push failures), from every stored row.
+    const t0 = performance.now();
+    const execute = createSqliteExecutor(db);
+    db.transaction(() => driveSync(rebuildLifecycleRollups('sqlite'), execute)).immediate();
+    phases.rollups += performance.now() - t0;
     restoreDurability(db, bulk);
     bulk = false;
     for (const k of Object.keys(phases) as Array<keyof SeedPhases>) phases[k] /= 1000;

@@ -1,4 +1,5 @@
 import type { AgentCallStatus } from '../domain/agent-call-status.js';
+import type { LifecycleTotals } from '../domain/stats/lifecycle/lifecycle-figures.js';
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { Notify } from '../domain/notify.js';
 import type { CallFilter } from '../domain/call-filter.js';
@@ -46,6 +47,11 @@ export interface CallStore {
   statsTimeseries(query: TimeseriesQuery): Promise<TimeseriesAnswer>;
   /** Figures per value of one field, largest attempts first. */
   statsBreakdown(query: BreakdownQuery): Promise<BreakdownAnswer>;
+  /**
+   * The call lifecycle counts of each bucket (docs/spec/outcomes.md §3), from the lifecycle
+   * rollups and, for parts of buckets that are not whole quarter-hours, the stored rows.
+   */
+  lifecycleTotals(query: LifecycleTotalsQuery): Promise<LifecycleTotals[]>;
   /**
    * Recomputes the statistics rollups of every hour holding a call set up in [from, to)
    * (everything when omitted); returns how many hours. Ingest and reclassification keep
@@ -183,6 +189,18 @@ export interface DerivedRowsReader {
   rollupSlotsAfter(afterSlot: number, limit: number): Promise<number[]>;
   /** Every rollup row of the slots in (fromSlot, toSlot], and which of those slots have a stale peak. */
   rollupsInSlots(fromSlot: number, toSlot: number): Promise<{ rows: StoredRollupRow[]; stalePeakSlots: Set<number> }>;
+  /** Up to `limit` call lifecycle rollup rows of one counter with a slot above `afterSlot`, in slot order. */
+  lifecycleRollupsAfter(counter: string, afterSlot: number, limit: number): Promise<LifecycleRollupRow[]>;
+  /** The call lifecycle rollup rows of one counter in the slots (fromSlot, toSlot]. */
+  lifecycleRollupsInSlots(counter: string, fromSlot: number, toSlot: number): Promise<LifecycleRollupRow[]>;
+}
+
+/** One row of the call lifecycle rollups (migration 14): a count per quarter-hour slot, counter and value. */
+export interface LifecycleRollupRow {
+  slot: number;
+  counter: string;
+  value: string;
+  n: number;
 }
 
 /** One delivery to record: the raw request and what parsing made of it. */
@@ -364,6 +382,16 @@ export interface StoredAgentCallStatus extends AgentCallStatus {
   received_at: number;
   raw_request_id: number;
   conflicts: number;
+}
+
+/** The buckets of a lifecycle statistics query, in Unix seconds: [b(i), b(i+1)) ∩ [from, to). */
+export interface LifecycleTotalsQuery {
+  from: number;
+  to: number;
+  /** Ascending; one bucket fewer than boundaries. A summary is one bucket [from, to). */
+  boundaries: readonly number[];
+  /** Only the counters of time series points (no histograms, reasons or ends without Notify): cheaper edges. */
+  pointsOnly?: boolean;
 }
 
 /** How a relay attempt of a Notify to the app's own handler ended (docs/api.md). */

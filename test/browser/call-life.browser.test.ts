@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { keyedDeliveryOf } from '../contract/call-life-contract.js';
-import { validCallbackValues, validNotifyValues } from '../fixtures/callback-fixture.js';
+import { validAgentCallStatusValues, validCallbackValues, validNotifyValues } from '../fixtures/callback-fixture.js';
 import { tempDatabaseFile } from '../fixtures/test-app.js';
 import { browserUnavailable, launchBrowser, startTestServer } from './browser-fixture.js';
 
@@ -32,6 +32,8 @@ describe('call page and missing ends: a call\'s life across callbacks (headless 
     server = await startTestServer({ DATABASE_URL: db.file });
     assert.equal((await fetch(`${server.url}/callbacks/notify?${new URLSearchParams(ringing)}`)).status, 200);
     assert.equal((await fetch(`${server.url}/callbacks/call-event?${new URLSearchParams(pushFailed)}`)).status, 200);
+    const failedAgentCall = validAgentCallStatusValues({ result: 'Fail', fail_reason: 'NO_MEDIA' });
+    assert.equal((await fetch(`${server.url}/callbacks/agent-call-status?${new URLSearchParams(failedAgentCall)}`)).status, 200);
     browser = await launchBrowser();
     context = browser.context;
   });
@@ -70,6 +72,17 @@ describe('call page and missing ends: a call\'s life across callbacks (headless 
     assert.deepEqual(rows, [lost.sid]);
     await page.click(`[data-sid="${lost.sid}"] a`);
     await page.waitForSelector('[data-testid="lifecycle-state"][data-state="end_missing"]');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('when notifies and a failed Agent Call Status were stored, then the lifecycle panel shows their counts and the fail reason', async () => {
+    const page = await open('#/lifecycle');
+    await page.waitForSelector('[data-testid="lifecycle-stats"][data-loaded="true"]');
+    // The two notifies of the last 24 hours: the overdue one and the ringing one.
+    assert.equal(await page.textContent('[data-lifecycle-kpi="notifies"]'), '2');
+    assert.equal(await page.textContent('[data-lifecycle-kpi="endCoverage"]'), '0.0%');
+    assert.equal(await page.textContent('[data-lifecycle-kpi="agentCalls"]'), '0 / 1');
+    assert.match(await page.textContent('[data-testid="lifecycle-details"]') ?? '', /NO_MEDIA: 1/);
     assert.deepEqual(pageErrors, []);
   });
 });

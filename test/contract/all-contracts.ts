@@ -2,6 +2,7 @@ import { describeCallLifeContract } from './call-life-contract.js';
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
+import { describeLifecycleStatsContract } from './lifecycle-stats-contract.js';
 import { describePeakEdgesContract } from './peak-edges-contract.js';
 import { describeReplayRebuildContract } from './replay-rebuild-contract.js';
 import { describeRelayOutboxContract } from './relay-outbox-contract.js';
@@ -19,4 +20,5 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeRelayOutboxContract(name, open);
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
   describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
+  describeLifecycleStatsContract(name, open);
 }

@@ -38,3 +38,6 @@ export type ErrorBody = Schema<'Error'>;
 export type CallLifeJson = Answer<'getCallLifecycle'>;
 /** Calls with a gap in their life, as GET /api/lifecycle answers it. */
 export type LifecycleListJson = Answer<'listLifecycle'>;
+/** The call lifecycle figures of a window (docs/spec/outcomes.md §3), and per bucket. */
+export type LifecycleStatsJson = Answer<'getLifecycleStats'>;
+export type LifecycleSeriesJson = Answer<'getLifecycleTimeseries'>;

@@ -7,6 +7,7 @@ import { requestApi } from '../api-client.js';
 import { resolveReadTarget, type ServerTarget, type TargetOptions } from '../server-target.js';
 import { addSourceOptions } from './calls.js';
 import { formatBreakdown, formatSummary, formatTimeseries } from './stats-format.js';
+import { registerStatsLifecycle } from './stats-lifecycle.js';
 
 export interface StatsCliOptions extends TargetOptions {
   from?: string;
@@ -39,14 +40,20 @@ export function registerStats(program: Command): void {
   addSourceOptions(command).action(async (options: StatsCliOptions) => {
     process.stdout.write(await runStats(options));
   });
+  registerStatsLifecycle(command);
 }
 
 /** The text `callevt stats` prints, read from the server or database the flags (or CALLEVT_URL) name. */
 export async function runStats(options: StatsCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { path, query } = statsRequest(options);
-  const target = resolveReadTarget(options, env);
-  const body = target.kind === 'server' ? await fetchJson(target.server, path, query) : await injectJson(target.databaseUrl, path, query);
+  const body = await readStatsAnswer(options, path, query, env);
   return options.json === true ? `${JSON.stringify(body, null, 2)}\n` : `${render(path, body)}\n`;
+}
+
+/** An API answer from the server or database the flags (or CALLEVT_URL) name; an error answer throws with every detail. */
+export async function readStatsAnswer(options: TargetOptions, path: string, query: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+  const target = resolveReadTarget(options, env);
+  return target.kind === 'server' ? await fetchJson(target.server, path, query) : await injectJson(target.databaseUrl, path, query);
 }
 
 function collect(value: string, previous: string[]): string[] {

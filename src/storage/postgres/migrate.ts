@@ -6,6 +6,8 @@ import { buildQuarterRollupsAsync } from '../sql/quarter-rollup-build.js';
 import { buildBlocksAsync } from '../sql/rollup-blocks.js';
 import { toDollarParams } from '../sql/rollup-refresh.js';
 import { mergeSidCasePostgres, type PgStepClient } from './sid-case.js';
+import { runStepsOnClient } from './sql-step-runner.js';
+import { rebuildLifecycleRollups } from '../sql/lifecycle-rollups.js';
 
 /**
  * PostgreSQL's side of the migrations: times and ids are BIGINT (the pool parses int8
@@ -25,6 +27,9 @@ const DATA_STEPS: Record<DataStep, (client: PgStepClient) => Promise<void>> = {
     const run = async (text: string, params: unknown[]) => (await client.query(toDollarParams(text), params)).rows as Array<Record<string, unknown>>;
     await buildQuarterRollupsAsync(run);
     await buildBlocksAsync(run);
+  },
+  'build-lifecycle-rollups': async (client) => {
+    await runStepsOnClient(client, rebuildLifecycleRollups('postgres'));
   },
 };
 

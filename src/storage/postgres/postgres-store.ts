@@ -4,6 +4,7 @@ import type { CallStore, RecordOptions } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import { createCallLifeMethods } from '../sql/call-life-queries.js';
+import { createLifecycleStatsQueries } from '../sql/lifecycle-stats-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStaleBlocksPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
@@ -56,7 +57,8 @@ export async function createPostgresStore(
     recordStoredCallbacks: (records, options) => recordCallbacksPostgres(pool, records, options),
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
-    ...createCallLifeMethods(kysely),
+    ...createCallLifeMethods(kysely, steps),
+    ...createLifecycleStatsQueries(kysely, 'postgres'),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
       refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),

@@ -6,6 +6,8 @@ import { keyedRowOf } from '../sql/keyed-callback-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
 import { enqueueRelayPostgres } from './relay-outbox.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
+import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
+import { runStepsOnClient } from './sql-step-runner.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -117,7 +119,10 @@ async function recordBatchOnce(pool: pg.Pool, records: readonly CallbackRecord[]
     await client.query('BEGIN');
     const claimed = await claimReplayed(client, records, mode);
     const taken = claimed === null ? records : records.filter((r) => claimed.has((r as StoredCallbackRecord).rawRequestId));
+    // The lifecycle rollups follow every sid this batch may change, in this same transaction.
+    const lifecycle = await runStepsOnClient(client, lifecycleBefore('postgres', lifecycleSids(taken)));
     const results = await recordBatch(client, taken, mode);
+    await runStepsOnClient(client, lifecycleAfter(lifecycle));
     // Statistics rollups of the hours that gained a call, in this same transaction; a rebuild
     // builds them once at the end from all its calls (rebuild-from-raw.ts), far faster.
     if (mode.mode !== 'rebuild') {

@@ -11,10 +11,7 @@ export function createPostgresStepRunner(pool: pg.Pool): SqlStepRunner {
       try {
         await client.query('BEGIN');
         if (options.durable === false) await client.query('SET LOCAL synchronous_commit = off');
-        const result = await driveAsync(steps(), async ({ sql, params }) => {
-          const answer = await client.query(numberedPlaceholders(sql), params as unknown[]);
-          return { rows: answer.rows as Array<Record<string, unknown>>, changes: answer.rowCount ?? 0 };
-        });
+        const result = await runStepsOnClient(client, steps());
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -26,4 +23,12 @@ export function createPostgresStepRunner(pool: pg.Pool): SqlStepRunner {
       }
     },
   };
+}
+
+/** Runs steps on a client inside the caller's transaction (the callback recorder, a migration). */
+export function runStepsOnClient<T>(client: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }> }, steps: SqlSteps<T>): Promise<T> {
+  return driveAsync(steps, async ({ sql, params }) => {
+    const answer = await client.query(numberedPlaceholders(sql), params as unknown[]);
+    return { rows: answer.rows as Array<Record<string, unknown>>, changes: answer.rowCount ?? 0 };
+  });
 }

@@ -116,6 +116,7 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     statsSummary: deferred((s, query) => s.statsSummary(query)),
     statsTimeseries: deferred((s, query) => s.statsTimeseries(query)),
     statsBreakdown: deferred((s, query) => s.statsBreakdown(query)),
+    lifecycleTotals: deferred((s, query) => s.lifecycleTotals(query)),
     rebuildStatsRollups: deferred((s, range) => s.rebuildStatsRollups(range)),
     listDeliveries: deferred((s, sid) => s.listDeliveries(sid)),
     listConflicts: deferred((s, sid) => s.listConflicts(sid)),

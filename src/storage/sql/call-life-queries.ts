@@ -8,18 +8,36 @@ import type {
 } from '../port.js';
 import { selectDeliveries } from './delivery-queries.js';
 import { selectCall } from './read-queries.js';
+import { lifecycleAfter, lifecycleBefore } from './lifecycle-rollups.js';
 import type { Database } from './schema-types.js';
+import { placeholders, type SqlStepRunner, type SqlSteps, sql as statement } from './sql-steps.js';
 
 /** The part of the port about one call's life across callbacks, written once for every SQL adapter. */
 export type CallLifeMethods = Pick<CallStore, 'getCallLife' | 'recordNotifyRelays' | 'listLifecycle' | 'countEndMissing' | 'flagEndMissing'>;
 
-export function createCallLifeMethods(db: Kysely<Database>): CallLifeMethods {
+/** Notifies looked at per sweep transaction, so that ingest waits only briefly behind a backlog. */
+export const END_MISSING_SIDS_PER_TRANSACTION = 2_000;
+
+/**
+ * Reads go through Kysely; the writes that change lifecycle facts (relay attempts, the
+ * end_missing sweep) run as steps, so that the lifecycle rollups follow in their transaction.
+ */
+export function createCallLifeMethods(db: Kysely<Database>, steps: SqlStepRunner): CallLifeMethods {
   return {
     getCallLife: (sid) => selectCallLife(db, sid),
-    recordNotifyRelays: (attempts) => insertNotifyRelays(db, attempts),
+    recordNotifyRelays: async (attempts) => {
+      if (attempts.length > 0) await steps.transaction(() => insertNotifyRelays(steps.dialect, attempts));
+    },
     listLifecycle: (query) => (query.lifecycle === 'end_missing' ? selectEndMissing(db, query) : selectNotifyMissing(db, query)),
     countEndMissing: (query) => countEndMissing(db, query),
-    flagEndMissing: (query) => flagEndMissing(db, query),
+    flagEndMissing: async (query) => {
+      let flagged = 0;
+      for (;;) {
+        const round = await steps.transaction(() => flagEndMissing(steps.dialect, query));
+        flagged += round.flagged;
+        if (round.lookedAt < END_MISSING_SIDS_PER_TRANSACTION) return flagged;
+      }
+    },
   };
 }
 
@@ -70,10 +88,13 @@ async function selectCallLife(db: Kysely<Database>, givenSid: string): Promise<C
   return { sid, notify, agentCallStatus, call, relays, deliveries };
 }
 
-async function insertNotifyRelays(db: Kysely<Database>, attempts: readonly NotifyRelayAttempt[]): Promise<void> {
-  if (attempts.length === 0) return;
-  // One statement: the batch is committed as a whole.
-  await db.insertInto('notify_relays').values(attempts.map((a) => ({ ...a }))).execute();
+function* insertNotifyRelays(dialect: SqlStepRunner['dialect'], attempts: readonly NotifyRelayAttempt[]): SqlSteps<void> {
+  const before = yield* lifecycleBefore(dialect, attempts.map((a) => a.sid));
+  for (const a of attempts) {
+    yield statement('INSERT INTO notify_relays (sid, attempted_at, outcome, status, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)',
+      a.sid, a.attempted_at, a.outcome, a.status, a.latency_ms, a.error);
+  }
+  yield* lifecycleAfter(before);
 }
 
 /** A sid without a Call Event. */
@@ -126,18 +147,25 @@ async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promis
 
 /**
  * Looks once at each notify newly past its deadline: without a call it is marked
- * end_missing (counted), with one it is marked checked. Row locks make each mark happen
- * once when several receivers sweep at the same time.
+ * end_missing (counted), with one it is marked checked; one whose end came late leaves the
+ * end_missing set. Takes up to END_MISSING_SIDS_PER_TRANSACTION notifies; the lifecycle
+ * rollups follow in the same transaction. Row locks (and on PostgreSQL the sids' advisory
+ * locks) make each mark happen once when several receivers sweep at the same time.
  */
-async function flagEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
+function* flagEndMissing(dialect: SqlStepRunner['dialect'], query: EndDeadline): SqlSteps<{ flagged: number; lookedAt: number }> {
   const cutoff = query.now - query.deadlineMs;
-  const missing = await db.updateTable('notifies').set({ end_checked_at: query.now, end_missing: 1 })
-    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff).where(NO_CALL)
-    .executeTakeFirst();
-  await db.updateTable('notifies').set({ end_checked_at: query.now })
-    .where(sql<boolean>`end_checked_at IS NULL`).where('received_at', '<', cutoff)
-    .execute();
-  // Those whose end came late leave the small end_missing set (notifies_end_missing).
-  await db.updateTable('notifies').set({ end_missing: 0 }).where(sql<boolean>`end_missing = 1`).where(sql<boolean>`NOT (${NO_CALL})`).execute();
-  return Number(missing.numUpdatedRows);
+  const { rows } = yield statement(`SELECT sid FROM notifies WHERE end_checked_at IS NULL AND received_at < ?
+    UNION SELECT sid FROM notifies WHERE end_missing = 1 AND EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)
+    LIMIT ?`, cutoff, END_MISSING_SIDS_PER_TRANSACTION);
+  const sids = rows.map((r) => String(r.sid));
+  if (sids.length === 0) return { flagged: 0, lookedAt: 0 };
+  const before = yield* lifecycleBefore(dialect, sids);
+  const list = placeholders(sids.length);
+  const missing = yield statement(`UPDATE notifies SET end_checked_at = ?, end_missing = 1
+    WHERE end_checked_at IS NULL AND received_at < ? AND sid IN (${list})
+      AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`, query.now, cutoff, ...sids);
+  yield statement(`UPDATE notifies SET end_checked_at = ? WHERE end_checked_at IS NULL AND received_at < ? AND sid IN (${list})`, query.now, cutoff, ...sids);
+  // Those whose end came late leave the end_missing set here (lifecycleAfter clears them).
+  yield* lifecycleAfter(before);
+  return { flagged: missing.changes, lookedAt: sids.length };
 }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { FieldProblem } from '../../domain/call-event.js';
-import type { DerivedRowsReader, RecordResult, StoredConflict, StoredQuarantineEntry, StoredRawRequest, StoredRollupRow } from '../port.js';
+import type { DerivedRowsReader, LifecycleRollupRow, RecordResult, StoredConflict, StoredQuarantineEntry, StoredRawRequest, StoredRollupRow } from '../port.js';
 import { callRowToCall } from './call-row.js';
 import { ROLLUP_DIMENSIONS } from '../../domain/stats/rollup-cells.js';
 import { ROLLUP_COLUMNS } from './rollup-rows.js';
@@ -69,7 +69,22 @@ export function createDerivedRowsReader(db: Kysely<Database>): DerivedRowsReader
       const stale = await sql<{ slot: number | string }>`SELECT slot FROM rollup_stale_peaks WHERE slot > ${fromSlot} AND slot <= ${toSlot}`.execute(db);
       return { rows: rows.rows.map(rollupRowToStored), stalePeakSlots: new Set(stale.rows.map((r) => Number(r.slot))) };
     },
+    async lifecycleRollupsAfter(counter, afterSlot, limit) {
+      // The primary key (counter, slot, value) serves one counter's slots in order.
+      const rows = await sql<Record<string, unknown>>`SELECT slot, counter, value, n FROM lifecycle_rollups
+        WHERE counter = ${counter} AND slot > ${afterSlot} ORDER BY slot LIMIT ${limit}`.execute(db);
+      return rows.rows.map(lifecycleRowOf);
+    },
+    async lifecycleRollupsInSlots(counter, fromSlot, toSlot) {
+      const rows = await sql<Record<string, unknown>>`SELECT slot, counter, value, n FROM lifecycle_rollups
+        WHERE counter = ${counter} AND slot > ${fromSlot} AND slot <= ${toSlot}`.execute(db);
+      return rows.rows.map(lifecycleRowOf);
+    },
   };
+}
+
+function lifecycleRowOf(r: Record<string, unknown>): LifecycleRollupRow {
+  return { slot: Number(r.slot), counter: String(r.counter), value: String(r.value), n: Number(r.n) };
 }
 
 type RawRow = { [K in keyof RawRequestsTable]: K extends 'id' ? number : RawRequestsTable[K] };

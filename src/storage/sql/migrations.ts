@@ -18,7 +18,7 @@ export interface Migration {
 }
 
 /** The data steps migrations name; each adapter maps every one to its code. */
-export type DataStep = 'merge-sid-case' | 'build-quarter-rollups-and-blocks';
+export type DataStep = 'merge-sid-case' | 'build-quarter-rollups-and-blocks' | 'build-lifecycle-rollups';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -405,6 +405,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX relay_outbox_pending_sid ON relay_outbox (sid, id) WHERE state = 'pending';
       CREATE INDEX relay_outbox_dead ON relay_outbox (id) WHERE state = 'dead';
     `,
+  },
+  {
+    // Call lifecycle statistics (docs/spec/outcomes.md §3, src/storage/sql/lifecycle-rollups.ts):
+    // counts per quarter-hour UTC slot, counter and value, kept in the transaction of every
+    // write that changes a sid's Notify, call, relay attempts or Agent Call Status. The
+    // indexes serve the scans of window edges that are not whole quarter-hours. The data
+    // step derives the counts from the rows already stored.
+    version: 14,
+    name: 'call lifecycle rollups',
+    sql: (d) => `
+      CREATE TABLE lifecycle_rollups (
+        slot ${d.int64} NOT NULL,
+        counter TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n ${d.int64} NOT NULL,
+        PRIMARY KEY (counter, slot, value)
+      )${d.withoutRowid};
+      CREATE INDEX notifies_received_at ON notifies (received_at);
+      CREATE INDEX notify_relays_attempted_at ON notify_relays (attempted_at);
+      CREATE INDEX agent_call_statuses_received_at ON agent_call_statuses (received_at);
+    `,
+    dataStep: 'build-lifecycle-rollups',
   },
 ];
 

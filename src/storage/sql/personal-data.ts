@@ -95,6 +95,7 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   rollup_stale_peaks_q: 'quarter-hour numbers only (removed with the rollups they mark)',
   call_rollup_blocks: 'counts per 3 hours and per day, built from call_rollups (removed with them)',
   rollup_stale_blocks: 'block numbers only (removed with the blocks they mark)',
+  lifecycle_rollups: 'counts per quarter-hour of Notify, relay, push failure and Agent Call Status figures; values are outcomes, verdicts, ms and fail reasons, never a sid or user id (removed with call_rollups)',
   agent_call_statuses: 'a sid, the agent and media source types, SUCCESS/FAIL and its reason: no user id (removed with notifies, above)',
   notify_relays: 'a sid, the outcome, HTTP status and latency of each relay attempt, no URL (removed with their Notify, above)',
   schema_migrations: 'migration versions',

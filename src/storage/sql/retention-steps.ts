@@ -73,7 +73,11 @@ export function* countCalls(beforeSec: number): SqlSteps<Record<string, number>>
  */
 export function* removeRollups(beforeSec: number, hours = ROLLUP_HOURS_PER_BATCH): SqlSteps<BatchOutcome> {
   const oldest = (yield sql("SELECT MIN(slot) AS slot FROM call_rollups WHERE dim = 'all'")).rows[0]?.slot;
-  if (oldest === null || oldest === undefined || Number(oldest) >= beforeSec) return { counts: { call_rollups: 0 }, more: false };
+  if (oldest === null || oldest === undefined || Number(oldest) >= beforeSec) {
+    // Lifecycle rollups older than every call rollup (a few rows per quarter-hour at most).
+    yield sql('DELETE FROM lifecycle_rollups WHERE slot < ?', beforeSec);
+    return { counts: { call_rollups: 0 }, more: false };
+  }
   const until = Math.min(beforeSec, Number(oldest) + hours * ROLLUP_SLOT_SEC);
   let removed = 0;
   for (const dim of ROLLUP_DIMENSIONS) {
@@ -88,6 +92,8 @@ export function* removeRollups(beforeSec: number, hours = ROLLUP_HOURS_PER_BATCH
     WHERE slot < ? AND slot + width > ? ON CONFLICT (width, slot) DO NOTHING`, until, until);
   yield sql('DELETE FROM call_rollup_blocks WHERE slot + width <= ?', until);
   yield sql('DELETE FROM rollup_stale_blocks WHERE slot + width <= ?', until);
+  // The call lifecycle rollups of the same hours (migration 14).
+  yield sql('DELETE FROM lifecycle_rollups WHERE slot < ?', until);
   return { counts: { call_rollups: removed }, more: until < beforeSec };
 }
 

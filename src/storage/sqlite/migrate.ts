@@ -4,6 +4,9 @@ import { buildQuarterRollupsSync } from '../sql/quarter-rollup-build.js';
 import { buildBlocksSync } from '../sql/rollup-blocks.js';
 import { openSqlite } from './open-sqlite.js';
 import { mergeSidCaseSqlite } from './sid-case.js';
+import { createSqliteExecutor } from './sql-step-runner.js';
+import { rebuildLifecycleRollups } from '../sql/lifecycle-rollups.js';
+import { driveSync } from '../sql/sql-steps.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 /** SQLite's side of the migrations: one INTEGER type for every width, rowid ids. */
@@ -24,6 +27,9 @@ const DATA_STEPS: Record<DataStep, (db: SqliteDatabase) => void> = {
     const run = (text: string, params: unknown[]) => statement(text).run(...params);
     buildQuarterRollupsSync(all, run);
     buildBlocksSync(all, run);
+  },
+  'build-lifecycle-rollups': (db) => {
+    driveSync(rebuildLifecycleRollups('sqlite'), createSqliteExecutor(db));
   },
 };
 

@@ -4,6 +4,9 @@ import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { KEYED_TABLES, keyedRowOf } from '../sql/keyed-callback-columns.js';
 import { createSqliteRelayEnqueuer } from './relay-outbox.js';
 import { createSqliteRollups } from './rollups.js';
+import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
+import { driveSync } from '../sql/sql-steps.js';
+import { createSqliteExecutor } from './sql-step-runner.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
@@ -84,8 +87,12 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
 
   const enqueueRelay = options.relayCallEvents === true || options.relayAgentCallStatuses === true ? createSqliteRelayEnqueuer(db) : null;
   const rollups = createSqliteRollups(db);
+  const execute = createSqliteExecutor(db);
   const recordBatch = db.transaction((records: readonly CallbackRecord[]) => {
+    // The lifecycle rollups follow every sid this batch may change, in this same transaction.
+    const lifecycle = driveSync(lifecycleBefore('sqlite', lifecycleSids(records)), execute);
     const results = records.map(recordOne);
+    driveSync(lifecycleAfter(lifecycle), execute);
     // The relay outbox rows, in this same transaction: a committed delivery is never lost to
     // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
     if (enqueueRelay !== null && mode !== 'rebuild') {

@@ -1,4 +1,4 @@
-import { driveSync, type SqlStepRunner, type SqlSteps } from '../sql/sql-steps.js';
+import { driveSync, type SqlResult, type SqlStatement, type SqlStepRunner, type SqlSteps } from '../sql/sql-steps.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 /** Prepared statements kept per connection (IN lists of every length are distinct texts). */
@@ -9,23 +9,8 @@ const MAX_PREPARED_STATEMENTS = 256;
  * synchronously: callbacks recorded on the same connection wait for it, never interleave.
  */
 export function createSqliteStepRunner(db: SqliteDatabase): SqlStepRunner {
-  // A batch repeats the same few statements hundreds of times: prepare each text once.
-  const prepared = new Map<string, SqliteStatement>();
-  const prepare = (sql: string): SqliteStatement => {
-    let statement = prepared.get(sql);
-    if (statement === undefined) {
-      if (prepared.size >= MAX_PREPARED_STATEMENTS) prepared.clear();
-      prepared.set(sql, (statement = db.prepare(sql)));
-    }
-    return statement;
-  };
-  const run = db.transaction((steps: SqlSteps<unknown>) =>
-    driveSync(steps, ({ sql, params }) => {
-      const statement = prepare(sql);
-      if (statement.reader) return { rows: statement.all(...params) as Array<Record<string, unknown>>, changes: 0 };
-      return { rows: [], changes: statement.run(...params).changes };
-    }),
-  );
+  const execute = createSqliteExecutor(db);
+  const run = db.transaction((steps: SqlSteps<unknown>) => driveSync(steps, execute));
   return {
     dialect: 'sqlite',
     async transaction<T>(steps: () => SqlSteps<T>, options: { durable?: boolean } = {}): Promise<T> {
@@ -38,5 +23,27 @@ export function createSqliteStepRunner(db: SqliteDatabase): SqlStepRunner {
         db.pragma('synchronous = FULL');
       }
     },
+  };
+}
+
+/**
+ * Runs one statement of steps on a connection, inside whatever transaction is open there
+ * (the callback recorder's, a migration's). A batch repeats the same few statements
+ * hundreds of times: each text is prepared once.
+ */
+export function createSqliteExecutor(db: SqliteDatabase): (statement: SqlStatement) => SqlResult {
+  const prepared = new Map<string, SqliteStatement>();
+  const prepare = (sql: string): SqliteStatement => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      if (prepared.size >= MAX_PREPARED_STATEMENTS) prepared.clear();
+      prepared.set(sql, (statement = db.prepare(sql)));
+    }
+    return statement;
+  };
+  return ({ sql, params }) => {
+    const statement = prepare(sql);
+    if (statement.reader) return { rows: statement.all(...params) as Array<Record<string, unknown>>, changes: 0 };
+    return { rows: [], changes: statement.run(...params).changes };
   };
 }

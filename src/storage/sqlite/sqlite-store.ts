@@ -3,6 +3,7 @@ import type { CallStore, RecordOptions } from '../port.js';
 import { createDerivedRowsReader } from '../sql/derived-rows.js';
 import { createSqlReadMethods } from '../sql/read-methods.js';
 import { createCallLifeMethods } from '../sql/call-life-queries.js';
+import { createLifecycleStatsQueries } from '../sql/lifecycle-stats-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { migrateSqlite } from './migrate.js';
 import { openSqlite } from './open-sqlite.js';
@@ -73,7 +74,8 @@ export function createSqliteStore(
     },
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
-    ...createCallLifeMethods(kysely),
+    ...createCallLifeMethods(kysely, steps),
+    ...createLifecycleStatsQueries(kysely, 'sqlite'),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
       refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),

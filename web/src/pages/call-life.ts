@@ -11,6 +11,7 @@ import type { Cleanup } from '../main.js';
 import { routeHash } from '../router.js';
 import { timeZone } from '../settings.js';
 import { errorBox } from './error-box.js';
+import { appendLifecycleStatsPanel } from './lifecycle-stats-panel.js';
 
 const STATE_TEXT: Record<CallLifeJson['lifecycle']['state'], string> = {
   ended: 'ended: the Call Event arrived',
@@ -63,8 +64,9 @@ export function renderEndMissing(view: HTMLElement): Cleanup {
   const list = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   view.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Missing end events')),
-    h('p', { class: 'muted' }, 'Calls LINE Planet announced with a Notify, whose Call Event did not arrive within the deadline (CALL_EVENT_DEADLINE, 2 h by default). A call leaves this list when its end arrives.'),
-    list);
+    h('p', { class: 'muted' }, 'Calls LINE Planet announced with a Notify, whose Call Event did not arrive within the deadline (CALL_EVENT_DEADLINE, 2 h by default). A call leaves this list when its end arrives.'));
+  const panelCleanup = appendLifecycleStatsPanel(view, tz);
+  view.append(h('h2', {}, 'Notified calls without their end'), list);
   apiGet<LifecycleListJson>('/api/lifecycle', { state: 'end_missing', limit: 200 }, controller.signal)
     .then((answer) => replaceChildren(list, answer.items.length === 0
       ? h('p', { class: 'muted', 'data-testid': 'no-end-missing' }, 'None: every notified call has ended, or is not due yet.')
@@ -78,5 +80,8 @@ export function renderEndMissing(view: HTMLElement): Cleanup {
     .finally(() => {
       view.dataset.loaded = 'true';
     });
-  return () => controller.abort();
+  return () => {
+    controller.abort();
+    panelCleanup();
+  };
 }

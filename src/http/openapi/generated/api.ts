@@ -135,6 +135,20 @@ export interface paths {
      */
     get: operations["getStatsBreakdown"];
   };
+  "/api/stats/lifecycle": {
+    /**
+     * Notify, relay, end coverage, push failures and Agent Call Status over a window
+     * @description Figures per docs/spec/outcomes.md §3; ratios are fractions in [0,1] and null when their denominator is 0. from/to default to the last 24 hours (to: the end of the current quarter-hour). tz is accepted but has no effect here.
+     */
+    get: operations["getLifecycleStats"];
+  };
+  "/api/stats/lifecycle/timeseries": {
+    /**
+     * Lifecycle counts per time bucket
+     * @description Figures per docs/spec/outcomes.md §3; ratios are fractions in [0,1] and null when their denominator is 0. from/to default to the last 24 hours (to: the end of the current quarter-hour). Empty buckets are present; the first and last count only their part inside [from, to).
+     */
+    get: operations["getLifecycleTimeseries"];
+  };
   "/api/erasures": {
     /**
      * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
@@ -1979,6 +1993,174 @@ export interface operations {
             items: (components["schemas"]["Figures"] & ({
                 value: string | number | null;
               }))[];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Notify, relay, end coverage, push failures and Agent Call Status over a window
+   * @description Figures per docs/spec/outcomes.md §3; ratios are fractions in [0,1] and null when their denominator is 0. from/to default to the last 24 hours (to: the end of the current quarter-hour). tz is accepted but has no effect here.
+   */
+  getLifecycleStats: {
+    parameters: {
+      query?: {
+        /** @description start of the window, inclusive: Unix seconds, ISO-8601 (a date is midnight UTC; no offset means UTC) or relative to now like -24h, -7d */
+        from?: string;
+        /** @description end of the window, exclusive: Unix seconds, ISO-8601 (a date is midnight UTC; no offset means UTC) or relative to now like -24h, -7d */
+        to?: string;
+        /** @description accepted and checked (an IANA time zone, else 400) but without effect: there are no buckets, and times are answered as Unix seconds */
+        tz?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description how long the statistics took on the server, in milliseconds; they come from the lifecycle rollups (and the stored rows at edges off the quarter-hours) */
+          "Server-Timing"?: string;
+        };
+        content: {
+          "application/json": {
+            /** @description the window start, ISO-8601 UTC */
+            from: string;
+            /** @description the window end (exclusive), ISO-8601 UTC */
+            to: string;
+            notifies: number;
+            notifiesWithEnd: number;
+            endCoverage: number | null;
+            endMissing: number;
+            endsWithoutNotify: number;
+            relay: {
+              attempts: number;
+              ok: number;
+              httpError: number;
+              timeout: number;
+              unreachable: number;
+              successRatio: number | null;
+              /** @description latency of the relay attempts, ms (two significant digits) */
+              latencyMs: {
+                p50: number | null;
+                p99: number | null;
+              };
+            };
+            /** @description Notify received_at − the Call Event's setup_time, ms; may be negative (two clocks) */
+            setupToNotifyMs: {
+              p50: number | null;
+              p99: number | null;
+            };
+            /** @description calls ended with PUSH_ERROR (1302 / legacy 1020), by diagnosis */
+            pushFailures: {
+              total: number;
+              notifyNotReceived: number;
+              pushHandler: number;
+              other: number;
+            };
+            agentCallStatus: {
+              success: number;
+              fail: number;
+              /** @description largest count first, then by reason */
+              byFailReason: ({
+                  failReason: string | null;
+                  count: number;
+                })[];
+            };
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Lifecycle counts per time bucket
+   * @description Figures per docs/spec/outcomes.md §3; ratios are fractions in [0,1] and null when their denominator is 0. from/to default to the last 24 hours (to: the end of the current quarter-hour). Empty buckets are present; the first and last count only their part inside [from, to).
+   */
+  getLifecycleTimeseries: {
+    parameters: {
+      query?: {
+        /** @description start of the window, inclusive: Unix seconds, ISO-8601 (a date is midnight UTC; no offset means UTC) or relative to now like -24h, -7d */
+        from?: string;
+        /** @description end of the window, exclusive: Unix seconds, ISO-8601 (a date is midnight UTC; no offset means UTC) or relative to now like -24h, -7d */
+        to?: string;
+        /** @description bucket size */
+        bucket?: "minute" | "hour" | "day" | "week";
+        /** @description IANA time zone for buckets and ISO times, e.g. Asia/Tokyo */
+        tz?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description how long the statistics took on the server, in milliseconds; they come from the lifecycle rollups (and the stored rows at edges off the quarter-hours) */
+          "Server-Timing"?: string;
+        };
+        content: {
+          "application/json": {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day" | "week";
+            tz: string;
+            points: {
+                /** @description the bucket's start, ISO-8601 with the zone's offset */
+                start: string;
+                notifies: number;
+                notifiesWithEnd: number;
+                endMissing: number;
+                relayAttempts: number;
+                relayOk: number;
+                pushFailures: number;
+                agentCallSuccess: number;
+                agentCallFail: number;
+              }[];
           };
         };
       };

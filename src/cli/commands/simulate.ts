@@ -88,10 +88,10 @@ export function registerSimulate(program: Command): void {
         `simulate: seed ${plan.traffic.seed}, epoch ${plan.traffic.epoch}, ${plan.limit} → ${shown('call-event')}` +
           `${lifecycle === null ? '' : `, ${shown('notify')}, ${shown('agent-call-status')}`}\n`,
       );
+      const handler = lifecycle === null ? null : await startPlannedPushHandler(lifecycle, plan.traffic.seed);
       const transport = createHttpTransport(callbackUrlOf(server.url, secret), { concurrency: plan.concurrency });
       const notifyTransport = lifecycle === null ? null : createHttpTransport(callbackUrlOf(server.url, secret, 'notify'), { concurrency: plan.concurrency });
       const acsTransport = lifecycle === null ? null : createHttpTransport(callbackUrlOf(server.url, secret, 'agent-call-status'), { concurrency: plan.concurrency });
-      const handler = lifecycle === null ? null : await startPlannedPushHandler(lifecycle, plan.traffic.seed);
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);

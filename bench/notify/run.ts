@@ -12,7 +12,8 @@
  *  - callevt, no relay: the same without NOTIFY_RELAY_URL (stored and answered): where the
  *    storage's share of the time ends.
  * Added latency = callevt, relay − direct, per percentile. Beside each callevt case: its
- * event-loop delay during the load (/metrics' nodejs_eventloop_lag_* gauges). The cases
+ * event-loop delay during the load (/metrics' nodejs_eventloop_lag_* gauges) and its CPU
+ * time per Notify (process_cpu_seconds_total), which a busy machine disturbs less. The cases
  * run interleaved for ROUNDS rounds (other work on a shared machine then hits them alike);
  * each row is one round.
  * Run: npx tsx bench/notify/run.ts   (BENCH_DURATION_SEC, default 10; BENCH_ROUNDS, default 2;
@@ -48,6 +49,8 @@ interface Row {
   failed: number;
   loopP99: number;
   loopMax: number;
+  /** callevt's CPU time per answered Notify (user + system, from /metrics), ms: less sensitive to a busy machine than latency. */
+  cpuPerRequest: number;
 }
 
 /** Starts a child process and resolves with the URL from its first JSON line that has one. */
@@ -86,23 +89,24 @@ async function load(url: string, path: string, seconds: number) {
   });
 }
 
-/** The event-loop gauges of /metrics; reading them also resets prom-client's delay histogram. */
-async function eventLoopDelay(url: string): Promise<{ p99: number; max: number }> {
+/** The event-loop gauges and the CPU counter of /metrics, in ms; reading them also resets prom-client's delay histogram. */
+async function serverGauges(url: string): Promise<{ p99: number; max: number; cpu: number }> {
   const res = await fetch(`${url}/metrics`);
-  if (!res.ok) return { p99: Number.NaN, max: Number.NaN };
+  if (!res.ok) return { p99: Number.NaN, max: Number.NaN, cpu: Number.NaN };
   const text = await res.text();
   const gauge = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
-  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
+  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds'), cpu: gauge('process_cpu_seconds_total') };
 }
 
 async function measure(name: string, round: number, url: string, path: string, metrics: boolean): Promise<Row> {
+  const none = { p99: Number.NaN, max: Number.NaN, cpu: Number.NaN };
   await load(url, path, WARMUP_SEC);
-  if (metrics) await eventLoopDelay(url);
+  const before = metrics ? await serverGauges(url) : none;
   const r = await load(url, path, DURATION_SEC);
-  const loop = metrics ? await eventLoopDelay(url) : { p99: Number.NaN, max: Number.NaN };
+  const after = metrics ? await serverGauges(url) : none;
   return {
     name, round, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    failed: r.non2xx + r.errors + r.timeouts, loopP99: loop.p99, loopMax: loop.max,
+    failed: r.non2xx + r.errors + r.timeouts, loopP99: after.p99, loopMax: after.max, cpuPerRequest: (after.cpu - before.cpu) / Math.max(1, r['2xx']),
   };
 }
 
@@ -139,9 +143,9 @@ try {
   await stop(target.child);
   rmSync(dir, { recursive: true, force: true });
 }
-process.stdout.write('\n| case | round | req/s | p50 ms | p99 ms | max ms | failed | loop p99 ms | loop max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+process.stdout.write('\n| case | round | req/s | p50 ms | p99 ms | max ms | failed | loop p99 ms | loop max ms | CPU ms per Notify |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
 for (const r of rows) {
-  process.stdout.write(`| ${r.name} | ${r.round} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.failed} | ${f(r.loopP99)} | ${f(r.loopMax)} |\n`);
+  process.stdout.write(`| ${r.name} | ${r.round} | ${r.rps.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${r.failed} | ${f(r.loopP99)} | ${f(r.loopMax)} | ${Number.isNaN(r.cpuPerRequest) ? '–' : r.cpuPerRequest.toFixed(3)} |\n`);
 }
 process.stdout.write('\nadded by callevt with the relay (callevt, relay − direct, same round):\n');
 for (let round = 1; round <= ROUNDS; round++) {

@@ -56,7 +56,7 @@ export async function createPostgresStore(
     recordStoredCallbacks: (records, options) => recordCallbacksPostgres(pool, records, options),
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
-    ...createCallLifeMethods(kysely),
+    ...createCallLifeMethods(kysely, steps),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
       refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),

@@ -71,7 +71,7 @@ export function createSqliteStore(
     },
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
-    ...createCallLifeMethods(kysely),
+    ...createCallLifeMethods(kysely, steps),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
       refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),

@@ -18,7 +18,8 @@
  * each row is one round.
  * Run: npx tsx bench/notify/run.ts   (BENCH_DURATION_SEC, default 10; BENCH_ROUNDS, default 2;
  * BENCH_RATE, default 1000; BENCH_CONNECTIONS, default 50; CPU_PROF=1 profiles callevt
- * with node --cpu-prof into bench/notify/profiles/).
+ * with node --cpu-prof into bench/notify/profiles/; BENCH_OTHER_ROOT=<checkout> adds that
+ * checkout's callevt with the relay as one more case, for a before/after in the same run).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +37,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SEC = 2;
 const CPU_PROF = process.env.CPU_PROF === '1';
+/** Another checkout (e.g. an earlier commit, `git worktree add`): its callevt runs as one more case, for a before/after in the same run. */
+const OTHER_ROOT = process.env.BENCH_OTHER_ROOT ?? null;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const profiles = join(root, 'bench', 'notify', 'profiles');
 
@@ -54,9 +57,9 @@ interface Row {
 }
 
 /** Starts a child process and resolves with the URL from its first JSON line that has one. */
-function start(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+function start(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], cwd = root): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -110,11 +113,11 @@ async function measure(name: string, round: number, url: string, path: string, m
   };
 }
 
-async function callevtCase(name: string, round: number, dir: string, relayUrl: string | null): Promise<Row> {
+async function callevtCase(name: string, round: number, dir: string, relayUrl: string | null, cwd = root): Promise<Row> {
   const env: Record<string, string> = { DATABASE_URL: join(dir, `${name.replace(/\W+/g, '-')}-${round}.db`), SPOOL_FILE: 'off' };
   if (relayUrl !== null) env.NOTIFY_RELAY_URL = relayUrl;
   const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
-  const { child, url } = await start(['src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], env, nodeArgs);
+  const { child, url } = await start(['src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], env, nodeArgs, cwd);
   try {
     await fetch(`${url}/readyz`).then((res) => res.arrayBuffer());
     return await measure(name, round, url, '/callbacks/notify', true);
@@ -138,6 +141,7 @@ try {
     rows.push(await measure('direct (baseline)', round, target.url, new URL(target.url).pathname, false));
     rows.push(await callevtCase('callevt, relay', round, dir, target.url));
     rows.push(await callevtCase('callevt, no relay', round, dir, null));
+    if (OTHER_ROOT !== null) rows.push(await callevtCase('callevt, relay (BENCH_OTHER_ROOT)', round, dir, target.url, OTHER_ROOT));
   }
 } finally {
   await stop(target.child);

@@ -9,7 +9,7 @@ import type {
 import { selectDeliveries } from './delivery-queries.js';
 import { selectCall } from './read-queries.js';
 import type { Database } from './schema-types.js';
-import { sql as statement, type SqlStepRunner } from './sql-steps.js';
+import { type SqlStepRunner, type SqlSteps, sql as statement } from './sql-steps.js';
 
 /** The part of the port about one call's life across callbacks, written once for every SQL adapter. */
 export type CallLifeMethods = Pick<CallStore, 'getCallLife' | 'recordNotifyRelays' | 'listLifecycle' | 'countEndMissing' | 'flagEndMissing'>;
@@ -17,7 +17,10 @@ export type CallLifeMethods = Pick<CallStore, 'getCallLife' | 'recordNotifyRelay
 export function createCallLifeMethods(db: Kysely<Database>, steps: SqlStepRunner): CallLifeMethods {
   return {
     getCallLife: (sid) => selectCallLife(db, sid),
-    recordNotifyRelays: (attempts) => insertNotifyRelays(steps, attempts),
+    // Without waiting for the disk: see insertNotifyRelays.
+    recordNotifyRelays: async (attempts) => {
+      if (attempts.length > 0) await steps.transaction(() => insertNotifyRelays(steps.dialect, attempts), { durable: false });
+    },
     listLifecycle: (query) => (query.lifecycle === 'end_missing' ? selectEndMissing(db, query) : selectNotifyMissing(db, query)),
     countEndMissing: (query) => countEndMissing(db, query),
     flagEndMissing: (query) => flagEndMissing(db, query),
@@ -72,19 +75,16 @@ async function selectCallLife(db: Kysely<Database>, givenSid: string): Promise<C
 }
 
 /**
- * One statement: the batch is committed as a whole. Without waiting for the disk
- * (durable: false): an attempt is written after LINE Planet got its answer, so a crash
- * can lose the last ones whatever the commit waits for, and on SQLite the fsync would
- * stall the event loop every Notify waits on (bench/notify). The next durable commit
- * flushes it anyway.
+ * The batch is committed as a whole, without waiting for the disk (durable: false): an
+ * attempt is written after LINE Planet got its answer, so a crash can lose the last ones
+ * whatever the commit waits for, and on SQLite the fsync would stall the event loop every
+ * Notify waits on (bench/notify). The next durable commit flushes it anyway.
  */
-async function insertNotifyRelays(steps: SqlStepRunner, attempts: readonly NotifyRelayAttempt[]): Promise<void> {
-  if (attempts.length === 0) return;
-  const rows = attempts.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-  const params = attempts.flatMap((a) => [a.sid, a.attempted_at, a.outcome, a.status, a.latency_ms, a.error]);
-  await steps.transaction(function* () {
-    yield statement(`INSERT INTO notify_relays (sid, attempted_at, outcome, status, latency_ms, error) VALUES ${rows}`, ...params);
-  }, { durable: false });
+function* insertNotifyRelays(_dialect: SqlStepRunner['dialect'], attempts: readonly NotifyRelayAttempt[]): SqlSteps<void> {
+  for (const a of attempts) {
+    yield statement('INSERT INTO notify_relays (sid, attempted_at, outcome, status, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)',
+      a.sid, a.attempted_at, a.outcome, a.status, a.latency_ms, a.error);
+  }
 }
 
 /** A sid without a Call Event. */

@@ -9,7 +9,8 @@ const RATIO_TOLERANCE = 1e-9;
 
 /**
  * Compares `GET /api/stats/lifecycle` over a window holding the whole run with the figures
- * computed from the truth (counts and ratios exactly; latencies only present). A server
+ * computed from the truth (counts and ratios exactly; latencies only present), after one
+ * scrape of /metrics, which runs the end_missing sweep (docs/spec/outcomes.md §3). A server
  * without the route gets a skip ("not available on this server"); so does a window that
  * holds other traffic, unless the run owns the database (`judged`).
  */
@@ -17,6 +18,9 @@ export async function checkLifecycleFigures(truth: GroundTruth, api: ApiClient, 
   const window = lifecycleWindow(truth.lives);
   if (window === null) return skipped(NAME, 'no calls expected');
   const path = `/api/stats/lifecycle?from=${window.from}&to=${window.to}`;
+  // endMissing counts the notifies the end_missing sweep has flagged, and the sweep runs when
+  // /metrics is scraped: scrape once, as Prometheus would, so that the lost ends are flagged.
+  await api.get('/metrics');
   const answer = await api.get(path);
   if (answer.status === 404) return skipped(NAME, 'not available on this server (no GET /api/stats/lifecycle)');
   if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) {

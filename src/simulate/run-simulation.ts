@@ -56,7 +56,7 @@ interface Job {
   call: CallState | null;
   malformed: TruthMalformed | null;
   /** A Notify or Agent Call Status of a lifecycle call (`delivery` then goes to that callback). */
-  step: { chain: LifeChain; callback: 'notify' | 'agent-call-status' } | null;
+  step: { chain: LifeChain; callback: 'notify' | 'agent-call-status'; later: Delivery[] } | null;
 }
 
 interface CallState {
@@ -101,8 +101,8 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
     (options.maxItems === null || planned < options.maxItems) &&
     (options.durationMs === null || now() - started < options.durationMs);
 
-  /** Queues a lifecycle call's next step after its delay, or closes the call. */
-  const follow = (chain: LifeChain, step: LifeStep | null, later: Delivery[] = []) => {
+  /** Queues a lifecycle call's next step after its delay, or closes the call; `later`: the end event's planned re-deliveries. */
+  const follow = (chain: LifeChain, step: LifeStep | null, later: Delivery[]) => {
     if (step === null) {
       chainsOpen--;
       return;
@@ -185,7 +185,7 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
       await pace();
       job.step?.chain.markSent(job.step.callback, wallClock());
       const answer = await deliver(job);
-      if (job.step !== null) follow(job.step.chain, settleStep(job.step, answer, stats, wallClock()));
+      if (job.step !== null) follow(job.step.chain, settleStep(job.step, answer, stats, wallClock()), job.step.later);
       else settle(job, answer, stats, ready);
       if (isOriginal && job.call?.chain) {
         job.call.chain.afterEnd(job.call.truth.acknowledged);
@@ -256,7 +256,7 @@ function truthCallOf(call: { event: CallEvent; shape: TruthCall['shape']; late: 
  */
 function stepJob(chain: LifeChain, step: LifeStep, plannedLater: Delivery[], keep: boolean, calls: TruthCall[]): Job {
   if (step.callback !== 'call-event') {
-    return { delivery: { query: step.query, role: 'original' }, call: null, malformed: null, step: { chain, callback: step.callback } };
+    return { delivery: { query: step.query, role: 'original' }, call: null, malformed: null, step: { chain, callback: step.callback, later: plannedLater } };
   }
   const event = step.event;
   const query = toQueryString(callbackValues(event));

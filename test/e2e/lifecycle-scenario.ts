@@ -98,6 +98,7 @@ export function assertEveryCaseHappened(run: LifecycleRun): void {
     late: count((l) => l.late),
   };
   for (const [name, n] of Object.entries(cases)) assert.ok(n >= 2, `too few ${name} calls: ${JSON.stringify(cases)}`);
+  assert.ok(run.truth.totals.duplicates_sent >= 5 && run.truth.totals.conflicts_sent >= 2, JSON.stringify(run.truth.totals));
   assert.equal(run.run.stats.unexpected, 0);
   assert.equal(run.handler.counts.refuse, cases.refused);
   assert.equal(run.handler.counts.stall, cases.stalled);

@@ -54,6 +54,8 @@ describe('runSimulation with the whole call sequence', () => {
     const t = truth.totals.lifecycle;
     assert.ok(t && t.ends_lost > 10 && t.notifies_undeliverable > 10 && t.agent_call_statuses_sent > 50, JSON.stringify(t));
     assert.equal(truth.calls.length, truth.lives.filter((l) => l.end.sent).length);
+    // The end event keeps its planned re-deliveries, after its Notify like everything else.
+    assert.ok(truth.totals.duplicates_sent >= 10, JSON.stringify(truth.totals));
   });
 
   it('when a Notify is refused, stalled or undeliverable, then the call ends with PUSH_ERROR and the truth expects the matching diagnosis', async () => {

@@ -12,7 +12,7 @@ export function formatVerifyReport(report: VerifyReport): string {
     ...(t.lifecycle === undefined
       ? []
       : [
-          `  with the whole sequence: ${plural(t.lifecycle.notifies_sent, 'Notify', 'Notifies')} (${t.lifecycle.notifies_undeliverable} undeliverable), ` +
+          `  with the whole sequence: ${plural(t.lifecycle.notifies_sent, 'Notify', 'Notifies')} sent, ${t.lifecycle.notifies_undeliverable} undeliverable, ` +
             `${plural(t.lifecycle.agent_call_statuses_sent, 'Agent Call Status', 'Agent Call Statuses')}, ${plural(t.lifecycle.ends_lost, 'end event')} lost`,
         ]),
     '',

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PushHandlerChoice } from './push-handler-choice.js';
 
 /** What the stand-in push handler did, by choice, and requests it could not read (no sid). */
@@ -57,7 +56,8 @@ export async function startPushHandler(options: { port: number; stallMs: number;
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
     url: `http://127.0.0.1:${port}/notify`,
     port,

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { NotifyRelayOutcome } from '../storage/port.js';
 
 /** What the app's notify handler made of one relayed Notify. */
@@ -15,12 +17,16 @@ export interface NotifyRelay {
   relay(values: ReadonlyMap<string, string>): Promise<NotifyRelayVerdict>;
 }
 
+// Kept-alive connections to the notify handler: node:http costs a fraction of fetch's CPU
+// per request, and every millisecond here delays the callee's ringing (bench/notify/run.ts).
+const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+
 /**
  * The Notify relay (NOTIFY_RELAY_URL, docs/configuration.md): a GET to the app's notify
  * handler with the keys LINE Planet sent, as sent, plus `cc_param` = `param` (the name
  * the callee's SDK expects). GET, because LINE Planet itself calls notify_cb_url with
  * GET: a handler written for LINE Planet works unchanged behind callevt. Redirects are
- * not followed (a 3xx is not a 2xx). Node's fetch keeps connections alive between calls.
+ * not followed (a 3xx is not a 2xx). The whole answer must arrive within `timeoutMs`.
  *
  * @example
  * const relay = createNotifyRelay({ url: 'http://127.0.0.1:3000/notify', timeoutMs: 3000 });
@@ -28,31 +34,42 @@ export interface NotifyRelay {
  */
 export function createNotifyRelay(options: { url: string; timeoutMs: number }): NotifyRelay {
   return {
-    async relay(values) {
+    relay(values) {
       const url = new URL(options.url);
       for (const [key, value] of values) if (key !== 'cc_param') url.searchParams.append(key, value);
       url.searchParams.set('cc_param', values.get('param') ?? '');
+      const https = url.protocol === 'https:';
       const started = performance.now();
       const took = () => Math.round(performance.now() - started);
-      try {
-        const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
-        // Read the answer to its end, so that the connection can serve the next Notify.
-        await response.arrayBuffer();
-        const ok = response.status >= 200 && response.status < 300;
-        return { outcome: ok ? 'ok' : 'http_error', status: response.status, latencyMs: took(), error: ok ? null : `answered ${response.status}` };
-      } catch (error) {
-        const name = (error as { name?: string }).name;
-        if (name === 'TimeoutError' || name === 'AbortError') {
-          return { outcome: 'timeout', status: null, latencyMs: took(), error: `no answer within ${options.timeoutMs} ms` };
-        }
-        return { outcome: 'unreachable', status: null, latencyMs: took(), error: causeOf(error) };
-      }
+      return new Promise((resolve) => {
+        let settled = false;
+        const finish = (verdict: Omit<NotifyRelayVerdict, 'latencyMs'>) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ ...verdict, latencyMs: took() });
+        };
+        const req = (https ? httpsRequest : httpRequest)(url, { method: 'GET', agent: AGENTS[https ? 'https:' : 'http:'] }, (res) => {
+          const status = res.statusCode ?? 0;
+          const ok = status >= 200 && status < 300;
+          // Read the answer to its end, so that the connection can serve the next Notify.
+          res.resume();
+          res.on('end', () => finish({ outcome: ok ? 'ok' : 'http_error', status, error: ok ? null : `answered ${status}` }));
+          res.on('error', (error) => finish({ outcome: 'unreachable', status: null, error: causeOf(error) }));
+        });
+        const timer = setTimeout(() => {
+          finish({ outcome: 'timeout', status: null, error: `no answer within ${options.timeoutMs} ms` });
+          req.destroy();
+        }, options.timeoutMs);
+        req.on('error', (error) => finish({ outcome: 'unreachable', status: null, error: causeOf(error) }));
+        req.end();
+      });
     },
   };
 }
 
-/** The network reason of a failed fetch (ECONNREFUSED …), without the URL. */
+/** The network reason of a failed request (ECONNREFUSED …), without the URL. */
 function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === 'string' ? `could not connect (${cause.code})` : 'could not connect';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `could not connect (${code})` : 'could not connect';
 }

@@ -10,6 +10,7 @@ describe('ground truth file', () => {
       meta: META,
       calls: [],
       malformed: [{ kind: 'malformed', query: 'sid=x', defect: 'short_sid', fields: ['sid'], status: 400 }],
+      lives: [],
       totals: totalsOf([], [{ kind: 'malformed', query: 'sid=x', defect: 'short_sid', fields: ['sid'], status: 400 }]),
     };
     const text = [...groundTruthLines(truth)].join('');
@@ -23,7 +24,7 @@ describe('ground truth file', () => {
 
   it('when the meta line is missing or of another format, then it is refused', () => {
     assert.throws(() => parseGroundTruth('{"kind":"totals"}\n'), /no "callevt-ground-truth" meta line/);
-    assert.throws(() => parseGroundTruth(JSON.stringify({ ...META, version: 2 })), /not a callevt-ground-truth v1 file/);
+    assert.throws(() => parseGroundTruth(JSON.stringify({ ...META, version: 3 })), /not a callevt-ground-truth file of version 1 or 2/);
   });
 
   it('when the totals line is missing (an interrupted write), then it is refused', () => {

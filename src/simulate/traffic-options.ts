@@ -1,5 +1,6 @@
 import type { Outcome } from '../domain/classify/call-status.js';
 import { DEFAULT_OUTCOME_WEIGHTS } from './end-scenarios.js';
+import { type LifecycleOptions, lifecycleOptionProblems } from './lifecycle/lifecycle-options.js';
 
 /** What the simulated traffic looks like. Shares are fractions in [0, 1]. */
 export interface TrafficOptions {
@@ -25,6 +26,8 @@ export interface TrafficOptions {
   /** Share of calls that carry a key this version of callevt does not know. */
   unknownKeyShare: number;
   outcomeWeights: Readonly<Record<Outcome, number>>;
+  /** The whole sequence per call (Notify, Agent Call Status, end event); null: Call Events alone. */
+  lifecycle: LifecycleOptions | null;
 }
 
 /** One hour, in seconds: the default window the calls' end times fall in. */
@@ -43,6 +46,7 @@ export const DEFAULT_TRAFFIC: Readonly<Omit<TrafficOptions, 'seed' | 'epoch'>> =
   malformedShare: 0.01,
   unknownKeyShare: 0.02,
   outcomeWeights: DEFAULT_OUTCOME_WEIGHTS,
+  lifecycle: null,
 };
 
 const SHARES = ['videoShare', 'legacyShare', 'duplicateShare', 'conflictShare', 'lateShare', 'malformedShare', 'unknownKeyShare'] as const;
@@ -62,5 +66,6 @@ export function trafficOptionProblems(options: TrafficOptions): string[] {
     problems.push('services must be one or more ids of letters, digits, ".", "_" or "-"');
   }
   if (Object.values(options.outcomeWeights).reduce((a, b) => a + b, 0) <= 0) problems.push('outcome weights must not all be 0');
+  if (options.lifecycle !== null) problems.push(...lifecycleOptionProblems(options.lifecycle));
   return problems;
 }

@@ -12,11 +12,14 @@ import { runSimulation } from '../../simulate/run-simulation.js';
 import { plural } from '../../domain/plural.js';
 import { assertCallevtAnswers, callbackUrlOf, DEFAULT_SERVER_URL, resolveServer } from '../server-target.js';
 import { DEFAULT_TRAFFIC, type TrafficOptions, trafficOptionProblems } from '../../simulate/traffic-options.js';
+import {
+  addLifecycleOptions, formatLifecycleSummary, type LifecycleCliOptions, type LifecyclePlan, readLifecycleOptions, startPlannedPushHandler,
+} from './simulate-lifecycle.js';
 
 /** How long a run lasts when neither --duration nor --calls is given. */
 const DEFAULT_DURATION = '10s';
 
-interface SimulateOptions {
+interface SimulateOptions extends LifecycleCliOptions {
   url?: string;
   secret?: string;
   rate?: string;
@@ -42,7 +45,7 @@ interface SimulateOptions {
 /** `callevt simulate`: play LINE Planet, sending 1-to-1 Call Event callbacks to a callevt. */
 export function registerSimulate(program: Command): void {
   const d = DEFAULT_TRAFFIC;
-  program
+  const command = program
     .command('simulate')
     .description('send realistic LINE Planet 1-to-1 Call Event callbacks (GET) to a callevt server')
     .option('--url <url>', `callevt's base URL, like the reading commands (env CALLEVT_URL; default ${DEFAULT_SERVER_URL}); callbacks go to its /callbacks/call-event`)
@@ -64,16 +67,31 @@ export function registerSimulate(program: Command): void {
     .option('--legacy-share <x>', 'share of legacy-shaped callbacks (call_end_reason, releaser, stid)', String(d.legacyShare))
     .option('--late-share <x>', 'share of late deliveries (end_time hours to days old)', String(d.lateShare))
     .option('--video-share <x>', 'share of video calls', String(d.videoShare))
-    .option('--quiet', 'no live progress line')
-    .addHelpText('after', '\nExample:\n  callevt simulate --duration 10s --rate 500/s --seed demo --expect data/truth.ndjson\n')
+    .option('--quiet', 'no live progress line');
+  addLifecycleOptions(command)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  callevt simulate --duration 10s --rate 500/s --seed demo --expect data/truth.ndjson\n' +
+        '  NOTIFY_RELAY_URL=http://127.0.0.1:9301/notify NOTIFY_RELAY_TIMEOUT=1s callevt serve &\n' +
+        '  callevt simulate --lifecycle --push-handler 9301 --push-stall 2s --calls 2000 --expect data/life.ndjson\n',
+    )
     .action(async (options: SimulateOptions) => {
       const plan = readOptions(options);
       const progress = !options.quiet;
       const server = resolveServer(options);
       const secret = options.secret ?? (process.env.CALLBACK_SECRET?.trim() || null);
       await assertCallevtAnswers(server.url);
-      process.stderr.write(`simulate: seed ${plan.traffic.seed}, epoch ${plan.traffic.epoch}, ${plan.limit} → ${secret === null ? callbackUrlOf(server.url, null) : `${server.url}/callbacks/[secret]/call-event`}\n`);
+      const shown = (callback: 'call-event' | 'notify' | 'agent-call-status') =>
+        secret === null ? callbackUrlOf(server.url, null, callback) : `${server.url}/callbacks/[secret]/${callback}`;
+      const lifecycle = plan.lifecycle;
+      process.stderr.write(
+        `simulate: seed ${plan.traffic.seed}, epoch ${plan.traffic.epoch}, ${plan.limit} → ${shown('call-event')}` +
+          `${lifecycle === null ? '' : `, ${shown('notify')}, ${shown('agent-call-status')}`}\n`,
+      );
+      const handler = lifecycle === null ? null : await startPlannedPushHandler(lifecycle, plan.traffic.seed);
       const transport = createHttpTransport(callbackUrlOf(server.url, secret), { concurrency: plan.concurrency });
+      const notifyTransport = lifecycle === null ? null : createHttpTransport(callbackUrlOf(server.url, secret, 'notify'), { concurrency: plan.concurrency });
+      const acsTransport = lifecycle === null ? null : createHttpTransport(callbackUrlOf(server.url, secret, 'agent-call-status'), { concurrency: plan.concurrency });
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -88,6 +106,7 @@ export function registerSimulate(program: Command): void {
           retries: plan.retries,
           collectTruth: options.expect !== undefined,
           signal: abort.signal,
+          ...(notifyTransport && acsTransport ? { lifecycleSend: { notify: notifyTransport.send, agentCallStatus: acsTransport.send } } : {}),
           ...(progress
             ? {
                 onProgress: (stats, elapsedMs) => {
@@ -101,6 +120,10 @@ export function registerSimulate(program: Command): void {
         });
         if (progress && process.stderr.isTTY) process.stderr.write('\n');
         process.stdout.write(formatSummaryTable(result.stats, result.elapsedMs));
+        process.stdout.write(formatLifecycleSummary(result.truth?.totals ?? null, handler));
+        if (handler !== null && handler.counts.take + handler.counts.refuse + handler.counts.stall === 0 && (result.truth?.totals.lifecycle?.notifies_sent ?? 1) > 0) {
+          process.stderr.write(`callevt: the stand-in push handler got no Notify: is callevt running with NOTIFY_RELAY_URL=${handler.url}?\n`);
+        }
         if (options.expect !== undefined && result.truth !== null) {
           mkdirSync(dirname(options.expect), { recursive: true });
           const fd = openSync(options.expect, 'w');
@@ -125,12 +148,16 @@ export function registerSimulate(program: Command): void {
       } finally {
         process.off('SIGINT', onSigint);
         transport.close();
+        notifyTransport?.close();
+        acsTransport?.close();
+        await handler?.close();
       }
     });
 }
 
 interface RunPlan {
   traffic: TrafficOptions;
+  lifecycle: LifecyclePlan | null;
   concurrency: number;
   ratePerSec: number | null;
   maxItems: number | null;
@@ -143,6 +170,7 @@ function readOptions(o: SimulateOptions): RunPlan {
   const maxItems = o.calls === undefined ? null : parseWholeNumber(o.calls, '--calls', 1, 1e12);
   const durationText = o.duration ?? (maxItems === null ? DEFAULT_DURATION : undefined);
   const durationMs = durationText === undefined ? null : parseDurationMs(durationText, '--duration');
+  const lifecycle = readLifecycleOptions(o);
   const traffic: TrafficOptions = {
     ...DEFAULT_TRAFFIC,
     seed: o.seed ?? randomBytes(4).toString('hex'),
@@ -156,12 +184,14 @@ function readOptions(o: SimulateOptions): RunPlan {
     legacyShare: parseShare(o.legacyShare, '--legacy-share'),
     lateShare: parseShare(o.lateShare, '--late-share'),
     videoShare: parseShare(o.videoShare, '--video-share'),
+    lifecycle: lifecycle?.options ?? null,
   };
   const problems = trafficOptionProblems(traffic);
   if (problems.length > 0) throw new Error(problems.join('; '));
   const limits = [maxItems === null ? null : plural(maxItems, 'call'), durationMs === null ? null : `${durationMs / 1000} s`];
   return {
     traffic,
+    lifecycle,
     concurrency: parseWholeNumber(o.concurrency, '--concurrency', 1, 4_096),
     ratePerSec: o.rate === undefined ? null : parseRatePerSec(o.rate, '--rate'),
     maxItems,

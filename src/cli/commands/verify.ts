@@ -4,9 +4,9 @@ import { loadConfig } from '../../config/load-config.js';
 import { buildApp } from '../../http/build-app.js';
 import { type ApiClient, createHttpApiClient } from '../../simulate/api-client.js';
 import { parseGroundTruth } from '../../simulate/ground-truth.js';
-import { parseWholeNumber } from '../../simulate/parse-cli-values.js';
+import { parseDurationMs, parseWholeNumber } from '../../simulate/parse-cli-values.js';
 import { formatVerifyReport } from '../../simulate/verify/format-verify-report.js';
-import { verifyGroundTruth } from '../../simulate/verify/verify-ground-truth.js';
+import { DEFAULT_END_MISSING_WAIT_MS, verifyGroundTruth } from '../../simulate/verify/verify-ground-truth.js';
 import { openStore } from '../../storage/open-store.js';
 import { resolveReadTarget, type TargetOptions } from '../server-target.js';
 import { addSourceOptions } from './calls.js';
@@ -16,6 +16,7 @@ interface VerifyCliOptions extends TargetOptions {
   exclusive?: boolean;
   strict?: boolean;
   concurrency: string;
+  wait: string;
 }
 
 /** `callevt verify`: check a server or database against a simulation's ground truth. */
@@ -27,6 +28,7 @@ export function registerVerify(program: Command): void {
     .option('--exclusive', 'the run owns the database: a call it did not send, or a different total, fails')
     .option('--strict', 'a check the server cannot answer yet (missing endpoint) fails instead of being skipped')
     .option('--concurrency <C>', 'API requests in flight at once', '16')
+    .option('--wait <time>', "longest wait for a --lifecycle run's lost end events to become end_missing (the server's CALL_EVENT_DEADLINE after their Notify)", `${DEFAULT_END_MISSING_WAIT_MS / 60_000}m`)
     .addHelpText('after', '\nWithout --url or --db it reads CALLEVT_URL, else DATABASE_URL, else ./data/callevt.db, like the other reading commands.\n');
   addSourceOptions(command).action(async (options: VerifyCliOptions) => {
     if (options.url !== undefined && options.db !== undefined) throw new Error('give --url or --db, not both');
@@ -39,6 +41,8 @@ export function registerVerify(program: Command): void {
         concurrency,
         exclusive: options.exclusive ?? false,
         strict: options.strict ?? false,
+        endMissingWaitMs: parseDurationMs(options.wait, '--wait'),
+        onWait: (ms, count) => process.stderr.write(`verify: waiting ${(ms / 1000).toFixed(1)} s for ${count} lost end event(s) to pass CALL_EVENT_DEADLINE\n`),
       });
       process.stdout.write(formatVerifyReport(report));
       process.exitCode = report.ok ? 0 : 1;

@@ -9,6 +9,12 @@ export function formatVerifyReport(report: VerifyReport): string {
   const t = report.truth;
   const lines = [
     `ground truth: ${plural(t.calls, 'call')}, ${plural(t.malformed, 'malformed request')}, ${plural(t.duplicates_sent, 'duplicate')} and ${plural(t.conflicts_sent, 'conflicting version')} sent`,
+    ...(t.lifecycle === undefined
+      ? []
+      : [
+          `  with the whole sequence: ${plural(t.lifecycle.notifies_sent, 'Notify', 'Notifies')} sent, ${t.lifecycle.notifies_undeliverable} undeliverable, ` +
+            `${plural(t.lifecycle.agent_call_statuses_sent, 'Agent Call Status', 'Agent Call Statuses')}, ${plural(t.lifecycle.ends_lost, 'end event')} lost`,
+        ]),
     '',
   ];
   const width = Math.max(...report.checks.map((c) => c.name.length));

@@ -26,7 +26,8 @@ export function createCallLifeMethods(db: Kysely<Database>, steps: SqlStepRunner
   return {
     getCallLife: (sid) => selectCallLife(db, sid),
     recordNotifyRelays: async (attempts) => {
-      if (attempts.length > 0) await steps.transaction(() => insertNotifyRelays(steps.dialect, attempts));
+      // Without waiting for the disk: see insertNotifyRelays.
+      if (attempts.length > 0) await steps.transaction(() => insertNotifyRelays(steps.dialect, attempts), { durable: false });
     },
     listLifecycle: (query) => (query.lifecycle === 'end_missing' ? selectEndMissing(db, query) : selectNotifyMissing(db, query)),
     countEndMissing: (query) => countEndMissing(db, query),
@@ -88,6 +89,12 @@ async function selectCallLife(db: Kysely<Database>, givenSid: string): Promise<C
   return { sid, notify, agentCallStatus, call, relays, deliveries };
 }
 
+/**
+ * The batch is committed as a whole, without waiting for the disk (durable: false): an
+ * attempt is written after LINE Planet got its answer, so a crash can lose the last ones
+ * whatever the commit waits for, and on SQLite the fsync would stall the event loop every
+ * Notify waits on (bench/notify). The next durable commit flushes it anyway.
+ */
 function* insertNotifyRelays(dialect: SqlStepRunner['dialect'], attempts: readonly NotifyRelayAttempt[]): SqlSteps<void> {
   const before = yield* lifecycleBefore(dialect, attempts.map((a) => a.sid));
   for (const a of attempts) {

@@ -8,8 +8,9 @@
  * back at the top of every second and then waits, so "half the maximum rate" is saturation
  * for half of each second (and its latencies are "corrected" with a 1 ms expected interval).
  *
- * Run by bench/ingest/run.ts: `fixed-rate-load.ts <url> <rate> <seconds> <connections> <before> <after> [varied]`
- * prints one JSON line (latencies in ms). With `varied`, each callback is built afresh with
+ * Run by bench/ingest/run.ts and bench/notify/run.ts: `fixed-rate-load.ts <url> <rate> <seconds>
+ * <connections> <before> <after> [varied]` prints one JSON line (latencies in ms). The URL's
+ * path is the endpoint loaded (the Call Event's when the URL has none); any 2xx counts as answered. With `varied`, each callback is built afresh with
  * a talk time of 1–1,200 s ending just now (live traffic: the current hour's duration
  * histograms grow to hundreds of buckets), not the fixture's one talk time.
  */
@@ -51,7 +52,8 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Sends `rate` × `seconds` callbacks to `url`, each with a new sid between `before` and `after`. */
 export function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
-  const { hostname, port } = new URL(url);
+  const { hostname, port, pathname } = new URL(url);
+  const endpoint = pathname === '/' ? '/callbacks/call-event' : pathname;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
@@ -88,9 +90,9 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
       if (ok + failed === total) finish();
     };
     const send = (due: number) => {
-      const request = get({ agent, host: hostname, port, path: `/callbacks/call-event?${varied ? liveCallbackQuery() : `${before}${randomUUID()}${after}`}` }, (res) => {
+      const request = get({ agent, host: hostname, port, path: `${endpoint}?${varied ? liveCallbackQuery() : `${before}${randomUUID()}${after}`}` }, (res) => {
         res.resume();
-        res.once('end', () => answered(due, res.statusCode === 200));
+        res.once('end', () => answered(due, (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
       });
       request.once('error', () => answered(due, false));
     };

@@ -3,8 +3,10 @@
  * front of the app's notify handler? LINE Planet waits for the Notify's answer before the
  * callee's device rings, so this is time added to every call's setup.
  *
- * autocannon sends Notifies (distinct sids) at a fixed rate (RATE, default 1,000/s, so
- * latencies are corrected for coordinated omission) to:
+ * An open-loop generator in a process of its own (bench/ingest/fixed-rate-load.ts) sends
+ * Notifies (distinct sids) evenly spaced at a fixed rate (RATE, default 1,000/s; each
+ * latency counted from the request's due time, so a stall shows in every request it held
+ * up) to:
  *  - direct (baseline): the bare notify handler (bench/notify/target.ts, a node:http
  *    server answering 204 at once, in a process of its own), as LINE Planet would without callevt;
  *  - callevt, relay: `callevt serve` on SQLite with NOTIFY_RELAY_URL pointing at that
@@ -22,13 +24,11 @@
  * checkout's callevt with the relay as one more case, for a before/after in the same run).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { validNotifyValues } from '../../test/fixtures/callback-fixture.js';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -81,15 +81,33 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Notifies with a new sid each, at RATE per second over all connections, to `url` + `path`. */
-async function load(url: string, path: string, seconds: number) {
+/** What one load reports (latencies in ms, from each request's due time). */
+interface LoadOutcome {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  ok: number;
+  failed: number;
+}
+
+/**
+ * Notifies with a new sid each, evenly spaced at RATE per second over all connections, to
+ * `url` + `path`, from bench/ingest/fixed-rate-load.ts in a process of its own (autocannon's
+ * overallRate fires each second's share in a burst at the top of the second).
+ */
+async function load(url: string, path: string, seconds: number): Promise<LoadOutcome> {
   const values = validNotifyValues();
   const [before = '', after = ''] = new URLSearchParams(values).toString().split(values.sid ?? '');
-  const origin = new URL(url).origin;
-  return autocannon({
-    url: origin, connections: CONNECTIONS, duration: seconds, overallRate: RATE,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${path}?${before}${randomUUID()}${after}` }) }],
+  const endpoint = `${new URL(url).origin}${path}`;
+  const args = [join(root, 'bench/ingest/fixed-rate-load.ts'), endpoint, String(RATE), String(seconds), String(CONNECTIONS), before, after];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
   });
+  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fixed-rate-load exited with ${code}`)))));
+  return JSON.parse(text) as LoadOutcome;
 }
 
 /** The event-loop gauges and the CPU counter of /metrics, in ms; reading them also resets prom-client's delay histogram. */
@@ -108,8 +126,8 @@ async function measure(name: string, round: number, url: string, path: string, m
   const r = await load(url, path, DURATION_SEC);
   const after = metrics ? await serverGauges(url) : none;
   return {
-    name, round, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    failed: r.non2xx + r.errors + r.timeouts, loopP99: after.p99, loopMax: after.max, cpuPerRequest: (after.cpu - before.cpu) / Math.max(1, r['2xx']),
+    name, round, rps: r.rps, p50: r.p50, p99: r.p99, max: r.max,
+    failed: r.failed, loopP99: after.p99, loopMax: after.max, cpuPerRequest: (after.cpu - before.cpu) / Math.max(1, r.ok),
   };
 }
 

@@ -14,8 +14,10 @@
  * a talk time of 1–1,200 s ending just now (live traffic: the current hour's duration
  * histograms grow to hundreds of buckets), not the fixture's one talk time.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, get } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 
 /** Longest talk time of the varied traffic, in seconds. */
@@ -104,6 +106,22 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
     };
     tick();
   });
+}
+
+/**
+ * runFixedRate in a process of its own (so that the generator never shares the benchmark's
+ * event loop), through this file's command line; resolves with its one JSON line.
+ */
+export async function runFixedRateInChild(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const args = [fileURLToPath(import.meta.url), url, String(rate), String(seconds), String(connections), before, after, ...(varied ? ['varied'] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fixed-rate-load exited with ${code}`)))));
+  return JSON.parse(text) as FixedRateResult;
 }
 
 if (process.argv[1]?.endsWith('fixed-rate-load.ts')) {

@@ -29,6 +29,7 @@ import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from './fill-calls.js';
+import { runFixedRateInChild } from './fixed-rate-load.js';
 import { wrkAvailable, wrkLoad } from './wrk-load.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
@@ -121,16 +122,9 @@ function autocannonDriver(): Driver {
  * requests, latency counted from each one's due time.
  */
 function fixedRateDriver(rate: () => number, varied = false): Driver {
-  return async (url, seconds) => {
+  return (url, seconds) => {
     const { before, after } = queryAroundSid();
-    const args = [join(root, 'bench/ingest/fixed-rate-load.ts'), url, String(rate()), String(seconds), String(CONNECTIONS), before, after, ...(varied ? ['varied'] : [])];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fixed-rate-load exited with ${code}`)))));
-    return JSON.parse(text) as LoadOutcome;
+    return runFixedRateInChild(url, rate(), seconds, CONNECTIONS, before, after, varied);
   };
 }
 

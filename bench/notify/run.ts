@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { validNotifyValues } from '../../test/fixtures/callback-fixture.js';
+import { type FixedRateResult, runFixedRateInChild } from '../ingest/fixed-rate-load.js';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -81,33 +82,15 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** What one load reports (latencies in ms, from each request's due time). */
-interface LoadOutcome {
-  rps: number;
-  p50: number;
-  p99: number;
-  max: number;
-  ok: number;
-  failed: number;
-}
-
 /**
  * Notifies with a new sid each, evenly spaced at RATE per second over all connections, to
  * `url` + `path`, from bench/ingest/fixed-rate-load.ts in a process of its own (autocannon's
  * overallRate fires each second's share in a burst at the top of the second).
  */
-async function load(url: string, path: string, seconds: number): Promise<LoadOutcome> {
+function load(url: string, path: string, seconds: number): Promise<FixedRateResult> {
   const values = validNotifyValues();
   const [before = '', after = ''] = new URLSearchParams(values).toString().split(values.sid ?? '');
-  const endpoint = `${new URL(url).origin}${path}`;
-  const args = [join(root, 'bench/ingest/fixed-rate-load.ts'), endpoint, String(RATE), String(seconds), String(CONNECTIONS), before, after];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fixed-rate-load exited with ${code}`)))));
-  return JSON.parse(text) as LoadOutcome;
+  return runFixedRateInChild(`${new URL(url).origin}${path}`, RATE, seconds, CONNECTIONS, before, after);
 }
 
 /** The event-loop gauges and the CPU counter of /metrics, in ms; reading them also resets prom-client's delay histogram. */

@@ -29,7 +29,7 @@ import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { fillCalls } from './fill-calls.js';
-import { runFixedRateInChild } from './fixed-rate-load.js';
+import { type FixedRateResult, runFixedRateInChild } from './fixed-rate-load.js';
 import { wrkAvailable, wrkLoad } from './wrk-load.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
@@ -41,15 +41,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FILLED_CALLS = Number(process.env.BENCH_FILLED_CALLS ?? 1_000_000);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Measured {
+/** What one load reports (latencies in ms): every driver's outcome has the open-loop generator's shape. */
+type LoadOutcome = FixedRateResult;
+
+interface Measured extends LoadOutcome {
   name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-  ok: number;
-  failed: number;
   /** The server's event-loop delay beyond the 10 ms sampling interval during the load, ms (NaN where the server has no /metrics). */
   loopP50: number;
   loopP99: number;
@@ -90,8 +86,6 @@ function queryAroundSid(): { before: string; after: string } {
   return { before, after };
 }
 
-/** What a load generator reports (latencies in ms). */
-type LoadOutcome = Omit<Measured, 'name' | 'loopP50' | 'loopP99' | 'loopMax' | 'walMiB'>;
 /** Drives the server at `url` for `seconds`. */
 type Driver = (url: string, seconds: number, dir: string) => Promise<LoadOutcome>;
 

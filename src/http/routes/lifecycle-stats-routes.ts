@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { CALL_FILTER_PARAMETERS, type FilterQuery, parseTime } from '../../domain/parse-call-filter.js';
 import { pointOfTotals, summaryOfTotals } from '../../domain/stats/lifecycle/lifecycle-figures.js';
 import { type Bucket, BUCKETS, bucketBoundaries, isoWithOffset, isValidTimeZone, MAX_BUCKETS } from '../../domain/stats/time-buckets.js';
-import { AppError, type ErrorDetail } from '../../errors/app-error.js';
+import type { ErrorDetail } from '../../errors/app-error.js';
 import type { CallStore } from '../../storage/port.js';
 import { LIFECYCLE_SUMMARY_SCHEMA, LIFECYCLE_TIMESERIES_SCHEMA } from './lifecycle-stats-schemas.js';
+import { BAD_TZ, fail, timing } from './stats-routes.js';
 
 /** The window when from/to are not given, in seconds; `to` defaults to the end of the current quarter-hour. */
 export const DEFAULT_LIFECYCLE_WINDOW_SEC = 86_400;
@@ -27,7 +28,7 @@ export async function lifecycleStatsRoutes(app: FastifyInstance, options: { stor
     fail(problems);
     const started = performance.now();
     const [totals] = await store.lifecycleTotals({ ...window, boundaries: [window.from, window.to] });
-    timing(reply, started);
+    timing(reply, started, 'rollups');
     return { from: iso(window.from), to: iso(window.to), ...summaryOfTotals(totals ?? new Map()) };
   });
 
@@ -45,7 +46,7 @@ export async function lifecycleStatsRoutes(app: FastifyInstance, options: { stor
     const bounds = boundaries ?? [];
     const started = performance.now();
     const totals = await store.lifecycleTotals({ ...window, boundaries: bounds, pointsOnly: true });
-    timing(reply, started);
+    timing(reply, started, 'rollups');
     return {
       from: iso(window.from),
       to: iso(window.to),
@@ -92,18 +93,6 @@ function one(query: FilterQuery, name: string, problems: ErrorDetail[]): string 
   return undefined;
 }
 
-function fail(problems: readonly ErrorDetail[]): void {
-  if (problems.length === 0) return;
-  const fields = [...new Set(problems.map((p) => p.field))].join(', ');
-  throw new AppError('invalid_parameter', `Invalid query parameter: ${fields}`, problems);
-}
-
-function timing(reply: FastifyReply, started: number): void {
-  void reply.header('server-timing', `stats;dur=${(performance.now() - started).toFixed(1)};desc="rollups"`);
-}
-
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
 }
-
-const BAD_TZ = { field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' };

@@ -127,17 +127,19 @@ function readFilter(query: FilterQuery, nowMs: number, problems: ErrorDetail[]):
   return { time_field: 'setup_time' };
 }
 
-function fail(problems: readonly ErrorDetail[]): void {
+/** Throws one 400 naming every problem's field, when there are any. */
+export function fail(problems: readonly ErrorDetail[]): void {
   if (problems.length === 0) return;
   const fields = [...new Set(problems.map((p) => p.field))].join(', ');
   throw new AppError('invalid_parameter', `Invalid query parameter: ${fields}`, problems);
 }
 
-function timing(reply: FastifyReply, started: number, source: StatsSource): void {
+/** The Server-Timing header of a statistics answer: how long it took, and from what. */
+export function timing(reply: FastifyReply, started: number, source: StatsSource): void {
   void reply.header('server-timing', `stats;dur=${(performance.now() - started).toFixed(1)};desc="${source}"`);
 }
 
-const BAD_TZ = { field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' };
+export const BAD_TZ = { field: 'tz', problem: 'must be an IANA time zone like Asia/Tokyo' };
 
 /**
  * `tz` on an answer without buckets (summary, breakdown): accepted, so that clients can

@@ -4,6 +4,7 @@ import {
   NO_CURSOR, PENDING_COUNTS_SQL, RETRY_DEAD_SQL, type RelayItemRow, relayItemOf, SETTLE_SQL, settleValues,
 } from '../sql/relay-outbox-sql.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
+import { withoutFsync } from './without-fsync.js';
 
 /**
  * Puts one request in the relay outbox. Call it inside the transaction that records the
@@ -19,25 +20,10 @@ export function createSqliteRelayEnqueuer(db: SqliteDatabase): (kind: RelayKind,
 }
 
 /**
- * Runs a write of the relay's own state (a lease, a settlement) without waiting for an fsync.
- * better-sqlite3 is synchronous: an fsync blocks the event loop, and the relay writes twice
- * per batch, which cut ingest to a fifth in bench/relay/run.ts. These writes need no fsync:
- * with WAL, a commit under synchronous=NORMAL survives a killed process and is only lost with
- * the machine (power, kernel), and a lost lease or settlement only repeats a delivery, which
- * at-least-once allows. The next FULL commit (every ingest batch) fsyncs the WAL up to itself,
- * so the records' own durability is untouched.
- */
-function withoutFsync<T>(db: SqliteDatabase, write: () => T): T {
-  db.pragma('synchronous = NORMAL');
-  try {
-    return write();
-  } finally {
-    db.pragma('synchronous = FULL');
-  }
-}
-
-/**
- * The SQLite relay outbox. One process writes a SQLite file, so leasing needs no row locks;
+ * The SQLite relay outbox. The relay's own writes (leases, settlements) run without
+ * waiting for an fsync (withoutFsync): the relay writes twice per batch, and an fsync on the
+ * event loop cut ingest to a fifth in bench/relay/run.ts; a lost lease or settlement only
+ * repeats a delivery, which at-least-once allows. One process writes a SQLite file, so leasing needs no row locks;
  * the lease and its expiry work as on PostgreSQL all the same (a restarted receiver takes
  * back the items a killed one had leased once their leases expire).
  */

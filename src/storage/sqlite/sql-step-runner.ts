@@ -1,5 +1,6 @@
 import { driveSync, type SqlResult, type SqlStatement, type SqlStepRunner, type SqlSteps } from '../sql/sql-steps.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
+import { withoutFsync } from './without-fsync.js';
 
 /** Prepared statements kept per connection (IN lists of every length are distinct texts). */
 const MAX_PREPARED_STATEMENTS = 256;
@@ -15,13 +16,7 @@ export function createSqliteStepRunner(db: SqliteDatabase): SqlStepRunner {
     dialect: 'sqlite',
     async transaction<T>(steps: () => SqlSteps<T>, options: { durable?: boolean } = {}): Promise<T> {
       if (options.durable !== false) return run.immediate(steps()) as T;
-      // Synchronous from here to the restore: no callback commit of this connection runs in between.
-      db.pragma('synchronous = NORMAL');
-      try {
-        return run.immediate(steps()) as T;
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
+      return withoutFsync(db, () => run.immediate(steps()) as T);
     },
   };
 }

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { deliveryOf } from '../../../test/contract/ingest-contract.js';
+import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
+import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { openSqlite } from './open-sqlite.js';
+import { createWalSync, type Datasync, datasyncFile } from './wal-sync.js';
+import { withoutFsync } from './without-fsync.js';
+
+/** A datasync the test finishes by hand, recording which paths it was asked to flush. */
+function manualDatasync() {
+  const calls: Array<{ path: string; finish: (error?: Error) => void }> = [];
+  const datasync: Datasync = (path) => new Promise<void>((resolve, reject) => {
+    calls.push({ path, finish: (error) => (error ? reject(error) : resolve()) });
+  });
+  return { calls, datasync };
+}
+
+/** Whether a promise has settled, after the microtasks queued so far have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(() => (done = true), () => (done = true));
+  await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('WAL sync off the event loop', () => {
+  it('when a sync is asked for, then the WAL file beside the database is flushed', async () => {
+    const disk = manualDatasync();
+    const wal = createWalSync('/data/callevt.db', disk.datasync);
+    const synced = wal.sync();
+    assert.deepEqual(disk.calls.map((c) => c.path), ['/data/callevt.db-wal']);
+    disk.calls[0]?.finish();
+    await synced;
+    assert.equal(wal.syncs, 1);
+  });
+
+  it('when syncs are asked for while one runs, then they share one more that starts after it, never one that began before them', async () => {
+    const disk = manualDatasync();
+    const wal = createWalSync('x.db', disk.datasync);
+    const first = wal.sync();
+    const second = wal.sync();
+    const third = wal.sync();
+    assert.equal(disk.calls.length, 1, 'a second fdatasync started while the first ran');
+    disk.calls[0]?.finish();
+    await first;
+    assert.equal(await settled(second), false, 'a caller was answered by a sync that began before it asked');
+    assert.equal(disk.calls.length, 2);
+    disk.calls[1]?.finish();
+    await Promise.all([second, third]);
+    assert.equal(wal.syncs, 2);
+  });
+
+  it('when the disk refuses a sync, then its callers are told and the next sync runs afresh', async () => {
+    const disk = manualDatasync();
+    const wal = createWalSync('x.db', disk.datasync);
+    const failing = wal.sync();
+    const waiting = wal.sync();
+    disk.calls[0]?.finish(new Error('EIO'));
+    await assert.rejects(failing, /EIO/);
+    // The one queued behind a failed sync still gets a sync of its own.
+    disk.calls[1]?.finish();
+    await waiting;
+    const later = wal.sync();
+    disk.calls[2]?.finish();
+    await later;
+    assert.equal(wal.syncs, 3);
+  });
+
+  it('when the database is in memory, then there is nothing to flush', async () => {
+    const disk = manualDatasync();
+    await createWalSync(':memory:', disk.datasync).sync();
+    assert.equal(disk.calls.length, 0);
+  });
+
+  it('when the file exists, then it is flushed; when it does not, then there is nothing to do', async () => {
+    const db = tempDatabaseFile();
+    try {
+      writeFileSync(`${db.file}-wal`, 'frames');
+      await datasyncFile(`${db.file}-wal`);
+      await datasyncFile(`${db.file}-missing`);
+    } finally {
+      db.cleanup();
+    }
+  });
+});
+
+describe('SQLite ingest commits and their sync', () => {
+  it('when callbacks are recorded, then they are committed first and answered only after the WAL sync that follows', async () => {
+    const db = tempDatabaseFile();
+    const disk = manualDatasync();
+    const store = createSqliteStore(db.file, { walSync: createWalSync(db.file, disk.datasync) });
+    const reader = new Database(db.file, { readonly: true });
+    try {
+      const recorded = store.recordCallbacks([deliveryOf(validCallbackValues())]);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(disk.calls.length, 1, 'no sync was asked for after the commit');
+      // The commit is in the WAL already (another connection sees it) when the sync starts …
+      assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number }).n, 1);
+      // … and the sender is not answered before the sync has finished.
+      assert.equal(await settled(recorded), false, 'answered before the WAL reached the disk');
+      disk.calls[0]?.finish();
+      assert.deepEqual(await recorded, ['accepted']);
+    } finally {
+      reader.close();
+      await store.close();
+      db.cleanup();
+    }
+  });
+
+  it('when the WAL sync fails, then the senders get an error, not an acknowledgement', async () => {
+    const db = tempDatabaseFile();
+    const disk = manualDatasync();
+    const store = createSqliteStore(db.file, { walSync: createWalSync(db.file, disk.datasync) });
+    try {
+      const recorded = store.recordCallbacks([deliveryOf(validCallbackValues())]);
+      await new Promise((r) => setImmediate(r));
+      disk.calls[0]?.finish(new Error('EIO: the disk went away'));
+      await assert.rejects(recorded, /EIO/);
+    } finally {
+      await store.close();
+      db.cleanup();
+    }
+  });
+});
+
+describe('withoutFsync', () => {
+  it('when a write runs, then it runs under synchronous=NORMAL and FULL is restored after it, even when it throws', () => {
+    const db = tempDatabaseFile();
+    const connection = openSqlite(db.file);
+    const level = () => connection.pragma('synchronous', { simple: true });
+    try {
+      assert.equal(level(), 2);
+      assert.equal(withoutFsync(connection, level), 1);
+      assert.equal(level(), 2);
+      assert.throws(() => withoutFsync(connection, () => {
+        throw new Error('write failed');
+      }), /write failed/);
+      assert.equal(level(), 2);
+    } finally {
+      connection.close();
+      db.cleanup();
+    }
+  });
+});

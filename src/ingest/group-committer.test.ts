@@ -67,4 +67,27 @@ describe('GroupCommitter', () => {
     assert.equal(committer.pending, 0);
     assert.deepEqual(sizes, [3, 1]);
   });
+
+  it('when a gathering time is set, then items submitted in different turns within it go into one commit', async () => {
+    const { batches, commit } = recordingCommit();
+    const committer = new GroupCommitter(commit, { gatherMs: 40 });
+    const first = committer.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = committer.submit(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = committer.submit(3);
+    assert.deepEqual(await Promise.all([first, second, third]), [2, 4, 6]);
+    assert.deepEqual(batches, [[1, 2, 3]]);
+    // Without it, the same submissions are three commits.
+    const plain = recordingCommit();
+    const eager = new GroupCommitter(plain.commit);
+    const a = eager.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const b = eager.submit(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const c = eager.submit(3);
+    await Promise.all([a, b, c]);
+    assert.equal(plain.batches.length, 3);
+  });
 });

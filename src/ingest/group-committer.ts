@@ -23,7 +23,15 @@ export class GroupCommitter<T, R> {
 
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
-    private readonly options: { maxBatch?: number; onBatch?: (size: number, seconds: number) => void } = {},
+    private readonly options: {
+      maxBatch?: number;
+      onBatch?: (size: number, seconds: number) => void;
+      /**
+       * How long the first item of a batch waits for others, in ms (default 0: the next
+       * turn of the event loop). For writes nobody waits on, so that they share a transaction.
+       */
+      gatherMs?: number;
+    } = {},
   ) {}
 
   /** Queues an item; resolves with its result once durably committed, rejects if the commit failed. */
@@ -32,8 +40,10 @@ export class GroupCommitter<T, R> {
       this.queue.push({ item, resolve, reject });
       if (!this.running) {
         this.running = true;
-        // Let the requests already read by this turn of the event loop join the batch.
-        setImmediate(() => void this.drain());
+        // Let the requests already read by this turn of the event loop (or within gatherMs) join the batch.
+        const gatherMs = this.options.gatherMs ?? 0;
+        if (gatherMs > 0) setTimeout(() => void this.drain(), gatherMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }

@@ -114,7 +114,8 @@ export function createSqliteStore(
     async close() {
       if (closed) return;
       closed = true;
-      await checkpointer?.stop(); // first, so that this connection closes last and removes the WAL
+      await walSync.close();
+      await checkpointer?.stop(); // before this connection, so that it closes last and removes the WAL
       await kysely.destroy();
       // Kysely closes the handle only if it ever ran a query; close it ourselves (idempotent).
       db.close();

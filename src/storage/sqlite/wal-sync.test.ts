@@ -7,16 +7,22 @@ import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js'
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { openSqlite } from './open-sqlite.js';
-import { createWalSync, type Datasync, datasyncFile } from './wal-sync.js';
+import { createWalSync, datasyncFile, type FileFlusher, keptOpenFlusher } from './wal-sync.js';
 import { withoutFsync } from './without-fsync.js';
 
-/** A datasync the test finishes by hand, recording which paths it was asked to flush. */
+/** A flusher the test finishes by hand, one flush at a time. */
 function manualDatasync() {
-  const calls: Array<{ path: string; finish: (error?: Error) => void }> = [];
-  const datasync: Datasync = (path) => new Promise<void>((resolve, reject) => {
-    calls.push({ path, finish: (error) => (error ? reject(error) : resolve()) });
-  });
-  return { calls, datasync };
+  const calls: Array<{ finish: (error?: Error) => void }> = [];
+  let closed = false;
+  const datasync: FileFlusher = {
+    flush: () => new Promise<void>((resolve, reject) => {
+      calls.push({ finish: (error) => (error ? reject(error) : resolve()) });
+    }),
+    close: async () => {
+      closed = true;
+    },
+  };
+  return { calls, datasync, closed: () => closed };
 }
 
 /** Whether a promise has settled, after the microtasks queued so far have run. */
@@ -28,14 +34,16 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 }
 
 describe('WAL sync off the event loop', () => {
-  it('when a sync is asked for, then the WAL file beside the database is flushed', async () => {
+  it('when a sync is asked for, then one flush runs, and closing lets go of the file', async () => {
     const disk = manualDatasync();
     const wal = createWalSync('/data/callevt.db', disk.datasync);
     const synced = wal.sync();
-    assert.deepEqual(disk.calls.map((c) => c.path), ['/data/callevt.db-wal']);
+    assert.equal(disk.calls.length, 1);
     disk.calls[0]?.finish();
     await synced;
     assert.equal(wal.syncs, 1);
+    await wal.close();
+    assert.equal(disk.closed(), true);
   });
 
   it('when syncs are asked for while one runs, then they share one more that starts after it, never one that began before them', async () => {
@@ -82,6 +90,12 @@ describe('WAL sync off the event loop', () => {
       writeFileSync(`${db.file}-wal`, 'frames');
       await datasyncFile(`${db.file}-wal`);
       await datasyncFile(`${db.file}-missing`);
+      const missing = keptOpenFlusher(`${db.file}-later`);
+      await missing.flush(); // nothing yet
+      writeFileSync(`${db.file}-later`, 'frames');
+      await missing.flush(); // opened now, and kept
+      await missing.flush();
+      await missing.close();
     } finally {
       db.cleanup();
     }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /**
  * Makes ingest commits durable without an fsync on the event loop. The callback recorder
@@ -16,10 +16,15 @@ export interface WalSync {
   sync(): Promise<void>;
   /** How many fdatasync calls ran (for tests and benchmarks). */
   readonly syncs: number;
+  /** Lets go of the WAL file (the store calls it when it closes). */
+  close(): Promise<void>;
 }
 
 /** Flushes one file's data to disk; resolves at once when there is no such file. */
-export type Datasync = (path: string) => Promise<void>;
+export interface FileFlusher {
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /**
  * The WAL syncer of one database file. Calls that arrive while a sync runs share the next
@@ -31,14 +36,13 @@ export type Datasync = (path: string) => Promise<void>;
  * recorder.record(batch); // under synchronous=NORMAL
  * await wal.sync();       // now durable: answer the senders
  */
-export function createWalSync(file: string, datasync: Datasync = datasyncFile): WalSync {
-  const path = `${file}-wal`;
+export function createWalSync(file: string, flusher: FileFlusher = keptOpenFlusher(`${file}-wal`)): WalSync {
   let running: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
   let syncs = 0;
   const start = (): Promise<void> => {
     syncs += 1;
-    const current: Promise<void> = datasync(path).finally(() => {
+    const current: Promise<void> = flusher.flush().finally(() => {
       if (running === current) running = null;
     });
     running = current;
@@ -61,12 +65,51 @@ export function createWalSync(file: string, datasync: Datasync = datasyncFile): 
     get syncs() {
       return syncs;
     },
+    async close() {
+      await running?.catch(() => undefined);
+      await flusher.close();
+    },
+  };
+}
+
+/**
+ * fdatasync of one file through a handle kept open between flushes (opening and closing it
+ * each time cost more CPU than the flush's own call, bench/notify). SQLite keeps the WAL file
+ * while any connection is open, so the handle stays valid for the store's life; one that
+ * fails is dropped, and the next flush opens the file again.
+ */
+export function keptOpenFlusher(path: string): FileFlusher {
+  let handle: FileHandle | null = null;
+  return {
+    async flush() {
+      if (handle === null) {
+        try {
+          handle = await open(path, 'r+');
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // no WAL yet: nothing committed to flush
+          throw error;
+        }
+      }
+      const current = handle;
+      try {
+        await current.datasync();
+      } catch (error) {
+        handle = null;
+        await current.close().catch(() => undefined);
+        throw error;
+      }
+    },
+    async close() {
+      const current = handle;
+      handle = null;
+      await current?.close();
+    },
   };
 }
 
 /** fdatasync on a libuv thread; a file that does not exist has nothing to flush. */
 export async function datasyncFile(path: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r+');
   } catch (error) {

@@ -92,8 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     wakeRelay(results);
   });
   const committer = new GroupCommitter<CallbackRecord, RecordResult>(
-    async (records) => {
-      const results = await store.recordCallbacks(records);
+    async (records, committed) => {
+      const results = await store.recordCallbacks(records, committed);
       metrics.countRecorded(records, results);
       wakeRelay(results);
       return results;

@@ -5,6 +5,7 @@ interface Pending<T, R> {
   item: T;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
+  onCommitted: ((result: R) => void) | undefined;
 }
 
 /**
@@ -22,7 +23,8 @@ export class GroupCommitter<T, R> {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly commit: (items: T[]) => Promise<R[]>,
+    /** Commits a batch; may call `committed` once the rows are written, before they are durable. */
+    private readonly commit: (items: T[], committed: (results: R[]) => void) => Promise<R[]>,
     private readonly options: {
       maxBatch?: number;
       onBatch?: (size: number, seconds: number) => void;
@@ -34,10 +36,14 @@ export class GroupCommitter<T, R> {
     } = {},
   ) {}
 
-  /** Queues an item; resolves with its result once durably committed, rejects if the commit failed. */
-  submit(item: T): Promise<R> {
+  /**
+   * Queues an item; resolves with its result once durably committed, rejects if the commit
+   * failed. `onCommitted` gets the result earlier, if the commit reports a moment when the
+   * item is written but not yet durable (see CallStore.recordCallbacks).
+   */
+  submit(item: T, onCommitted?: (result: R) => void): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, resolve, reject, onCommitted });
       if (!this.running) {
         this.running = true;
         // Let the requests already read by this turn of the event loop (or within gatherMs) join the batch.
@@ -65,7 +71,9 @@ export class GroupCommitter<T, R> {
       const batch = this.queue.splice(0, maxBatch);
       const started = process.hrtime.bigint();
       try {
-        const results = await this.commit(batch.map((p) => p.item));
+        const results = await this.commit(batch.map((p) => p.item), (written) => {
+          batch.forEach((p, i) => p.onCommitted?.(written[i] as R));
+        });
         this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
         batch.forEach((p, i) => {
           p.resolve(results[i] as R);

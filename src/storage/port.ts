@@ -26,8 +26,12 @@ export interface CallStore {
   /**
    * Durably records a group of deliveries in one transaction: when the promise
    * resolves, every record is committed (fsynced). Results are in input order.
+   * `onCommitted`, when the store commits before the disk has the commit (SQLite: the
+   * WAL's fsync runs after, off the event loop), gets the results at that moment: the
+   * rows are in the database and survive a killed process, not yet a power cut. A caller
+   * may start work that needs the rows there (the Notify relay), never acknowledge.
    */
-  recordCallbacks(records: readonly CallbackRecord[]): Promise<RecordResult[]>;
+  recordCallbacks(records: readonly CallbackRecord[], onCommitted?: (results: RecordResult[]) => void): Promise<RecordResult[]>;
   /** The stored call with this sid, or null. */
   getCall(sid: string): Promise<StoredCall | null>;
   /** Quarantined requests, newest first. */

@@ -9,7 +9,7 @@ import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type Rec
 import { splitUrl } from '../../logging/path-only.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
-import { answerWithRelay } from './notify-relay-answer.js';
+import { answerWithRelay, attemptOf, type RelayInFlight, startNotifyRelay } from './notify-relay-answer.js';
 
 /** Largest query string accepted, in bytes (app_svr_data alone may be 4095 bytes, ×3 when encoded). */
 export const MAX_QUERY_BYTES = 16_384;
@@ -87,11 +87,19 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
 
   const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400, values?: ReadonlyMap<string, string>) => {
     const started = process.hrtime.bigint();
+    const notifyRelay = record.kind === 'notify' && values !== undefined ? options.notifyRelay : undefined;
+    // A Notify goes to the notify handler as soon as it is written, while its commit reaches the disk.
+    let relaying: RelayInFlight | undefined;
+    const relayOnCommit = notifyRelay && values ? () => (relaying ??= startNotifyRelay(notifyRelay, values, now)) : undefined;
     let result: RecordResult;
     try {
-      result = await committer.submit(record);
+      result = await committer.submit(record, relayOnCommit);
     } catch (cause) {
       options.onResult?.('rejected', elapsed(started));
+      // Written but not made durable: the handler may have had it; keep what it said.
+      const sent = relaying;
+      const sid = sidOfRecord(record);
+      if (sent !== undefined && sid !== null) void sent.verdict.then((verdict) => options.onRelayed?.(attemptOf(sid, sent.attemptedAt, verdict)));
       throw new AppError('storage_unavailable', 'The callback could not be stored; please retry', [], { cause });
     }
     options.onResult?.(result, elapsed(started));
@@ -102,8 +110,10 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       return reply.code(error.status).send(error.toBody());
     }
     const sid = sidOfRecord(record) ?? '';
-    if (record.kind === 'notify' && options.notifyRelay !== undefined && values !== undefined) {
-      return answerWithRelay(reply, { result, sid }, values, { relay: options.notifyRelay, now, ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}) });
+    if (notifyRelay && values) {
+      // A store that reports no early moment (PostgreSQL: its commit is durable) relays now.
+      const sent = relaying ?? startNotifyRelay(notifyRelay, values, now);
+      return answerWithRelay(reply, { result, sid }, sent, options.onRelayed ? { onRelayed: options.onRelayed } : {});
     }
     return reply.code(200).send({ result, sid });
   };

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { validAgentCallStatusValues, validCallbackValues, validNotifyValues } from '../../../test/fixtures/callback-fixture.js';
 import { readRawRequests } from '../../../test/fixtures/raw-requests.js';
-import { createTestApp, type TestApp } from '../../../test/fixtures/test-app.js';
+import { createTestApp, type TestApp, tempDatabaseFile } from '../../../test/fixtures/test-app.js';
+import { loadConfig } from '../../config/load-config.js';
+import { createSqliteStore } from '../../storage/sqlite/sqlite-store.js';
+import { createWalSync } from '../../storage/sqlite/wal-sync.js';
+import { buildApp } from '../build-app.js';
 
 /** The app's own notify handler, stood in by a real local HTTP server: it answers per the `behave` key it is sent. */
 class PushHandler {
@@ -222,6 +226,43 @@ describe('Notify and Agent Call Status behind the callback guard', () => {
       assert.deepEqual(readRawRequests(t.file).map((r) => r.path), ['/callbacks/[secret]/notify', '/callbacks/[secret]/agent-call-status']);
     } finally {
       await t.cleanup();
+    }
+  });
+});
+
+describe('Notify relay and the commit\'s fsync', () => {
+  it('when a Notify is written, then it is relayed while its WAL sync is still on the way, and LINE Planet is answered only after that sync', async () => {
+    const handler = new PushHandler();
+    const db = tempDatabaseFile();
+    const flushes: Array<() => void> = [];
+    // The disk, held by the test: each flush finishes when the test says so.
+    const store = createSqliteStore(db.file, {
+      walSync: createWalSync(db.file, { flush: () => new Promise<void>((resolve) => flushes.push(resolve)), close: async () => {} }),
+    });
+    const config = loadConfig({ DATABASE_URL: db.file, NOTIFY_RELAY_URL: await handler.start() });
+    const built = await buildApp({ config, store });
+    try {
+      let answered = false;
+      const answer = built.app.inject({ url: `/callbacks/notify?${new URLSearchParams(validNotifyValues())}` }).then((res) => {
+        answered = true;
+        return res;
+      });
+      for (const started = Date.now(); handler.seen.length === 0 && Date.now() - started < 5_000;) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(handler.seen.length, 1, 'the Notify was not relayed while its sync was pending');
+      assert.equal(flushes.length, 1);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(answered, false, 'LINE Planet was answered before the Notify reached the disk');
+      flushes.shift()?.();
+      const res = await answer;
+      assert.equal(res.statusCode, 200, res.body);
+    } finally {
+      // Later commits (the relay attempt's) flush at once.
+      const release = setInterval(() => flushes.splice(0).forEach((f) => f()), 5);
+      await built.app.close();
+      await store.close();
+      clearInterval(release);
+      await handler.stop();
+      db.cleanup();
     }
   });
 });

@@ -98,7 +98,7 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     get isOpen() {
       return inner !== null;
     },
-    recordCallbacks: deferred((s, records) => s.recordCallbacks(records)),
+    recordCallbacks: deferred((s, records, onCommitted) => s.recordCallbacks(records, onCommitted)),
     recordStoredCallbacks: deferred((s, records, o) => s.recordStoredCallbacks(records, o)),
     derivedRows: () => store().derivedRows(),
     getCall: deferred((s, sid) => s.getCall(sid)),

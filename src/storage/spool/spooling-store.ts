@@ -65,10 +65,10 @@ export function createSpoolingStore(inner: CallStore, spool: SpoolFile, options:
         listeners.push(listener);
       },
     },
-    async recordCallbacks(records) {
+    async recordCallbacks(records, onCommitted) {
       if (spool.size === 0) {
         try {
-          return await inner.recordCallbacks(records);
+          return await inner.recordCallbacks(records, onCommitted);
         } catch (error) {
           if (closed || !isDatabaseUnavailable(error)) throw error;
           // Another batch may have started spooling while this one waited for the database.

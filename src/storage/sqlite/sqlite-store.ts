@@ -68,13 +68,15 @@ export function createSqliteStore(
     get walHandOffs() {
       return checkpointer?.handOffs ?? 0;
     },
-    async recordCallbacks(records) {
+    async recordCallbacks(records, onCommitted) {
       // Past the WAL's restart point, wait (not block) for the checkpoint thread to catch up.
       await checkpointer?.beforeCommit();
       // Committed without an fsync on the event loop, then flushed on a libuv thread before
       // anyone is answered (wal-sync.ts): durable as under synchronous=FULL, without the stall.
       const results = withoutFsync(db, () => record.record(records));
-      await walSync.sync();
+      const synced = walSync.sync();
+      onCommitted?.(results);
+      await synced;
       return results;
     },
     async recordStoredCallbacks(records, options) {

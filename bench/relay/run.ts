@@ -6,6 +6,10 @@
  * answers) and relayed/s (requests the target got); the backlog is the outbox's pending and
  * in-flight count when the load ends, and the drain time how long the relay then took to empty it.
  * The relay keeps up when relayed/s ≈ accepted/s and the backlog stays small.
+ * The outbox's own throughput (SQLite): a database whose outbox already holds as many Call
+ * Events as the baseline accepted in its window (written through the store, no relay
+ * running) is opened by `callevt serve` with the relay on, and the time until the target
+ * has them all gives relayed/s, against the baseline's accepted/s of the same run.
  * Run: npx tsx bench/relay/run.ts   (BENCH_DURATION_SEC, default 10; BENCH_CONNECTIONS, default 50;
  * RELAY_CONCURRENCY passes through; `--db postgres://…` or BENCH_PG_URL to measure PostgreSQL).
  */
@@ -19,7 +23,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { deliveryOf } from '../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
@@ -84,12 +90,13 @@ function load(url: string) {
   });
 }
 
-/** The baseline of the same run: the same ingest with the relay off. */
-async function runWithoutRelay(label: string, databaseUrl: string): Promise<void> {
+/** The baseline of the same run: the same ingest with the relay off. Returns accepted/s. */
+async function runWithoutRelay(label: string, databaseUrl: string): Promise<number> {
   const { child, url } = await startCallevt(databaseUrl, null);
   try {
     const result = await load(url);
     process.stdout.write(`${label}, relay off (baseline): accepted ${(result['2xx'] / DURATION_SEC).toFixed(0)}/s; ingest p99 ${result.latency.p99} ms\n`);
+    return result['2xx'] / DURATION_SEC;
   } finally {
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
@@ -122,11 +129,44 @@ async function run(label: string, databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * The outbox alone: `items` Call Events already waiting in it (recorded through the store
+ * with the relay's enqueueing on, no relay running), then `callevt serve` with the relay on
+ * delivers them; relayed/s from its start until the target has them all.
+ */
+async function drainOutbox(file: string, items: number, acceptedPerSec: number): Promise<void> {
+  const store = createSqliteStore(file, { relayCallEvents: true });
+  const values = validCallbackValues();
+  for (let done = 0; done < items;) {
+    const batch = Array.from({ length: Math.min(500, items - done) }, () => deliveryOf({ ...values, sid: randomUUID() }));
+    await store.recordCallbacks(batch);
+    done += batch.length;
+  }
+  await store.close();
+  const target = await startTarget();
+  const started = performance.now();
+  const { child } = await startCallevt(file, target.url);
+  try {
+    while (target.count() < items && performance.now() - started < DRAIN_LIMIT_MS * 4) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (performance.now() - started) / 1000;
+    const rate = target.count() / seconds;
+    process.stdout.write(`sqlite, outbox drain: ${target.count()} of ${items} queued items relayed in ${seconds.toFixed(1)} s (from the server's start) = ${rate.toFixed(0)}/s ` +
+      `against ${acceptedPerSec.toFixed(0)}/s accepted by the baseline: outbox ÷ ingest ${(rate / acceptedPerSec).toFixed(2)}× ${rate >= acceptedPerSec ? '(keeps up)' : '(falls behind)'}\n`);
+  } finally {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+    await target.close();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-relay-'));
 try {
   process.stdout.write(`relay bench: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${CONNECTIONS} connections, ${DURATION_SEC} s\n`);
-  await runWithoutRelay('sqlite', join(dir, 'baseline.db'));
+  const acceptedPerSec = await runWithoutRelay('sqlite', join(dir, 'baseline.db'));
   await run('sqlite', join(dir, 'relay.db'));
+  await drainOutbox(join(dir, 'drain.db'), Math.round(acceptedPerSec * DURATION_SEC), acceptedPerSec);
   const pgUrl = benchPostgresUrl();
   if (pgUrl !== null) {
     const schema = await createBenchSchema(pgUrl);

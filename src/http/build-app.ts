@@ -1,3 +1,4 @@
+import { startEndMissingSweeper } from '../end-missing-sweeper.js';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -73,10 +74,11 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   const spool = deps.spool;
   const deadline = () => ({ now: now(), deadlineMs: config.callEventDeadlineMs });
   const relaySettings = config.callEventRelay;
+  const endMissing = startEndMissingSweeper(store, deadline, { logger: app.log.child({ component: 'end-missing' }) });
   const metrics = createMetrics({
     pending: () => pending(),
     ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}),
-    endMissing: { count: () => store.countEndMissing(deadline()), flag: () => store.flagEndMissing(deadline()) },
+    endMissing: { count: () => store.countEndMissing(deadline()), sweep: () => endMissing.sweep(), flaggedTotal: () => endMissing.flaggedTotal },
     ...(relaySettings ? { relayStatus: () => store.relay.status(now()) } : {}),
   });
   const relay = relaySettings === null ? null : new RelayWorker({
@@ -132,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
   app.addHook('onClose', async () => {
     await committer.idle();
     await relayCommitter.idle();
+    await endMissing.stop();
     await relay?.stop();
   });
   return { app, committer, relayCommitter, relay };

@@ -72,8 +72,10 @@ const RELAY_OUTCOMES: readonly NotifyRelayOutcome[] = ['ok', 'http_error', 'time
 export interface EndMissingProbe {
   /** How many are overdue now. */
   count(): Promise<number>;
-  /** Marks the newly overdue ones; how many. */
-  flag(): Promise<number>;
+  /** Marks the newly overdue ones now (or joins the sweep that is doing it). */
+  sweep(): Promise<unknown>;
+  /** How many this process has ever marked, sweeps between scrapes included. */
+  flaggedTotal(): number;
 }
 
 /**
@@ -226,11 +228,15 @@ function registerEndMissing(registry: Registry, probe: EndMissingProbe): void {
       this.set(last);
     },
   });
+  let counted = 0;
   new Counter({
     name: 'callevt_calls_end_missing_flagged_total', help: 'Notified calls ever found past CALL_EVENT_DEADLINE without a Call Event',
     registers: [registry],
     async collect() {
-      this.inc(await probe.flag().catch(() => 0));
+      await probe.sweep();
+      const total = probe.flaggedTotal();
+      this.inc(total - counted);
+      counted = total;
     },
   });
 }

@@ -102,6 +102,29 @@ export function describeCallLifeContract(name: string, open: StoreFactory): void
       }
     });
 
+    it('when a backlog of notifies passes the deadline at once, then the sweep flags each once in short transactions, and the event loop runs between them', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const backlog = Array.from({ length: 600 }, (_, i) => keyedDeliveryOf('notify', validNotifyValues(), T0 + i));
+        await store.recordCallbacks(backlog);
+        const clock = { now: T0 + 3 * HOUR_MS, deadlineMs: 2 * HOUR_MS };
+        // A timer due at once: it fires before the sweep ends only if the sweep gives the event loop turns.
+        let timerFired = false;
+        setTimeout(() => (timerFired = true), 0);
+        let sweepEndedFirst = false;
+        const flagged = await store.flagEndMissing(clock).then((n) => {
+          sweepEndedFirst = !timerFired;
+          return n;
+        });
+        assert.equal(flagged, 600);
+        assert.equal(sweepEndedFirst, false, 'the sweep held the event loop from start to end');
+        assert.equal(await store.flagEndMissing(clock), 0);
+        assert.equal(await store.countEndMissing(clock), 600);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when a notified call has no Call Event past the deadline, then it is end_missing until its end arrives, and flagged once', async () => {
       const { store, cleanup } = await open();
       try {

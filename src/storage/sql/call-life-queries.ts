@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { FIRST_BATCH_ROWS, nextBatchRows, restAfter } from './retention-pacing.js';
 import type { AgentCallResult } from '../../domain/agent-call-status.js';
 import type { CallType } from '../../domain/call-event.js';
 import { canonicalSid } from '../../domain/canonical-sid.js';
@@ -15,7 +16,13 @@ import { placeholders, type SqlStepRunner, type SqlSteps, sql as statement } fro
 /** The part of the port about one call's life across callbacks, written once for every SQL adapter. */
 export type CallLifeMethods = Pick<CallStore, 'getCallLife' | 'recordNotifyRelays' | 'listLifecycle' | 'countEndMissing' | 'flagEndMissing'>;
 
-/** Notifies looked at per sweep transaction, so that ingest waits only briefly behind a backlog. */
+/**
+ * Most notifies looked at per sweep transaction. Each transaction is sized from the last
+ * one's time to stay near RETENTION_BATCH_TARGET_MS, with an equal rest after it: on SQLite
+ * it runs on the event loop, and a backlog of 15,000 notifies crossing the deadline
+ * between two sweeps (15 s at 1,000 Notifies/s) cost one 450 ms stall when swept at once
+ * (bench/README.md, "The end_missing sweep").
+ */
 export const END_MISSING_SIDS_PER_TRANSACTION = 2_000;
 
 /**
@@ -33,10 +40,14 @@ export function createCallLifeMethods(db: Kysely<Database>, steps: SqlStepRunner
     countEndMissing: (query) => countEndMissing(db, query),
     flagEndMissing: async (query) => {
       let flagged = 0;
-      for (;;) {
-        const round = await steps.transaction(() => flagEndMissing(steps.dialect, query));
+      for (let limit = FIRST_BATCH_ROWS; ;) {
+        const started = performance.now();
+        const round = await steps.transaction(() => flagEndMissing(steps.dialect, query, limit));
+        const tookMs = performance.now() - started;
         flagged += round.flagged;
-        if (round.lookedAt < END_MISSING_SIDS_PER_TRANSACTION) return flagged;
+        if (round.lookedAt < limit) return flagged;
+        await restAfter(tookMs);
+        limit = nextBatchRows(limit, tookMs, END_MISSING_SIDS_PER_TRANSACTION);
       }
     },
   };
@@ -154,16 +165,16 @@ async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promis
 
 /**
  * Looks once at each notify newly past its deadline: without a call it is marked
- * end_missing (counted), with one it is marked checked; one whose end came late leaves the
- * end_missing set. Takes up to END_MISSING_SIDS_PER_TRANSACTION notifies; the lifecycle
- * rollups follow in the same transaction. Row locks (and on PostgreSQL the sids' advisory
+ * end_missing (counted), with one it is marked checked. Takes up to `limit` notifies,
+ * oldest first; the lifecycle rollups follow in the same transaction. Row locks (and on PostgreSQL the sids' advisory
  * locks) make each mark happen once when several receivers sweep at the same time.
  */
-function* flagEndMissing(dialect: SqlStepRunner['dialect'], query: EndDeadline): SqlSteps<{ flagged: number; lookedAt: number }> {
+function* flagEndMissing(dialect: SqlStepRunner['dialect'], query: EndDeadline, limit: number): SqlSteps<{ flagged: number; lookedAt: number }> {
   const cutoff = query.now - query.deadlineMs;
-  const { rows } = yield statement(`SELECT sid FROM notifies WHERE end_checked_at IS NULL AND received_at < ?
-    UNION SELECT sid FROM notifies WHERE end_missing = 1 AND EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)
-    LIMIT ?`, cutoff, END_MISSING_SIDS_PER_TRANSACTION);
+  // Only the notifies not looked at yet (a partial index holds just those): a flag that a
+  // late Call Event makes wrong is cleared by that Call Event's own write (lifecycleAfter),
+  // so the sweep never reads the flagged ones, whose number only grows.
+  const { rows } = yield statement('SELECT sid FROM notifies WHERE end_checked_at IS NULL AND received_at < ? ORDER BY received_at LIMIT ?', cutoff, limit);
   const sids = rows.map((r) => String(r.sid));
   if (sids.length === 0) return { flagged: 0, lookedAt: 0 };
   const before = yield* lifecycleBefore(dialect, sids);
@@ -172,7 +183,6 @@ function* flagEndMissing(dialect: SqlStepRunner['dialect'], query: EndDeadline):
     WHERE end_checked_at IS NULL AND received_at < ? AND sid IN (${list})
       AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.sid = notifies.sid)`, query.now, cutoff, ...sids);
   yield statement(`UPDATE notifies SET end_checked_at = ? WHERE end_checked_at IS NULL AND received_at < ? AND sid IN (${list})`, query.now, cutoff, ...sids);
-  // Those whose end came late leave the end_missing set here (lifecycleAfter clears them).
   yield* lifecycleAfter(before);
   return { flagged: missing.changes, lookedAt: sids.length };
 }

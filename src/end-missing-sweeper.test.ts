@@ -32,7 +32,12 @@ describe('the end_missing sweeper', () => {
   it('when sweeps are asked for while one runs, then they join it: never two at once', async () => {
     let calls = 0;
     let finish: (n: number) => void = () => {};
-    const store = { flagEndMissing: () => new Promise<number>((resolve) => ((calls += 1), (finish = resolve))) };
+    const store = {
+      flagEndMissing: () => new Promise<number>((resolve) => {
+        calls += 1;
+        finish = resolve;
+      }),
+    };
     const sweeper = startEndMissingSweeper(store, () => ({ now: 0, deadlineMs: 1 }), { logger: quiet, intervalMs: 60_000 });
     const first = sweeper.sweep();
     const second = sweeper.sweep();

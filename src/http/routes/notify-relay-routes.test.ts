@@ -257,7 +257,9 @@ describe('Notify relay and the commit\'s fsync', () => {
       assert.equal(res.statusCode, 200, res.body);
     } finally {
       // Later commits (the relay attempt's) flush at once.
-      const release = setInterval(() => flushes.splice(0).forEach((f) => f()), 5);
+      const release = setInterval(() => {
+        for (const flush of flushes.splice(0)) flush();
+      }, 5);
       await built.app.close();
       await store.close();
       clearInterval(release);

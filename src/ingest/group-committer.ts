@@ -72,7 +72,9 @@ export class GroupCommitter<T, R> {
       const started = process.hrtime.bigint();
       try {
         const results = await this.commit(batch.map((p) => p.item), (written) => {
-          batch.forEach((p, i) => p.onCommitted?.(written[i] as R));
+          batch.forEach((p, i) => {
+            p.onCommitted?.(written[i] as R);
+          });
         });
         this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
         batch.forEach((p, i) => {

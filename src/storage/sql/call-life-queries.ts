@@ -155,12 +155,22 @@ async function selectNotifyMissing(db: Kysely<Database>, query: LifecycleQuery):
   }));
 }
 
+/**
+ * How many notified calls are past their deadline without a Call Event: the flagged ones
+ * from the lifecycle rollups' `end_missing` counter (a row per quarter-hour, kept exact by
+ * every write that flags or clears one), plus those past the deadline the sweep has not
+ * looked at yet (a partial index, which the sweep keeps short). Counting the flagged
+ * notifies themselves walked every one of them at each /metrics scrape, on the event loop:
+ * 83–213 ms at 300,000 (bench/README.md, "The end_missing sweep"). Notifies removed by
+ * retention while their rollups stay are still counted, as the statistics count them.
+ */
 async function countEndMissing(db: Kysely<Database>, query: EndDeadline): Promise<number> {
-  // One statement, one snapshot: a sweep running meanwhile moves rows from one part to the other.
-  const [flagged, unchecked] = endMissingParts(db, query);
-  const row = await db.selectFrom(flagged.select('id').unionAll(unchecked.select('id')).as('missing'))
-    .select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  // One statement, one snapshot: a sweep running meanwhile moves notifies from one part to the other.
+  const [, unchecked] = endMissingParts(db, query);
+  const { rows } = await sql<{ n: number | string | null }>`SELECT
+    (SELECT COALESCE(SUM(n), 0) FROM lifecycle_rollups WHERE counter = 'end_missing')
+    + (${unchecked.select((eb) => eb.fn.countAll().as('c'))}) AS n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**

@@ -68,7 +68,7 @@ async function measure(tree: string, dir: string): Promise<string> {
 const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-sweep-'));
 try {
   console.log(`end_missing sweep: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-  console.log('| code | backlog | flagged | sweep ms | longest 1 ms-timer gap ms | gauge's count ms (slowest of 3) |\n|---|---:|---:|---:|---:|---:|');
+  console.log('| code | backlog | flagged | sweep ms | longest 1 ms-timer gap ms | count for the gauge, ms (slowest of 3) |\n|---|---:|---:|---:|---:|---:|');
   for (const tree of trees) console.log(await measure(tree, dir));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * environment) that also answers commands on stdin, one JSON line each on stdout:
  * `reset` clears its event-loop delay histogram, `read` reports it, `run` runs the
  * retention job once (as the scheduler would) and reports its duration, its report and
- * the event-loop delay while it ran. Started by bench/retention/run.ts.
+ * the event-loop delay while it ran (then clears the histogram again). Each answer also
+ * tells the WAL hand-offs so far (commits that waited for the checkpoint thread). Started by bench/retention/run.ts.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -11,9 +12,12 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { startServer } from '../../src/server.js';
 
 const server = await startServer(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }));
-const delay = monitorEventLoopDelay({ resolution: 5 });
+/** 1 ms: a block shows as its length plus at most 1 ms (each sample is the time between two ticks). */
+const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
-const loop = () => ({ loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6 });
+/** The SQLite store's WAL hand-offs so far (commits that waited for the checkpoint thread), when the store tells. */
+const handOffs = () => (server.store as { walHandOffs?: number }).walHandOffs ?? null;
+const loop = () => ({ loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6, walHandOffs: handOffs() });
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 say({ url: server.url });
 
@@ -28,6 +32,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     const started = performance.now();
     const report = await server.retention?.runOnce();
     say({ jobMs: performance.now() - started, report, ...loop() });
+    // What follows the job until the next `read` (the load goes on): measured apart.
+    delay.reset();
   } else if (line === 'stop') {
     break;
   }

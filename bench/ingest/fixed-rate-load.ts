@@ -43,8 +43,8 @@ export interface FixedRateResult {
   p99: number;
   p999: number;
   max: number;
-  /** When the slowest request was due, in ms from the start of the run (only this generator tells). */
-  maxDueAtMs?: number;
+  /** When the slowest request was due, Unix ms (only this generator tells). */
+  maxDueAt?: number;
   ok: number;
   failed: number;
 }
@@ -82,7 +82,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
         p99: ms(percentile(latencies, 99)),
         p999: ms(percentile(latencies, 99.9)),
         max: ms(latencies.at(-1) ?? Number.NaN),
-        maxDueAtMs: Math.round(slowest.due - start),
+        maxDueAt: Math.round(performance.timeOrigin + slowest.due),
         ok,
         failed,
       });

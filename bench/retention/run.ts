@@ -2,7 +2,8 @@
  * The retention benchmark: does the server's retention job hold up ingest? In one run:
  *  1. fills a SQLite database with CALLS calls (the argument; default 20000) through the real
  *     ingest path (raw requests, rollups), every one old enough for some limit, plus 5 %
- *     quarantined requests, spread over the 100 days before now;
+ *     quarantined requests, spread over the 100 days before now, stored oldest first
+ *     (BENCH_FILL=shuffled: in random order, the earlier fill);
  *  2. starts a real server (child process) with RETENTION_RAW_DAYS=30, RETENTION_QUARANTINE_DAYS=30,
  *     RETENTION_CALLS_DAYS=60, RETENTION_TRUNCATE_IPS_DAYS=7;
  *  3. warm-up: WARMUP_SEC of the load below, not counted;
@@ -35,6 +36,8 @@ const BASELINE_SEC = Number(process.env.BENCH_BASELINE_SEC ?? 10);
 /** How long the load runs once the job starts: longer than the job (the bench says when not). */
 const DURING_SEC = Number(process.env.BENCH_DURING_SEC ?? 12);
 const CONNECTIONS = 20;
+/** `time` (default): the old deliveries stored oldest first, as a server receives them; `shuffled`: in random order (fill-retention-bench.ts). */
+const FILL_ORDER = process.env.BENCH_FILL === 'shuffled' ? 'shuffled' : 'time';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function startServer(file: string): Promise<{ child: ChildProcess; lines: Interface; url: string }> {
@@ -77,7 +80,7 @@ try {
   const file = join(dir, 'bench.db');
   const now = Date.now();
   const filling = performance.now();
-  await fillRetentionBench(file, CALLS, now);
+  await fillRetentionBench(file, CALLS, now, FILL_ORDER);
   console.log(`filled ${CALLS} deliveries in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
   const server = await startServer(file);
   try {
@@ -88,7 +91,7 @@ try {
     const baselineLoop = await ask<Loop>(server, 'read');
 
     const running = load(server.url, DURING_SEC);
-    const job = await ask<{ jobMs: number; report: { longestBatchMs: number } } & Loop>(server, 'run');
+    const job = await ask<{ jobMs: number; startedAt: number; report: { longestBatchMs: number }; timeline: Array<{ atMs: number; event: string }> } & Loop>(server, 'run');
     const during = await running;
     const afterJob = await ask<Loop>(server, 'read');
     if (job.jobMs > DURING_SEC * 1000) console.log(`the job outlasted the load (${DURING_SEC} s): raise BENCH_DURING_SEC`);
@@ -96,11 +99,12 @@ try {
     server.child.stdin?.write('stop\n');
     await exited;
 
-    console.log(JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, calls: CALLS, rate: RATE, at: new Date().toISOString() }));
+    console.log(JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, calls: CALLS, fill: FILL_ORDER, rate: RATE, at: new Date().toISOString() }));
     console.log(`load average ${loadBefore} before the baseline, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after the job`);
     console.log(`retention job: ${job.jobMs.toFixed(0)} ms, ${JSON.stringify(job.report)}`);
     console.log(`WAL hand-offs: ${baselineLoop.walHandOffs} by the end of the baseline, ${job.walHandOffs} by the end of the job, ${afterJob.walHandOffs} by the end of the load`);
-    console.log(`slowest request due at ${baseline.maxDueAtMs} ms of the baseline; at ${during.maxDueAtMs} ms of the retention phase (the job took ${job.jobMs.toFixed(0)} ms); event-loop delay max ${afterJob.loopMaxMs.toFixed(1)} ms after the job`);
+    console.log(`slowest request of the retention phase due ${(during.maxDueAt ?? Number.NaN) - job.startedAt} ms after the job started (it took ${job.jobMs.toFixed(0)} ms); event-loop delay max ${afterJob.loopMaxMs.toFixed(1)} ms after the job`);
+    if (process.env.BENCH_TIMELINE === '1') console.log(`job timeline (ms since its start): ${job.timeline.map((e) => `${e.atMs} ${e.event}`).join('; ')}`);
     console.log('phase       requests  p50 ms  p99 ms  max ms  failed  loop p99 ms  loop max ms  longest tx ms');
     const row = (name: string, r: FixedRateResult, l: Loop, tx: string) =>
       console.log(`${name.padEnd(10)} ${String(r.ok + r.failed).padStart(9)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${r.max.toFixed(1).padStart(7)} ${String(r.failed).padStart(7)} ${l.loopP99Ms.toFixed(1).padStart(12)} ${l.loopMaxMs.toFixed(1).padStart(12)} ${tx.padStart(14)}`);

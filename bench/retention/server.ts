@@ -28,15 +28,21 @@ const BLOCK_MS = 20;
 let timeline: Array<{ atMs: number; event: string }> | null = null;
 let jobStart = 0;
 let lastTick = performance.now();
+let lastCpu = process.cpuUsage();
 let lastHandOffs = handOffs();
 setInterval(() => {
   const now = performance.now();
+  const cpu = process.cpuUsage();
   const at = Math.round(now - jobStart);
-  if (timeline !== null && now - lastTick > BLOCK_MS + 1) timeline.push({ atMs: at, event: `block ${(now - lastTick - 1).toFixed(0)} ms` });
+  // The process's CPU time over the block (every thread): near its length when the block is
+  // work of ours, far under it when the process waited (for the disk, or for a core).
+  const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+  if (timeline !== null && now - lastTick > BLOCK_MS + 1) timeline.push({ atMs: at, event: `block ${(now - lastTick - 1).toFixed(0)} ms (cpu ${cpuMs.toFixed(0)} ms)` });
   const h = handOffs();
   if (timeline !== null && h !== lastHandOffs) timeline.push({ atMs: at, event: 'WAL hand-off' });
   lastHandOffs = h;
   lastTick = now;
+  lastCpu = cpu;
 }, 1).unref();
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 say({ url: server.url });

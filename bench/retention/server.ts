@@ -5,8 +5,10 @@
  * retention job once (what the scheduler runs, retention-job.ts) and reports its duration, its report and
  * the event-loop delay while it ran (then clears the histogram again). Each answer also
  * tells the WAL hand-offs so far (commits that waited for the checkpoint thread); `run`'s
- * also gives the job's timeline (hand-offs, event-loop blocks over BLOCK_MS). Started by bench/retention/run.ts.
+ * also gives the job's timeline (each step's first batch, WAL hand-offs, event-loop blocks
+ * over BLOCK_MS, each split into time on a core, waiting for one, and blocked in the kernel). Started by bench/retention/run.ts.
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -27,22 +29,41 @@ const loop = () => ({ loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99
 const BLOCK_MS = 20;
 let timeline: Array<{ atMs: number; event: string }> | null = null;
 let jobStart = 0;
+
+/**
+ * The event-loop thread's time on a core and time waiting for one so far, in ms (Linux:
+ * /proc/thread-self/schedstat), or NaN elsewhere. Over a block, what is neither was spent
+ * blocked in the kernel (the disk: an fsync, a read).
+ */
+function loopThreadTimes(): { onCpu: number; waiting: number } {
+  try {
+    const [onCpu = Number.NaN, waiting = Number.NaN] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { onCpu: onCpu / 1e6, waiting: waiting / 1e6 };
+  } catch {
+    return { onCpu: Number.NaN, waiting: Number.NaN };
+  }
+}
 let lastTick = performance.now();
-let lastCpu = process.cpuUsage();
+let lastTimes = loopThreadTimes();
 let lastHandOffs = handOffs();
 setInterval(() => {
   const now = performance.now();
-  const cpu = process.cpuUsage();
   const at = Math.round(now - jobStart);
-  // The process's CPU time over the block (every thread): near its length when the block is
-  // work of ours, far under it when the process waited (for the disk, or for a core).
-  const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
-  if (timeline !== null && now - lastTick > BLOCK_MS + 1) timeline.push({ atMs: at, event: `block ${(now - lastTick - 1).toFixed(0)} ms (cpu ${cpuMs.toFixed(0)} ms)` });
+  if (timeline !== null) {
+    // Only while the job runs: reading the file each tick costs a little.
+    const times = loopThreadTimes();
+    const length = now - lastTick - 1;
+    if (length > BLOCK_MS) {
+      const onCpu = times.onCpu - lastTimes.onCpu;
+      const waiting = times.waiting - lastTimes.waiting;
+      timeline.push({ atMs: at, event: `block ${length.toFixed(0)} ms (on a core ${onCpu.toFixed(0)}, waiting for one ${waiting.toFixed(0)}, blocked ${(length - onCpu - waiting).toFixed(0)})` });
+    }
+    lastTimes = times;
+  }
   const h = handOffs();
   if (timeline !== null && h !== lastHandOffs) timeline.push({ atMs: at, event: 'WAL hand-off' });
   lastHandOffs = h;
   lastTick = now;
-  lastCpu = cpu;
 }, 1).unref();
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 say({ url: server.url });
@@ -58,6 +79,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     const started = performance.now();
     jobStart = started;
     timeline = [];
+    lastTimes = loopThreadTimes();
     const startedAt = Date.now();
     // What the scheduled job runs (retention-job.ts), with each step's first batch on the timeline.
     let step = '';

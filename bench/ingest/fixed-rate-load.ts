@@ -43,6 +43,8 @@ export interface FixedRateResult {
   p99: number;
   p999: number;
   max: number;
+  /** When the slowest request was due, Unix ms (only this generator tells). */
+  maxDueAt?: number;
   ok: number;
   failed: number;
 }
@@ -62,6 +64,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
   let ok = 0;
   let failed = 0;
   let sent = 0;
+  let slowest = { latency: -1, due: 0 };
   const start = performance.now();
   return new Promise((resolve) => {
     let lastAnswer = start;
@@ -79,6 +82,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
         p99: ms(percentile(latencies, 99)),
         p999: ms(percentile(latencies, 99.9)),
         max: ms(latencies.at(-1) ?? Number.NaN),
+        maxDueAt: Math.round(performance.timeOrigin + slowest.due),
         ok,
         failed,
       });
@@ -87,6 +91,7 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
       if (finished) return;
       lastAnswer = performance.now();
       latencies.push(lastAnswer - due);
+      if (lastAnswer - due > slowest.latency) slowest = { latency: lastAnswer - due, due };
       if (success) ok += 1;
       else failed += 1;
       if (ok + failed === total) finish();

@@ -54,7 +54,11 @@ function ingestUntilStopped(store: CallStore): { stop(): Promise<number[]> } {
   };
 }
 
-/** Watches the event loop: the stalls over STALL_MS since the last take(). */
+/** The step the job is in: the table of its last batch (`peak refresh` before the first), as onBatch tells. */
+let step = 'peak refresh';
+const stallsByStep = new Map<string, number[]>();
+
+/** Watches the event loop: the stalls over STALL_MS since the last take() (during the job, also by step). */
 function watchStalls(): { take(): number[]; stop(): void } {
   let stalls: number[] = [];
   let last = performance.now();
@@ -63,6 +67,7 @@ function watchStalls(): { take(): number[]; stop(): void } {
     const now = performance.now();
     if (now - last > STALL_MS) {
       stalls.push(now - last);
+      if (jobRunning) stallsByStep.set(step, [...(stallsByStep.get(step) ?? []), now - last]);
       if (process.env.STALLS_HRTIME === '1') process.stderr.write(`stall ${process.hrtime.bigint() / 1000n} ${Math.round((now - last) * 1000)}\n`);
     }
     last = now;
@@ -81,6 +86,7 @@ function watchStalls(): { take(): number[]; stop(): void } {
   };
 }
 
+let jobRunning = false;
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
 const line = (name: string, stalls: number[], commits: number[]) =>
   console.log(`${name.padEnd(9)} ${String(stalls.length).padStart(7)} ${Math.max(0, ...stalls).toFixed(0).padStart(10)} ${String(commits.length).padStart(8)} ` +
@@ -99,10 +105,20 @@ try {
   const baseline = { commits: await ingest.stop(), stalls: stalls.take() };
   ingest = ingestUntilStopped(store);
   const started = performance.now();
+  jobRunning = true;
+  const seen: string[] = [];
   const report = await store.applyRetention({
     policy: { rawDays: 30, quarantineDays: 30, callsDays: 60, rollupsDays: null, truncateIpsDays: 7 },
     now, batchSize: 250,
+    // The stalls that follow a batch belong to the step of the next one: name the step by the batch's table, removal then IP truncation.
+    onBatch: (table) => {
+      if (step.split(' ')[1] !== table) {
+        step = `${seen.includes(table) ? 'truncate' : 'remove'} ${table}`;
+        seen.push(table);
+      }
+    },
   });
+  jobRunning = false;
   const jobMs = performance.now() - started;
   const during = { commits: await ingest.stop(), stalls: stalls.take() };
   stalls.stop();
@@ -112,6 +128,7 @@ try {
   console.log(`phase      stalls>${STALL_MS}  longest ms  commits  p50 ms  p99 ms  max ms`);
   line('baseline', baseline.stalls, baseline.commits);
   line('job', during.stalls, during.commits);
+  for (const [name, list] of stallsByStep) console.log(`  ${name.padEnd(22)} stalls>${STALL_MS}: ${String(list.length).padStart(4)}, longest ${Math.max(...list).toFixed(0)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

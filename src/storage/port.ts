@@ -310,6 +310,8 @@ export interface ReclassifyOptions {
   onProgress?: (done: number) => void;
   /** Stops between batches (each committed batch stays committed). */
   signal?: AbortSignal;
+  /** Called after each committed batch with the table it worked on, before the next (progress; tests deliver in between). */
+  onBatch?: (table: string) => Promise<void> | void;
 }
 
 export interface ReclassifyResult {
@@ -360,6 +362,8 @@ export interface RetentionRunOptions {
   batchSize?: number;
   /** Stops between batches (each committed batch stays committed). */
   signal?: AbortSignal;
+  /** Called after each committed batch with the table it worked on, before the next (progress; tests deliver in between). */
+  onBatch?: (table: string) => Promise<void> | void;
 }
 
 /** What a retention run removed (or would remove) and truncated, rows per table. */

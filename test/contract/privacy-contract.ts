@@ -204,5 +204,40 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         await pruned.cleanup();
       }
     });
+
+    it('when a late delivery for an old hour arrives while retention removes calls, then that hour keeps the peak of all its calls, the late one included', async () => {
+      const kept = await open();
+      const pruned = await open();
+      try {
+        // Three old hours, each with two overlapping calls (peak 2), and three calls per batch:
+        // the first batch ends with the first hour (not one call into the second), and the late
+        // call for the second hour arrives after the job's first refresh, before its hour's calls go.
+        const firstHour = Math.floor(ago(35) / 3_600_000) * 3_600;
+        const lateHour = firstHour + 3_600;
+        const records = [firstHour, lateHour, lateHour + 3_600].flatMap((hour) => [callAt(hour + 600), callAt(hour + 620)])
+          .map((c) => deliveryOf(c, Number(c.setup_time) * 1000));
+        const late = deliveryOf(callAt(lateHour + 610), NOW);
+        for (const { store } of [kept, pruned]) assert.ok((await store.recordCallbacks(records)).every((r) => r === 'accepted'));
+        assert.deepEqual(await kept.store.recordCallbacks([late]), ['accepted']);
+        let delivered = false;
+        const report = await pruned.store.applyRetention({
+          policy, now: NOW, batchSize: 3,
+          onBatch: async (table) => {
+            if (table !== 'calls' || delivered) return;
+            delivered = true;
+            assert.deepEqual(await pruned.store.recordCallbacks([late]), ['accepted']);
+          },
+        });
+        assert.equal(delivered, true);
+        assert.equal(report.removed.calls, records.length + 1);
+        const window = { time_field: 'setup_time' as const, from: firstHour, to: lateHour + 2 * 3_600 };
+        const exact = await kept.store.statsSummary({ filter: window });
+        assert.equal(exact.summary.peak_concurrency, 3, 'the late call talks with the two of its hour');
+        assert.deepEqual(await pruned.store.statsSummary({ filter: window }), exact);
+      } finally {
+        await kept.cleanup();
+        await pruned.cleanup();
+      }
+    });
   });
 }

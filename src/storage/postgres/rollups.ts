@@ -4,16 +4,13 @@ import type { StatsCall } from '../../domain/stats/figures.js';
 import type { RollupCell } from '../../domain/stats/rollup-cells.js';
 import { cellToValues, mergeNewCells, rollupAddSql, talkingSlots } from '../sql/rollup-add.js';
 import { BLOCK_SQL, blockMarks, refreshStaleBlocksAsync, staleBlockRange } from '../sql/rollup-blocks.js';
-import { rollupTableOf } from '../sql/rollup-tables.js';
+import { ROLLUP_LOCK_CLASS, rollupTableOf } from '../sql/rollup-tables.js';
 import { refreshSlotPeaksAsync, slotsReachedFrom, stalePeakSql, staleRange } from '../sql/stale-peaks.js';
 import { CURRENT_ROLLUPS, refreshRollupSlotAsync, ROLLUP_GRAINS, ROLLUP_SQL, rollupSql, slotsOf, toDollarParams } from '../sql/rollup-refresh.js';
 import type { RollupRow } from '../sql/rollup-rows.js';
 
 /** Every rollup dimension, as a PostgreSQL text[] parameter. */
 const ROLLUP_DIMS_ARRAY = [...ROLLUP_DIMENSIONS];
-
-/** The first key of the advisory locks that serialize refreshes of one slot ('ST'). */
-export const ROLLUP_LOCK_CLASS = 0x5354;
 
 /** What the PostgreSQL rollup code needs of a pg client: one query at a time. */
 export interface PgQuerier {

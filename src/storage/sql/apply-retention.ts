@@ -1,4 +1,6 @@
 import { retentionCutoffs } from '../../domain/privacy/retention-policy.js';
+import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
+import { ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
 import type { RetentionReport, RetentionRunOptions } from '../port.js';
 import { PERSONAL_DATA_PLACES } from './personal-data.js';
 import { FIRST_BATCH_ROWS, nextBatchRows, restAfter } from './retention-pacing.js';
@@ -10,7 +12,12 @@ export const DEFAULT_RETENTION_BATCH_ROWS = 250;
 
 /** What an adapter adds around the portable steps. */
 export interface RetentionHooks {
-  /** Runs first when calls will go (the adapters make old rollup peaks exact while the calls remain). */
+  /**
+   * Runs first when calls will go: the adapters make the rollup peaks of the slots before
+   * `beforeSec` exact while the calls remain, paced; each removal batch then refreshes
+   * again, in its own transaction, the few that a late delivery made stale meanwhile
+   * (removeCalls in retention-steps.ts).
+   */
   beforeRemovingCalls?: (beforeSec: number) => Promise<void>;
   /** Runs after each committed batch, before the next (SQLite: flushes the batch to disk off the event loop). */
   afterBatch?: () => Promise<void>;
@@ -34,7 +41,7 @@ export async function applyRetention(
   const add = (into: Record<string, number>, counts: Record<string, number>) => {
     for (const [table, n] of Object.entries(counts)) into[table] = (into[table] ?? 0) + n;
   };
-  const inBatches = async (batch: (rows: number) => SqlSteps<BatchOutcome>, into: Record<string, number>) => {
+  const inBatches = async (table: string, batch: (rows: number) => SqlSteps<BatchOutcome>, into: Record<string, number>) => {
     let rows = Math.min(size, FIRST_BATCH_ROWS);
     for (;;) {
       if (options.signal?.aborted === true) return;
@@ -45,6 +52,7 @@ export async function applyRetention(
       rows = nextBatchRows(rows, took, size);
       add(into, outcome.counts);
       await hooks.afterBatch?.();
+      await options.onBatch?.(table);
       if (!outcome.more) return;
       await restAfter(took);
     }
@@ -58,8 +66,9 @@ export async function applyRetention(
       add(report.removed, await runner.transaction(() => retention.count(cutoff)));
       continue;
     }
-    if (place.table === 'calls') await hooks.beforeRemovingCalls?.(cutoff);
-    await inBatches((rows) => retention.removeBatch(cutoff, rows), report.removed);
+    // The slots whose peaks the calls before the cutoff enter: to PEAK_REACH_HOURS past it.
+    if (place.table === 'calls') await hooks.beforeRemovingCalls?.(cutoff + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC);
+    await inBatches(place.table, (rows) => retention.removeBatch(cutoff, rows, runner.dialect), report.removed);
   }
   const ipsBefore = cutoffs.ipsBeforeMs;
   if (ipsBefore !== null) {
@@ -67,7 +76,7 @@ export async function applyRetention(
       const truncate = place.truncateIps;
       if (truncate === undefined) continue;
       if (dryRun) add(report.ipsTruncated, { [place.table]: await runner.transaction(() => truncate.count(ipsBefore)) });
-      else await inBatches((rows) => truncate.batch(ipsBefore, rows), report.ipsTruncated);
+      else await inBatches(place.table, (rows) => truncate.batch(ipsBefore, rows), report.ipsTruncated);
     }
   }
   return report;

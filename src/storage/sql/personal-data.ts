@@ -4,7 +4,7 @@ import {
   eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, type SqlDialectName, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, rollupHoursOf, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
@@ -28,7 +28,8 @@ export interface PersonalDataPlace {
   retention?: {
     /** The cutoff this table follows (null: kept forever). */
     cutoff: (c: RetentionCutoffs) => number | null;
-    removeBatch: (cutoff: number, size: number) => SqlSteps<BatchOutcome>;
+    /** `dialect`: the database running it (removing calls locks rollup hours on PostgreSQL). */
+    removeBatch: (cutoff: number, size: number, dialect: SqlDialectName) => SqlSteps<BatchOutcome>;
     /** What removeBatch would remove in all (a dry run). */
     count: (cutoff: number) => SqlSteps<Record<string, number>>;
   };

@@ -1,8 +1,14 @@
 import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
 import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
 import { truncateIp } from '../../domain/privacy/truncate-ip.js';
-import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC } from '../../domain/stats/rollup-cells.js';
-import { placeholders, type SqlSteps, sql } from './sql-steps.js';
+import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
+import { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC, slotOf } from '../../domain/stats/rollup-cells.js';
+import { ROLLUP_LOCK_CLASS } from './rollup-tables.js';
+import { placeholders, type SqlStepRunner, type SqlSteps, sql } from './sql-steps.js';
+import { refreshSlotPeaksSteps, stalePeakSql } from './stale-peaks.js';
+
+/** Which database runs the steps (the few that differ). */
+export type SqlDialectName = SqlStepRunner['dialect'];
 
 /** What one batch did: rows per table, and whether more may be left. */
 export interface BatchOutcome {
@@ -50,15 +56,51 @@ export function* countQuarantine(beforeMs: number): SqlSteps<Record<string, numb
   return { quarantine: count(rows) };
 }
 
-/** Calls set up before the cutoff (a whole hour), with their conflicting versions; rollups stay. */
-export function* removeCalls(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
-  const { rows } = yield sql('SELECT id, sid FROM calls WHERE setup_time < ? ORDER BY setup_time LIMIT ?', beforeSec, size);
+/**
+ * Calls set up before the cutoff (a whole hour), with their conflicting versions; rollups
+ * stay. A batch ends on an hour boundary unless one hour alone fills it. In the same
+ * transaction, before the calls go, the peaks they feed are made exact where stale
+ * (refreshPeaksFedBy): a late delivery for one of their hours since the job's first
+ * refresh would otherwise leave those peaks to be recomputed once the calls are gone.
+ */
+export function* removeCalls(beforeSec: number, size: number, dialect: SqlDialectName = 'sqlite'): SqlSteps<BatchOutcome> {
+  const { rows: found } = yield sql('SELECT id, sid, setup_time FROM calls WHERE setup_time < ? ORDER BY setup_time LIMIT ?', beforeSec, size);
+  const rows = found.length === size ? wholeHoursOf(found) : found;
   let conflicts = 0;
-  if (rows.length > 0) {
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first !== undefined && last !== undefined) {
+    yield* refreshPeaksFedBy(Number(first.setup_time), Number(last.setup_time), dialect);
     conflicts = (yield sql(`DELETE FROM call_conflicts WHERE sid IN (${placeholders(rows.length)})`, ...rows.map((r) => r.sid))).changes;
     yield sql(`DELETE FROM calls WHERE id IN (${placeholders(rows.length)})`, ...ids(rows));
   }
-  return { counts: { calls: rows.length, call_conflicts: conflicts }, more: rows.length === size };
+  return { counts: { calls: rows.length, call_conflicts: conflicts }, more: found.length === size };
+}
+
+/** Calls in setup_time order without those of the last hour, unless that leaves none (one hour fills the batch). */
+function wholeHoursOf(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const lastHour = slotOf(Number(rows.at(-1)?.setup_time));
+  const whole = rows.filter((r) => Number(r.setup_time) < lastHour);
+  return whole.length > 0 ? whole : rows;
+}
+
+/**
+ * Makes exact, from the calls still there, the stale peaks of every slot (both grains) whose
+ * figures calls set up from `firstSetup` to `lastSetup` enter: from the first one's hour to
+ * PEAK_REACH_HOURS past the last one's. PostgreSQL first takes those hours' rollup locks, in
+ * ascending order as ingest does, so that no delivery marks one of them stale before the
+ * transaction commits; on SQLite the transaction holds the only connection that writes.
+ */
+export function* refreshPeaksFedBy(firstSetup: number, lastSetup: number, dialect: SqlDialectName): SqlSteps<void> {
+  const from = slotOf(firstSetup);
+  const to = slotOf(lastSetup) + PEAK_REACH_HOURS * ROLLUP_SLOT_SEC;
+  if (dialect === 'postgres') {
+    yield sql('SELECT pg_advisory_xact_lock(?::int, h) FROM generate_series(?::int, ?::int) AS h', ROLLUP_LOCK_CLASS, from / ROLLUP_SLOT_SEC, to / ROLLUP_SLOT_SEC - 1);
+  }
+  for (const grain of [HOUR_GRAIN, QUARTER_GRAIN]) {
+    const stale = (yield sql(stalePeakSql(grain).selectStale, from, to)).rows;
+    for (const { slot } of stale) yield* refreshSlotPeaksSteps(Number(slot), grain);
+  }
 }
 
 export function* countCalls(beforeSec: number): SqlSteps<Record<string, number>> {

@@ -12,3 +12,10 @@ export function rollupTableOf(grain: SlotGrain): 'call_rollups' | 'call_rollups_
 export function staleTableOf(grain: SlotGrain): 'rollup_stale_peaks' | 'rollup_stale_peaks_q' {
   return grain.name === 'hour' ? 'rollup_stale_peaks' : 'rollup_stale_peaks_q';
 }
+
+/**
+ * The first key of the PostgreSQL advisory locks that serialize the writes to one hour's
+ * rollups ('ST'; the second key is the hour's number): ingest, refresh and retention take
+ * them in ascending order.
+ */
+export const ROLLUP_LOCK_CLASS = 0x5354;

@@ -2,6 +2,7 @@ import { HOUR_GRAIN, peaksByCell, ROLLUP_SLOT_SEC, type SlotGrain, slotOf } from
 import { rollupTableOf, staleTableOf } from './rollup-tables.js';
 import { rowToStatsCall, STATS_CALL_COLUMNS } from './rollup-rows.js';
 import type { RunSql } from './rollup-refresh.js';
+import { type SqlSteps, sql } from './sql-steps.js';
 
 /**
  * The predicate of the partial index calls_spill (migration 5): calls that talk past the
@@ -92,6 +93,15 @@ export async function refreshSlotPeaksAsync(run: RunSql<Promise<Array<Record<str
   const q = stalePeakSql(grain);
   for (const params of peakUpdates(slot, rows, grain)) await run(q.updatePeak, params);
   await run(q.clearStale, [slot]);
+}
+
+/** The same as SqlSteps, inside the caller's transaction (retention, which removes calls in the same one). */
+export function* refreshSlotPeaksSteps(slot: number, grain: SlotGrain = HOUR_GRAIN): SqlSteps<void> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (const [text, params] of peakInputs(slot, grain)) rows.push(...(yield sql(text, ...params)).rows);
+  const q = stalePeakSql(grain);
+  for (const params of peakUpdates(slot, rows, grain)) yield sql(q.updatePeak, ...params);
+  yield sql(q.clearStale, slot);
 }
 
 /** The slots to mark stale after whole slots were recomputed from their own calls: each and the slots its calls may reach. */

@@ -34,8 +34,10 @@ export interface SqliteRollups {
    * Makes every stale slot of a grain before `to` exact (retention, before calls go), in
    * transactions that each stop after `budgetMs` (at least one slot each), yielding to
    * ingest in between (as long as each took: retention-pacing.ts), until no slot before `to` is stale.
+   * Each commits without waiting for the disk; `afterEach` runs after each commit (the
+   * retention job writes the WAL to disk there, off the event loop).
    */
-  refreshStalePeaksPaced(to: number, grain: SlotGrain, budgetMs: number): Promise<void>;
+  refreshStalePeaksPaced(to: number, grain: SlotGrain, budgetMs: number, afterEach?: () => Promise<void>): Promise<void>;
   /** Recomputes every slot holding a call set up in [from, to); returns how many hour slots. */
   rebuild(range?: { from?: number; to?: number }): Promise<number>;
   /** Writes hourly cells computed in memory (seed); the caller's transaction holds them. */
@@ -98,7 +100,7 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
       return i - start;
     });
   const refreshWithinByGrain = new Map(ROLLUP_GRAINS.map((g) => [g.name, refreshWithin(g)]));
-  const refreshStalePeaksPaced = async (to: number, grain: SlotGrain, budgetMs: number): Promise<void> => {
+  const refreshStalePeaksPaced = async (to: number, grain: SlotGrain, budgetMs: number, afterEach?: () => Promise<void>): Promise<void> => {
     const refresh = refreshWithinByGrain.get(grain.name) as ReturnType<typeof refreshWithin>;
     // Again until none is left: ingest may mark an old slot while the job yields.
     for (;;) {
@@ -106,8 +108,17 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
       if (stale.length === 0) return;
       for (let i = 0; i < stale.length;) {
         const began = performance.now();
-        i += refresh.immediate(stale, i, budgetMs);
-        await restAfter(performance.now() - began);
+        // Without waiting for the disk (a refresh a crash loses is marked stale still): the
+        // fsync would hold the event loop; afterEach writes it to disk off the loop.
+        db.pragma('synchronous = NORMAL');
+        try {
+          i += refresh.immediate(stale, i, budgetMs);
+        } finally {
+          db.pragma('synchronous = FULL');
+        }
+        const took = performance.now() - began;
+        await afterEach?.();
+        await restAfter(took);
       }
     }
   };

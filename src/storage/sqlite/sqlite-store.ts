@@ -105,7 +105,7 @@ export function createSqliteStore(
       applyRetention(steps, options, {
         // Every grain's peaks are made exact before the calls they come from go.
         beforeRemovingCalls: async (before) => {
-          for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksPaced(before, grain, RETENTION_BATCH_TARGET_MS);
+          for (const grain of ROLLUP_GRAINS) await rollups.refreshStalePeaksPaced(before, grain, RETENTION_BATCH_TARGET_MS, () => flushWal(file));
         },
         afterBatch: () => flushWal(file),
       }),

@@ -19,7 +19,7 @@
  * run interleaved for ROUNDS rounds (other work on a shared machine then hits them alike);
  * each row is one round.
  * Run: npx tsx bench/notify/run.ts   (BENCH_DURATION_SEC, default 10; BENCH_ROUNDS, default 2;
- * BENCH_RATE, default 1000; BENCH_CONNECTIONS, default 50; CPU_PROF=1 profiles callevt
+ * BENCH_RATE, default 1000; BENCH_CONNECTIONS, default 50; BENCH_CALLEVT_CPU pins callevt; CPU_PROF=1 profiles callevt
  * with node --cpu-prof into bench/notify/profiles/; BENCH_OTHER_ROOT=<checkout> adds that
  * checkout's callevt with the relay as one more case, for a before/after in the same run).
  */
@@ -40,6 +40,12 @@ const WARMUP_SEC = 2;
 const CPU_PROF = process.env.CPU_PROF === '1';
 /** Another checkout (e.g. an earlier commit, `git worktree add`): its callevt runs as one more case, for a before/after in the same run. */
 const OTHER_ROOT = process.env.BENCH_OTHER_ROOT ?? null;
+/**
+ * A CPU list for callevt's process (taskset -c), e.g. `1` with the benchmark itself run
+ * under `taskset -c 0`: callevt then has a core to itself, as behind a real network, and
+ * the generator and the handler share the other. Unset: the scheduler places everything.
+ */
+const CALLEVT_CPU = process.env.BENCH_CALLEVT_CPU ?? null;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const profiles = join(root, 'bench', 'notify', 'profiles');
 
@@ -58,8 +64,11 @@ interface Row {
 }
 
 /** Starts a child process and resolves with the URL from its first JSON line that has one. */
-function start(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], cwd = root): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+function start(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], cwd = root, cpu: string | null = null): Promise<{ child: ChildProcess; url: string }> {
+  const command = [process.execPath, ...nodeArgs, '--import', 'tsx', ...args];
+  // Pinned with taskset (util-linux) when asked: callevt alone on its core, as behind a real network.
+  const [file = '', ...rest] = cpu === null ? command : ['taskset', '-c', cpu, ...command];
+  const child = spawn(file, rest, {
     cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -118,7 +127,7 @@ async function callevtCase(name: string, round: number, dir: string, relayUrl: s
   const env: Record<string, string> = { DATABASE_URL: join(dir, `${name.replace(/\W+/g, '-')}-${round}.db`), SPOOL_FILE: 'off' };
   if (relayUrl !== null) env.NOTIFY_RELAY_URL = relayUrl;
   const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', profiles] : [];
-  const { child, url } = await start(['src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], env, nodeArgs, cwd);
+  const { child, url } = await start(['src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], env, nodeArgs, cwd, CALLEVT_CPU);
   try {
     await fetch(`${url}/readyz`).then((res) => res.arrayBuffer());
     return await measure(name, round, url, '/callbacks/notify', true);
@@ -136,7 +145,7 @@ const rows: Row[] = [];
 try {
   process.stdout.write(
     `notify bench: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${RATE} Notifies/s, ${CONNECTIONS} connections, ` +
-      `${DURATION_SEC} s × ${ROUNDS} rounds, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+      `${DURATION_SEC} s × ${ROUNDS} rounds${CALLEVT_CPU === null ? '' : `, callevt pinned to CPU ${CALLEVT_CPU}`}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
   );
   for (let round = 1; round <= ROUNDS; round++) {
     rows.push(await measure('direct (baseline)', round, target.url, new URL(target.url).pathname, false));

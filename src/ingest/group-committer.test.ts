@@ -90,4 +90,29 @@ describe('GroupCommitter', () => {
     await Promise.all([a, b, c]);
     assert.equal(plain.batches.length, 3);
   });
+
+  it('when a commit held the event loop and more items wait, then the next commit comes after a rest about as long, gathering what arrives meanwhile', async () => {
+    const batches: number[][] = [];
+    const holdMs = 5;
+    // A synchronous write of holdMs (as SQLite's is), reported through `committed`, then an async part.
+    const commit = async (items: number[], committed: (results: number[]) => void) => {
+      batches.push([...items]);
+      const until = Date.now() + holdMs;
+      while (Date.now() < until) {
+        // holding the event loop, as a synchronous SQLite write does
+      }
+      committed(items);
+      await new Promise((r) => setImmediate(r));
+      return items;
+    };
+    const committer = new GroupCommitter(commit);
+    const first = committer.submit(1);
+    await new Promise((r) => setImmediate(r)); // the commit of 1 is under way, holding the loop
+    const second = committer.submit(2);
+    // Arrives a turn of the event loop after the first commit ended: without a rest the
+    // second commit would already have started; with it, it joins the second commit.
+    const third = first.then(() => new Promise((resolve) => setImmediate(() => resolve(committer.submit(3)))));
+    await Promise.all([first, second, third]);
+    assert.deepEqual(batches, [[1], [2, 3]]);
+  });
 });

@@ -9,8 +9,11 @@
 //
 //   npx tsx bench/stats/run.ts [calls] [runs]
 //   BENCH_STATS_SCAN_RUNS=0 skips the full-scan baselines (minutes each at 10 M calls).
+//   BENCH_STATS_DB=<file> keeps the seeded database in that file and, when it exists, reads
+//   it again instead of seeding (a before/after pair at 10 M without seeding twice; the live
+//   case at the end adds its calls to the file, a few hundred in the busiest hour).
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -73,17 +76,22 @@ function median(values: number[]): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-stats-'));
-const file = join(dir, 'stats.db');
+const keptFile = process.env.BENCH_STATS_DB;
+const file = keptFile ?? join(dir, 'stats.db');
 try {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  let last = 0;
-  const seeded = seedSqliteCalls(file, { calls: CALLS, days: DAYS, seed: 1, end: END }, (done) => {
-    if (done - last >= 1_000_000) {
-      last = done;
-      process.stderr.write(`  seeded ${done.toLocaleString('en-US')}\n`);
-    }
-  });
-  console.log(`seed: ${seeded.calls.toLocaleString('en-US')} calls over ${DAYS} days in ${seeded.seconds.toFixed(1)} s = ${Math.round(seeded.calls / seeded.seconds).toLocaleString('en-US')} calls/s (of which ${seeded.indexSeconds.toFixed(1)} s building indexes); file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
+  if (keptFile !== undefined && existsSync(keptFile)) {
+    console.log(`seed: reusing ${keptFile} (${(statSync(keptFile).size / 2 ** 30).toFixed(2)} GiB; the calls argument is ignored)`);
+  } else {
+    let last = 0;
+    const seeded = seedSqliteCalls(file, { calls: CALLS, days: DAYS, seed: 1, end: END }, (done) => {
+      if (done - last >= 1_000_000) {
+        last = done;
+        process.stderr.write(`  seeded ${done.toLocaleString('en-US')}\n`);
+      }
+    });
+    console.log(`seed: ${seeded.calls.toLocaleString('en-US')} calls over ${DAYS} days in ${seeded.seconds.toFixed(1)} s = ${Math.round(seeded.calls / seeded.seconds).toLocaleString('en-US')} calls/s (of which ${seeded.indexSeconds.toFixed(1)} s building indexes); file ${(statSync(file).size / 2 ** 30).toFixed(2)} GiB`);
+  }
 
   // Cost of keeping rollups exact at ingest, for one commit of BATCH new calls set up in the
   // busiest hour: the incremental path ingest uses (addCalls) against recomputing the whole

@@ -17,21 +17,30 @@ export function bucketIndex(boundaries: readonly number[], t: number): number {
   return lo;
 }
 
+/**
+ * Partials taken together: a lone one as it is (the read side gives one cell per bucket or
+ * value, so its histograms are not copied again), several merged into a new one.
+ */
+function together(partials: readonly PartialFigures[]): PartialFigures {
+  if (partials.length === 1) return partials[0] as PartialFigures;
+  const total = emptyPartial();
+  for (const p of partials) mergePartial(total, p);
+  return total;
+}
+
 /** The figures of a set of rollup cells taken together. */
 export function figuresFromCells(cells: Iterable<RollupCell>): Figures {
-  const total = emptyPartial();
-  for (const cell of cells) mergePartial(total, cell.partial);
-  return finishFigures(total);
+  return finishFigures(together([...cells].map((c) => c.partial)));
 }
 
 /** Figures per bucket from rollup cells (whose slots lie inside the buckets). */
 export function timeseriesFromCells(cells: Iterable<RollupCell>, boundaries: readonly number[]): Figures[] {
-  const parts: PartialFigures[] = boundaries.slice(1).map(() => emptyPartial());
+  const parts: PartialFigures[][] = boundaries.slice(1).map(() => []);
   for (const cell of cells) {
     const i = bucketIndex(boundaries, cell.slot);
-    if (i >= 0) mergePartial(parts[i] as PartialFigures, cell.partial);
+    if (i >= 0) parts[i]?.push(cell.partial);
   }
-  return parts.map(finishFigures);
+  return parts.map((p) => finishFigures(together(p)));
 }
 
 /** Figures per bucket from calls, bucketed by `timeField`. */
@@ -49,13 +58,13 @@ export type BreakdownItem = { value: string | number | null } & Figures;
 
 /** Figures per value from rollup cells of one dimension, largest attempts first. */
 export function breakdownFromCells(cells: Iterable<RollupCell>, numeric: boolean, limit: number): BreakdownItem[] {
-  const groups = new Map<string, PartialFigures>();
+  const groups = new Map<string, PartialFigures[]>();
   for (const cell of cells) {
     let p = groups.get(cell.value);
-    if (p === undefined) groups.set(cell.value, (p = emptyPartial()));
-    mergePartial(p, cell.partial);
+    if (p === undefined) groups.set(cell.value, (p = []));
+    p.push(cell.partial);
   }
-  const items = [...groups].map(([value, p]) => ({ value: numeric ? Number(value) : value, ...finishFigures(p) }));
+  const items = [...groups].map(([value, p]) => ({ value: numeric ? Number(value) : value, ...finishFigures(together(p)) }));
   return topItems(items, limit);
 }
 

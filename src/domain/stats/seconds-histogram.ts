@@ -113,3 +113,87 @@ export function mergeHistogramJson(into: SecondsHistogram, text: string | null):
     into.set(k, (into.get(k) ?? 0) + (flat[i + 1] as number));
   }
 }
+
+/** Keys a HistogramSum counts in its dense array: negative time-to-answer down to this… */
+const DENSE_MIN_KEY = -128;
+/** …up to below this (600 whole seconds and about 1,500 log buckets: beyond 60 years). */
+const DENSE_END_KEY = 2_048;
+
+/**
+ * A sum of many histograms given as JSON text (histogramToJson), for reads that merge
+ * hundreds of rollup rows: the text is read digit by digit into a dense array of counts,
+ * without JSON.parse's arrays or a Map update per key (keys outside the dense range, and
+ * any text not written by histogramToJson, go through the Map path). `addTo` hands the
+ * sum over as an ordinary histogram.
+ */
+export class HistogramSum {
+  private readonly dense = new Float64Array(DENSE_END_KEY - DENSE_MIN_KEY);
+  private readonly other: SecondsHistogram = new Map();
+  private lowest = Number.POSITIVE_INFINITY;
+  private highest = Number.NEGATIVE_INFINITY;
+  /** Key, count, key, count… of the text being read (reused). */
+  private static pairs = new Float64Array(4_096);
+
+  /** Adds a histogram's JSON text (an empty or missing text adds nothing). */
+  addJson(text: string | null): void {
+    if (text === null || text.length <= 2) return;
+    const n = HistogramSum.readPairs(text);
+    if (n < 0) {
+      mergeHistogramJson(this.other, text);
+      return;
+    }
+    const pairs = HistogramSum.pairs;
+    for (let i = 0; i < n; i += 2) {
+      const key = pairs[i] as number;
+      const count = pairs[i + 1] as number;
+      if (key >= DENSE_MIN_KEY && key < DENSE_END_KEY) {
+        this.dense[key - DENSE_MIN_KEY] = (this.dense[key - DENSE_MIN_KEY] as number) + count;
+        if (key < this.lowest) this.lowest = key;
+        if (key > this.highest) this.highest = key;
+      } else this.other.set(key, (this.other.get(key) ?? 0) + count);
+    }
+  }
+
+  /** Adds the sum's counts into a histogram. */
+  addTo(into: SecondsHistogram): void {
+    for (let key = this.lowest; key <= this.highest; key++) {
+      const count = this.dense[key - DENSE_MIN_KEY] as number;
+      if (count !== 0) into.set(key, (into.get(key) ?? 0) + count);
+    }
+    mergeHistogram(into, this.other);
+  }
+
+  /**
+   * Reads `[int,int,…]` (what histogramToJson writes) into `pairs`; the number of values
+   * read, or −1 for any other text (then JSON.parse reads it).
+   */
+  private static readPairs(text: string): number {
+    if (text.charCodeAt(0) !== 91 || text.charCodeAt(text.length - 1) !== 93) return -1;
+    let n = 0;
+    let value = 0;
+    let digits = 0;
+    let negative = false;
+    for (let i = 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        digits++;
+      } else if (c === 45 && digits === 0 && !negative) negative = true;
+      else if (c === 44 || c === 93) {
+        // Up to 15 digits are exact in a double; longer numbers take the JSON.parse path.
+        if (digits === 0 || digits > 15) return -1;
+        if (n === HistogramSum.pairs.length) {
+          const grown = new Float64Array(n * 2);
+          grown.set(HistogramSum.pairs);
+          HistogramSum.pairs = grown;
+        }
+        HistogramSum.pairs[n++] = negative ? -value : value;
+        value = 0;
+        digits = 0;
+        negative = false;
+        if (c === 93) return i === text.length - 1 && n % 2 === 0 ? n : -1;
+      } else return -1;
+    }
+    return -1;
+  }
+}

@@ -60,7 +60,7 @@ export async function createPostgresStore(
     ...createCallLifeMethods(kysely, steps),
     ...createLifecycleStatsQueries(kysely, 'postgres'),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
+    ...createStatsQueries(kysely, { dialect: 'postgres', refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),
       refreshStaleBlocks: (from, to) => refreshStaleBlocksPostgres(pool, from, to),
     }),
     rebuildStatsRollups: (range) => rebuildRollupsPostgres(pool, range),

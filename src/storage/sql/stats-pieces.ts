@@ -1,12 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { CallFilter } from '../../domain/call-filter.js';
 import { emptyPartial } from '../../domain/stats/partial-figures.js';
-import { reachIndex } from '../../domain/stats/peak-reach.js';
+import { REACH_STEP_SEC, REACH_STEPS, reachIndex } from '../../domain/stats/peak-reach.js';
 import type { RollupPlan } from '../../domain/stats/plan-stats-query.js';
 import { HOUR_GRAIN, QUARTER_GRAIN, type RollupCell, slotOf } from '../../domain/stats/rollup-cells.js';
-import { mergeHistogramJson } from '../../domain/stats/seconds-histogram.js';
+import { HistogramSum } from '../../domain/stats/seconds-histogram.js';
 import { windowPieces } from '../../domain/stats/window-pieces.js';
-import { addRowSums, reachAtJson, ROLLUP_SUM_COLUMNS, type RollupRow, statsDb } from './rollup-rows.js';
+import { addRowSums, reachAtJson, ROLLUP_SUM_COLUMNS, type RollupRow, type StatsDatabase, statsDb } from './rollup-rows.js';
 import type { Database } from './schema-types.js';
 
 const HOUR = HOUR_GRAIN.sec;
@@ -17,6 +17,25 @@ export interface RowGrouping {
   windowStart: (row: Pick<RollupRow, 'slot' | 'value'>) => number | undefined;
   /** Bucket boundaries (time series), or none. */
   boundaries: readonly number[];
+  /**
+   * Set when every group's window starts at the same point (summary, breakdown): the hours
+   * a day or more after it read their reach vectors' last element, so the database gives
+   * each value's largest (farPeaksSql) instead of one row per hour and value.
+   */
+  sameWindowStart?: { start: number | undefined };
+}
+
+/** The SQL databases the statistics read side runs on (for the one expression that differs). */
+export type StatsSqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * A row's reach at the last step (reachAtJson at REACH_STEPS − 1: the stored vector is
+ * trimmed, so its last element), or its own peak when the vector is empty.
+ */
+function lastReachSql(dialect: StatsSqlDialect) {
+  return dialect === 'sqlite'
+    ? sql<number>`coalesce(json_extract(peak_reach, '$[#-1]'), peak_concurrency)`
+    : sql<number>`coalesce((peak_reach::jsonb ->> -1)::bigint, peak_concurrency)`;
 }
 
 /**
@@ -37,27 +56,31 @@ export async function readPieceCells(
   plan: RollupPlan,
   middle: CallFilter,
   grouping: RowGrouping,
+  dialect?: StatsSqlDialect,
 ): Promise<RollupCell[] | null> {
-  const groups = new Map<string, RollupCell>();
-  const cellOf = (row: Pick<RollupRow, 'slot' | 'value'>) => {
+  // Each group's histograms are summed from their JSON text and handed to its cell at the end.
+  const groups = new Map<string, { cell: RollupCell; durations: HistogramSum; ttas: HistogramSum }>();
+  const groupOf = (row: Pick<RollupRow, 'slot' | 'value'>) => {
     const key = grouping.keyOf(row);
-    let cell = groups.get(key);
-    if (cell === undefined) groups.set(key, (cell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial(), peak_reach: [], long_calls: 0 }));
-    return cell;
+    let group = groups.get(key);
+    if (group === undefined) {
+      const cell: RollupCell = { slot: Number(row.slot), dim: plan.dim, value: key, partial: emptyPartial(), peak_reach: [], long_calls: 0 };
+      groups.set(key, (group = { cell, durations: new HistogramSum(), ttas: new HistogramSum() }));
+    }
+    return group;
   };
+  const cellOf = (row: Pick<RollupRow, 'slot' | 'value'>) => groupOf(row).cell;
   const sdb = statsDb(db);
   // An open end: where the rollups start or end.
   const bounds = await slotBounds(db, middle);
   if (bounds === null) return [];
   const pieces = windowPieces(bounds[0], bounds[1], grouping.boundaries);
-  // One query per table (and block width): consecutive pieces as ranges, the ranges OR-ed
-  // inside their overall bounds, so the database walks one index range and no IN list.
-  const query = (table: 'call_rollups_q' | 'call_rollups' | 'call_rollup_blocks', ranges: Array<[number, number]>) => {
-    const first = ranges[0];
-    const last = ranges[ranges.length - 1];
-    if (first === undefined || last === undefined) return null;
-    let q = sdb.selectFrom(table as 'call_rollups').where('dim', '=', plan.dim).where('slot', '>=', first[0]).where('slot', '<', last[1]);
-    if (ranges.length > 1) q = q.where((eb) => eb.or(ranges.map(([a, b]) => eb.and([eb('slot', '>=', a), eb('slot', '<', b)]))));
+  // One query per table (and block width): consecutive pieces as ranges, one index search
+  // per range joined with UNION ALL (an OR of the ranges inside their overall bounds made
+  // SQLite read every row between them: a month of Asia/Kolkata days read 2,880 quarter-hour
+  // rows with their histograms for the 120 it needed).
+  const rangeQuery = (table: 'call_rollups_q' | 'call_rollups' | 'call_rollup_blocks', [from, to]: [number, number]) => {
+    let q = sdb.selectFrom(table as 'call_rollups').where('dim', '=', plan.dim).where('slot', '>=', from).where('slot', '<', to);
     if (plan.values !== null) q = q.where('value', 'in', plan.values);
     return q;
   };
@@ -69,11 +92,35 @@ export async function readPieceCells(
   const peakColumns = ['slot', 'value', 'peak_concurrency', 'peak_reach', 'long_calls'] as const;
   const hourFrom = Math.ceil(bounds[0] / HOUR) * HOUR;
   const hourTo = Math.floor(bounds[1] / HOUR) * HOUR;
+  // With one window start for all groups, the hours whose reach index is the last
+  // (REACH_STEPS − 1 quarter-hours or more after the start) are read as one largest last
+  // element per value. No bucket boundary cuts those hours: there are none.
+  const same = dialect !== undefined && grouping.boundaries.length === 0 ? grouping.sameWindowStart : undefined;
+  const farFrom =
+    same === undefined
+      ? hourTo
+      : same.start === undefined
+        ? hourFrom
+        : Math.min(hourTo, Math.max(hourFrom, Math.ceil((same.start + (REACH_STEPS - 1) * REACH_STEP_SEC) / HOUR) * HOUR));
   const peakReads = [
-    hourFrom < hourTo ? query('call_rollups', [[hourFrom, hourTo]]) : null,
-    query('call_rollups_q', runs(pieces.quarters, QUARTER_GRAIN.sec)),
-  ].map((q) => q?.select(peakColumns).where('peak_concurrency', '>', 0).execute() ?? Promise.resolve([]));
-  const [hourPeaks, quarterPeaks] = await Promise.all(peakReads);
+    readRanges(hourFrom < farFrom ? [[hourFrom, farFrom]] : [], (r) => rangeQuery('call_rollups', r).select(peakColumns).where('peak_concurrency', '>', 0)),
+    readRanges(runs(pieces.quarters, QUARTER_GRAIN.sec), (r) => rangeQuery('call_rollups_q', r).select(peakColumns).where('peak_concurrency', '>', 0)),
+  ];
+  const farPeaks =
+    farFrom < hourTo && dialect !== undefined
+      ? rangeQuery('call_rollups', [farFrom, hourTo])
+          .select((eb) => ['value', eb.fn.max(lastReachSql(dialect)).as('peak'), eb.fn.max('long_calls').as('long_calls')])
+          .where('peak_concurrency', '>', 0)
+          .groupBy('value')
+          .execute()
+      : undefined;
+  const [[hourPeaks, quarterPeaks], farRows] = await Promise.all([Promise.all(peakReads), farPeaks ?? Promise.resolve([])]);
+  for (const row of farRows ?? []) {
+    if (Number(row.long_calls) > 0) return null;
+    const cell = cellOf({ slot: farFrom, value: row.value });
+    const peak = Number(row.peak);
+    if (peak > cell.partial.peak_concurrency) cell.partial.peak_concurrency = peak;
+  }
   for (const row of [...(hourPeaks ?? []).filter((r) => !cut.has(Number(r.slot))), ...(quarterPeaks ?? [])]) {
     if (Number(row.long_calls) > 0) return null;
     const cell = cellOf(row);
@@ -82,25 +129,42 @@ export async function readPieceCells(
   }
   // Counts, sums and histograms from the pieces.
   const columns = ['slot', 'value', 'duration_hist', 'tta_hist', ...ROLLUP_SUM_COLUMNS] as const;
-  const reads: Array<Promise<Array<Record<string, unknown>>>> = [];
-  const read = (q: ReturnType<typeof query>) => {
-    if (q !== null) reads.push(q.select(columns).execute());
-  };
-  read(query('call_rollups_q', runs(pieces.quarters, QUARTER_GRAIN.sec)));
-  read(query('call_rollups', runs(pieces.hours, HOUR)));
-  for (const [width, starts] of pieces.blocks) {
-    const q = query('call_rollup_blocks', runs(starts, width));
-    if (q !== null) reads.push(q.where(sql.ref('width'), '=', width).select(columns).execute());
-  }
+  const reads = [
+    readRanges(runs(pieces.quarters, QUARTER_GRAIN.sec), (r) => rangeQuery('call_rollups_q', r).select(columns)),
+    readRanges(runs(pieces.hours, HOUR), (r) => rangeQuery('call_rollups', r).select(columns)),
+    ...[...pieces.blocks].map(([width, starts]) =>
+      readRanges(runs(starts, width), (r) => rangeQuery('call_rollup_blocks', r).where(sql.ref('width'), '=', width).select(columns)),
+    ),
+  ];
   for (const rows of await Promise.all(reads)) {
     for (const row of rows as Array<Pick<RollupRow, 'slot' | 'value' | 'duration_hist' | 'tta_hist' | (typeof ROLLUP_SUM_COLUMNS)[number]>>) {
-      const cell = cellOf(row);
-      addRowSums(cell.partial, row);
-      mergeHistogramJson(cell.partial.duration_hist, row.duration_hist);
-      mergeHistogramJson(cell.partial.tta_hist, row.tta_hist);
+      const group = groupOf(row);
+      addRowSums(group.cell.partial, row);
+      group.durations.addJson(row.duration_hist);
+      group.ttas.addJson(row.tta_hist);
     }
   }
-  return [...groups.values()];
+  return [...groups.values()].map(({ cell, durations, ttas }) => {
+    durations.addTo(cell.partial.duration_hist);
+    ttas.addTo(cell.partial.tta_hist);
+    return cell;
+  });
+}
+
+/** At most this many ranges in one UNION ALL (SQLite allows 500 SELECTs in one compound SELECT). */
+const RANGES_PER_QUERY = 200;
+
+/** The rows of one query per range, joined with UNION ALL, RANGES_PER_QUERY ranges per statement. */
+async function readRanges<O>(
+  ranges: ReadonlyArray<[number, number]>,
+  queryOf: (range: [number, number]) => SelectQueryBuilder<StatsDatabase, 'call_rollups', O>,
+): Promise<O[]> {
+  const statements: Array<Promise<O[]>> = [];
+  for (let i = 0; i < ranges.length; i += RANGES_PER_QUERY) {
+    const [first, ...rest] = ranges.slice(i, i + RANGES_PER_QUERY).map(queryOf);
+    if (first !== undefined) statements.push(rest.reduce((q, next) => q.unionAll(next), first).execute());
+  }
+  return (await Promise.all(statements)).flat();
 }
 
 /** [from, to) with open ends closed at the first and after the last hourly row; null when there is nothing in it. */

@@ -22,7 +22,7 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import type { RollupRow, } from './rollup-rows.js';
-import { readPieceCells, type RowGrouping, slotBounds } from './stats-pieces.js';
+import { readPieceCells, type RowGrouping, slotBounds, type StatsSqlDialect } from './stats-pieces.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
 
@@ -42,6 +42,8 @@ export interface StatsQueries {
 export function createStatsQueries(
   db: Kysely<Database>,
   options: {
+    /** Lets the database reduce the far hours' peaks of a summary or breakdown (stats-pieces.ts); row by row without it. */
+    dialect?: StatsSqlDialect;
     /** Makes rollup peaks of a grain (hours by default) in [from, to) exact before they are read (stale-peaks.ts). */
     refreshStalePeaks?: (from?: number, to?: number, grain?: SlotGrain) => Promise<void>;
     /** Rebuilds the stale coarse blocks of [from, to) before they are read (rollup-blocks.ts). */
@@ -86,8 +88,9 @@ export function createStatsQueries(
       keyOf: rows === 'value' ? (row) => row.value : rows === 'all' ? () => '' : rows.keyOf,
       windowStart: typeof rows === 'string' ? () => middle.from : (row) => rows.windowStart(row, middle.from),
       boundaries: planOptions?.boundaries ?? [],
+      ...(typeof rows === 'string' ? { sameWindowStart: { start: middle.from } } : {}),
     };
-    const cells = await readPieceCells(db, plan, middle, grouping);
+    const cells = await readPieceCells(db, plan, middle, grouping, options.dialect);
     if (cells === null || split === null) return cells;
     return addEdgeCalls(cells, await scanEdges(db, split, QUARTER_GRAIN), keyOfCall, plan.dim);
   };

@@ -88,7 +88,7 @@ export function createSqliteStore(
     ...createCallLifeMethods(kysely, steps),
     ...createLifecycleStatsQueries(kysely, 'sqlite'),
     reclassifyCalls: (options) => reclassify(options),
-    ...createStatsQueries(kysely, { refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
+    ...createStatsQueries(kysely, { dialect: 'sqlite', refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),
       refreshStaleBlocks: async (from, to) => rollups.refreshStaleBlocks(from, to),
     }),
     rebuildStatsRollups: (range) => rollups.rebuild(range),

@@ -91,7 +91,7 @@ describe('GroupCommitter', () => {
     assert.equal(plain.batches.length, 3);
   });
 
-  it('when a commit held the event loop and more items wait, then the next commit comes after a rest about as long, gathering what arrives meanwhile', async () => {
+  it('when a commit held the event loop and more items wait, then the next commit comes after a rest of half as long, gathering what arrives meanwhile', async () => {
     const batches: number[][] = [];
     const holdMs = 5;
     // A synchronous write of holdMs (as SQLite's is), reported through `committed`, then an async part.

@@ -93,15 +93,16 @@ export class GroupCommitter<T, R> {
 
   /**
    * Before the next commit of a backlog: a turn of the event loop, or, when the last
-   * commit held the loop (a synchronous write, reported by its `committed` call), about as
+   * commit held the loop (a synchronous write, reported by its `committed` call), half as
    * long again, at most MAX_REST_MS. Requests keep being read meanwhile and join the next
-   * batch, so the loop spends at most about half its time writing and costly commits
-   * (large rollup rows) are shared by more deliveries instead of repeated for a few each:
-   * with the fsync off the event loop, commits of 2–7 deliveries at 3,000 a second with
-   * live talk times fell behind (bench/README.md, "Ingest with the fsync off the event loop").
+   * batch, so costly commits (large rollup rows) are shared by more deliveries instead of
+   * repeated for a few each: with the fsync off the event loop, commits of 2–7 deliveries
+   * at 3,000 a second with live talk times fell behind. A rest as long as the hold served
+   * that case better but cost a tenth of the top throughput (bench/README.md, "Ingest with
+   * the fsync off the event loop").
    */
   private restAfter(holdMs: number): Promise<void> {
-    const restMs = Math.min(MAX_REST_MS, holdMs);
+    const restMs = Math.min(MAX_REST_MS, holdMs / 2);
     if (restMs < 1) return new Promise<void>((r) => setImmediate(r));
     return new Promise<void>((r) => setTimeout(r, restMs));
   }

@@ -1,10 +1,8 @@
 import { contributionsOf } from '../../domain/stats/lifecycle/lifecycle-contributions.js';
 import type { LifecycleFacts } from '../../domain/stats/lifecycle/lifecycle-facts.js';
 import { type CallbackRecord, sidOfRecord } from '../port.js';
-import { placeholders, type SqlSteps, sql } from './sql-steps.js';
+import { placeholders, type SqlSteps, sql, type SqlDialectName } from './sql-steps.js';
 
-/** Which SQL database steps run on, where the text differs. */
-export type SqlDialectName = 'sqlite' | 'postgres';
 
 /**
  * The lifecycle rollups (migration 14, docs/statistics.md "Call lifecycle"): counts per

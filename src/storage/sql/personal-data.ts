@@ -4,11 +4,11 @@ import {
   eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, type SqlDialectName, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, rollupHoursOf, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
-import type { SqlSteps } from './sql-steps.js';
+import type { SqlDialectName, SqlSteps } from './sql-steps.js';
 
 /**
  * Every table that holds personal data or lives under a retention limit, and what erasure

@@ -4,11 +4,8 @@ import { truncateIp } from '../../domain/privacy/truncate-ip.js';
 import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
 import { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC, slotOf } from '../../domain/stats/rollup-cells.js';
 import { ROLLUP_LOCK_CLASS } from './rollup-tables.js';
-import { placeholders, type SqlStepRunner, type SqlSteps, sql } from './sql-steps.js';
+import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
 import { refreshSlotPeaksSteps, stalePeakSql } from './stale-peaks.js';
-
-/** Which database runs the steps (the few that differ). */
-export type SqlDialectName = SqlStepRunner['dialect'];
 
 /** What one batch did: rows per table, and whether more may be left. */
 export interface BatchOutcome {

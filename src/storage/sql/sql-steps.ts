@@ -19,9 +19,12 @@ export interface SqlResult {
 /** One transaction's worth of statements, ending with its result. */
 export type SqlSteps<T> = Generator<SqlStatement, T, SqlResult>;
 
+/** Which SQL database steps run on, where the text differs. */
+export type SqlDialectName = 'sqlite' | 'postgres';
+
 /** Runs one SqlSteps in a transaction of its own; the adapters give one each. */
 export interface SqlStepRunner {
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: SqlDialectName;
   /**
    * `durable: false` commits without waiting for the disk (SQLite synchronous=NORMAL,
    * PostgreSQL synchronous_commit=off): for work that is simply done again if a crash loses

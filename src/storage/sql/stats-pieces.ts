@@ -8,6 +8,7 @@ import { HistogramSum } from '../../domain/stats/seconds-histogram.js';
 import { windowPieces } from '../../domain/stats/window-pieces.js';
 import { addRowSums, reachAtJson, ROLLUP_SUM_COLUMNS, type RollupRow, type StatsDatabase, statsDb } from './rollup-rows.js';
 import type { Database } from './schema-types.js';
+import type { SqlDialectName } from './sql-steps.js';
 
 const HOUR = HOUR_GRAIN.sec;
 
@@ -25,14 +26,12 @@ export interface RowGrouping {
   sameWindowStart?: { start: number | undefined };
 }
 
-/** The SQL databases the statistics read side runs on (for the one expression that differs). */
-export type StatsSqlDialect = 'sqlite' | 'postgres';
 
 /**
  * A row's reach at the last step (reachAtJson at REACH_STEPS − 1: the stored vector is
  * trimmed, so its last element), or its own peak when the vector is empty.
  */
-function lastReachSql(dialect: StatsSqlDialect) {
+function lastReachSql(dialect: SqlDialectName) {
   return dialect === 'sqlite'
     ? sql<number>`coalesce(json_extract(peak_reach, '$[#-1]'), peak_concurrency)`
     : sql<number>`coalesce((peak_reach::jsonb ->> -1)::bigint, peak_concurrency)`;
@@ -56,7 +55,7 @@ export async function readPieceCells(
   plan: RollupPlan,
   middle: CallFilter,
   grouping: RowGrouping,
-  dialect?: StatsSqlDialect,
+  dialect?: SqlDialectName,
 ): Promise<RollupCell[] | null> {
   // Each group's histograms are summed from their JSON text and handed to its cell at the end.
   const groups = new Map<string, { cell: RollupCell; durations: HistogramSum; ttas: HistogramSum }>();

@@ -22,9 +22,10 @@ import type {
 } from '../../domain/stats/stats-query.js';
 import { summarizeCalls } from '../../domain/stats/summarize-calls.js';
 import type { RollupRow, } from './rollup-rows.js';
-import { readPieceCells, type RowGrouping, slotBounds, type StatsSqlDialect } from './stats-pieces.js';
+import { readPieceCells, type RowGrouping, slotBounds } from './stats-pieces.js';
 import { addEdgeCalls, scanEdges, selectStatsCalls, splitWindow } from './stats-edges.js';
 import type { Database } from './schema-types.js';
+import type { SqlDialectName } from './sql-steps.js';
 
 /** The statistics read side, written once with Kysely for every SQL adapter. */
 export interface StatsQueries {
@@ -43,7 +44,7 @@ export function createStatsQueries(
   db: Kysely<Database>,
   options: {
     /** Lets the database reduce the far hours' peaks of a summary or breakdown (stats-pieces.ts); row by row without it. */
-    dialect?: StatsSqlDialect;
+    dialect?: SqlDialectName;
     /** Makes rollup peaks of a grain (hours by default) in [from, to) exact before they are read (stale-peaks.ts). */
     refreshStalePeaks?: (from?: number, to?: number, grain?: SlotGrain) => Promise<void>;
     /** Rebuilds the stale coarse blocks of [from, to) before they are read (rollup-blocks.ts). */

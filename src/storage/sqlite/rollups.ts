@@ -10,6 +10,7 @@ import { CURRENT_ROLLUPS, refreshRollupSlotSync, ROLLUP_GRAINS, ROLLUP_SQL, roll
 import { restAfter } from '../sql/retention-pacing.js';
 import type { SqliteReclassifyHook } from './reclassify.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
+import { withoutFsync } from './without-fsync.js';
 
 /** Slots recomputed per transaction by a rebuild, so that ingest waits only briefly. */
 export const REBUILD_SLOTS_PER_TRANSACTION = 24;
@@ -110,12 +111,7 @@ export function createSqliteRollups(db: SqliteDatabase): SqliteRollups {
         const began = performance.now();
         // Without waiting for the disk (a refresh a crash loses is marked stale still): the
         // fsync would hold the event loop; afterEach writes it to disk off the loop.
-        db.pragma('synchronous = NORMAL');
-        try {
-          i += refresh.immediate(stale, i, budgetMs);
-        } finally {
-          db.pragma('synchronous = FULL');
-        }
+        i += withoutFsync(db, () => refresh.immediate(stale, i, budgetMs));
         const took = performance.now() - began;
         await afterEach?.();
         await restAfter(took);

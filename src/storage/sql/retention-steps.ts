@@ -2,7 +2,8 @@ import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonica
 import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
 import { truncateIp } from '../../domain/privacy/truncate-ip.js';
 import { PEAK_REACH_HOURS } from '../../domain/stats/peak-reach.js';
-import { HOUR_GRAIN, QUARTER_GRAIN, ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC, slotOf } from '../../domain/stats/rollup-cells.js';
+import { ROLLUP_DIMENSIONS, ROLLUP_SLOT_SEC, slotOf } from '../../domain/stats/rollup-cells.js';
+import { ROLLUP_GRAINS } from './rollup-refresh.js';
 import { ROLLUP_LOCK_CLASS } from './rollup-tables.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
 import { refreshSlotPeaksSteps, stalePeakSql } from './stale-peaks.js';
@@ -94,7 +95,7 @@ export function* refreshPeaksFedBy(firstSetup: number, lastSetup: number, dialec
   if (dialect === 'postgres') {
     yield sql('SELECT pg_advisory_xact_lock(?::int, h) FROM generate_series(?::int, ?::int) AS h', ROLLUP_LOCK_CLASS, from / ROLLUP_SLOT_SEC, to / ROLLUP_SLOT_SEC - 1);
   }
-  for (const grain of [HOUR_GRAIN, QUARTER_GRAIN]) {
+  for (const grain of ROLLUP_GRAINS) {
     const stale = (yield sql(stalePeakSql(grain).selectStale, from, to)).rows;
     for (const { slot } of stale) yield* refreshSlotPeaksSteps(Number(slot), grain);
   }

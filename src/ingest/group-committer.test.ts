@@ -26,7 +26,7 @@ describe('GroupCommitter', () => {
     const { batches, commit } = recordingCommit(20);
     const committer = new GroupCommitter(commit);
     const first = committer.submit(1);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first commit is in flight
+    while (batches.length === 0) await new Promise((resolve) => setImmediate(resolve)); // the first commit is in flight
     const later = [2, 3, 4].map((n) => committer.submit(n));
     let laterSettled = false;
     void Promise.all(later).then(() => {
@@ -93,7 +93,7 @@ describe('GroupCommitter', () => {
 
   it('when a commit held the event loop and more items wait, then the next commit comes after a rest of half as long, gathering what arrives meanwhile', async () => {
     const batches: number[][] = [];
-    const holdMs = 5;
+    const holdMs = 20;
     // A synchronous write of holdMs (as SQLite's is), reported through `committed`, then an async part.
     const commit = async (items: number[], committed: (results: number[]) => void) => {
       batches.push([...items]);
@@ -107,12 +107,52 @@ describe('GroupCommitter', () => {
     };
     const committer = new GroupCommitter(commit);
     const first = committer.submit(1);
-    await new Promise((r) => setImmediate(r)); // the commit of 1 is under way, holding the loop
+    await new Promise((r) => setImmediate(r)); // the commit of 1 has held the loop
     const second = committer.submit(2);
-    // Arrives a turn of the event loop after the first commit ended: without a rest the
-    // second commit would already have started; with it, it joins the second commit.
-    const third = first.then(() => new Promise((resolve) => setImmediate(() => resolve(committer.submit(3)))));
+    // Arrives a turn of the event loop later: without a rest the commit of 2 would already
+    // have been written; with one (10 ms here), 3 joins it.
+    await new Promise((r) => setImmediate(r));
+    const third = committer.submit(3);
     await Promise.all([first, second, third]);
     assert.deepEqual(batches, [[1], [2, 3]]);
   });
+
+  it('when a commit reports its rows written, then the next batch is written while it is made durable, and each item is answered only once its own commit is durable', async () => {
+    const batches: number[][] = [];
+    const gates: Array<() => void> = [];
+    // Written at once (reported through `committed`), durable when the test opens its gate, as an fsync.
+    const commit = async (items: number[], committed: (results: number[]) => void) => {
+      batches.push([...items]);
+      committed(items);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return items.map((n) => n * 2);
+    };
+    const committer = new GroupCommitter(commit);
+    const first = committer.submit(1);
+    await new Promise((r) => setImmediate(r)); // the first batch is written; its durability is awaited
+    const second = committer.submit(2);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [[1], [2]], 'the second batch waited for the first one to be durable');
+    let idle = false;
+    void committer.idle().then(() => {
+      idle = true;
+    });
+    gates[1]?.();
+    assert.equal(await second, 4);
+    assert.equal(await settled(first), false, 'answered before its own commit was durable');
+    assert.equal(idle, false, 'idle while a commit was not yet durable');
+    gates[0]?.();
+    assert.equal(await first, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(idle, true);
+  });
 });
+
+/** Whether a promise has settled, after the microtasks queued so far have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(() => (done = true), () => (done = true));
+  await new Promise((r) => setImmediate(r));
+  return done;
+}

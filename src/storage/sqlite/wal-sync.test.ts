@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { deliveryOf } from '../../../test/contract/ingest-contract.js';
 import { validCallbackValues } from '../../../test/fixtures/callback-fixture.js';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
+import { GroupCommitter } from '../../ingest/group-committer.js';
+import type { CallbackRecord, RecordResult } from '../port.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { openSqlite } from './open-sqlite.js';
 import { createWalSync, datasyncFile, type FileFlusher, keptOpenFlusher } from './wal-sync.js';
@@ -119,6 +121,37 @@ describe('SQLite ingest commits and their sync', () => {
       disk.calls[0]?.finish();
       assert.deepEqual(await recorded, ['accepted']);
     } finally {
+      reader.close();
+      await store.close();
+      db.cleanup();
+    }
+  });
+
+  it('when a batch waits for its sync, then the next batch is written meanwhile and answered only after a sync that began after it', async () => {
+    const db = tempDatabaseFile();
+    const disk = manualDatasync();
+    const store = createSqliteStore(db.file, { walSync: createWalSync(db.file, disk.datasync) });
+    // As build-app.ts commits: the store reports the written moment, the committer pipelines on it.
+    const committer = new GroupCommitter<CallbackRecord, RecordResult>((records, committed) => store.recordCallbacks(records, committed));
+    const reader = new Database(db.file, { readonly: true });
+    const calls = () => (reader.prepare('SELECT COUNT(*) AS n FROM calls').get() as { n: number }).n;
+    try {
+      const first = committer.submit(deliveryOf(validCallbackValues()));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(disk.calls.length, 1);
+      const second = committer.submit(deliveryOf(validCallbackValues()));
+      // It may rest after the first commit's hold (group-committer.ts), a few milliseconds at most.
+      for (const until = Date.now() + 1000; calls() < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 2));
+      assert.equal(calls(), 2, 'the second batch waited for the first one to reach the disk before it was written');
+      assert.equal(disk.calls.length, 1, 'a second fdatasync ran beside the first');
+      disk.calls[0]?.finish();
+      assert.deepEqual(await first, 'accepted');
+      assert.equal(await settled(second), false, 'answered by the sync that began before its commit');
+      assert.equal(disk.calls.length, 2);
+      disk.calls[1]?.finish();
+      assert.equal(await second, 'accepted');
+    } finally {
+      for (const call of disk.calls) call.finish(); // a failed assertion must not leave close() waiting for the disk
       reader.close();
       await store.close();
       db.cleanup();

@@ -12,7 +12,10 @@
  *  - callevt, relay: `callevt serve` on SQLite with NOTIFY_RELAY_URL pointing at that
  *    handler: each Notify is stored, then relayed, and answered with the handler's verdict;
  *  - callevt, no relay: the same without NOTIFY_RELAY_URL (stored and answered): where the
- *    storage's share of the time ends.
+ *    storage's share of the time ends;
+ *  - the disk alone (bench/notify/disk-floor.ts): the WAL bytes of one Notify commit written
+ *    and fsynced through the production WAL syncer at the same rate, no HTTP and no SQLite:
+ *    the part of a durable answer's latency that no design can remove.
  * Added latency = callevt, relay − direct, per percentile. Beside each callevt case: its
  * event-loop delay during the load (/metrics' nodejs_eventloop_lag_* gauges) and its CPU
  * time per Notify (process_cpu_seconds_total), which a busy machine disturbs less. The cases
@@ -31,6 +34,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { validNotifyValues } from '../../test/fixtures/callback-fixture.js';
 import { type FixedRateResult, runFixedRateInChild } from '../ingest/fixed-rate-load.js';
+import { measureDiskFloor } from './disk-floor.js';
 
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -152,6 +156,11 @@ try {
     rows.push(await callevtCase('callevt, relay', round, dir, target.url));
     rows.push(await callevtCase('callevt, no relay', round, dir, null));
     if (OTHER_ROOT !== null) rows.push(await callevtCase('callevt, relay (BENCH_OTHER_ROOT)', round, dir, target.url, OTHER_ROOT));
+    const disk = await measureDiskFloor(dir, RATE, DURATION_SEC);
+    rows.push({
+      name: `the disk alone: a Notify commit's WAL bytes + fdatasync (${disk.syncs} syncs)`, round, rps: RATE, p50: disk.p50, p99: disk.p99, max: disk.max,
+      failed: 0, loopP99: Number.NaN, loopMax: Number.NaN, cpuPerRequest: Number.NaN,
+    });
   }
 } finally {
   await stop(target.child);

@@ -32,7 +32,6 @@ function staysOfOne(events: readonly GroupCallEvent[], endedAt: number | null): 
   const stays: ParticipantStay[] = [];
   let open: Draft | null = null;
   for (const event of events) {
-    if (open !== null && open.display_name === null) open.display_name = event.display_name;
     switch (event.msc) {
       case 'C':
         if (open !== null) stays.push(close(leaveMissing(open), event.ts, 'rejoin', null));
@@ -40,7 +39,10 @@ function staysOfOne(events: readonly GroupCallEvent[], endedAt: number | null): 
         break;
       case 'M':
         if (open === null) open = draft(event, [{ code: 'join_missing', message: 'the stay was opened by a media change: its connect event was not received' }]);
-        else open.media_changes.push({ ts: event.ts, media_type: event.media_type });
+        else {
+          open.media_changes.push({ ts: event.ts, media_type: event.media_type });
+          open.display_name ??= event.display_name;
+        }
         break;
       case 'D':
       case 'T':

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildGroupSession } from '../../domain/group/build-group-session.js';
+import { parseGroupCallEvent } from '../../domain/parse-group-call-event.js';
 import { STAY_STATUSES } from '../../domain/group/stay-status.js';
 import { shufflePairs } from '../callback-query.js';
 import { createRandom } from '../random.js';
 import { DEFAULT_GROUP_ROOM_OPTIONS, type GeneratedGroupRoom, generateGroupRoom } from './generate-group-room.js';
+import { groupEventValues } from './group-event-values.js';
 
 const OPTIONS = { ...DEFAULT_GROUP_ROOM_OPTIONS, startMs: 1_700_000_000_000, neverEndsShare: 0.1 };
 const ROOMS = 300;
@@ -51,6 +53,18 @@ describe('generateGroupRoom', () => {
       assert.equal(room.events[0]?.sc, 'S');
       assert.equal(room.events.at(-1)?.sc === 'E', room.ended);
       assert.ok(room.events.slice(1, -1).every((e) => e.sc === 'C'));
+    }
+  });
+
+  it('when a drawn event is sent in the current or the 2020 shape, then the parser gives it back unchanged', () => {
+    for (const room of rooms('shapes').slice(0, 50)) {
+      for (const event of room.events) {
+        for (const values of [groupEventValues(event, 'current'), groupEventValues(event, 'legacy', 456)]) {
+          const parsed = parseGroupCallEvent(new Map(Object.entries(values)));
+          if (!parsed.ok) assert.fail(JSON.stringify(parsed.problems));
+          assert.deepEqual(parsed.value, event);
+        }
+      }
     }
   });
 });

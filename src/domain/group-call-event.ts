@@ -68,10 +68,12 @@ type GroupField = (typeof GROUP_CALL_FIELDS)[number];
 
 /** The room's state: `S` started, `C` changed, `E` ended. */
 export const ROOM_STATUSES = ['S', 'C', 'E'] as const;
+/** One of ROOM_STATUSES. */
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 
 /** The participant's state: `C` connected, `D` disconnected, `T` timed out, `M` media changed. */
 export const PARTICIPANT_STATUSES = ['C', 'D', 'T', 'M'] as const;
+/** One of PARTICIPANT_STATUSES. */
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /** The devices LINE Planet documents for `ue_type`; others of the same form are kept too. */

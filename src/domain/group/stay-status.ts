@@ -9,10 +9,12 @@ export const GROUP_RULES_VERSION = 1;
 
 /** The statuses of a participant stay (docs/spec/group-calls.md §3.1). */
 export const STAY_STATUSES = ['completed', 'dropped', 'timed_out', 'kicked', 'replaced', 'failed_to_join', 'in_room'] as const;
+/** One of STAY_STATUSES. */
 export type StayStatus = (typeof STAY_STATUSES)[number];
 
 /** How a stay ended: by the participant's `msc`, their next connect, the session's end, or not yet (§2). */
 export const STAY_ENDS = ['D', 'T', 'rejoin', 'room_end', 'open'] as const;
+/** One of STAY_ENDS. */
 export type StayEnd = (typeof STAY_ENDS)[number];
 
 /** Who ended a stay: a party of `releaser_type`, or the session's end (§3.3). */

@@ -199,7 +199,8 @@ function isIpv6(raw: string): boolean {
   return halves.length === 2 ? groups.length < groupsWanted : groups.length === groupsWanted;
 }
 
-function parseInteger(raw: string): number | null {
+/** A whole number written without sign games or leading zeros, as a safe integer; null otherwise. */
+export function parseInteger(raw: string): number | null {
   if (!INTEGER.test(raw)) return null;
   // `+ 0` turns "-0" into plain 0, so that equal facts always store and hash alike.
   const n = Number(raw) + 0;

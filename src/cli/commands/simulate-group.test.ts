@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseGroupGroundTruth } from '../../simulate/group/group-ground-truth.js';
+import { DEFAULT_GROUP_TRAFFIC } from '../../simulate/group/group-traffic-options.js';
 import { startRecordingGroupEndpoint } from '../../../test/fixtures/recording-group-endpoint.js';
 
 const SECRET = 'group-secret-0123456789';
@@ -22,11 +23,11 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: 
   });
 }
 
-describe('callevt simulate --group, against a recording server', () => {
+describe('callevt simulate --group and verify --group, against a recording server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-simulate-group-'));
   let endpoint: Awaited<ReturnType<typeof startRecordingGroupEndpoint>>;
   before(async () => {
-    endpoint = await startRecordingGroupEndpoint();
+    endpoint = await startRecordingGroupEndpoint({ sessionDeadlineMs: DEFAULT_GROUP_TRAFFIC.endDeadlineMs });
   });
   after(async () => {
     await endpoint.close();
@@ -49,6 +50,13 @@ describe('callevt simulate --group, against a recording server', () => {
     assert.equal(truth.totals.requests, endpoint.received.length);
     assert.equal(truth.totals.duplicates_sent, endpoint.received.length - new Set(endpoint.received.map((r) => r.key)).size);
     assert.equal(truth.meta.epoch, Date.parse('2026-12-01T12:00:00Z') / 1000);
+
+    const verified = await runCli(['verify', '--group', '--strict', '--url', endpoint.url, '--expect', file]);
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /PASS +group sessions stored as expected +6\/6 rooms match/);
+    const withoutGroup = await runCli(['verify', '--url', endpoint.url, '--expect', file]);
+    assert.equal(withoutGroup.status, 1);
+    assert.match(withoutGroup.stderr, /is the truth of a group run: add --group/);
   });
 
   it('when a group option is given without --group, or a 1-to-1 option with it, then simulate refuses before sending', async () => {

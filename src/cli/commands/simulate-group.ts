@@ -9,7 +9,7 @@ import { type GroupPlan, planGroupTraffic } from '../../simulate/group/plan-grou
 import { answersByStatus, type GroupRunResult, runGroupSimulation } from '../../simulate/group/run-group-simulation.js';
 import { type SettableFate, stayFatesWith } from '../../simulate/group/stay-fates.js';
 import { createHttpTransport } from '../../simulate/http-transport.js';
-import { parseDurationMs, parseShare, parseWholeNumber } from '../../simulate/parse-cli-values.js';
+import { parseDurationMs, parseDurationMsOrZero, parseShare, parseWholeNumber } from '../../simulate/parse-cli-values.js';
 import { assertCallevtAnswers, callbackUrlOf, type ServerTarget } from '../server-target.js';
 
 /** The group options as commander gives them (no defaults there: giving one without --group is an error). */
@@ -90,7 +90,7 @@ export function readGroupOptions(o: GroupCliOptions, shared: SharedRunOptions, g
       rejoinShare: share(o.rejoinShare, '--rejoin-share', d.room.rejoinShare),
       ...(Object.keys(fateShares).length === 0 ? {} : { fates: stayFatesWith(fateShares) }),
     },
-    reorderWindowMs: o.reorderWindow === undefined ? d.reorderWindowMs : /^0+(ms|s|m|h)?$/.test(o.reorderWindow.trim()) ? 0 : parseDurationMs(o.reorderWindow, '--reorder-window'),
+    reorderWindowMs: o.reorderWindow === undefined ? d.reorderWindowMs : parseDurationMsOrZero(o.reorderWindow, '--reorder-window'),
     endDeadlineMs: o.groupEndDeadline === undefined ? d.endDeadlineMs : parseDurationMs(o.groupEndDeadline, '--group-end-deadline'),
   };
 }

@@ -67,6 +67,9 @@ describe('callevt simulate --group and verify --group, against a recording serve
     const mixed = await runCli(['simulate', '--url', endpoint.url, '--group', '--calls', '5', '--users', '10']);
     assert.equal(mixed.status, 1);
     assert.match(mixed.stderr, /--calls, --users shape 1-to-1 calls only: not with --group/);
+    const lifecycleOnly = await runCli(['simulate', '--url', endpoint.url, '--group', '--lost-end-share', '0.1']);
+    assert.equal(lifecycleOnly.status, 1);
+    assert.match(lifecycleOnly.stderr, /--lost-end-share needs --lifecycle/);
     const tooMany = await runCli(['simulate', '--url', endpoint.url, '--group', '--refused-share', '0.6', '--timeout-share', '0.6']);
     assert.equal(tooMany.status, 1);
     assert.match(tooMany.stderr, /add up to 1\.2, more than 1/);

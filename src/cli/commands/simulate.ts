@@ -84,6 +84,8 @@ export function registerSimulate(program: Command): void {
       const server = resolveServer(options);
       const secret = options.secret ?? (process.env.CALLBACK_SECRET?.trim() || null);
       if (group !== null) {
+        // --lifecycle is refused with --group, so this refuses any lifecycle option given.
+        readLifecycleOptions(options);
         await simulateGroup(group, {
           server, secret, progress, expect: options.expect,
           concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 4_096),

@@ -83,11 +83,11 @@ function nonEmpty(value: string | undefined): string | undefined {
 /**
  * The callback URL of a callevt at `baseUrl`: `/callbacks/call-event`, or
  * `/callbacks/<secret>/call-event` when the server has a CALLBACK_SECRET; the same for
- * the other callbacks (`notify`, `agent-call-status`).
+ * the other callbacks (`notify`, `agent-call-status`, `group-call-event`).
  *
  * @example callbackUrlOf('http://127.0.0.1:8080', null) // 'http://127.0.0.1:8080/callbacks/call-event'
  */
-export function callbackUrlOf(baseUrl: string, secret: string | null, callback: 'call-event' | 'notify' | 'agent-call-status' = 'call-event'): string {
+export function callbackUrlOf(baseUrl: string, secret: string | null, callback: 'call-event' | 'notify' | 'agent-call-status' | 'group-call-event' = 'call-event'): string {
   return `${baseUrl}/callbacks/${secret === null ? '' : `${encodeURIComponent(secret)}/`}${callback}`;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDurationMs, parseEpoch, parseRatePerSec, parseShare, parseWholeNumber } from './parse-cli-values.js';
+import { parseDurationMs, parseDurationMsOrZero, parseEpoch, parseRatePerSec, parseShare, parseWholeNumber } from './parse-cli-values.js';
 
 describe('simulator option values', () => {
   it('when a duration has a unit or none, then it is read as milliseconds (seconds by default)', () => {
@@ -13,6 +13,12 @@ describe('simulator option values', () => {
 
   it('when a duration is zero, negative or has an unknown unit, then the error names the option', () => {
     for (const bad of ['0s', '-1s', '10d', 'ten']) assert.throws(() => parseDurationMs(bad, '--duration'), /--duration must be a positive duration/);
+  });
+
+  it('when zero is allowed, then 0 in any unit is 0 and anything else reads as a duration', () => {
+    for (const zero of ['0', '0s', '00ms', ' 0m ']) assert.equal(parseDurationMsOrZero(zero, '--reorder-window'), 0);
+    assert.equal(parseDurationMsOrZero('1m', '--reorder-window'), 60_000);
+    assert.throws(() => parseDurationMsOrZero('-1s', '--reorder-window'), /--reorder-window must be a positive duration/);
   });
 
   it('when a rate is per second or per minute, then it is read as requests per second', () => {

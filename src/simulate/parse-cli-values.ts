@@ -15,6 +15,11 @@ export function parseDurationMs(text: string, option: string): number {
   return Math.round(ms);
 }
 
+/** A duration as parseDurationMs takes, or `0` (in any unit): for waits where none is valid. */
+export function parseDurationMsOrZero(text: string, option: string): number {
+  return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseDurationMs(text, option);
+}
+
 /** `500`, `500/s` or `500/m` → requests per second. */
 export function parseRatePerSec(text: string, option: string): number {
   const match = /^(\d+(?:\.\d+)?)(?:\/(s|m))?$/.exec(text.trim());

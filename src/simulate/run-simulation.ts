@@ -8,6 +8,7 @@ import { LifeChain, type LifeStep, expectedNotifyStatus } from './lifecycle/life
 import { drawLifePlan } from './lifecycle/plan-life.js';
 import { createRandom, type Random } from './random.js';
 import { SendStats } from './send-stats.js';
+import { createPacer, deliverWithRetries } from './send-with-retries.js';
 import type { TrafficOptions } from './traffic-options.js';
 
 /** Where the other callbacks of the sequence go (`traffic.lifecycle`): callevt's /callbacks/notify and /callbacks/agent-call-status. */
@@ -48,9 +49,6 @@ export interface RunResult {
   truth: GroundTruth | null;
 }
 
-/** A wait before retry N (1-based), in milliseconds. */
-const RETRY_BACKOFF_MS = [50, 200, 1_000];
-
 interface Job {
   delivery: Delivery;
   call: CallState | null;
@@ -89,7 +87,6 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
   let originalsInFlight = 0;
   /** Lifecycle calls whose sequence is not over (a step in flight or waiting for its time). */
   let chainsOpen = 0;
-  let nextSlot = started;
   let wake: (() => void) | null = null;
   const notify = () => {
     wake?.();
@@ -135,13 +132,7 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
     }
   };
 
-  const pace = async () => {
-    if (options.ratePerSec === null) return;
-    const slot = Math.max(now(), nextSlot);
-    nextSlot = slot + 1000 / options.ratePerSec;
-    const wait = slot - now();
-    if (wait >= 1) await sleep(wait);
-  };
+  const pace = createPacer(options.ratePerSec, now);
 
   const transportOf = (job: Job): Transport => {
     if (job.step === null) return send;
@@ -149,25 +140,9 @@ export async function runSimulation(traffic: TrafficOptions, send: Transport, op
     return job.step.callback === 'notify' ? lifeSend.notify : lifeSend.agentCallStatus;
   };
 
-  const deliver = async (job: Job): Promise<DeliveryAnswer | null> => {
-    const sendJob = transportOf(job);
-    // LINE Planet does not repeat a failed Notify: it fails the call.
-    const retries = job.step?.callback === 'notify' ? 0 : options.retries;
-    for (let attempt = 0; ; attempt++) {
-      const t0 = now();
-      let answer: DeliveryAnswer | null = null;
-      try {
-        answer = await sendJob(job.delivery.query);
-        stats.recordAnswer(answer.status, answer.result, now() - t0);
-      } catch (error) {
-        stats.recordError(error);
-      }
-      const retryable = answer === null || answer.status >= 500 || answer.status === 429;
-      if (!retryable || attempt >= retries) return answer;
-      stats.retries++;
-      await sleep(RETRY_BACKOFF_MS[attempt] ?? 1_000);
-    }
-  };
+  // LINE Planet does not repeat a failed Notify: it fails the call.
+  const deliver = (job: Job): Promise<DeliveryAnswer | null> =>
+    deliverWithRetries(transportOf(job), job.delivery.query, job.step?.callback === 'notify' ? 0 : options.retries, stats, now);
 
   const worker = async () => {
     for (;;) {
@@ -308,8 +283,4 @@ function settle(job: Job, answer: DeliveryAnswer | null, stats: SendStats, ready
     if (ok) for (const later of job.call.later) ready.push({ delivery: later, call: job.call, malformed: null, step: null });
   } else if (ok && job.delivery.role === 'duplicate') truth.duplicates_sent++;
   else if (ok && job.delivery.role === 'conflict') truth.conflicts_sent++;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

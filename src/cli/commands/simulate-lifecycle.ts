@@ -6,7 +6,7 @@ import {
 } from '../../simulate/lifecycle/lifecycle-options.js';
 import { choosePushHandling } from '../../simulate/lifecycle/push-handler-choice.js';
 import { type PushHandler, startPushHandler } from '../../simulate/lifecycle/push-handler-server.js';
-import { parseDurationMs, parseShare, parseWholeNumber } from '../../simulate/parse-cli-values.js';
+import { parseDurationMs, parseDurationMsOrZero, parseShare, parseWholeNumber } from '../../simulate/parse-cli-values.js';
 
 /** How long the stand-in push handler stalls by default: past callevt's default NOTIFY_RELAY_TIMEOUT (3 s). */
 const DEFAULT_PUSH_STALL = '5s';
@@ -83,11 +83,6 @@ export function readLifecycleOptions(o: LifecycleCliOptions): LifecyclePlan | nu
     },
     pushHandler,
   };
-}
-
-/** `0` is a valid wait here (the end event at once); otherwise a duration as --duration takes. */
-function parseDurationMsOrZero(text: string, option: string): number {
-  return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseDurationMs(text, option);
 }
 
 /** Starts the stand-in push handler of a lifecycle plan (null when none is asked for), and says how callevt must be run. */

@@ -12,6 +12,7 @@ import { runSimulation } from '../../simulate/run-simulation.js';
 import { plural } from '../../domain/plural.js';
 import { assertCallevtAnswers, callbackUrlOf, DEFAULT_SERVER_URL, resolveServer } from '../server-target.js';
 import { DEFAULT_TRAFFIC, type TrafficOptions, trafficOptionProblems } from '../../simulate/traffic-options.js';
+import { addGroupOptions, type GroupCliOptions, readGroupOptions, type SharedRunOptions, simulateGroup } from './simulate-group.js';
 import {
   addLifecycleOptions, formatLifecycleSummary, type LifecycleCliOptions, type LifecyclePlan, readLifecycleOptions, startPlannedPushHandler,
 } from './simulate-lifecycle.js';
@@ -19,7 +20,7 @@ import {
 /** How long a run lasts when neither --duration nor --calls is given. */
 const DEFAULT_DURATION = '10s';
 
-interface SimulateOptions extends LifecycleCliOptions {
+interface SimulateOptions extends LifecycleCliOptions, GroupCliOptions {
   url?: string;
   secret?: string;
   rate?: string;
@@ -47,7 +48,7 @@ export function registerSimulate(program: Command): void {
   const d = DEFAULT_TRAFFIC;
   const command = program
     .command('simulate')
-    .description('send realistic LINE Planet 1-to-1 Call Event callbacks (GET) to a callevt server')
+    .description('send realistic LINE Planet 1-to-1 Call Event callbacks (GET) to a callevt server; with --group, Group Call Events of simulated rooms')
     .option('--url <url>', `callevt's base URL, like the reading commands (env CALLEVT_URL; default ${DEFAULT_SERVER_URL}); callbacks go to its /callbacks/call-event`)
     .option('--secret <secret>', "the server's CALLBACK_SECRET: callbacks go to /callbacks/<secret>/call-event (env CALLBACK_SECRET)")
     .option('--rate <R/s>', 'requests per second (default: as fast as the server answers)')
@@ -68,18 +69,32 @@ export function registerSimulate(program: Command): void {
     .option('--late-share <x>', 'share of late deliveries (end_time hours to days old)', String(d.lateShare))
     .option('--video-share <x>', 'share of video calls', String(d.videoShare))
     .option('--quiet', 'no live progress line');
-  addLifecycleOptions(command)
+  addGroupOptions(addLifecycleOptions(command))
     .addHelpText(
       'after',
       '\nExamples:\n  callevt simulate --duration 10s --rate 500/s --seed demo --expect data/truth.ndjson\n' +
         '  NOTIFY_RELAY_URL=http://127.0.0.1:9301/notify NOTIFY_RELAY_TIMEOUT=1s callevt serve &\n' +
-        '  callevt simulate --lifecycle --push-handler 9301 --push-stall 2s --calls 2000 --expect data/life.ndjson\n',
+        '  callevt simulate --lifecycle --push-handler 9301 --push-stall 2s --calls 2000 --expect data/life.ndjson\n' +
+        '  callevt simulate --group --rooms 500 --seed demo --expect data/group.ndjson\n',
     )
-    .action(async (options: SimulateOptions) => {
-      const plan = readOptions(options);
+    .action(async (options: SimulateOptions, cmd: Command) => {
+      const shared = readSharedOptions(options);
+      const group = readGroupOptions(options, shared, (name) => cmd.getOptionValueSource(name) === 'cli');
       const progress = !options.quiet;
       const server = resolveServer(options);
       const secret = options.secret ?? (process.env.CALLBACK_SECRET?.trim() || null);
+      if (group !== null) {
+        // --lifecycle is refused with --group, so this refuses any lifecycle option given.
+        readLifecycleOptions(options);
+        await simulateGroup(group, {
+          server, secret, progress, expect: options.expect,
+          concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 4_096),
+          ratePerSec: options.rate === undefined ? null : parseRatePerSec(options.rate, '--rate'),
+          retries: parseWholeNumber(options.retries, '--retries', 0, 10),
+        });
+        return;
+      }
+      const plan = readOptions(options, shared);
       await assertCallevtAnswers(server.url);
       const shown = (callback: 'call-event' | 'notify' | 'agent-call-status') =>
         secret === null ? callbackUrlOf(server.url, null, callback) : `${server.url}/callbacks/[secret]/${callback}`;
@@ -166,22 +181,29 @@ interface RunPlan {
   limit: string;
 }
 
-function readOptions(o: SimulateOptions): RunPlan {
+/** The options that shape 1-to-1 and group runs alike. */
+function readSharedOptions(o: SimulateOptions): SharedRunOptions {
+  return {
+    seed: o.seed ?? randomBytes(4).toString('hex'),
+    epoch: o.epoch === undefined ? Math.floor(Date.now() / 1000) : parseEpoch(o.epoch, '--epoch'),
+    spanSec: Math.max(1, Math.round(parseDurationMs(o.span, '--span') / 1000)),
+    duplicateShare: parseShare(o.duplicateShare, '--duplicate-share'),
+    legacyShare: parseShare(o.legacyShare, '--legacy-share'),
+  };
+}
+
+function readOptions(o: SimulateOptions, shared: SharedRunOptions): RunPlan {
   const maxItems = o.calls === undefined ? null : parseWholeNumber(o.calls, '--calls', 1, 1e12);
   const durationText = o.duration ?? (maxItems === null ? DEFAULT_DURATION : undefined);
   const durationMs = durationText === undefined ? null : parseDurationMs(durationText, '--duration');
   const lifecycle = readLifecycleOptions(o);
   const traffic: TrafficOptions = {
     ...DEFAULT_TRAFFIC,
-    seed: o.seed ?? randomBytes(4).toString('hex'),
-    epoch: o.epoch === undefined ? Math.floor(Date.now() / 1000) : parseEpoch(o.epoch, '--epoch'),
-    spanSec: Math.max(1, Math.round(parseDurationMs(o.span, '--span') / 1000)),
+    ...shared,
     users: parseWholeNumber(o.users, '--users', 2, 100_000_000),
     services: o.services === undefined ? DEFAULT_TRAFFIC.services : o.services.split(',').map((s) => s.trim()).filter((s) => s !== ''),
     malformedShare: parseShare(o.malformedShare, '--malformed-share'),
-    duplicateShare: parseShare(o.duplicateShare, '--duplicate-share'),
     conflictShare: parseShare(o.conflictShare, '--conflict-share'),
-    legacyShare: parseShare(o.legacyShare, '--legacy-share'),
     lateShare: parseShare(o.lateShare, '--late-share'),
     videoShare: parseShare(o.videoShare, '--video-share'),
     lifecycle: lifecycle?.options ?? null,

@@ -2,7 +2,7 @@ import type { CallType } from '../../domain/call-event.js';
 import { type GroupCallEvent, KNOWN_UE_TYPES, type ParticipantStatus } from '../../domain/group-call-event.js';
 import type { StayStatus } from '../../domain/group/stay-status.js';
 import type { Random } from '../random.js';
-import { drawStayFate } from './stay-fates.js';
+import { drawStayFate, type StayFate } from './stay-fates.js';
 
 /** What shapes the simulated rooms. Times are Unix milliseconds; shares are fractions in [0, 1]. */
 export interface GroupRoomOptions {
@@ -15,6 +15,8 @@ export interface GroupRoomOptions {
   neverEndsShare: number;
   /** Guests who come back after leaving, with a second stay. */
   rejoinShare: number;
+  /** How guest stays end (STAY_FATES when absent). */
+  fates?: readonly StayFate[];
 }
 
 /** Ordinary rooms: an hour of starts, up to 8 people, one room in 20 never ends. */
@@ -65,7 +67,7 @@ export function generateGroupRoom(random: Random, options: GroupRoomOptions): Ge
     const user = `guest-${g}`;
     let joinAt = t0 + random.int(1_000, 600_000);
     for (let stay = 0; stay < 2; stay++) {
-      const fate = drawStayFate(random);
+      const fate = drawStayFate(random, options.fates);
       const leaveAt = fate.status === 'failed_to_join' ? joinAt : joinAt + Math.min(MAX_STAY_MS, Math.max(5_000, Math.round(random.logNormal(480_000, 1))));
       const end = { reason: random.pick(fate.reasons), releaser: random.pick(fate.releasers) };
       if (fate.status !== 'failed_to_join') happenings.push({ at: joinAt, user, msc: 'C', media, reason: null, releaser: null, online: 1 });

@@ -26,7 +26,27 @@ export const STAY_FATES: readonly StayFate[] = [
   { status: 'failed_to_join', msc: 'D', reasons: [1401, 1404, 1303], releasers: [4], weight: 6 },
 ];
 
-/** One fate, drawn by weight. */
-export function drawStayFate(random: Random): StayFate {
-  return random.weighted(STAY_FATES.map((fate) => [fate, fate.weight] as const));
+/** The fates whose share of guest stays can be set (`callevt simulate --group`). */
+export type SettableFate = 'failed_to_join' | 'kicked' | 'timed_out';
+
+/**
+ * The fates with some of them given a share of all guest stays; the others share the
+ * rest in proportion to their weights. Throws when the given shares add up to more than 1.
+ *
+ * @example stayFatesWith({ kicked: 0.5 }) // half of the stays end kicked
+ */
+export function stayFatesWith(shares: Partial<Record<SettableFate, number>>): StayFate[] {
+  const given = STAY_FATES.filter((fate) => shares[fate.status as SettableFate] !== undefined);
+  const givenShare = given.reduce((sum, fate) => sum + (shares[fate.status as SettableFate] ?? 0), 0);
+  if (givenShare > 1) throw new Error(`the shares of refused joins, kicks and time-outs add up to ${givenShare}, more than 1`);
+  const restWeight = STAY_FATES.filter((fate) => !given.includes(fate)).reduce((sum, fate) => sum + fate.weight, 0);
+  return STAY_FATES.map((fate) => {
+    const share = shares[fate.status as SettableFate];
+    return { ...fate, weight: share ?? ((1 - givenShare) * fate.weight) / restWeight };
+  });
+}
+
+/** One fate, drawn by weight (from STAY_FATES unless others are given). */
+export function drawStayFate(random: Random, fates: readonly StayFate[] = STAY_FATES): StayFate {
+  return random.weighted(fates.map((fate) => [fate, fate.weight] as const));
 }

@@ -17,6 +17,13 @@ export function formatVerifyReport(report: VerifyReport): string {
         ]),
     '',
   ];
+  lines.push(...checkLines(report));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per check, its first mismatches, the notes and the result line: every verify report ends so. */
+export function checkLines(report: Pick<VerifyReport, 'checks' | 'notes' | 'ok'>): string[] {
+  const lines: string[] = [];
   const width = Math.max(...report.checks.map((c) => c.name.length));
   for (const check of report.checks) {
     lines.push(`  ${check.status.toUpperCase().padEnd(4)}  ${check.name.padEnd(width)}  ${check.summary}`);
@@ -30,5 +37,5 @@ export function formatVerifyReport(report: VerifyReport): string {
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   const skippedCount = report.checks.filter((c) => c.status === 'skip').length;
   lines.push('', `RESULT: ${report.ok ? 'PASS' : 'FAIL'} (${failed} failed, ${skippedCount} skipped, ${report.checks.length - failed - skippedCount} passed)`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }

@@ -6,6 +6,8 @@ import type { GroupCallEvent } from '../../src/domain/group-call-event.js';
 import { buildGroupSession } from '../../src/domain/group/build-group-session.js';
 import type { GroupClock } from '../../src/domain/group/group-session.js';
 import { toGroupCallEventRecord } from '../../src/ingest/receive-callback.js';
+import { rebuildFromRaw } from '../../src/ingest/rebuild/rebuild-from-raw.js';
+import { replayQuarantine } from '../../src/ingest/replay-quarantine.js';
 import { createRandom } from '../../src/simulate/random.js';
 import { generateGroupRoom } from '../../src/simulate/group/generate-group-room.js';
 import type { CallbackRecord, CallStore, GroupCallFilter, StoredGroupCall } from '../../src/storage/port.js';
@@ -227,6 +229,60 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         assert.equal(first?.participants, 1, 'carol never joined');
         assert.equal(first?.state, 'in_progress');
         assert.equal('stays' in (first ?? {}), false, 'a list holds sessions without their stays');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when a group event an older version refused is replayed, then it joins its room session as a live delivery would', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const sid = newGroupSid();
+        const start = validGroupCallEvent({ sid, sc: 'S', msc: 'C', user_id: 'host', ts: T0 });
+        const leave = validGroupCallEvent({ sid, sc: 'C', msc: 'D', user_id: 'host', ts: T0 + 5_000, online: 0, disconnect_reason: 1402 });
+        const refused = groupDeliveryOf(groupCallValuesOf(leave));
+        const problems = [{ field: 'disconnect_reason', problem: 'is not a known code (callevt 0.x)' }];
+        await store.recordCallbacks([deliveryOfEvent(start), { raw: refused.raw, kind: 'malformed', problems, sid }]);
+        assert.equal((await store.getGroupCall(sid, clock))?.stays[0]?.status, 'in_room');
+        const summary = await replayQuarantine(store, {}, { dryRun: false });
+        assert.deepEqual(summary.counts, { accepted: 1, duplicate: 0, conflict: 0, quarantined: 0 });
+        const replayed = await store.getGroupCall(sid, clock);
+        assert.deepEqual(asSession(replayed), buildGroupSession([start, leave], clock));
+        assert.equal(replayed?.stays[0]?.status, 'kicked');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when a store is rebuilt from raw requests holding group events, then every room session and stay is the same', async () => {
+      const live = await open();
+      const target = await open();
+      try {
+        const random = createRandom('group-rebuild');
+        const rooms = Array.from({ length: 4 }, () => generateGroupRoom(random, { startMs: T0, spanMs: 60_000, maxParticipants: 5, neverEndsShare: 0.3, rejoinShare: 0.3 }));
+        const records = rooms.flatMap((room) => room.events.map(deliveryOfEvent));
+        await recordInBatches(live.store, [...records].reverse(), [5, 7, 11]);
+        await rebuildFromRaw(live.store, target.store, { chunk: 9 });
+        for (const room of rooms) assert.deepEqual(await target.store.getGroupCall(room.sid, clock), await live.store.getGroupCall(room.sid, clock));
+        const all = { filter: {}, clock, limit: 10 };
+        assert.deepEqual(await target.store.listGroupCalls(all), await live.store.listGroupCalls(all));
+      } finally {
+        await live.cleanup();
+        await target.cleanup();
+      }
+    });
+
+    it('when batches of one room are recorded at the same time, then the session holds the events of all', async () => {
+      const { store, cleanup } = await open();
+      try {
+        // Several rooms, each in four batches at once: on PostgreSQL each batch is its own transaction.
+        const random = createRandom('group-concurrent');
+        for (let r = 0; r < 5; r++) {
+          const room = generateGroupRoom(random, { startMs: T0, spanMs: 60_000, maxParticipants: 8, neverEndsShare: 0, rejoinShare: 0 });
+          const records = room.events.map(deliveryOfEvent);
+          await Promise.all([0, 1, 2, 3].map((part) => store.recordCallbacks(records.filter((_, i) => i % 4 === part))));
+          assert.deepEqual(asSession(await store.getGroupCall(room.sid, clock)), buildGroupSession(room.events, clock));
+        }
       } finally {
         await cleanup();
       }

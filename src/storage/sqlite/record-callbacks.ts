@@ -96,7 +96,7 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
     const results = records.map(recordOne);
     driveSync(lifecycleAfter(lifecycle), execute);
     // Each room session an event or a conflicting version changed, rebuilt from all its stored events.
-    driveSync(rebuildGroupSessions(groupSidsOf(records.filter((r, i) => results[i] === 'accepted' || results[i] === 'conflict'))), execute);
+    driveSync(rebuildGroupSessions(groupSidsOf(records.filter((_, i) => results[i] === 'accepted' || results[i] === 'conflict'))), execute);
     // The relay outbox rows, in this same transaction: a committed delivery is never lost to
     // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
     if (enqueueRelay !== null && mode !== 'rebuild') {

@@ -288,6 +288,30 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
       }
     });
 
+    it('when a participant who also hosts is erased, then their events, conflicting versions, stays and raw requests no longer name them', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const sid = newGroupSid();
+        const start = validGroupCallEvent({ sid, sc: 'S', msc: 'C', user_id: 'erin', host_id: 'erin', ts: T0, display_name: 'Erin E.', app_svr_data: 'ctx' });
+        const guest = validGroupCallEvent({ sid, sc: 'C', msc: 'C', user_id: 'gus', host_id: 'erin', ts: T0 + 1_000, online: 2, display_name: 'Gus' });
+        await store.recordCallbacks([deliveryOfEvent(start), deliveryOfEvent(guest), deliveryOfEvent({ ...start, online: 5 })]);
+        const receipt = await store.eraseUser({ target: { serviceId: 'linecorp.com', userId: 'erin' }, actor: 'cli', now: T0 + 10_000, pseudonym: 'erased-1' });
+        assert.equal(receipt.touched.group_call_events, 2);
+        const erased = await store.getGroupCall(sid, clock);
+        assert.equal(erased?.host_id, 'erased-1');
+        assert.deepEqual(erased?.stays.map((s) => [s.user_id, s.display_name]).sort(), [['erased-1', null], ['gus', 'Gus']]);
+        assert.equal(erased?.conflicts, 1);
+        assert.deepEqual(await store.listGroupCalls({ filter: { user_id: 'erin' }, clock, limit: 10 }), { calls: [], next: null });
+        assert.deepEqual(await store.listGroupCalls({ filter: { host_id: 'erin' }, clock, limit: 10 }), { calls: [], next: null });
+        const deliveries = await store.derivedRows().rawRequestsAfter(0, 10);
+        assert.equal(deliveries.length, 3);
+        assert.deepEqual(deliveries.filter((d) => d.query.includes('erin')), []);
+        assert.ok(deliveries.some((d) => d.query.includes('gus')), "the guest's own event is another person's: kept");
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when no event of a sid is stored, then it has no group call', async () => {
       const { store, cleanup } = await open();
       try {

@@ -1,15 +1,9 @@
-import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
+import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, GROUP_PARTICIPANT_DATA_KEYS, groupSidesNamingTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
 import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
 import { NOTIFY_FIELDS } from '../../domain/notify.js';
 import { canonicalizeFacts } from '../../domain/parse-keyed-callback.js';
 import { canonicalizeGroupCallEvent } from '../../domain/canonical-group-call-event.js';
 import type { CallbackRecord } from '../port.js';
-
-/** The two users a Group Call Event names: the participant and the room's host. */
-const GROUP_SIDES = [
-  { service: 'user_svc_id', user: 'user_id' },
-  { service: 'host_svc_id', user: 'host_id' },
-] as const;
 
 /**
  * A spooled record without the target (the same rewrite as erasure in the database:
@@ -40,12 +34,12 @@ export function eraseTargetFromRecord(record: CallbackRecord, target: ErasureTar
   }
   if (record.kind === 'group-call-event') {
     const event = record.groupEvent as unknown as Record<string, unknown>;
-    const sides = GROUP_SIDES.filter((side) => event[side.user] === target.userId && event[side.service] === target.serviceId);
+    const sides = groupSidesNamingTarget((key) => event[key], target);
     if (sides.length === 0 && !rawNames) return null;
     const erased: Record<string, unknown> = { ...event };
     for (const side of sides) erased[side.user] = pseudonym;
-    if (sides.length > 0) {
-      for (const key of ['app_svr_data', 'stid', 'display_name']) erased[key] = null;
+    if (sides.some((side) => side.user === 'user_id')) {
+      for (const key of GROUP_PARTICIPANT_DATA_KEYS) erased[key] = null;
       erased.extra = {};
     }
     const groupEvent = erased as unknown as typeof record.groupEvent;

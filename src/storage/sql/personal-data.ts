@@ -1,6 +1,6 @@
 import type { RetentionCutoffs } from '../../domain/privacy/retention-policy.js';
 import {
-  type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromNotifies, eraseFromQuarantine,
+  type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromGroupCallEvents, eraseFromNotifies, eraseFromQuarantine,
   eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
@@ -59,6 +59,13 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
   },
   // Conflicting versions of Notifies: erased on their own, removed with their Notify (above).
   { table: 'callback_conflicts', erase: eraseFromCallbackConflicts },
+  // Group events name a participant and the host; their conflicting versions (in
+  // callback_conflicts) and their rooms' sessions and stays follow in the same step.
+  // Retention does not remove group calls yet (issue 17).
+  { table: 'group_call_events', erase: eraseFromGroupCallEvents },
+  // Rebuilt from group_call_events, so erased with them (above).
+  { table: 'group_sessions' },
+  { table: 'group_stays' },
   {
     // Its personal data is its raw request's text: erase finds the entries, raw_requests rewrites them.
     table: 'quarantine',

@@ -3,8 +3,8 @@ import type { LifecycleTotals } from '../domain/stats/lifecycle/lifecycle-figure
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { Notify } from '../domain/notify.js';
 import type { GroupCallEvent } from '../domain/group-call-event.js';
-import type { GroupSession, ParticipantStay, SessionState } from '../domain/group/group-session.js';
-import type { StayStatus } from '../domain/group/stay-status.js';
+import type { GroupSession, ParticipantStay } from '../domain/group/group-session.js';
+import type { GroupCallFilter } from '../domain/group/parse-group-call-filter.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
@@ -601,24 +601,6 @@ export interface StoredGroupCall extends GroupSession {
 /** The session columns a list shows: a group call without its stays. */
 export type GroupCallSummary = Omit<StoredGroupCall, 'stays'>;
 
-/** Which group calls a list selects; every filter is optional, all given must hold. */
-export interface GroupCallFilter {
-  /** The room: its service id and room id. */
-  svc_id?: string;
-  id?: string;
-  host_svc_id?: string;
-  host_id?: string;
-  /** A participant with a stay in the session (user_svc_id narrows it to one service). */
-  user_svc_id?: string;
-  user_id?: string;
-  /** started_at in [from, to), Unix milliseconds. */
-  from?: number;
-  to?: number;
-  state?: SessionState;
-  /** Sessions with at least one stay in this status. */
-  stay_status?: StayStatus;
-}
-
 /** Where a page of group calls ended: the last session's start and sid. */
 export interface GroupCallPosition {
   started_at: number;
@@ -639,4 +621,4 @@ export interface GroupCallPage {
   next: GroupCallPosition | null;
 }
 
-export type { ParticipantStay };
+export type { GroupCallFilter, ParticipantStay };

@@ -5,6 +5,7 @@ import { GROUP_CALL_FIELDS, type GroupFieldSpec, PARTICIPANT_STATUSES, ROOM_STAT
 import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
 import { FIGURE_KEYS } from '../../domain/stats/figures.js';
 import { ERROR_STATUS } from '../../errors/app-error.js';
+import { GROUP_CALL_COMPONENTS } from './group-call-components.js';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 reads it) written as a plain object. */
 export type Schema = Record<string, unknown>;
@@ -149,6 +150,7 @@ export const OPENAPI_SCHEMAS = {
     description: 'A Group Call Event callback as LINE Planet sends it (docs/spec/callbacks.md §2); mediaType is accepted for media_type, unknown keys are kept in extra.',
     ...callEventRequestSchema(GROUP_CALL_FIELDS),
   },
+  ...GROUP_CALL_COMPONENTS,
   StoredNotify: storedKeyedSchema(NOTIFY_FIELDS, 'The first Notify received for the sid; null when none was.'),
   StoredAgentCallStatus: storedKeyedSchema(AGENT_CALL_STATUS_FIELDS, 'The first Agent Call Status received for the sid; null when none was.', {
     result: { type: 'string', enum: ['SUCCESS', 'FAIL'] },

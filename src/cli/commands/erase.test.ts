@@ -25,7 +25,7 @@ describe('callevt erase and callevt retention run', () => {
       await store.close();
       const result = runCli(['erase', '--user', 'svc:frank', '--db', db.file]);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /^erasure #1 at .*: rows changed per table\n {2}calls +1\n {2}call_conflicts +0\n {2}notifies +0\n {2}callback_conflicts +0\n {2}quarantine +0\n {2}relay_outbox +0\n {2}raw_requests +2\n/);
+      assert.match(result.stdout, /^erasure #1 at .*: rows changed per table\n {2}calls +1\n {2}call_conflicts +0\n {2}notifies +0\n {2}callback_conflicts +0\n {2}group_call_events +0\n {2}quarantine +0\n {2}relay_outbox +0\n {2}raw_requests +2\n/);
       const after = createSqliteStore(db.file);
       assert.match((await after.getCall(values.sid ?? ''))?.from_user_id ?? '', /^erased-/);
       await after.close();

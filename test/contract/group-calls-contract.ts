@@ -312,6 +312,28 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
       }
     });
 
+    it('when retention keeps calls for a day, then rooms that started before the cutoff go whole and later ones stay', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const now = T0 + 3 * 86_400_000;
+        const old = validGroupCallEvent({ sc: 'S', ts: T0 });
+        const oldLeave = validGroupCallEvent({ sid: old.sid, sc: 'C', msc: 'D', ts: T0 + 1_000 });
+        const recent = validGroupCallEvent({ sc: 'S', ts: now - 3_600_000 });
+        await store.recordCallbacks([deliveryOfEvent(old), deliveryOfEvent(oldLeave), deliveryOfEvent({ ...oldLeave, online: 9 }), deliveryOfEvent(recent)]);
+        const policy = { rawDays: null, quarantineDays: null, callsDays: 1, rollupsDays: null, truncateIpsDays: null };
+        const dry = await store.applyRetention({ policy, now, dryRun: true });
+        assert.equal(dry.removed.group_sessions, 1);
+        assert.equal(dry.removed.group_call_events, 2);
+        const report = await store.applyRetention({ policy, now, batchSize: 1 });
+        assert.deepEqual([report.removed.group_sessions, report.removed.group_call_events], [1, 2]);
+        assert.equal(await store.getGroupCall(old.sid, clock), null);
+        assert.equal((await store.getGroupCall(recent.sid, clock))?.event_count, 1);
+        assert.deepEqual(await store.recordCallbacks([deliveryOfEvent({ ...oldLeave, online: 9 })]), ['accepted'], 'its conflicting version went with it');
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('when no event of a sid is stored, then it has no group call', async () => {
       const { store, cleanup } = await open();
       try {

@@ -47,9 +47,9 @@ describe('callevt erase and callevt retention run', () => {
       const env = { RETENTION_RAW_DAYS: '1', RETENTION_CALLS_DAYS: '1' };
       const dry = runCli(['retention', 'run', '--dry-run', '--db', db.file], env);
       assert.equal(dry.status, 0, dry.stderr);
-      assert.match(dry.stdout, /dry run, nothing changed\nwould remove: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, relay_outbox 0, raw_requests 1\n/);
+      assert.match(dry.stdout, /dry run, nothing changed\nwould remove: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, group_sessions 0, group_call_events 0, relay_outbox 0, raw_requests 1\n/);
       const run = runCli(['retention', 'run', '--db', db.file], env);
-      assert.match(run.stdout, /^removed: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, relay_outbox 0, raw_requests 1\n/);
+      assert.match(run.stdout, /^removed: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, group_sessions 0, group_call_events 0, relay_outbox 0, raw_requests 1\n/);
       const none = runCli(['retention', 'run', '--db', db.file]);
       assert.match(none.stdout, /no RETENTION_\* limit is set/);
     } finally {

@@ -4,7 +4,7 @@ import {
   eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, countCallIps, countCalls, countGroupCalls, countKeyedCallbacks, removeGroupCalls, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, rollupHoursOf, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
@@ -61,10 +61,10 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
   { table: 'callback_conflicts', erase: eraseFromCallbackConflicts },
   // Group events name a participant and the host; their conflicting versions (in
   // callback_conflicts) and their rooms' sessions and stays follow in the same step.
-  // Retention does not remove group calls yet (issue 17).
   { table: 'group_call_events', erase: eraseFromGroupCallEvents },
-  // Rebuilt from group_call_events, so erased with them (above).
-  { table: 'group_sessions' },
+  // Rebuilt from group_call_events, so erased with them (above). A room session lives as
+  // long as calls, removed whole with its events, stays and conflicting versions.
+  { table: 'group_sessions', retention: { cutoff: (c) => c.callsBeforeSec, removeBatch: removeGroupCalls, count: countGroupCalls } },
   { table: 'group_stays' },
   {
     // Its personal data is its raw request's text: erase finds the entries, raw_requests rewrites them.

@@ -162,6 +162,16 @@ export interface StoredConflict {
   raw_request_id: number;
 }
 
+/** A stored group event as two databases are compared: what identifies it and its content. */
+export interface StoredGroupEvent {
+  raw_request_id: number;
+  sid: string;
+  /** The event key (canonical-group-call-event.ts), as JSON. */
+  key: string;
+  content_hash: string;
+  conflicts: number;
+}
+
 /** A quarantine entry as stored, for comparing two databases. */
 export interface StoredQuarantineEntry {
   id: number;
@@ -192,6 +202,8 @@ export interface DerivedRowsReader {
   callsBySid(sids: readonly string[]): Promise<StoredCall[]>;
   /** The conflicting versions of these sids. */
   conflictsOfSids(sids: readonly string[]): Promise<StoredConflict[]>;
+  /** Stored group events whose raw request id is above `afterRawId`, in that order, at most `limit`. */
+  groupEventsAfter(afterRawId: number, limit: number): Promise<StoredGroupEvent[]>;
   /** Quarantine entries whose raw request id is above `afterRawId`, in that order, at most `limit`. */
   quarantineAfter(afterRawId: number, limit: number): Promise<StoredQuarantineEntry[]>;
   /** Quarantine entries received in [since, until) or with these ids, oldest first, at most `limit` after `afterId`. */

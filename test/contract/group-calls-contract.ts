@@ -6,6 +6,7 @@ import type { GroupCallEvent } from '../../src/domain/group-call-event.js';
 import { buildGroupSession } from '../../src/domain/group/build-group-session.js';
 import type { GroupClock } from '../../src/domain/group/group-session.js';
 import { toGroupCallEventRecord } from '../../src/ingest/receive-callback.js';
+import { checkRebuild } from '../../src/ingest/rebuild/check-rebuild.js';
 import { rebuildFromRaw } from '../../src/ingest/rebuild/rebuild-from-raw.js';
 import { replayQuarantine } from '../../src/ingest/replay-quarantine.js';
 import { createRandom } from '../../src/simulate/random.js';
@@ -266,6 +267,17 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         for (const room of rooms) assert.deepEqual(await target.store.getGroupCall(room.sid, clock), await live.store.getGroupCall(room.sid, clock));
         const all = { filter: {}, clock, limit: 10 };
         assert.deepEqual(await target.store.listGroupCalls(all), await live.store.listGroupCalls(all));
+        const lastRawId = await target.store.derivedRows().lastRawRequestId();
+        const findings: string[] = [];
+        const report = await checkRebuild(live.store, target.store, { lastRawId, onFinding: (f) => findings.push(`${f.kind} ${f.key} ${f.detail}`) });
+        assert.deepEqual(findings, []);
+        assert.equal(report.compared.groupEvents, records.length);
+
+        // A live event the rebuild lacks is a difference --check reports.
+        const late = validGroupCallEvent({ sid: rooms[0]?.sid ?? '', sc: 'C', msc: 'M', ts: T0 + 59_999 });
+        await live.store.recordCallbacks([deliveryOfEvent(late)]);
+        const after = await checkRebuild(live.store, target.store, { lastRawId: lastRawId + 1, onFinding: () => undefined });
+        assert.equal(after.differences.group_event, 1);
       } finally {
         await live.cleanup();
         await target.cleanup();

@@ -472,6 +472,8 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (sid, user_svc_id, user_id, sc, msc, ts)
       );
       CREATE INDEX group_call_events_received_at ON group_call_events (received_at);
+      -- rebuild --check walks the events by raw request id (ids only grow: appends).
+      CREATE INDEX group_call_events_raw ON group_call_events (raw_request_id);
 
       CREATE TABLE group_sessions (
         sid TEXT PRIMARY KEY,

@@ -20,7 +20,7 @@ describe('the retention job', () => {
       const job = startRetentionJob(store, retention, { logger: pino({ level: 'silent' }), now: () => 1_700_086_400_000 + 86_400_000 });
       assert.ok(job);
       const report = await job.runOnce();
-      assert.deepEqual(report?.removed, { calls: 1, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, relay_outbox: 0, raw_requests: 1 });
+      assert.deepEqual(report?.removed, { calls: 1, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, group_sessions: 0, group_call_events: 0, relay_outbox: 0, raw_requests: 1 });
       assert.equal(await store.getCall(old.sid ?? ''), null);
       assert.ok(await store.getCall(recent.sid ?? ''));
       await job.stop();

@@ -38,6 +38,8 @@ export interface Config {
   notifyRelayTimeoutMs: number;
   /** How long after its Notify a call's Call Event may take before the call counts as end_missing, in milliseconds. */
   callEventDeadlineMs: number;
+  /** How long after its last event a group call without its room end (sc=E) counts as end_missing, in milliseconds. */
+  groupEndDeadlineMs: number;
   /**
    * The Call Event relay (CALL_EVENT_RELAY_URL and RELAY_*): every recorded delivery that
    * was not quarantined is passed on to the app's own handler; null when off.
@@ -51,7 +53,7 @@ export const CONFIG_ENV_NAMES = [
   'API_TOKEN', 'LOG_LEVEL', 'LOG_REQUESTS', 'INGEST_MAX_BATCH', 'SPOOL_FILE', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS',
   'RETENTION_RAW_DAYS', 'RETENTION_QUARANTINE_DAYS', 'RETENTION_CALLS_DAYS', 'RETENTION_ROLLUPS_DAYS', 'RETENTION_TRUNCATE_IPS_DAYS',
   'RETENTION_INTERVAL_MINUTES', 'RETENTION_BATCH_ROWS',
-  'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE',
+  'NOTIFY_RELAY_URL', 'NOTIFY_RELAY_TIMEOUT', 'CALL_EVENT_DEADLINE', 'GROUP_END_DEADLINE',
   'CALL_EVENT_RELAY_URL', 'AGENT_CALL_STATUS_RELAY_URL', 'RELAY_MAX_ATTEMPTS', 'RELAY_BACKOFF_BASE_MS', 'RELAY_BACKOFF_MAX_MS', 'RELAY_TIMEOUT_MS', 'RELAY_CONCURRENCY',
   'RELAY_SIGNING_SECRET',
 ] as const;
@@ -144,12 +146,13 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
   const notifyRelayUrl = parseRelayUrl(env.NOTIFY_RELAY_URL, 'NOTIFY_RELAY_URL', problems);
   const notifyRelayTimeoutMs = duration(env.NOTIFY_RELAY_TIMEOUT, 'NOTIFY_RELAY_TIMEOUT', DEFAULT_NOTIFY_RELAY_TIMEOUT_MS, 1, MAX_NOTIFY_RELAY_TIMEOUT_MS, problems);
   const callEventDeadlineMs = duration(env.CALL_EVENT_DEADLINE, 'CALL_EVENT_DEADLINE', DEFAULT_CALL_EVENT_DEADLINE_MS, 60_000, 30 * 86_400_000, problems);
+  const groupEndDeadlineMs = duration(env.GROUP_END_DEADLINE, 'GROUP_END_DEADLINE', DEFAULT_GROUP_END_DEADLINE_MS, 60_000, 30 * 86_400_000, problems);
   const callEventRelay = parseRelay(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host, port, databaseUrl, callbackSecret, callbackAllowCidrs, trustProxy, apiTokens, logLevel, logRequests, ingestMaxBatch,
     spoolFile, keepAliveTimeoutMs, headersTimeoutMs, retention: Object.freeze(retention), notifyRelayUrl, notifyRelayTimeoutMs, callEventDeadlineMs,
-    callEventRelay,
+    groupEndDeadlineMs, callEventRelay,
   });
 }
 
@@ -157,6 +160,8 @@ export function loadConfig(env: ConfigEnv): Readonly<Config> {
 export const DEFAULT_NOTIFY_RELAY_TIMEOUT_MS = 3_000;
 /** Longest accepted NOTIFY_RELAY_TIMEOUT, in milliseconds. */
 export const MAX_NOTIFY_RELAY_TIMEOUT_MS = 60_000;
+/** Default GROUP_END_DEADLINE, in milliseconds: two hours after a room's last event (docs/spec/group-calls.md §1.5). */
+export const DEFAULT_GROUP_END_DEADLINE_MS = 7_200_000;
 /** Default CALL_EVENT_DEADLINE, in milliseconds: two hours after the Notify. */
 export const DEFAULT_CALL_EVENT_DEADLINE_MS = 7_200_000;
 

@@ -13,6 +13,7 @@ import { createMetrics, metricsRoutes } from './metrics.js';
 import { openApiRoutes } from './openapi/openapi-routes.js';
 import { registerOpenApi } from './openapi/register-openapi.js';
 import { callLifeRoutes } from './routes/call-life-routes.js';
+import { groupCallRoutes } from './routes/group-call-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { callbackRoutes } from './routes/callback-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     api.addHook('onRequest', requireApiToken(config.apiTokens));
     await api.register(callRoutes, { store, now });
     await api.register(callLifeRoutes, { store, now, deadlineMs: config.callEventDeadlineMs });
+    await api.register(groupCallRoutes, { store, now, deadlineMs: config.groupEndDeadlineMs });
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
     await api.register(lifecycleStatsRoutes, { store, now });

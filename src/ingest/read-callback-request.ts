@@ -2,7 +2,7 @@ import type { FieldProblem } from '../domain/call-event.js';
 import { decodeBody, isSupportedBodyType } from '../domain/decode-body.js';
 import { decodeQueryString } from '../domain/parse-query-string.js';
 import type { CallbackRecord, RawRequest } from '../storage/port.js';
-import { type KeyedCallbackKind, malformedRecord, toCallbackRecord, toKeyedCallbackRecord } from './receive-callback.js';
+import { type KeyedCallbackKind, malformedRecord, toCallbackRecord, toGroupCallEventRecord, toKeyedCallbackRecord } from './receive-callback.js';
 
 /** The HTTP status a refused delivery is answered with: bad fields, too large, wrong body type. */
 export type RefusalStatus = 400 | 413 | 414 | 415;
@@ -26,6 +26,11 @@ export function readCallEventRequest(raw: RawRequest): ReadDelivery {
 /** Reads a Notify or Agent Call Status delivery from its raw request alone (see readCallbackRequest). */
 export function readKeyedCallbackRequest(kind: KeyedCallbackKind, raw: RawRequest): ReadDelivery {
   return readCallbackRequest(raw, (r, values, problems) => toKeyedCallbackRecord(kind, r, values, problems));
+}
+
+/** Reads a Group Call Event delivery from its raw request alone (see readCallbackRequest). */
+export function readGroupCallEventRequest(raw: RawRequest): ReadDelivery {
+  return readCallbackRequest(raw, toGroupCallEventRecord);
 }
 
 /**

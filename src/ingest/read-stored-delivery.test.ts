@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validAgentCallStatusValues, validCallbackQuery, validNotifyValues } from '../../test/fixtures/callback-fixture.js';
+import { legacyGroupCallValuesOf, validGroupCallEvent } from '../../test/fixtures/group-call-fixture.js';
 import type { StoredRawRequest } from '../storage/port.js';
 import { readStoredDelivery } from './read-stored-delivery.js';
 import { recordOfStoredRequest } from './rebuild/rebuild-from-raw.js';
@@ -25,12 +26,18 @@ describe('readStoredDelivery: a stored raw request to the reader of its endpoint
     assert.equal(readStoredDelivery(stored('/callbacks/call-event', notify.toString()))?.record.kind, 'malformed');
   });
 
+  it('when the path is the Group Call Event endpoint, then the group reader reads it, in the 2020 shape too', () => {
+    const event = validGroupCallEvent();
+    const read = readStoredDelivery(stored('/callbacks/[secret]/group-call-event', new URLSearchParams(legacyGroupCallValuesOf(event)).toString()));
+    assert.deepEqual(read?.record.kind === 'group-call-event' ? read.record.groupEvent : null, event);
+  });
+
   it('when no reader knows the path, then replay leaves it and rebuild keeps it in quarantine naming the path', () => {
-    const raw = stored('/callbacks/group-call-event');
+    const raw = stored('/callbacks/room-event');
     assert.equal(readStoredDelivery(raw), null);
     const record = recordOfStoredRequest(raw);
     assert.equal(record.rawRequestId, 7);
-    assert.deepEqual(record.kind === 'malformed' ? record.problems : null, [{ field: 'path', problem: 'no callback endpoint reads /callbacks/group-call-event' }]);
+    assert.deepEqual(record.kind === 'malformed' ? record.problems : null, [{ field: 'path', problem: 'no callback endpoint reads /callbacks/room-event' }]);
   });
 
   it('when a stored raw request was refused unread, then it is refused the same way, never parsed', () => {

@@ -1,5 +1,5 @@
 import type { RawRequest } from '../storage/port.js';
-import { type ReadDelivery, readCallEventRequest, readKeyedCallbackRequest } from './read-callback-request.js';
+import { type ReadDelivery, readCallEventRequest, readGroupCallEventRequest, readKeyedCallbackRequest } from './read-callback-request.js';
 
 /**
  * The one place that maps a stored raw request's path to the reader of its kind of
@@ -11,6 +11,7 @@ const READERS_BY_ENDPOINT: Readonly<Record<string, (raw: RawRequest) => ReadDeli
   'call-event': readCallEventRequest,
   notify: (raw) => readKeyedCallbackRequest('notify', raw),
   'agent-call-status': (raw) => readKeyedCallbackRequest('agent-call-status', raw),
+  'group-call-event': readGroupCallEventRequest,
 };
 
 /** The record a stored raw request gives, or null when no reader knows its path (kept as it is). */

@@ -6,6 +6,8 @@ import { contentHashOf, contentHashOfText } from '../domain/content-hash.js';
 import { AGENT_CALL_STATUS_FIELDS, type AgentCallStatus } from '../domain/agent-call-status.js';
 import { type Notify, NOTIFY_FIELDS } from '../domain/notify.js';
 import { canonicalizeFacts, parseAgentCallStatus, parseNotify } from '../domain/parse-keyed-callback.js';
+import { parseGroupCallEvent } from '../domain/parse-group-call-event.js';
+import { canonicalizeGroupCallEvent } from '../domain/canonical-group-call-event.js';
 
 /**
  * Turns one raw delivery plus its decoded keys (and any decoding problems) into the
@@ -74,4 +76,20 @@ export function toKeyedCallbackRecord(
   const agentCallStatus = parsed.value as AgentCallStatus;
   const content = canonicalizeFacts(agentCallStatus, AGENT_CALL_STATUS_FIELDS);
   return { raw, kind, agentCallStatus, content, contentHash: contentHashOfText(content) };
+}
+
+/**
+ * Like toCallbackRecord, for a Group Call Event (docs/spec/callbacks.md §2): both shapes of
+ * times and either spelling of media_type give one stored event, with the hash of its
+ * canonical form; a pure function of the decoded keys, as rebuild from raw_requests needs.
+ */
+export function toGroupCallEventRecord(raw: RawRequest, values: ReadonlyMap<string, string>, decodingProblems: readonly FieldProblem[]): CallbackRecord {
+  const parsed = parseGroupCallEvent(values);
+  if (!parsed.ok || decodingProblems.length > 0) {
+    const undecodable = new Set(decodingProblems.map((p) => p.field));
+    const parseProblems = parsed.ok ? [] : parsed.problems.filter((p) => !undecodable.has(p.field));
+    return { raw, kind: 'malformed', problems: [...decodingProblems, ...parseProblems], sid: values.get('sid') ?? null };
+  }
+  const content = canonicalizeGroupCallEvent(parsed.value);
+  return { raw, kind: 'group-call-event', groupEvent: parsed.value, content, contentHash: contentHashOfText(content) };
 }

@@ -2,6 +2,9 @@ import type { AgentCallStatus } from '../domain/agent-call-status.js';
 import type { LifecycleTotals } from '../domain/stats/lifecycle/lifecycle-figures.js';
 import type { CallEvent, FieldProblem } from '../domain/call-event.js';
 import type { Notify } from '../domain/notify.js';
+import type { GroupCallEvent } from '../domain/group-call-event.js';
+import type { GroupSession, ParticipantStay } from '../domain/group/group-session.js';
+import type { GroupCallFilter } from '../domain/group/parse-group-call-filter.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
@@ -109,6 +112,10 @@ export interface CallStore {
   flagEndMissing(query: EndDeadline): Promise<number>;
   /** The relay outbox: deliveries waiting to be passed on to the app's own handler (src/relay/). */
   readonly relay: RelayOutbox;
+  /** One group call (room session) rebuilt from its stored events, with its stays; null when no event of the sid is stored. */
+  getGroupCall(sid: string, clock: GroupStateClock): Promise<StoredGroupCall | null>;
+  /** One page of group calls matching a filter, newest start first (keyset pagination). */
+  listGroupCalls(query: GroupCallListQuery): Promise<GroupCallPage>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -155,6 +162,16 @@ export interface StoredConflict {
   raw_request_id: number;
 }
 
+/** A stored group event as two databases are compared: what identifies it and its content. */
+export interface StoredGroupEvent {
+  raw_request_id: number;
+  sid: string;
+  /** The event key (canonical-group-call-event.ts), as JSON. */
+  key: string;
+  content_hash: string;
+  conflicts: number;
+}
+
 /** A quarantine entry as stored, for comparing two databases. */
 export interface StoredQuarantineEntry {
   id: number;
@@ -185,6 +202,8 @@ export interface DerivedRowsReader {
   callsBySid(sids: readonly string[]): Promise<StoredCall[]>;
   /** The conflicting versions of these sids. */
   conflictsOfSids(sids: readonly string[]): Promise<StoredConflict[]>;
+  /** Stored group events whose raw request id is above `afterRawId`, in that order, at most `limit`. */
+  groupEventsAfter(afterRawId: number, limit: number): Promise<StoredGroupEvent[]>;
   /** Quarantine entries whose raw request id is above `afterRawId`, in that order, at most `limit`. */
   quarantineAfter(afterRawId: number, limit: number): Promise<StoredQuarantineEntry[]>;
   /** Quarantine entries received in [since, until) or with these ids, oldest first, at most `limit` after `afterId`. */
@@ -212,6 +231,7 @@ export type CallbackRecord =
   | { raw: RawRequest; kind: 'event'; event: CallEvent; contentHash: string; classification: StoredClassification }
   | { raw: RawRequest; kind: 'notify'; notify: Notify; contentHash: string; content: string }
   | { raw: RawRequest; kind: 'agent-call-status'; agentCallStatus: AgentCallStatus; contentHash: string; content: string }
+  | { raw: RawRequest; kind: 'group-call-event'; groupEvent: GroupCallEvent; contentHash: string; content: string }
   | { raw: RawRequest; kind: 'malformed'; problems: FieldProblem[]; sid: string | null };
 
 /** The callbacks other than the Call Event that are kept once per sid (docs/spec/callbacks.md §3, §4). */
@@ -226,6 +246,8 @@ export function sidOfRecord(record: CallbackRecord): string | null {
       return record.notify.sid;
     case 'agent-call-status':
       return record.agentCallStatus.sid;
+    case 'group-call-event':
+      return record.groupEvent.sid;
     case 'malformed':
       return record.sid;
   }
@@ -565,3 +587,50 @@ export interface RelayOutbox {
   /** Puts dead letters (these ids, or all) back in line with a fresh attempt count; returns how many. */
   retryDeadLetters(ids: readonly number[] | 'all', now: number): Promise<number>;
 }
+
+/** A Group Call Event delivery (docs/spec/callbacks.md §2): kept once per event key, never per sid alone. */
+export type GroupCallEventRecord = Extract<CallbackRecord, { kind: 'group-call-event' }>;
+
+/**
+ * What a group call's state is read with: stored sessions are `ended` or not, and one
+ * without sc=E becomes `end_missing` once `deadlineMs` (GROUP_END_DEADLINE) has passed
+ * since its last event (docs/spec/group-calls.md §1.5), so the time is a parameter.
+ */
+export interface GroupStateClock {
+  /** Unix milliseconds. */
+  now: number;
+  deadlineMs: number;
+}
+
+/** A group call as stored: the session rebuilt from every stored event of its sid, with its stays. */
+export interface StoredGroupCall extends GroupSession {
+  /** Unix milliseconds of the latest event's ts: the end deadline counts from it. */
+  last_event_at: number;
+  /** Conflicting versions kept of the sid's events (the first version of each key is the event). */
+  conflicts: number;
+}
+
+/** The session columns a list shows: a group call without its stays. */
+export type GroupCallSummary = Omit<StoredGroupCall, 'stays'>;
+
+/** Where a page of group calls ended: the last session's start and sid. */
+export interface GroupCallPosition {
+  started_at: number;
+  sid: string;
+}
+
+export interface GroupCallListQuery {
+  filter: GroupCallFilter;
+  clock: GroupStateClock;
+  limit: number;
+  /** Only sessions strictly after this position in newest-first order (the next page). */
+  after?: GroupCallPosition;
+}
+
+export interface GroupCallPage {
+  calls: GroupCallSummary[];
+  /** The position to continue from, or null when this was the last page. */
+  next: GroupCallPosition | null;
+}
+
+export type { GroupCallFilter, ParticipantStay };

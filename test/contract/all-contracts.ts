@@ -1,6 +1,7 @@
 import { describeCallLifeContract } from './call-life-contract.js';
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
+import { describeGroupCallsContract } from './group-calls-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 import { describeLifecycleStatsContract } from './lifecycle-stats-contract.js';
 import { describePeakEdgesContract } from './peak-edges-contract.js';
@@ -21,4 +22,5 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describeStatsContract(name, open, { runs: name === 'sqlite' ? 40 : 20 });
   describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
   describeLifecycleStatsContract(name, open);
+  describeGroupCallsContract(name, open, { runs: name === 'sqlite' ? 40 : 15 });
 }

@@ -65,7 +65,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         const callersBefore = await store.statsBreakdown({ filter, by: 'caller', limit: 10 });
 
         const receipt = await store.eraseUser({ target: TARGET, actor: 'cli', now: 1_234 });
-        assert.deepEqual(receipt.touched, { calls: 2, call_conflicts: 1, notifies: 1, callback_conflicts: 1, quarantine: 2, relay_outbox: 0, raw_requests: 8 });
+        assert.deepEqual(receipt.touched, { calls: 2, call_conflicts: 1, notifies: 1, callback_conflicts: 1, group_call_events: 0, quarantine: 2, relay_outbox: 0, raw_requests: 8 });
         assert.equal(receipt.erased_at, 1_234);
 
         const caller = await store.getCall(asCaller.sid ?? '');
@@ -84,7 +84,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.deepEqual(callersAfter.items.map((i) => i.attempts).sort(), callersBefore.items.map((i) => i.attempts).sort());
 
         const again = await store.eraseUser({ target: TARGET, actor: 'api', now: 5_678 });
-        assert.deepEqual(again.touched, { calls: 0, call_conflicts: 0, notifies: 0, callback_conflicts: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0 });
+        assert.deepEqual(again.touched, { calls: 0, call_conflicts: 0, notifies: 0, callback_conflicts: 0, group_call_events: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0 });
         assert.equal(again.id, receipt.id + 1);
 
         const content = await dump();
@@ -144,7 +144,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.equal(oldFigures.summary.attempts, 2);
 
         const dry = await store.applyRetention({ policy, now: NOW, dryRun: true });
-        assert.deepEqual(dry.removed, { calls: 3, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, quarantine: 1, relay_outbox: 0, raw_requests: 5, call_rollups: 8 });
+        assert.deepEqual(dry.removed, { calls: 3, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, group_sessions: 0, group_call_events: 0, quarantine: 1, relay_outbox: 0, raw_requests: 5, call_rollups: 8 });
         assert.ok(await store.getCall(calls.pastCallsLimit.sid ?? ''), 'a dry run changes nothing');
 
         const report = await store.applyRetention({ policy, now: NOW, batchSize: 1 });
@@ -174,7 +174,7 @@ export function describePrivacyContract(name: string, open: PrivacyStoreFactory)
         assert.deepEqual([version?.event.srcip, version?.event.dstip, report.ipsTruncated.call_conflicts], ['192.0.2.0', '2001:db8:abcd::', 1]);
 
         const rerun = await store.applyRetention({ policy, now: NOW });
-        assert.deepEqual(rerun.removed, { calls: 0, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0, call_rollups: 0 });
+        assert.deepEqual(rerun.removed, { calls: 0, call_conflicts: 0, notifies: 0, agent_call_statuses: 0, group_sessions: 0, group_call_events: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0, call_rollups: 0 });
         assert.deepEqual(rerun.ipsTruncated, { calls: 0, call_conflicts: 0, raw_requests: 0 });
       } finally {
         await cleanup();

@@ -25,7 +25,7 @@ describe('callevt erase and callevt retention run', () => {
       await store.close();
       const result = runCli(['erase', '--user', 'svc:frank', '--db', db.file]);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /^erasure #1 at .*: rows changed per table\n {2}calls +1\n {2}call_conflicts +0\n {2}notifies +0\n {2}callback_conflicts +0\n {2}quarantine +0\n {2}relay_outbox +0\n {2}raw_requests +2\n/);
+      assert.match(result.stdout, /^erasure #1 at .*: rows changed per table\n {2}calls +1\n {2}call_conflicts +0\n {2}notifies +0\n {2}callback_conflicts +0\n {2}group_call_events +0\n {2}quarantine +0\n {2}relay_outbox +0\n {2}raw_requests +2\n/);
       const after = createSqliteStore(db.file);
       assert.match((await after.getCall(values.sid ?? ''))?.from_user_id ?? '', /^erased-/);
       await after.close();
@@ -47,9 +47,9 @@ describe('callevt erase and callevt retention run', () => {
       const env = { RETENTION_RAW_DAYS: '1', RETENTION_CALLS_DAYS: '1' };
       const dry = runCli(['retention', 'run', '--dry-run', '--db', db.file], env);
       assert.equal(dry.status, 0, dry.stderr);
-      assert.match(dry.stdout, /dry run, nothing changed\nwould remove: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, relay_outbox 0, raw_requests 1\n/);
+      assert.match(dry.stdout, /dry run, nothing changed\nwould remove: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, group_sessions 0, group_call_events 0, relay_outbox 0, raw_requests 1\n/);
       const run = runCli(['retention', 'run', '--db', db.file], env);
-      assert.match(run.stdout, /^removed: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, relay_outbox 0, raw_requests 1\n/);
+      assert.match(run.stdout, /^removed: calls 1, call_conflicts 0, notifies 0, agent_call_statuses 0, group_sessions 0, group_call_events 0, relay_outbox 0, raw_requests 1\n/);
       const none = runCli(['retention', 'run', '--db', db.file]);
       assert.match(none.stdout, /no RETENTION_\* limit is set/);
     } finally {

@@ -92,7 +92,7 @@ export function formatCheckReport(r: CheckReport): string {
   const kinds = Object.entries(r.differences).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   return [
     `compared ${plural(r.compared.calls, 'call')}, ${plural(r.compared.quarantine, 'quarantine entry', 'quarantine entries')}, ` +
-      `${plural(r.compared.rawRequests, 'raw request result')}, ${plural(r.compared.rollupRows, 'rollup row')}`,
+      `${plural(r.compared.rawRequests, 'raw request result')}, ${plural(r.compared.rollupRows, 'rollup row')}, ${plural(r.compared.groupEvents, 'group event')}`,
     `${plural(r.totalDifferences, 'difference')}${kinds === '' ? '' : ` (${kinds})`}`,
     `${r.classification} classification (calls stored by an older classifier, and their hours' rollup rows: run \`callevt reclassify\`)`,
     `${r.notCheckable} not checkable (raw request pruned)`,

@@ -50,6 +50,7 @@ Environment (flags win over these):
   NOTIFY_RELAY_URL      your notify handler: each Notify is passed on to it and LINE Planet gets its verdict (unset: recorded only, nobody sends the push)
   NOTIFY_RELAY_TIMEOUT  longest wait for the notify handler, e.g. 500ms, 3s (default 3s; slower: 504)
   CALL_EVENT_DEADLINE   how long after its Notify a Call Event may take before the call is end_missing (default 2h)
+  GROUP_END_DEADLINE    how long after its last event a group call without its room end is end_missing (default 2h)
   CALL_EVENT_RELAY_URL  pass every stored Call Event delivery on to this URL (your app's own handler) from a
                         durable outbox, at least once, in order per sid (default: off)
   AGENT_CALL_STATUS_RELAY_URL pass every stored Agent Call Status delivery on to this URL through the same

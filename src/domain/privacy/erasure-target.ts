@@ -44,3 +44,17 @@ export function sideNamesTarget(get: (key: string) => unknown, side: (typeof CAL
   const service = get(side.service);
   return service === target.serviceId || service === undefined || service === null || service === '';
 }
+
+/** The users a Group Call Event names (docs/spec/callbacks.md §2.1): the participant and the room's host. */
+export const GROUP_USER_SIDES = [
+  { service: 'user_svc_id', user: 'user_id' },
+  { service: 'host_svc_id', user: 'host_id' },
+] as const;
+
+/** A group event's keys that erasure removes with its participant: what the app or the user wrote. */
+export const GROUP_PARTICIPANT_DATA_KEYS = ['stid', 'app_svr_data', 'display_name'] as const;
+
+/** The sides of a group event (a map of its keys) that name the target: same user, same service. */
+export function groupSidesNamingTarget(get: (key: string) => unknown, target: ErasureTarget): Array<(typeof GROUP_USER_SIDES)[number]> {
+  return GROUP_USER_SIDES.filter((side) => get(side.user) === target.userId && get(side.service) === target.serviceId);
+}

@@ -1,4 +1,4 @@
-import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from './erasure-target.js';
+import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, GROUP_PARTICIPANT_DATA_KEYS, groupSidesNamingTarget, sideNamesTarget } from './erasure-target.js';
 import { truncateIp } from './truncate-ip.js';
 
 // A conflicting version is stored as canonical JSON (canonical-event.ts:
@@ -42,4 +42,25 @@ export function truncateIpsInCanonicalEvent(text: string): string {
     return [key, truncated];
   });
   return changed ? JSON.stringify({ ...event, known }) : text;
+}
+
+/**
+ * Removes a target from a group event's canonical form: as participant, its user id becomes
+ * `pseudonym` and its name, the app's data and the unknown keys go; as host, its id alone.
+ */
+export function eraseTargetFromGroupCanonicalEvent(text: string, target: ErasureTarget, pseudonym: string): { text: string; namesTarget: boolean } {
+  const event = JSON.parse(text) as Canonical;
+  const known = new Map(event.known);
+  const sides = groupSidesNamingTarget((key) => known.get(key), target);
+  if (sides.length === 0) return { text, namesTarget: false };
+  const participant = sides.some((s) => s.user === 'user_id');
+  const rewritten: Canonical = {
+    known: event.known.map(([key, value]) => {
+      if (sides.some((s) => s.user === key)) return [key, pseudonym];
+      if (participant && (GROUP_PARTICIPANT_DATA_KEYS as readonly string[]).includes(key)) return [key, null];
+      return [key, value];
+    }),
+    extra: participant ? [] : event.extra,
+  };
+  return { text: JSON.stringify(rewritten), namesTarget: true };
 }

@@ -1,5 +1,6 @@
 import { CALL_EVENT_FIELDS } from '../call-event.js';
-import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from './erasure-target.js';
+import { GROUP_CALL_EVENT_FIELDS, LEGACY_MEDIA_TYPE_KEY } from '../group-call-event.js';
+import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, GROUP_PARTICIPANT_DATA_KEYS, GROUP_USER_SIDES, groupSidesNamingTarget, sideNamesTarget } from './erasure-target.js';
 import { truncateIp } from './truncate-ip.js';
 
 // Raw requests keep the query string and body exactly as sent. These rewrite that text
@@ -8,6 +9,7 @@ import { truncateIp } from './truncate-ip.js';
 type Pair = [key: string, value: string];
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(CALL_EVENT_FIELDS);
+const GROUP_KEYS: ReadonlySet<string> = new Set([...GROUP_CALL_EVENT_FIELDS, LEGACY_MEDIA_TYPE_KEY]);
 const IP_KEYS = new Set<string>(CALL_SIDES.map((s) => s.ip));
 
 /**
@@ -23,9 +25,11 @@ export function eraseTargetFromForm(text: string, target: ErasureTarget, pseudon
   const first = new Map<string, string>();
   for (const [k, v] of pairs) if (!first.has(k)) first.set(k, v);
   const sides = CALL_SIDES.filter((s) => sideNamesTarget((k) => first.get(k), s, target));
+  const groupSides = groupSidesNamingTarget((k) => first.get(k), target);
+  if (sides.length === 0 && groupSides.length > 0) return { text: encodeForm(eraseFromGroupPairs(pairs, groupSides, target, pseudonym)), namesTarget: true };
   if (sides.length === 0) {
     // Readable user ids that are someone else's: not the target. None readable: judge by the text itself.
-    const readable = CALL_SIDES.some((s) => first.has(s.user));
+    const readable = CALL_SIDES.some((s) => first.has(s.user)) || GROUP_USER_SIDES.some((s) => first.has(s.user));
     return !readable && containsUserId(text, target.userId) ? { text: '', namesTarget: true } : { text, namesTarget: false };
   }
   const out: Pair[] = [];
@@ -36,6 +40,20 @@ export function eraseTargetFromForm(text: string, target: ErasureTarget, pseudon
     else out.push([key, value]);
   }
   return { text: encodeForm(out), namesTarget: true };
+}
+
+/**
+ * A Group Call Event's pairs without the target: each id of theirs becomes `pseudonym`; as
+ * participant their name, the app's data and unknown keys go too; as host, the id alone.
+ */
+function eraseFromGroupPairs(pairs: readonly Pair[], sides: ReturnType<typeof groupSidesNamingTarget>, target: ErasureTarget, pseudonym: string): Pair[] {
+  const participant = sides.some((s) => s.user === 'user_id');
+  const out: Pair[] = [];
+  for (const [key, value] of pairs) {
+    if (participant && (!GROUP_KEYS.has(key) || (GROUP_PARTICIPANT_DATA_KEYS as readonly string[]).includes(key))) continue;
+    out.push(sides.some((s) => s.user === key && value === target.userId) ? [key, pseudonym] : [key, value]);
+  }
+  return out;
 }
 
 /** Truncates the srcip and dstip values of raw form text (truncate-ip.ts); other text is left as sent. */

@@ -20,6 +20,7 @@ export function openApiMetadata(version: string) {
     tags: [
       { name: 'callbacks', description: 'what LINE Planet calls' },
       { name: 'calls', description: 'the call log' },
+      { name: 'group calls', description: 'room sessions and their participant stays' },
       { name: 'statistics', description: 'figures over the call log' },
       { name: 'quarantine', description: 'refused callbacks, kept' },
       { name: 'privacy', description: 'erasure of a person' },

@@ -1,9 +1,11 @@
 import { AGENT_CALL_STATUS_FIELDS } from '../../domain/agent-call-status.js';
 import { CALL_EVENT_FIELDS, CALL_FIELDS, type CallFieldSpec } from '../../domain/call-event.js';
 import { NOTIFY_FIELDS } from '../../domain/notify.js';
+import { GROUP_CALL_FIELDS, type GroupFieldSpec, PARTICIPANT_STATUSES, ROOM_STATUSES } from '../../domain/group-call-event.js';
 import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
 import { FIGURE_KEYS } from '../../domain/stats/figures.js';
 import { ERROR_STATUS } from '../../errors/app-error.js';
+import { GROUP_CALL_COMPONENTS } from './group-call-components.js';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 reads it) written as a plain object. */
 export type Schema = Record<string, unknown>;
@@ -14,8 +16,20 @@ export const ref = (name: string): Schema => ({ $ref: `${name}#` });
 const nullable = (type: string, extra: Schema = {}): Schema => ({ type: [type, 'null'], ...extra });
 
 /** The JSON Schema of one field kind (docs/spec/callbacks.md §1.1); bounds come from the field's definition. */
-function kindSchema(field: CallFieldSpec): Schema {
+function kindSchema(field: CallFieldSpec | GroupFieldSpec): Schema {
   switch (field.kind) {
+    case 'group-sid':
+      return { type: 'string', pattern: '^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$', description: '32 hexadecimal characters (or a UUID with hyphens)' };
+    case 'epoch-seconds':
+      return { type: 'integer', minimum: 0, description: 'Unix seconds, or milliseconds (told by magnitude); 0 when not yet' };
+    case 'epoch-ms':
+      return { type: 'integer', minimum: 1, description: 'Unix milliseconds, or seconds (told by magnitude)' };
+    case 'room-status':
+      return { type: 'string', enum: [...ROOM_STATUSES], description: 'S started, C changed, E ended' };
+    case 'participant-status':
+      return { type: 'string', enum: [...PARTICIPANT_STATUSES], description: 'C connected, D disconnected, T timed out, M media changed' };
+    case 'ue-type':
+      return { type: 'string', pattern: '^[A-Za-z0-9_]{1,32}$' };
     case 'sid':
       return { type: 'string', format: 'uuid' };
     case 'call-type':
@@ -34,7 +48,7 @@ function kindSchema(field: CallFieldSpec): Schema {
 }
 
 /** Every Call Event field from its one definition (CALL_FIELDS): optional fields are null when absent. */
-function callEventProperties(fields: readonly CallFieldSpec[] = CALL_FIELDS): Record<string, Schema> {
+function callEventProperties(fields: readonly (CallFieldSpec | GroupFieldSpec)[] = CALL_FIELDS): Record<string, Schema> {
   const properties: Record<string, Schema> = {};
   for (const field of fields) {
     const schema = kindSchema(field);
@@ -48,7 +62,7 @@ function callEventProperties(fields: readonly CallFieldSpec[] = CALL_FIELDS): Re
  * A Call Event as LINE Planet sends it: the fields that are never null are required, the
  * others are simply left out when absent, and unknown keys are accepted (kept in `extra`).
  */
-function callEventRequestSchema(fields: readonly CallFieldSpec[] = CALL_FIELDS): { type: 'object'; required: string[]; properties: Record<string, Schema>; additionalProperties: Schema } {
+function callEventRequestSchema(fields: readonly (CallFieldSpec | GroupFieldSpec)[] = CALL_FIELDS): { type: 'object'; required: string[]; properties: Record<string, Schema>; additionalProperties: Schema } {
   const properties: Record<string, Schema> = {};
   const required: string[] = [];
   for (const [field, schema] of Object.entries(callEventProperties(fields))) {
@@ -132,6 +146,11 @@ export const OPENAPI_SCHEMAS = {
     description: 'An Agent Call Status callback as LINE Planet sends it (docs/spec/callbacks.md §4); result in any case.',
     ...callEventRequestSchema(AGENT_CALL_STATUS_FIELDS),
   },
+  GroupCallEvent: {
+    description: 'A Group Call Event callback as LINE Planet sends it (docs/spec/callbacks.md §2); mediaType is accepted for media_type, unknown keys are kept in extra.',
+    ...callEventRequestSchema(GROUP_CALL_FIELDS),
+  },
+  ...GROUP_CALL_COMPONENTS,
   StoredNotify: storedKeyedSchema(NOTIFY_FIELDS, 'The first Notify received for the sid; null when none was.'),
   StoredAgentCallStatus: storedKeyedSchema(AGENT_CALL_STATUS_FIELDS, 'The first Agent Call Status received for the sid; null when none was.', {
     result: { type: 'string', enum: ['SUCCESS', 'FAIL'] },

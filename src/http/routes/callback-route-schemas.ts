@@ -18,12 +18,17 @@ const CALLBACK_DOCS = {
     operation: 'AgentCallStatus', schema: 'AgentCallStatus', title: 'Agent Call Status', consoleName: 'agent_call_status_cb_url',
     note: 'Sent for server-made (Audio Caller) calls. result is SUCCESS or FAIL in any case. Stored once per sid.',
   },
+  'group-call-event': {
+    operation: 'GroupCallEvent', schema: 'GroupCallEvent', title: 'Group Call Event', consoleName: 'on_gcall_evt_cb_url',
+    note: 'Sent for every change of a group call. Times in seconds or milliseconds (told by magnitude), media_type or mediaType. ' +
+      'Stored once per event (sid, user_svc_id, user_id, sc, msc, ts); the room session and its stays are rebuilt from the stored events in the same commit.',
+  },
 } as const;
 
 export type CallbackEndpoint = keyof typeof CALLBACK_DOCS;
 
 /** Each field of a callback as a query parameter; on GET the mandatory ones are required. */
-function callbackQuery(schemaName: 'CallEvent' | 'Notify' | 'AgentCallStatus', title: string, method: 'get' | 'post'): Schema {
+function callbackQuery(schemaName: 'CallEvent' | 'Notify' | 'AgentCallStatus' | 'GroupCallEvent', title: string, method: 'get' | 'post'): Schema {
   const { properties, required } = OPENAPI_SCHEMAS[schemaName];
   const documented = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { ...schema, description: `${title} field ${name}` }]));
   return { type: 'object', properties: documented, ...(method === 'get' ? { required } : {}) };

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/load-config.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
-import { type ReadDelivery, readCallEventRequest, readKeyedCallbackRequest } from '../../ingest/read-callback-request.js';
+import { type ReadDelivery, readCallEventRequest, readGroupCallEventRequest, readKeyedCallbackRequest } from '../../ingest/read-callback-request.js';
 import type { KeyedCallbackKind } from '../../ingest/receive-callback.js';
 import type { NotifyRelay } from '../../relay/notify-relay.js';
 import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
@@ -40,15 +40,17 @@ export interface CallbackRouteOptions {
  * (the same readers replay and rebuild use: src/ingest/read-stored-delivery.ts).
  */
 type RequestReader = (raw: RawRequest) => ReadDelivery;
-const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: 'call-event' | KeyedCallbackKind; read: RequestReader }> = [
+const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: 'call-event' | KeyedCallbackKind | 'group-call-event'; read: RequestReader }> = [
   { name: 'call-event', read: readCallEventRequest },
   { name: 'notify', read: (raw) => readKeyedCallbackRequest('notify', raw) },
   { name: 'agent-call-status', read: (raw) => readKeyedCallbackRequest('agent-call-status', raw) },
+  { name: 'group-call-event', read: readGroupCallEventRequest },
 ];
 
 /**
  * The callback endpoints: the 1-to-1 Call Event (`on_call_evt_cb_url`), Notify
- * (`notify_cb_url`) and Agent Call Status (`agent_call_status_cb_url`), each by GET with
+ * (`notify_cb_url`), Agent Call Status (`agent_call_status_cb_url`) and the Group Call
+ * Event (`on_gcall_evt_cb_url`), each by GET with
  * query keys, or POST with a form or JSON body carrying the same keys. Answers 200 only
  * after the delivery is committed; a malformed one is committed to quarantine, then
  * answered 4xx. A stored Notify is then passed on to the app's handler (NOTIFY_RELAY_URL)

@@ -24,7 +24,7 @@ describe('POST /api/erasures', () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/erasures', headers: auth, payload: { service_id: 'svc', user_id: 'dana' } });
       assert.equal(res.statusCode, 200, res.body);
       const receipt = res.json() as { id: number; erased_at: string; touched: Record<string, number> };
-      assert.deepEqual(receipt.touched, { calls: 1, call_conflicts: 0, notifies: 0, callback_conflicts: 0, quarantine: 0, relay_outbox: 0, raw_requests: 1 });
+      assert.deepEqual(receipt.touched, { calls: 1, call_conflicts: 0, notifies: 0, callback_conflicts: 0, group_call_events: 0, quarantine: 0, relay_outbox: 0, raw_requests: 1 });
       assert.match(receipt.erased_at, /^\d{4}-\d{2}-\d{2}T/);
 
       const call = await t.app.inject({ method: 'GET', url: `/api/calls/${mine.sid}`, headers: auth }).then((r) => r.json() as { from_user_id: string; srcip: string });

@@ -1,5 +1,5 @@
 /** Kinds of real differences between the live tables and a rebuild: each makes `rebuild --check` fail. */
-export const DIFFERENCE_KINDS = ['missing_call', 'extra_call', 'call_field', 'conflict', 'quarantine', 'raw_result', 'rollup'] as const;
+export const DIFFERENCE_KINDS = ['missing_call', 'extra_call', 'call_field', 'conflict', 'quarantine', 'raw_result', 'rollup', 'group_event'] as const;
 export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
 
 /**
@@ -24,7 +24,7 @@ export interface CheckReport {
   /** Live rows that came from raw requests newer than the rebuild (left out; run the rebuild again). */
   newerThanRebuild: number;
   /** Rows compared per table. */
-  compared: { calls: number; quarantine: number; rawRequests: number; rollupRows: number };
+  compared: { calls: number; quarantine: number; rawRequests: number; rollupRows: number; groupEvents: number };
 }
 
 /** Collects findings into a report, passing each to `onFinding` as it is found (never all kept). */
@@ -35,7 +35,7 @@ export function createFindings(onFinding: (finding: CheckFinding) => void) {
     classification: 0,
     notCheckable: 0,
     newerThanRebuild: 0,
-    compared: { calls: 0, quarantine: 0, rawRequests: 0, rollupRows: 0 },
+    compared: { calls: 0, quarantine: 0, rawRequests: 0, rollupRows: 0, groupEvents: 0 },
   };
   return {
     report,

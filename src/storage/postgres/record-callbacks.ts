@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
-import { type CallbackRecord, type KeyedCallbackRecord, type RawRequest, type RecordOptions, type RecordResult, relayedOf, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
+import { type CallbackRecord, type GroupCallEventRecord, type KeyedCallbackRecord, type RawRequest, type RecordOptions, type RecordResult, relayedOf, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
 import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { keyedRowOf } from '../sql/keyed-callback-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
@@ -8,6 +8,7 @@ import { enqueueRelayPostgres } from './relay-outbox.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
 import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
 import { runStepsOnClient } from './sql-step-runner.js';
+import { groupSidsOf, lockGroupSids, rebuildGroupSessions, recordGroupEvent } from '../sql/record-group-events.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -162,9 +163,11 @@ async function recordBatch(db: Querier, records: readonly CallbackRecord[], mode
   const results = new Array<RecordResult>(records.length);
   const events: Array<{ index: number; record: EventRecord }> = [];
   const keyed: Array<{ index: number; record: KeyedCallbackRecord }> = [];
+  const group: Array<{ index: number; record: GroupCallEventRecord }> = [];
   records.forEach((record, index) => {
     if (record.kind === 'malformed') results[index] = 'quarantined';
     else if (record.kind === 'event') events.push({ index, record });
+    else if (record.kind === 'group-call-event') group.push({ index, record });
     else keyed.push({ index, record });
   });
 
@@ -177,6 +180,7 @@ async function recordBatch(db: Querier, records: readonly CallbackRecord[], mode
   await recordRepeats(db, repeats, rawIds, results);
   // Notify and Agent Call Status are few (one per call at most): a statement or two each.
   for (const { index, record } of keyed) results[index] = await recordKeyed(db, record, rawIds[index] as number);
+  await recordGroupEvents(db, group, rawIds, results);
 
   const quarantined = records.flatMap((r, i) =>
     r.kind === 'malformed' ? [[rawIds[i], r.raw.receivedAt, pgText(JSON.stringify(r.problems))]] : []);
@@ -253,6 +257,22 @@ async function recordRepeats(db: Querier, repeats: Array<{ index: number; record
     if (isNew) perSid.set(e.record.event.sid, (perSid.get(e.record.event.sid) ?? 0) + 1);
   }
   if (perSid.size > 0) await db.query(COUNT_CONFLICTS, [[...perSid.keys()], [...perSid.values()]]);
+}
+
+/**
+ * Group Call Events, one by one in input order under their sids' locks (a room's events
+ * come a few at a time), then each changed room session rebuilt from all its stored events.
+ */
+async function recordGroupEvents(db: Querier, group: Array<{ index: number; record: GroupCallEventRecord }>, rawIds: number[], results: RecordResult[]) {
+  if (group.length === 0) return;
+  await runStepsOnClient(db, lockGroupSids('postgres', groupSidsOf(group.map((g) => g.record))));
+  const changed: GroupCallEventRecord[] = [];
+  for (const { index, record } of group) {
+    const result = await runStepsOnClient(db, recordGroupEvent(record, () => rawIds[index] as number, pgText));
+    results[index] = result;
+    if (result === 'accepted' || result === 'conflict') changed.push(record);
+  }
+  await runStepsOnClient(db, rebuildGroupSessions(groupSidsOf(changed)));
 }
 
 /**

@@ -125,6 +125,8 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     getCallLife: deferred((s, sid) => s.getCallLife(sid)),
     recordNotifyRelays: deferred((s, attempts) => s.recordNotifyRelays(attempts)),
     listLifecycle: deferred((s, query) => s.listLifecycle(query)),
+    getGroupCall: deferred((s, sid, clock) => s.getGroupCall(sid, clock)),
+    listGroupCalls: deferred((s, query) => s.listGroupCalls(query)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     relay: {

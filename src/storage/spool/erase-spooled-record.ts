@@ -1,7 +1,8 @@
-import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
+import { APP_DATA_KEYS, CALL_SIDES, type ErasureTarget, GROUP_PARTICIPANT_DATA_KEYS, groupSidesNamingTarget, sideNamesTarget } from '../../domain/privacy/erasure-target.js';
 import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
 import { NOTIFY_FIELDS } from '../../domain/notify.js';
 import { canonicalizeFacts } from '../../domain/parse-keyed-callback.js';
+import { canonicalizeGroupCallEvent } from '../../domain/canonical-group-call-event.js';
 import type { CallbackRecord } from '../port.js';
 
 /**
@@ -30,6 +31,20 @@ export function eraseTargetFromRecord(record: CallbackRecord, target: ErasureTar
     const notifyErased = erased as unknown as typeof record.notify;
     // The content hash stays (a late redelivery is still a duplicate), as in the database.
     return { ...record, raw, notify: notifyErased, content: canonicalizeFacts(notifyErased, NOTIFY_FIELDS) };
+  }
+  if (record.kind === 'group-call-event') {
+    const event = record.groupEvent as unknown as Record<string, unknown>;
+    const sides = groupSidesNamingTarget((key) => event[key], target);
+    if (sides.length === 0 && !rawNames) return null;
+    const erased: Record<string, unknown> = { ...event };
+    for (const side of sides) erased[side.user] = pseudonym;
+    if (sides.some((side) => side.user === 'user_id')) {
+      for (const key of GROUP_PARTICIPANT_DATA_KEYS) erased[key] = null;
+      erased.extra = {};
+    }
+    const groupEvent = erased as unknown as typeof record.groupEvent;
+    // The content hash stays (a late redelivery is still a duplicate), as for a Notify.
+    return { ...record, raw, groupEvent, content: canonicalizeGroupCallEvent(groupEvent) };
   }
   const event = record.event as unknown as Record<string, unknown>;
   const sides = CALL_SIDES.filter((side) => sideNamesTarget((key) => event[key], side, target));

@@ -95,7 +95,7 @@ describe('the spooling store', () => {
       const other = validCallbackValues({ from_user_id: 'hank' });
       assert.deepEqual(await h.store.recordCallbacks([deliveryOf(mine), deliveryOf(other)]), ['spooled', 'spooled']);
       const receipt = await h.store.eraseUser({ target: { serviceId: 'svc', userId: 'gina' }, actor: 'api', now: 1 });
-      assert.deepEqual(receipt.touched, { calls: 0, call_conflicts: 0, notifies: 0, callback_conflicts: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0, spool: 1 });
+      assert.deepEqual(receipt.touched, { calls: 0, call_conflicts: 0, notifies: 0, callback_conflicts: 0, group_call_events: 0, quarantine: 0, relay_outbox: 0, raw_requests: 0, spool: 1 });
       h.fail(null);
       await drained(h);
       const call = await h.store.getCall(mine.sid ?? '');

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { FieldProblem } from '../../domain/call-event.js';
-import type { DerivedRowsReader, LifecycleRollupRow, RecordResult, StoredConflict, StoredQuarantineEntry, StoredRawRequest, StoredRollupRow } from '../port.js';
+import type { DerivedRowsReader, LifecycleRollupRow, RecordResult, StoredConflict, StoredGroupEvent, StoredQuarantineEntry, StoredRawRequest, StoredRollupRow } from '../port.js';
 import { callRowToCall } from './call-row.js';
 import { ROLLUP_DIMENSIONS } from '../../domain/stats/rollup-cells.js';
 import { ROLLUP_COLUMNS } from './rollup-rows.js';
@@ -44,6 +44,17 @@ export function createDerivedRowsReader(db: Kysely<Database>): DerivedRowsReader
       const rows = await db.selectFrom('call_conflicts').select(['sid', 'content_hash', 'received_at', 'raw_request_id'])
         .where('sid', 'in', [...sids]).orderBy('id').execute();
       return rows.map((r): StoredConflict => ({ sid: r.sid, content_hash: r.content_hash, received_at: Number(r.received_at), raw_request_id: Number(r.raw_request_id) }));
+    },
+    async groupEventsAfter(afterRawId, limit) {
+      const rows = await db.selectFrom('group_call_events').select(['raw_request_id', 'sid', 'user_svc_id', 'user_id', 'sc', 'msc', 'ts', 'content_hash', 'conflicts'])
+        .where('raw_request_id', '>', afterRawId).orderBy('raw_request_id').limit(limit).execute();
+      return rows.map((r): StoredGroupEvent => ({
+        raw_request_id: Number(r.raw_request_id),
+        sid: r.sid,
+        key: JSON.stringify([r.sid, r.user_svc_id, r.user_id, r.sc, r.msc, Number(r.ts)]),
+        content_hash: r.content_hash,
+        conflicts: Number(r.conflicts),
+      }));
     },
     async quarantineAfter(afterRawId, limit) {
       const rows = await db.selectFrom('quarantine').selectAll().where('raw_request_id', '>', afterRawId)

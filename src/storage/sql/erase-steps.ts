@@ -1,4 +1,6 @@
-import { eraseTargetFromCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
+import { eraseTargetFromCanonicalEvent, eraseTargetFromGroupCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
+import { GROUP_PARTICIPANT_DATA_KEYS } from '../../domain/privacy/erasure-target.js';
+import { GROUP_CONFLICT_KIND, rebuildGroupSessions } from './record-group-events.js';
 import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
 import type { ErasureTarget } from '../../domain/privacy/erasure-target.js';
 import { placeholders, type SqlSteps, sql } from './sql-steps.js';
@@ -158,4 +160,38 @@ export function* eraseFromCallbackConflicts(ctx: ErasureContext): SqlSteps<numbe
     touched++;
   }
   return touched;
+}
+
+/**
+ * The target's group events (docs/spec/callbacks.md §2): as participant, the user id
+ * becomes the pseudonym and the name, the app's data and unknown keys go; as host, the id
+ * alone. Their conflicting versions are rewritten the same way, their rooms' sessions and
+ * stays rebuilt from the rewritten events, and every raw request of those rooms that is not
+ * an event's own is left for the raw_requests step to judge (it rewrites only those naming the target).
+ */
+export function* eraseFromGroupCallEvents(ctx: ErasureContext): SqlSteps<number> {
+  const { serviceId: s, userId: u } = ctx.target;
+  const { rows } = yield sql(
+    'SELECT sid, raw_request_id FROM group_call_events WHERE (user_id = ? AND user_svc_id = ?) OR (host_id = ? AND host_svc_id = ?)',
+    u, s, u, s,
+  );
+  const sids = [...new Set(rows.map((r) => String(r.sid)))].sort();
+  for (const row of rows) ctx.rawRequestIds.add(Number(row.raw_request_id));
+  const cleared = GROUP_PARTICIPANT_DATA_KEYS.map((key) => `${key} = NULL`).join(', ');
+  yield sql(`UPDATE group_call_events SET user_id = ?, ${cleared}, extra = '{}' WHERE user_id = ? AND user_svc_id = ?`, ctx.pseudonym, u, s);
+  yield sql('UPDATE group_call_events SET host_id = ? WHERE host_id = ? AND host_svc_id = ?', ctx.pseudonym, u, s);
+  for (let i = 0; i < sids.length; i += CHUNK) {
+    const chunk = sids.slice(i, i + CHUNK);
+    const others = yield sql(`SELECT id FROM raw_requests WHERE sid IN (${placeholders(chunk.length)}) AND result <> 'accepted'`, ...chunk);
+    for (const row of others.rows) ctx.rawRequestIds.add(Number(row.id));
+    const conflicts = yield sql(`SELECT id, content, raw_request_id FROM callback_conflicts WHERE kind = ? AND sid IN (${placeholders(chunk.length)})`, GROUP_CONFLICT_KIND, ...chunk);
+    for (const row of conflicts.rows) {
+      const erased = eraseTargetFromGroupCanonicalEvent(String(row.content), ctx.target, ctx.pseudonym);
+      if (!erased.namesTarget) continue;
+      yield sql('UPDATE callback_conflicts SET content = ? WHERE id = ?', erased.text, row.id);
+      ctx.rawRequestIds.add(Number(row.raw_request_id));
+    }
+  }
+  yield* rebuildGroupSessions(sids);
+  return rows.length;
 }

@@ -428,6 +428,105 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     dataStep: 'build-lifecycle-rollups',
   },
+  {
+    // Group calls (docs/spec/callbacks.md §2, docs/spec/group-calls.md). group_call_events
+    // keeps the first version of each event key (its columns: GROUP_CALL_FIELDS, checked by
+    // test/migrations/group-call-schema.test.ts; it has no own id, its room id is `id`);
+    // conflicting versions go to callback_conflicts. group_sessions and group_stays are
+    // derived: rebuilt from every stored event of a sid in the transaction that stores one
+    // (storage/sql/record-group-events.ts), so arrival order never matters. A session's
+    // state is `ended` or `in_progress` as stored; end_missing is read with the deadline
+    // from last_event_at. Lists go newest start first by (started_at, sid).
+    version: 15,
+    name: 'group call events, sessions and stays',
+    sql: (d) => `
+      CREATE TABLE group_call_events (
+        sid TEXT NOT NULL,
+        svc_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        user_svc_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        host_svc_id TEXT NOT NULL,
+        host_id TEXT NOT NULL,
+        sc TEXT NOT NULL,
+        msc TEXT NOT NULL,
+        setup_time ${d.int64} NOT NULL,
+        start_time ${d.int64} NOT NULL,
+        end_time ${d.int64} NOT NULL,
+        online ${d.int32} NOT NULL,
+        media_type TEXT NOT NULL,
+        ts ${d.int64} NOT NULL,
+        stid TEXT,
+        app_svr_data TEXT,
+        rel_code ${d.int64},
+        rel_code_str TEXT,
+        ue_type TEXT NOT NULL,
+        display_name TEXT,
+        disconnect_reason ${d.int32},
+        releaser_type ${d.int32},
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        received_at ${d.int64} NOT NULL,
+        raw_request_id ${d.int64} NOT NULL,
+        conflicts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (sid, user_svc_id, user_id, sc, msc, ts)
+      );
+      CREATE INDEX group_call_events_received_at ON group_call_events (received_at);
+      -- rebuild --check walks the events by raw request id (ids only grow: appends).
+      CREATE INDEX group_call_events_raw ON group_call_events (raw_request_id);
+
+      CREATE TABLE group_sessions (
+        sid TEXT PRIMARY KEY,
+        svc_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        host_svc_id TEXT NOT NULL,
+        host_id TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at ${d.int64} NOT NULL,
+        ended_at ${d.int64},
+        duration_ms ${d.int64},
+        last_event_at ${d.int64} NOT NULL,
+        participants INTEGER NOT NULL,
+        peak_online INTEGER NOT NULL,
+        final_online INTEGER NOT NULL,
+        peak_stays INTEGER NOT NULL,
+        event_count INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        flags TEXT NOT NULL,
+        rules_version INTEGER NOT NULL
+      );
+      CREATE INDEX group_sessions_started ON group_sessions (started_at, sid);
+      CREATE INDEX group_sessions_room ON group_sessions (svc_id, id, started_at);
+      CREATE INDEX group_sessions_host ON group_sessions (host_id, host_svc_id, started_at);
+      CREATE INDEX group_sessions_open ON group_sessions (last_event_at) WHERE ended_at IS NULL;
+
+      CREATE TABLE group_stays (
+        sid TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        user_svc_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        display_name TEXT,
+        ue_type TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        media_changes TEXT NOT NULL,
+        joined_at ${d.int64},
+        left_at ${d.int64},
+        duration_ms ${d.int64},
+        stay_end TEXT NOT NULL,
+        disconnect_reason ${d.int32},
+        releaser_type ${d.int32},
+        status TEXT NOT NULL,
+        ended_by TEXT NOT NULL,
+        reason TEXT,
+        explanation TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        PRIMARY KEY (sid, seq)
+      );
+      CREATE INDEX group_stays_participant ON group_stays (user_id, user_svc_id, sid);
+      CREATE INDEX group_stays_status ON group_stays (status, sid);
+    `,
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

@@ -21,7 +21,7 @@ describe('the places of personal data', () => {
 
   it('when a place holds user ids or raw requests, then erasure visits it, raw requests last', () => {
     const erased = PERSONAL_DATA_PLACES.filter((p) => p.erase !== undefined).map((p) => p.table);
-    assert.deepEqual(erased, ['calls', 'call_conflicts', 'notifies', 'callback_conflicts', 'quarantine', 'relay_outbox', 'raw_requests']);
+    assert.deepEqual(erased, ['calls', 'call_conflicts', 'notifies', 'callback_conflicts', 'group_call_events', 'quarantine', 'relay_outbox', 'raw_requests']);
     assert.equal(erased.at(-1), 'raw_requests', 'raw requests last: the steps before find the ones to rewrite');
   });
 });

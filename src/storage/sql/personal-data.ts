@@ -1,10 +1,10 @@
 import type { RetentionCutoffs } from '../../domain/privacy/retention-policy.js';
 import {
-  type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromNotifies, eraseFromQuarantine,
+  type ErasureContext, eraseFromCallbackConflicts, eraseFromCalls, eraseFromConflicts, eraseFromGroupCallEvents, eraseFromNotifies, eraseFromQuarantine,
   eraseFromRawRequests, eraseFromRelayOutbox,
 } from './erase-steps.js';
 import {
-  type BatchOutcome, countCallIps, countCalls, countKeyedCallbacks, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
+  type BatchOutcome, countCallIps, countCalls, countGroupCalls, countKeyedCallbacks, removeGroupCalls, countRelayOutbox, removeKeyedCallbacks, removeRelayOutbox, countConflictIps, countQuarantine, countRawRequestIps, countRawRequests,
   countRollups, removeCalls, removeQuarantine, removeRawRequests, removeRollups, rollupHoursOf, truncateCallIps, truncateConflictIps,
   truncateRawRequestIps,
 } from './retention-steps.js';
@@ -59,6 +59,13 @@ export const PERSONAL_DATA_PLACES: readonly PersonalDataPlace[] = [
   },
   // Conflicting versions of Notifies: erased on their own, removed with their Notify (above).
   { table: 'callback_conflicts', erase: eraseFromCallbackConflicts },
+  // Group events name a participant and the host; their conflicting versions (in
+  // callback_conflicts) and their rooms' sessions and stays follow in the same step.
+  { table: 'group_call_events', erase: eraseFromGroupCallEvents },
+  // Rebuilt from group_call_events, so erased with them (above). A room session lives as
+  // long as calls, removed whole with its events, stays and conflicting versions.
+  { table: 'group_sessions', retention: { cutoff: (c) => c.callsBeforeSec, removeBatch: removeGroupCalls, count: countGroupCalls } },
+  { table: 'group_stays' },
   {
     // Its personal data is its raw request's text: erase finds the entries, raw_requests rewrites them.
     table: 'quarantine',

@@ -1,3 +1,4 @@
+import { GROUP_CONFLICT_KIND } from './record-group-events.js';
 import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
 import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
 import { truncateIp } from '../../domain/privacy/truncate-ip.js';
@@ -265,6 +266,31 @@ export function* countKeyedCallbacks(beforeSec: number): SqlSteps<Record<string,
   const notifies = count((yield sql('SELECT COUNT(*) AS n FROM notifies WHERE received_at < ?', beforeSec * 1000)).rows);
   const statuses = count((yield sql('SELECT COUNT(*) AS n FROM agent_call_statuses WHERE received_at < ?', beforeSec * 1000)).rows);
   return { notifies, agent_call_statuses: statuses };
+}
+
+/**
+ * Group calls (room sessions) that started before the calls' cutoff, whole: their events,
+ * stays and conflicting versions go with them, oldest first. Their raw requests follow the
+ * raw limit, as every other's.
+ */
+export function* removeGroupCalls(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
+  const { rows } = yield sql('SELECT sid FROM group_sessions WHERE started_at < ? ORDER BY started_at, sid LIMIT ?', beforeSec * 1000, size);
+  if (rows.length === 0) return { counts: { group_sessions: 0, group_call_events: 0 }, more: false };
+  const sids = rows.map((r) => String(r.sid));
+  const list = placeholders(sids.length);
+  const events = yield sql(`DELETE FROM group_call_events WHERE sid IN (${list})`, ...sids);
+  yield sql(`DELETE FROM group_stays WHERE sid IN (${list})`, ...sids);
+  yield sql(`DELETE FROM group_sessions WHERE sid IN (${list})`, ...sids);
+  yield sql(`DELETE FROM callback_conflicts WHERE kind = ? AND sid IN (${list})`, GROUP_CONFLICT_KIND, ...sids);
+  return { counts: { group_sessions: rows.length, group_call_events: events.changes }, more: rows.length === size };
+}
+
+export function* countGroupCalls(beforeSec: number): SqlSteps<Record<string, number>> {
+  const sessions = count((yield sql('SELECT COUNT(*) AS n FROM group_sessions WHERE started_at < ?', beforeSec * 1000)).rows);
+  const events = count((yield sql(
+    'SELECT COUNT(*) AS n FROM group_call_events WHERE sid IN (SELECT sid FROM group_sessions WHERE started_at < ?)', beforeSec * 1000,
+  )).rows);
+  return { group_sessions: sessions, group_call_events: events };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { CALL_FIELDS } from '../../domain/call-event.js';
+import type { GROUP_CALL_FIELDS } from '../../domain/group-call-event.js';
 import type { CALL_FACT_COLUMNS } from './call-columns.js';
 
 /**
@@ -17,6 +18,9 @@ export interface Database {
   agent_call_statuses: AgentCallStatusesTable;
   callback_conflicts: CallbackConflictsTable;
   notify_relays: NotifyRelaysTable;
+  group_call_events: GroupCallEventsTable;
+  group_sessions: GroupSessionsTable;
+  group_stays: GroupStaysTable;
 }
 
 /** The column of each field of the event (CALL_FIELDS): text as string, integers as number. */
@@ -136,4 +140,66 @@ export interface NotifyRelaysTable {
   status: number | null;
   latency_ms: number;
   error: string | null;
+}
+
+/** The column of each field of a Group Call Event (GROUP_CALL_FIELDS): text as string, integers as number. */
+export type GroupFieldColumns = {
+  [F in (typeof GROUP_CALL_FIELDS)[number] as F['name']]: (F['column'] extends 'text' ? string : number) | (F['required'] extends true ? never : null);
+};
+
+/** One stored event per key (migration 15): the first version received. */
+export interface GroupCallEventsTable extends GroupFieldColumns {
+  /** The JSON object of unknown keys. */
+  extra: string;
+  content_hash: string;
+  received_at: number;
+  raw_request_id: number;
+  conflicts: number;
+}
+
+/** A room session rebuilt from its sid's events (migration 15); flags as JSON. */
+export interface GroupSessionsTable {
+  sid: string;
+  svc_id: string;
+  id: string;
+  host_svc_id: string;
+  host_id: string;
+  media_type: string;
+  /** `ended` or `in_progress`: end_missing is read with the deadline. */
+  state: string;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  last_event_at: number;
+  participants: number;
+  peak_online: number;
+  final_online: number;
+  peak_stays: number;
+  event_count: number;
+  conflicts: number;
+  flags: string;
+  rules_version: number;
+}
+
+/** One participant stay (migration 15), `seq` its place in the session; media changes and flags as JSON. */
+export interface GroupStaysTable {
+  sid: string;
+  seq: number;
+  user_svc_id: string;
+  user_id: string;
+  display_name: string | null;
+  ue_type: string;
+  media_type: string;
+  media_changes: string;
+  joined_at: number | null;
+  left_at: number | null;
+  duration_ms: number | null;
+  stay_end: string;
+  disconnect_reason: number | null;
+  releaser_type: number | null;
+  status: string;
+  ended_by: string;
+  reason: string | null;
+  explanation: string;
+  flags: string;
 }

@@ -6,6 +6,7 @@ import { createSqliteRelayEnqueuer } from './relay-outbox.js';
 import { createSqliteRollups } from './rollups.js';
 import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
 import { driveSync } from '../sql/sql-steps.js';
+import { groupSidsOf, rebuildGroupSessions, recordGroupEvent } from '../sql/record-group-events.js';
 import { createSqliteExecutor } from './sql-step-runner.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -67,6 +68,7 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
       else insertQuarantine.run(rawId, record.raw.receivedAt, reasons);
       return 'quarantined';
     }
+    if (record.kind === 'group-call-event') return driveSync(recordGroupEvent(record, (result) => raw(record, result, record.groupEvent.sid)), execute);
     if (record.kind !== 'event') return recordKeyed(record, (result, sid) => raw(record, result, sid));
     const { event, contentHash, classification } = record;
     const existing = selectCallHash.get(event.sid) as { content_hash: string } | undefined;
@@ -93,6 +95,8 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
     const lifecycle = driveSync(lifecycleBefore('sqlite', lifecycleSids(records)), execute);
     const results = records.map(recordOne);
     driveSync(lifecycleAfter(lifecycle), execute);
+    // Each room session an event or a conflicting version changed, rebuilt from all its stored events.
+    driveSync(rebuildGroupSessions(groupSidsOf(records.filter((_, i) => results[i] === 'accepted' || results[i] === 'conflict'))), execute);
     // The relay outbox rows, in this same transaction: a committed delivery is never lost to
     // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
     if (enqueueRelay !== null && mode !== 'rebuild') {

@@ -41,6 +41,18 @@ export interface paths {
      */
     post: operations["receiveAgentCallStatusByPost"];
   };
+  "/callbacks/group-call-event": {
+    /**
+     * LINE Planet Group Call Event callback (GET)
+     * @description Configure this URL as on_gcall_evt_cb_url. Fields arrive as query parameters. Sent for every change of a group call. Times in seconds or milliseconds (told by magnitude), media_type or mediaType. Stored once per event (sid, user_svc_id, user_id, sc, msc, ts); the room session and its stays are rebuilt from the stored events in the same commit. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/group-call-event. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    get: operations["receiveGroupCallEventByGet"];
+    /**
+     * LINE Planet Group Call Event callback (POST)
+     * @description Configure this URL as on_gcall_evt_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent for every change of a group call. Times in seconds or milliseconds (told by magnitude), media_type or mediaType. Stored once per event (sid, user_svc_id, user_id, sc, msc, ts); the room session and its stays are rebuilt from the stored events in the same commit. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/group-call-event. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+     */
+    post: operations["receiveGroupCallEventByPost"];
+  };
   "/healthz": {
     /** The process answers */
     get: operations["getHealth"];
@@ -102,6 +114,20 @@ export interface paths {
      * @description end_missing: a Notify arrived and no Call Event within CALL_EVENT_DEADLINE (newest Notify first). notify_missing: a Call Event for a call set up after the first Notify callevt ever received, without a Notify (empty while Notify is not routed to callevt).
      */
     get: operations["listLifecycle"];
+  };
+  "/api/group-calls": {
+    /**
+     * List group calls (room sessions), newest start first
+     * @description Ordered by started_at then sid, newest first. Keyset pagination: pass next_cursor as cursor with the same filters; sessions stored meanwhile never shift a page.
+     */
+    get: operations["listGroupCalls"];
+  };
+  "/api/group-calls/{sid}": {
+    /**
+     * One group call with every participant stay
+     * @description The sid with or without hyphens, in any case.
+     */
+    get: operations["getGroupCall"];
   };
   "/api/quarantine/replay": {
     /**
@@ -253,6 +279,179 @@ export interface components {
       result: string;
       fail_reason?: string;
       [key: string]: (string | number) | undefined;
+    };
+    /** @description A Group Call Event callback as LINE Planet sends it (docs/spec/callbacks.md §2); mediaType is accepted for media_type, unknown keys are kept in extra. */
+    GroupCallEvent: {
+      /** @description 32 hexadecimal characters (or a UUID with hyphens) */
+      sid: string;
+      svc_id: string;
+      id: string;
+      user_svc_id: string;
+      user_id: string;
+      host_svc_id: string;
+      host_id: string;
+      /**
+       * @description S started, C changed, E ended
+       * @enum {string}
+       */
+      sc: "S" | "C" | "E";
+      /**
+       * @description C connected, D disconnected, T timed out, M media changed
+       * @enum {string}
+       */
+      msc: "C" | "D" | "T" | "M";
+      /** @description Unix seconds, or milliseconds (told by magnitude); 0 when not yet */
+      setup_time: number;
+      /** @description Unix seconds, or milliseconds (told by magnitude); 0 when not yet */
+      start_time: number;
+      /** @description Unix seconds, or milliseconds (told by magnitude); 0 when not yet */
+      end_time: number;
+      online: number;
+      /**
+       * @description A audio, V video
+       * @enum {string}
+       */
+      media_type: "A" | "V";
+      /** @description Unix milliseconds, or seconds (told by magnitude) */
+      ts: number;
+      stid?: string;
+      app_svr_data?: string;
+      rel_code?: number;
+      rel_code_str?: string;
+      ue_type: string;
+      display_name?: string;
+      disconnect_reason?: number;
+      releaser_type?: number;
+      [key: string]: (string | number) | undefined;
+    };
+    /** @description A group call (room session) without its stays, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1). */
+    GroupCallSummary: {
+      /** @description 32 lower-case hexadecimal digits */
+      sid: string;
+      /** @description the room's service id */
+      svc_id: string;
+      /** @description the room's id */
+      id: string;
+      host_svc_id: string;
+      host_id: string;
+      /** @enum {string} */
+      media_type: "A" | "V";
+      /**
+       * @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event
+       * @enum {string}
+       */
+      state: "ended" | "in_progress" | "end_missing";
+      /** @description Unix milliseconds: the first sc=S event, else the first event */
+      started_at: number;
+      /** @description Unix milliseconds: the first sc=E event; null until it comes */
+      ended_at: number | null;
+      duration_ms: number | null;
+      /** @description Unix milliseconds: when a session without sc=E becomes end_missing; null once ended */
+      end_due_at: number | null;
+      /** @description Unix milliseconds: the latest event's ts */
+      last_event_at: number;
+      /** @description distinct participants with a joined stay */
+      participants: number;
+      /** @description the largest online count LINE Planet reported */
+      peak_online: number;
+      /** @description the online count of the last event */
+      final_online: number;
+      /** @description the most stays open at one instant, as rebuilt */
+      peak_stays: number;
+      /** @description distinct events (one per key) */
+      event_count: number;
+      /** @description conflicting versions of its events received after the first */
+      conflicts: number;
+      /** @description remarks on signals that disagree or are missing (docs/spec/group-calls.md) */
+      flags: {
+          code: string;
+          message: string;
+        }[];
+      /** @description the revision of docs/spec/group-calls.md that built it */
+      rules_version: number;
+    };
+    /** @description A group call (room session) with every participant stay (docs/spec/group-calls.md §1-3). */
+    GroupCall: {
+      /** @description 32 lower-case hexadecimal digits */
+      sid: string;
+      /** @description the room's service id */
+      svc_id: string;
+      /** @description the room's id */
+      id: string;
+      host_svc_id: string;
+      host_id: string;
+      /** @enum {string} */
+      media_type: "A" | "V";
+      /**
+       * @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event
+       * @enum {string}
+       */
+      state: "ended" | "in_progress" | "end_missing";
+      /** @description Unix milliseconds: the first sc=S event, else the first event */
+      started_at: number;
+      /** @description Unix milliseconds: the first sc=E event; null until it comes */
+      ended_at: number | null;
+      duration_ms: number | null;
+      /** @description Unix milliseconds: when a session without sc=E becomes end_missing; null once ended */
+      end_due_at: number | null;
+      /** @description Unix milliseconds: the latest event's ts */
+      last_event_at: number;
+      /** @description distinct participants with a joined stay */
+      participants: number;
+      /** @description the largest online count LINE Planet reported */
+      peak_online: number;
+      /** @description the online count of the last event */
+      final_online: number;
+      /** @description the most stays open at one instant, as rebuilt */
+      peak_stays: number;
+      /** @description distinct events (one per key) */
+      event_count: number;
+      /** @description conflicting versions of its events received after the first */
+      conflicts: number;
+      /** @description remarks on signals that disagree or are missing (docs/spec/group-calls.md) */
+      flags: {
+          code: string;
+          message: string;
+        }[];
+      /** @description the revision of docs/spec/group-calls.md that built it */
+      rules_version: number;
+      stays: components["schemas"]["GroupStay"][];
+    };
+    /** @description One participant's time in the room, from a join to a leave, and its status (docs/spec/group-calls.md §2-3). */
+    GroupStay: {
+      user_svc_id: string;
+      user_id: string;
+      display_name: string | null;
+      ue_type: string;
+      /** @enum {string} */
+      media_type: "A" | "V";
+      media_changes: ({
+          /** @description Unix milliseconds: when the media changed */
+          ts: number;
+          /** @enum {string} */
+          media_type: "A" | "V";
+        })[];
+      /** @description Unix milliseconds: null when the stay never joined */
+      joined_at: number | null;
+      /** @description Unix milliseconds: null while in the room */
+      left_at: number | null;
+      duration_ms: number | null;
+      /** @enum {string} */
+      end: "D" | "T" | "rejoin" | "room_end" | "open";
+      disconnect_reason: number | null;
+      releaser_type: number | null;
+      /** @enum {string} */
+      status: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+      ended_by: string;
+      /** @description the disconnect_reason's name, or "unknown (N)" */
+      reason: string | null;
+      /** @description one plain sentence for a support ticket */
+      explanation: string;
+      /** @description remarks on signals that disagree or are missing (docs/spec/group-calls.md) */
+      flags: {
+          code: string;
+          message: string;
+        }[];
     };
     /** @description The first Notify received for the sid; null when none was. */
     StoredNotify: ({
@@ -1112,6 +1311,232 @@ export interface operations {
       };
     };
   };
+  /**
+   * LINE Planet Group Call Event callback (GET)
+   * @description Configure this URL as on_gcall_evt_cb_url. Fields arrive as query parameters. Sent for every change of a group call. Times in seconds or milliseconds (told by magnitude), media_type or mediaType. Stored once per event (sid, user_svc_id, user_id, sc, msc, ts); the room session and its stays are rebuilt from the stored events in the same commit. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/group-call-event. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveGroupCallEventByGet: {
+    parameters: {
+      query: {
+        /** @description Group Call Event field sid */
+        sid: string;
+        /** @description Group Call Event field svc_id */
+        svc_id: string;
+        /** @description Group Call Event field id */
+        id: string;
+        /** @description Group Call Event field user_svc_id */
+        user_svc_id: string;
+        /** @description Group Call Event field user_id */
+        user_id: string;
+        /** @description Group Call Event field host_svc_id */
+        host_svc_id: string;
+        /** @description Group Call Event field host_id */
+        host_id: string;
+        /** @description Group Call Event field sc */
+        sc: "S" | "C" | "E";
+        /** @description Group Call Event field msc */
+        msc: "C" | "D" | "T" | "M";
+        /** @description Group Call Event field setup_time */
+        setup_time: number;
+        /** @description Group Call Event field start_time */
+        start_time: number;
+        /** @description Group Call Event field end_time */
+        end_time: number;
+        /** @description Group Call Event field online */
+        online: number;
+        /** @description Group Call Event field media_type */
+        media_type: "A" | "V";
+        /** @description Group Call Event field ts */
+        ts: number;
+        /** @description Group Call Event field stid */
+        stid?: string;
+        /** @description Group Call Event field app_svr_data */
+        app_svr_data?: string;
+        /** @description Group Call Event field rel_code */
+        rel_code?: number;
+        /** @description Group Call Event field rel_code_str */
+        rel_code_str?: string;
+        /** @description Group Call Event field ue_type */
+        ue_type: string;
+        /** @description Group Call Event field display_name */
+        display_name?: string;
+        /** @description Group Call Event field disconnect_reason */
+        disconnect_reason?: number;
+        /** @description Group Call Event field releaser_type */
+        releaser_type?: number;
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * LINE Planet Group Call Event callback (POST)
+   * @description Configure this URL as on_gcall_evt_cb_url. Fields arrive as query parameters and/or an application/x-www-form-urlencoded or JSON body. Sent for every change of a group call. Times in seconds or milliseconds (told by magnitude), media_type or mediaType. Stored once per event (sid, user_svc_id, user_id, sc, msc, ts); the room session and its stays are rebuilt from the stored events in the same commit. Never needs the API token. With CALLBACK_SECRET set the path is /callbacks/{secret}/group-call-event. Malformed callbacks are stored in quarantine and answered 4xx with one detail per bad field.
+   */
+  receiveGroupCallEventByPost: {
+    parameters: {
+      query?: {
+        /** @description Group Call Event field sid */
+        sid?: string;
+        /** @description Group Call Event field svc_id */
+        svc_id?: string;
+        /** @description Group Call Event field id */
+        id?: string;
+        /** @description Group Call Event field user_svc_id */
+        user_svc_id?: string;
+        /** @description Group Call Event field user_id */
+        user_id?: string;
+        /** @description Group Call Event field host_svc_id */
+        host_svc_id?: string;
+        /** @description Group Call Event field host_id */
+        host_id?: string;
+        /** @description Group Call Event field sc */
+        sc?: "S" | "C" | "E";
+        /** @description Group Call Event field msc */
+        msc?: "C" | "D" | "T" | "M";
+        /** @description Group Call Event field setup_time */
+        setup_time?: number;
+        /** @description Group Call Event field start_time */
+        start_time?: number;
+        /** @description Group Call Event field end_time */
+        end_time?: number;
+        /** @description Group Call Event field online */
+        online?: number;
+        /** @description Group Call Event field media_type */
+        media_type?: "A" | "V";
+        /** @description Group Call Event field ts */
+        ts?: number;
+        /** @description Group Call Event field stid */
+        stid?: string;
+        /** @description Group Call Event field app_svr_data */
+        app_svr_data?: string;
+        /** @description Group Call Event field rel_code */
+        rel_code?: number;
+        /** @description Group Call Event field rel_code_str */
+        rel_code_str?: string;
+        /** @description Group Call Event field ue_type */
+        ue_type?: string;
+        /** @description Group Call Event field display_name */
+        display_name?: string;
+        /** @description Group Call Event field disconnect_reason */
+        disconnect_reason?: number;
+        /** @description Group Call Event field releaser_type */
+        releaser_type?: number;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["GroupCallEvent"];
+        "application/json": components["schemas"]["GroupCallEvent"];
+      };
+    };
+    responses: {
+      /** @description stored (or already stored; spooled: PostgreSQL was down, kept in the local spool and moved into it later): LINE Planet need not retry */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            result: "accepted" | "duplicate" | "conflict" | "spooled";
+            sid: string;
+          };
+        };
+      };
+      /** @description error code invalid_callback */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code forbidden */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code payload_too_large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code uri_too_long */
+      414: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unsupported_media_type */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   /** The process answers */
   getHealth: {
     responses: {
@@ -1617,6 +2042,118 @@ export interface operations {
       };
       /** @description error code unauthorized */
       401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * List group calls (room sessions), newest start first
+   * @description Ordered by started_at then sid, newest first. Keyset pagination: pass next_cursor as cursor with the same filters; sessions stored meanwhile never shift a page.
+   */
+  listGroupCalls: {
+    parameters: {
+      query?: {
+        /** @description the room's service id */
+        svc_id?: string;
+        /** @description the room's id */
+        id?: string;
+        /** @description the host's service id */
+        host_svc_id?: string;
+        /** @description the host's user id */
+        host_id?: string;
+        /** @description a participant's service id */
+        user_svc_id?: string;
+        /** @description a participant with a stay in the session */
+        user_id?: string;
+        /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
+        from?: string;
+        /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
+        to?: string;
+        /** @description the session state */
+        state?: "ended" | "in_progress" | "end_missing";
+        /** @description sessions with at least one stay in this status */
+        stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+        /** @description sessions per page */
+        limit?: number;
+        /** @description next_cursor of the previous page (opaque) */
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["GroupCallSummary"][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One group call with every participant stay
+   * @description The sid with or without hyphens, in any case.
+   */
+  getGroupCall: {
+    parameters: {
+      path: {
+        sid: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["GroupCall"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code not_found */
+      404: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

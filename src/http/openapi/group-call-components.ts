@@ -1,0 +1,81 @@
+import { STAY_ENDS, STAY_STATUSES } from '../../domain/group/stay-status.js';
+import { SESSION_STATES } from '../../domain/group/parse-group-call-filter.js';
+
+type Schema = Record<string, unknown>;
+
+const ms = (description: string, nullable = false): Schema => ({ type: nullable ? ['integer', 'null'] : 'integer', description: `Unix milliseconds: ${description}` });
+const flags: Schema = {
+  type: 'array',
+  description: 'remarks on signals that disagree or are missing (docs/spec/group-calls.md)',
+  items: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+};
+
+/** The session fields of a group call, shared by the list (without stays) and the one call. */
+const GROUP_SESSION_PROPERTIES: Record<string, Schema> = {
+  sid: { type: 'string', description: '32 lower-case hexadecimal digits' },
+  svc_id: { type: 'string', description: "the room's service id" },
+  id: { type: 'string', description: "the room's id" },
+  host_svc_id: { type: 'string' },
+  host_id: { type: 'string' },
+  media_type: { type: 'string', enum: ['A', 'V'] },
+  state: { type: 'string', enum: [...SESSION_STATES], description: 'ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event' },
+  started_at: ms('the first sc=S event, else the first event'),
+  ended_at: ms('the first sc=E event; null until it comes', true),
+  duration_ms: { type: ['integer', 'null'] },
+  end_due_at: ms('when a session without sc=E becomes end_missing; null once ended', true),
+  last_event_at: ms("the latest event's ts"),
+  participants: { type: 'integer', description: 'distinct participants with a joined stay' },
+  peak_online: { type: 'integer', description: 'the largest online count LINE Planet reported' },
+  final_online: { type: 'integer', description: 'the online count of the last event' },
+  peak_stays: { type: 'integer', description: 'the most stays open at one instant, as rebuilt' },
+  event_count: { type: 'integer', description: 'distinct events (one per key)' },
+  conflicts: { type: 'integer', description: 'conflicting versions of its events received after the first' },
+  flags,
+  rules_version: { type: 'integer', description: 'the revision of docs/spec/group-calls.md that built it' },
+};
+
+/** The OpenAPI components of group calls (registered with the others in openapi-schemas.ts). */
+export const GROUP_CALL_COMPONENTS: Record<string, Schema> = {
+  GroupCallSummary: {
+    type: 'object',
+    description: 'A group call (room session) without its stays, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1).',
+    required: Object.keys(GROUP_SESSION_PROPERTIES),
+    properties: GROUP_SESSION_PROPERTIES,
+  },
+  GroupCall: {
+    type: 'object',
+    description: 'A group call (room session) with every participant stay (docs/spec/group-calls.md §1-3).',
+    required: [...Object.keys(GROUP_SESSION_PROPERTIES), 'stays'],
+    properties: { ...GROUP_SESSION_PROPERTIES, stays: { type: 'array', items: { $ref: 'GroupStay#' } } },
+  },
+  GroupStay: {
+    type: 'object',
+    description: "One participant's time in the room, from a join to a leave, and its status (docs/spec/group-calls.md §2-3).",
+    required: [
+      'user_svc_id', 'user_id', 'display_name', 'ue_type', 'media_type', 'media_changes', 'joined_at', 'left_at', 'duration_ms', 'end',
+      'disconnect_reason', 'releaser_type', 'status', 'ended_by', 'reason', 'explanation', 'flags',
+    ],
+    properties: {
+      user_svc_id: { type: 'string' },
+      user_id: { type: 'string' },
+      display_name: { type: ['string', 'null'] },
+      ue_type: { type: 'string' },
+      media_type: { type: 'string', enum: ['A', 'V'] },
+      media_changes: {
+        type: 'array',
+        items: { type: 'object', required: ['ts', 'media_type'], properties: { ts: ms('when the media changed'), media_type: { type: 'string', enum: ['A', 'V'] } } },
+      },
+      joined_at: ms('null when the stay never joined', true),
+      left_at: ms('null while in the room', true),
+      duration_ms: { type: ['integer', 'null'] },
+      end: { type: 'string', enum: [...STAY_ENDS] },
+      disconnect_reason: { type: ['integer', 'null'] },
+      releaser_type: { type: ['integer', 'null'] },
+      status: { type: 'string', enum: [...STAY_STATUSES] },
+      ended_by: { type: 'string' },
+      reason: { type: ['string', 'null'], description: 'the disconnect_reason\'s name, or "unknown (N)"' },
+      explanation: { type: 'string', description: 'one plain sentence for a support ticket' },
+      flags,
+    },
+  },
+};

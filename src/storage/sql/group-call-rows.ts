@@ -1,0 +1,143 @@
+import { GROUP_CALL_FIELDS, type GroupCallEvent } from '../../domain/group-call-event.js';
+import type { GroupSession, ParticipantStay } from '../../domain/group/group-session.js';
+import type { GroupCallSummary, GroupCallEventRecord, GroupStateClock, StoredGroupCall } from '../port.js';
+import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
+
+/** The columns of group_call_events a delivery fills (migration 15): its fields in spec order, then what callevt knows of it. */
+export const GROUP_EVENT_INSERT_COLUMNS: readonly string[] = [...GROUP_CALL_FIELDS.map((f) => f.name), 'extra', 'content_hash', 'received_at', 'raw_request_id'];
+
+/** The values of GROUP_EVENT_INSERT_COLUMNS for one event; `text` adapts strings to the database (PostgreSQL: no U+0000). */
+export function groupEventValues(record: GroupCallEventRecord, rawRequestId: number, text: (s: string) => string = (s) => s): unknown[] {
+  const facts = record.groupEvent as unknown as Record<string, unknown>;
+  return [
+    ...GROUP_CALL_FIELDS.map((f) => {
+      const value = facts[f.name];
+      return typeof value === 'string' ? text(value) : (value ?? null);
+    }),
+    text(JSON.stringify(record.groupEvent.extra)),
+    record.contentHash,
+    record.raw.receivedAt,
+    rawRequestId,
+  ];
+}
+
+/** A stored group_call_events row back as the event it was parsed into (integers may come as text from PostgreSQL). */
+export function groupEventOfRow(row: Record<string, unknown>): GroupCallEvent {
+  const event: Record<string, unknown> = {};
+  for (const field of GROUP_CALL_FIELDS) {
+    const value = row[field.name] ?? null;
+    event[field.name] = value === null || field.column === 'text' ? value : Number(value);
+  }
+  event.extra = JSON.parse(String(row.extra));
+  return event as unknown as GroupCallEvent;
+}
+
+/** The group_sessions row of a session; `lastEventAt` and `conflicts` come from its stored events. */
+export function groupSessionRowOf(session: GroupSession, facts: { lastEventAt: number; conflicts: number }): GroupSessionsTable {
+  return {
+    sid: session.sid,
+    svc_id: session.svc_id,
+    id: session.id,
+    host_svc_id: session.host_svc_id,
+    host_id: session.host_id,
+    media_type: session.media_type,
+    state: session.ended_at === null ? 'in_progress' : 'ended',
+    started_at: session.started_at,
+    ended_at: session.ended_at,
+    duration_ms: session.duration_ms,
+    last_event_at: facts.lastEventAt,
+    participants: session.participants,
+    peak_online: session.peak_online,
+    final_online: session.final_online,
+    peak_stays: session.peak_stays,
+    event_count: session.event_count,
+    conflicts: facts.conflicts,
+    flags: JSON.stringify(session.flags),
+    rules_version: session.rules_version,
+  };
+}
+
+/** The group_stays rows of a session, numbered in the builder's order. */
+export function groupStayRowsOf(session: GroupSession): GroupStaysTable[] {
+  return session.stays.map((stay, seq) => ({
+    sid: session.sid,
+    seq,
+    user_svc_id: stay.user_svc_id,
+    user_id: stay.user_id,
+    display_name: stay.display_name,
+    ue_type: stay.ue_type,
+    media_type: stay.media_type,
+    media_changes: JSON.stringify(stay.media_changes),
+    joined_at: stay.joined_at,
+    left_at: stay.left_at,
+    duration_ms: stay.duration_ms,
+    stay_end: stay.end,
+    disconnect_reason: stay.disconnect_reason,
+    releaser_type: stay.releaser_type,
+    status: stay.status,
+    ended_by: stay.ended_by,
+    reason: stay.reason,
+    explanation: stay.explanation,
+    flags: JSON.stringify(stay.flags),
+  }));
+}
+
+/** A group_sessions row as the API's session, its state read with the clock (docs/spec/group-calls.md §1.5). */
+export function groupSummaryOfRow(row: GroupSessionsTable, clock: GroupStateClock): GroupCallSummary {
+  const endedAt = nullableNumber(row.ended_at);
+  const lastEventAt = Number(row.last_event_at);
+  const dueAt = endedAt === null ? lastEventAt + clock.deadlineMs : null;
+  return {
+    sid: row.sid,
+    svc_id: row.svc_id,
+    id: row.id,
+    host_svc_id: row.host_svc_id,
+    host_id: row.host_id,
+    media_type: row.media_type as GroupSession['media_type'],
+    state: endedAt !== null ? 'ended' : dueAt !== null && clock.now > dueAt ? 'end_missing' : 'in_progress',
+    started_at: Number(row.started_at),
+    ended_at: endedAt,
+    duration_ms: nullableNumber(row.duration_ms),
+    end_due_at: dueAt,
+    last_event_at: lastEventAt,
+    participants: Number(row.participants),
+    peak_online: Number(row.peak_online),
+    final_online: Number(row.final_online),
+    peak_stays: Number(row.peak_stays),
+    event_count: Number(row.event_count),
+    conflicts: Number(row.conflicts),
+    flags: JSON.parse(row.flags),
+    rules_version: Number(row.rules_version),
+  };
+}
+
+/** A session row with its stay rows (in seq order) as the stored group call. */
+export function groupCallOfRows(row: GroupSessionsTable, stays: readonly GroupStaysTable[], clock: GroupStateClock): StoredGroupCall {
+  return { ...groupSummaryOfRow(row, clock), stays: stays.map(stayOfRow) };
+}
+
+function stayOfRow(row: GroupStaysTable): ParticipantStay {
+  return {
+    user_svc_id: row.user_svc_id,
+    user_id: row.user_id,
+    display_name: row.display_name,
+    ue_type: row.ue_type,
+    media_type: row.media_type as ParticipantStay['media_type'],
+    media_changes: JSON.parse(row.media_changes),
+    joined_at: nullableNumber(row.joined_at),
+    left_at: nullableNumber(row.left_at),
+    duration_ms: nullableNumber(row.duration_ms),
+    end: row.stay_end as ParticipantStay['end'],
+    disconnect_reason: nullableNumber(row.disconnect_reason),
+    releaser_type: nullableNumber(row.releaser_type),
+    status: row.status as ParticipantStay['status'],
+    ended_by: row.ended_by as ParticipantStay['ended_by'],
+    reason: row.reason,
+    explanation: row.explanation,
+    flags: JSON.parse(row.flags),
+  };
+}
+
+function nullableNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -1,0 +1,89 @@
+import { buildGroupSession } from '../../domain/group/build-group-session.js';
+import type { CallbackRecord, GroupCallEventRecord, RecordResult } from '../port.js';
+import { GROUP_EVENT_INSERT_COLUMNS, groupEventOfRow, groupEventValues, groupSessionRowOf, groupStayRowsOf } from './group-call-rows.js';
+import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
+
+/** The kind callback_conflicts files a group event's conflicting versions under. */
+export const GROUP_CONFLICT_KIND = 'group-call-event';
+
+/** The first key of PostgreSQL's two-key advisory locks taken per group sid (the second is the sid's hash). */
+const GROUP_LOCK_SPACE = 15;
+
+const INSERT_EVENT = `INSERT INTO group_call_events (${GROUP_EVENT_INSERT_COLUMNS.join(', ')}) VALUES (${placeholders(GROUP_EVENT_INSERT_COLUMNS.length)})`;
+const SELECT_EVENT_HASH = 'SELECT content_hash FROM group_call_events WHERE sid = ? AND user_svc_id = ? AND user_id = ? AND sc = ? AND msc = ? AND ts = ?';
+const COUNT_CONFLICT = 'UPDATE group_call_events SET conflicts = conflicts + 1 WHERE sid = ? AND user_svc_id = ? AND user_id = ? AND sc = ? AND msc = ? AND ts = ?';
+
+/** The group sids of a batch's group events, sorted (locks and rebuilds go in this order). */
+export function groupSidsOf(records: readonly CallbackRecord[]): string[] {
+  return [...new Set(records.flatMap((r) => (r.kind === 'group-call-event' ? [r.groupEvent.sid] : [])))].sort();
+}
+
+/**
+ * PostgreSQL: one transaction at a time records and rebuilds each sid, so that a session
+ * is always rebuilt from every event committed before it (two receivers taking events of
+ * one room at once would each miss the other's). Taken in sid order: no deadlock between
+ * batches. SQLite's IMMEDIATE transaction already serialises every writer.
+ */
+export function* lockGroupSids(dialect: SqlDialectName, sids: readonly string[]): SqlSteps<void> {
+  if (dialect !== 'postgres') return;
+  for (const sid of sids) yield sql('SELECT pg_advisory_xact_lock(?, hashtext(?))', GROUP_LOCK_SPACE, sid);
+}
+
+/**
+ * One Group Call Event delivery, in the batch's transaction (docs/spec/callbacks.md §2.3):
+ * the first version of its key is the event, an identical repeat a duplicate, a differing
+ * one a conflicting version kept in callback_conflicts. `rawIdOf` writes (or names) the
+ * delivery's raw request once its result is known and returns its id.
+ */
+export function* recordGroupEvent(
+  record: GroupCallEventRecord,
+  rawIdOf: (result: RecordResult) => number,
+  text: (s: string) => string = (s) => s,
+): SqlSteps<RecordResult> {
+  const e = record.groupEvent;
+  const key = [e.sid, e.user_svc_id, e.user_id, e.sc, e.msc, e.ts].map((v) => (typeof v === 'string' ? text(v) : v));
+  const stored = (yield sql(SELECT_EVENT_HASH, ...key)).rows[0];
+  if (stored === undefined) {
+    yield sql(INSERT_EVENT, ...groupEventValues(record, rawIdOf('accepted'), text));
+    return 'accepted';
+  }
+  if (stored.content_hash === record.contentHash) {
+    rawIdOf('duplicate');
+    return 'duplicate';
+  }
+  const known = yield sql('SELECT 1 AS known FROM callback_conflicts WHERE kind = ? AND sid = ? AND content_hash = ?', GROUP_CONFLICT_KIND, e.sid, record.contentHash);
+  if (known.rows.length > 0) {
+    rawIdOf('duplicate');
+    return 'duplicate';
+  }
+  yield sql(`INSERT INTO callback_conflicts (kind, sid, content_hash, content, received_at, raw_request_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    GROUP_CONFLICT_KIND, e.sid, record.contentHash, text(record.content), record.raw.receivedAt, rawIdOf('conflict'));
+  yield sql(COUNT_CONFLICT, ...key);
+  return 'conflict';
+}
+
+/**
+ * Rebuilds the session and stays of each sid from all its stored events
+ * (docs/spec/group-calls.md §1-3), replacing what was stored: the stored session is the
+ * builder's answer for the set of events, whatever order and repeats they came in.
+ */
+export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
+  for (const sid of sids) {
+    const rows = (yield sql('SELECT * FROM group_call_events WHERE sid = ?', sid)).rows;
+    yield sql('DELETE FROM group_stays WHERE sid = ?', sid);
+    yield sql('DELETE FROM group_sessions WHERE sid = ?', sid);
+    // The clock only decides in_progress against end_missing, which is read later with the
+    // deadline (group-call-rows.ts): nothing stored depends on it.
+    const session = buildGroupSession(rows.map(groupEventOfRow), { now: 0, deadlineMs: 0 });
+    if (session === null) continue;
+    const lastEventAt = rows.reduce((latest, r) => Math.max(latest, Number(r.ts)), 0);
+    const conflicts = rows.reduce((sum, r) => sum + Number(r.conflicts), 0);
+    yield insertRow('group_sessions', groupSessionRowOf(session, { lastEventAt, conflicts }));
+    for (const stay of groupStayRowsOf(session)) yield insertRow('group_stays', stay);
+  }
+}
+
+function insertRow(table: string, row: object) {
+  const entries = Object.entries(row);
+  return sql(`INSERT INTO ${table} (${entries.map(([c]) => c).join(', ')}) VALUES (${placeholders(entries.length)})`, ...entries.map(([, v]) => v));
+}

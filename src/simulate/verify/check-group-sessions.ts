@@ -12,8 +12,8 @@ const NAME = 'group sessions stored as expected';
 const DUE_TOLERANCE_MS = 10_000;
 
 /**
- * Reads every room back through `GET /api/group-calls/:sid` (answering `{ session, stays }`
- * as buildGroupSession gives them: the endpoint is to come with group storage) and
+ * Reads every room back through `GET /api/group-calls/:sid` (the session's fields and its
+ * `stays`, as buildGroupSession gives them, with what storage adds: docs/api.md) and
  * compares them with the truth. The state is judged at `now`, from the room's
  * end_due_at. SKIP when the server has no such route.
  */
@@ -22,16 +22,17 @@ export async function checkGroupSessions(rooms: readonly GroupTruthRoom[], api: 
   let routeMissing = 0;
   await mapConcurrently(rooms, options.concurrency, async (room) => {
     const answer = await api.get(`/api/group-calls/${encodeURIComponent(room.sid)}`);
-    const body = answer.body as { session?: Record<string, unknown>; stays?: unknown[]; error?: { message?: string } } | null;
+    const body = answer.body as { stays?: unknown[]; error?: { message?: string } } | null;
     if (answer.status === 404 && /^No route/.test(body?.error?.message ?? '')) {
       routeMissing++;
       return;
     }
-    if (answer.status !== 200 || typeof body?.session !== 'object' || !Array.isArray(body.stays)) {
+    if (answer.status !== 200 || body === null || !Array.isArray(body.stays)) {
       problems.push(`${room.sid}: HTTP ${answer.status} ${show(answer.body).slice(0, 200)}`);
       return;
     }
-    problems.push(...compareRoom(room, body.session, body.stays, options.now()));
+    const { stays, ...session } = body as Record<string, unknown> & { stays: unknown[] };
+    problems.push(...compareRoom(room, session, stays, options.now()));
   });
   if (routeMissing === rooms.length && rooms.length > 0) return skipped(NAME, 'not available on this server (no GET /api/group-calls/:sid)');
   const failed = new Set(problems.map((p) => p.slice(0, 32))).size;

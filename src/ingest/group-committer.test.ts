@@ -93,7 +93,7 @@ describe('GroupCommitter', () => {
 
   it('when a commit held the event loop and more items wait, then the next commit comes after a rest of half as long, gathering what arrives meanwhile', async () => {
     const batches: number[][] = [];
-    const holdMs = 5;
+    const holdMs = 20; // a rest of 10 ms: room for the two turns below on a loaded machine
     // A synchronous write of holdMs (as SQLite's is), reported through `committed`, then an async part.
     const commit = async (items: number[], committed: (results: number[]) => void) => {
       batches.push([...items]);
@@ -109,10 +109,40 @@ describe('GroupCommitter', () => {
     const first = committer.submit(1);
     await new Promise((r) => setImmediate(r)); // the commit of 1 is under way, holding the loop
     const second = committer.submit(2);
-    // Arrives a turn of the event loop after the first commit ended: without a rest the
-    // second commit would already have started; with it, it joins the second commit.
-    const third = first.then(() => new Promise((resolve) => setImmediate(() => resolve(committer.submit(3)))));
+    // Arrives two turns of the event loop after the first commit's rows were written: without a
+    // rest the second commit would already have started; with it, it joins the second commit.
+    const third = new Promise((resolve) => setImmediate(() => setImmediate(() => resolve(committer.submit(3)))));
     await Promise.all([first, second, third]);
     assert.deepEqual(batches, [[1], [2, 3]]);
+  });
+
+  it('when a commit reports its rows written, then the next is written while it waits for the disk, but a third only once the first is durable', async () => {
+    const events: string[] = [];
+    const durable: Array<() => void> = [];
+    // Rows written at once (reported through `committed`), durable when the test says so.
+    const commit = async (items: number[], committed: (results: number[]) => void) => {
+      events.push(`write ${items.join(',')}`);
+      committed(items);
+      await new Promise<void>((resolve) => durable.push(resolve));
+      events.push(`durable ${items.join(',')}`);
+      return items;
+    };
+    const committer = new GroupCommitter(commit, { maxBatch: 1 });
+    let answered = 0;
+    const all = [1, 2, 3].map((n) => committer.submit(n).then((result) => {
+      answered += 1;
+      return result;
+    }));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(events, ['write 1', 'write 2']);
+    assert.equal(answered, 0, 'an item was answered before its commit was durable');
+    durable.shift()?.();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(events, ['write 1', 'write 2', 'durable 1', 'write 3']);
+    assert.equal(answered, 1);
+    durable.shift()?.();
+    durable.shift()?.();
+    assert.deepEqual(await Promise.all(all), [1, 2, 3]);
+    await committer.idle();
   });
 });

@@ -67,28 +67,54 @@ export class GroupCommitter<T, R> {
 
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, maxBatch);
-      const started = process.hrtime.bigint();
-      let holdMs = 0;
-      try {
-        const results = await this.commit(batch.map((p) => p.item), (written) => {
-          holdMs = Number(process.hrtime.bigint() - started) / 1e6;
-          batch.forEach((p, i) => {
-            p.onCommitted?.(written[i] as R);
-          });
-        });
-        this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-        batch.forEach((p, i) => {
-          p.resolve(results[i] as R);
-        });
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+    // The batch before the latest, until it is durable: at most two batches wait for the disk.
+    let previous: Promise<void> | null = null;
+    for (;;) {
+      if (this.queue.length === 0) {
+        if (previous === null) break;
+        await previous; // items may arrive meanwhile: look again
+        previous = null;
+        continue;
       }
-      if (this.queue.length > 0) await this.restAfter(holdMs);
+      const batch = this.queue.splice(0, maxBatch);
+      const { settled, written, holdMs } = this.commitBatch(batch);
+      // Once its rows are written (a commit that reports it) the next batch may be committed
+      // while this one waits for the disk; a commit that does not report it is waited for whole.
+      await Promise.race([written, settled]);
+      const before = previous;
+      previous = settled;
+      await Promise.all([this.restAfter(holdMs()), before]);
     }
     this.running = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /**
+   * Starts one commit. `written` resolves when the commit reports its rows written (before
+   * they are durable), `settled` once every item of the batch has its answer or its error.
+   */
+  private commitBatch(batch: Array<Pending<T, R>>): { settled: Promise<void>; written: Promise<void>; holdMs: () => number } {
+    const started = process.hrtime.bigint();
+    let holdMs = 0;
+    let markWritten = () => {};
+    const written = new Promise<void>((resolve) => {
+      markWritten = resolve;
+    });
+    const settled = this.commit(batch.map((p) => p.item), (rows) => {
+      holdMs = Number(process.hrtime.bigint() - started) / 1e6;
+      batch.forEach((p, i) => {
+        p.onCommitted?.(rows[i] as R);
+      });
+      markWritten();
+    }).then((results) => {
+      this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+      batch.forEach((p, i) => {
+        p.resolve(results[i] as R);
+      });
+    }, (error: unknown) => {
+      for (const p of batch) p.reject(error);
+    });
+    return { settled, written, holdMs: () => holdMs };
   }
 
   /**

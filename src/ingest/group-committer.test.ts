@@ -26,7 +26,9 @@ describe('GroupCommitter', () => {
     const { batches, commit } = recordingCommit(20);
     const committer = new GroupCommitter(commit);
     const first = committer.submit(1);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first commit is in flight
+    // The first commit is in flight: its drain was queued first, and immediates run in order (a 5 ms
+    // timer could fire before it on a loaded machine).
+    await new Promise((resolve) => setImmediate(resolve));
     const later = [2, 3, 4].map((n) => committer.submit(n));
     let laterSettled = false;
     void Promise.all(later).then(() => {

@@ -12,6 +12,11 @@ interface Pending<T, R> {
  * Group commit: items submitted while a commit is in flight are gathered and written
  * by the next commit, so that a burst of N requests costs about one fsync, not N.
  * Each submit resolves only after the commit that holds its item has finished.
+ * A commit that reports its rows written before they are durable (SQLite: the WAL fsync
+ * runs after it, off the event loop) lets the next batch be written while it waits for
+ * the disk, so that a slow fsync holds up the answers, not the writing of what arrived
+ * meanwhile; the batch after that waits until the first is durable (never more than two
+ * batches waiting for the disk, so that commits do not outrun it in ever smaller batches).
  *
  * @example
  * const committer = new GroupCommitter((items) => store.recordCallbacks(items));

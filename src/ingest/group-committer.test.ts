@@ -147,4 +147,18 @@ describe('GroupCommitter', () => {
     assert.deepEqual(await Promise.all(all), [1, 2, 3]);
     await committer.idle();
   });
+
+  it('when a commit becomes durable at once, then the next one is written only after it, gathering what arrived meanwhile', async () => {
+    const events: string[] = [];
+    const commit = async (items: number[], committed: (results: number[]) => void) => {
+      events.push(`write ${items.join(',')}`);
+      committed(items);
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((r) => setImmediate(r)); // a quick fsync: three turns, well under SLOW_SYNC_MS
+      events.push(`durable ${items.join(',')}`);
+      return items;
+    };
+    const committer = new GroupCommitter(commit, { maxBatch: 1 });
+    await Promise.all([1, 2].map((n) => committer.submit(n)));
+    assert.deepEqual(events, ['write 1', 'durable 1', 'write 2', 'durable 2']);
+  });
 });

@@ -34,7 +34,7 @@ export interface WalCheckpointOptions {
 
 /** One checkpoint pass of the thread, as it reported it. */
 export interface CheckpointPass {
-  /** 'pass' on the thread's own schedule; 'caught-up' when a held commit asked for it. */
+  /** 'pass' on the thread's own schedule; 'caught-up' when the writer asked for it (afterCommit). */
   kind: 'pass' | 'caught-up';
   /** When the pass started and ended (performance.timeOrigin + performance.now() of the thread, ms). */
   startedAt: number;
@@ -62,7 +62,6 @@ export interface WalCheckpointer {
   readonly heldCommits: number;
   stop(): Promise<void>;
 }
-
 
 // Plain CommonJS run with `eval`, so that it needs no build step or TypeScript loader.
 const WORKER_SOURCE = `

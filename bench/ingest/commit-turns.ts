@@ -56,14 +56,14 @@ try {
   let cpuMs = 0;
   for (let n = 0; n < COMMITS; n += 1) {
     const batch = Array.from({ length: BATCH }, liveDelivery);
-    const handOffs = store.walHandOffs;
+    const held = store.walHeldCommits;
     const cpu = process.cpuUsage();
     const started = performance.now();
     await store.recordCallbacks(batch);
     const took = performance.now() - started;
     const used = process.cpuUsage(cpu);
     cpuMs += (used.user + used.system) / 1000;
-    (store.walHandOffs === handOffs ? commits : waits).push(took);
+    (store.walHeldCommits === held ? commits : waits).push(took);
     const wal = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
     if (wal > walBefore) walGrowth.push(wal - walBefore);
     walBefore = wal;

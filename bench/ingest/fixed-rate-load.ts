@@ -9,7 +9,7 @@
  * for half of each second (and its latencies are "corrected" with a 1 ms expected interval).
  *
  * Run by bench/ingest/run.ts and bench/notify/run.ts: `fixed-rate-load.ts <url> <rate> <seconds>
- * <connections> <before> <after> [varied]` prints one JSON line (latencies in ms). The URL's
+ * <connections> <before> <after> [varied|fixture] [warm-up seconds]` prints one JSON line (latencies in ms). The URL's
  * path is the endpoint loaded (the Call Event's when the URL has none); any 2xx counts as answered. With `varied`, each callback is built afresh with
  * a talk time of 1–1,200 s ending just now (live traffic: the current hour's duration
  * histograms grow to hundreds of buckets), not the fixture's one talk time.
@@ -24,11 +24,11 @@ import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 const MAX_TALK_SEC = 1_200;
 
 /** A callback query with a new sid and a talk time of 1–MAX_TALK_SEC s that ended a second ago. */
-export function liveCallbackQuery(): string {
+export function liveCallbackQuery(sid: string = randomUUID()): string {
   const talk = 1 + Math.floor(Math.random() * MAX_TALK_SEC);
   const end = Math.floor(Date.now() / 1000) - 1;
   const values = validCallbackValues({
-    sid: randomUUID(), setup_time: String(end - talk - 5), start_time: String(end - talk), end_time: String(end), duration: String(talk), billing_sec: String(talk),
+    sid, setup_time: String(end - talk - 5), start_time: String(end - talk), end_time: String(end), duration: String(talk), billing_sec: String(talk),
   });
   return new URLSearchParams(values).toString();
 }
@@ -45,22 +45,44 @@ export interface FixedRateResult {
   max: number;
   /** When the slowest request was due, Unix ms (only this generator tells). */
   maxDueAt?: number;
+  /** When the first measured request was due, Unix ms (only this generator tells). */
+  startedAt?: number;
+  /** The slowest 1 % of requests (only this generator tells). */
+  slowest?: SlowRequest[];
   ok: number;
   failed: number;
 }
+
+/** One of the slowest requests: when it was due (Unix ms), its latency and how late it was sent (ms), its sid. */
+export type SlowRequest = [due: number, latency: number, sentLate: number, sid: string];
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Sends `rate` × `seconds` callbacks to `url`, each with a new sid between `before` and `after`. */
-export function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
+/**
+ * Sends `rate` × `seconds` callbacks to `url`, each with a new sid between `before` and `after`.
+ * With `warmupSeconds`, the same load runs that long first, unmeasured, on the same connections:
+ * the generator's own start (a fresh process compiling its code, 50 connections opened while
+ * requests fall due) would otherwise count as the server's latency.
+ */
+export async function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false, warmupSeconds = 0): Promise<FixedRateResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    if (warmupSeconds > 0) await loadAtRate(agent, url, rate, warmupSeconds, before, after, varied);
+    return await loadAtRate(agent, url, rate, seconds, before, after, varied);
+  } finally {
+    agent.destroy();
+  }
+}
+
+function loadAtRate(agent: Agent, url: string, rate: number, seconds: number, before: string, after: string, varied: boolean): Promise<FixedRateResult> {
   const { hostname, port, pathname } = new URL(url);
   const endpoint = pathname === '/' ? '/callbacks/call-event' : pathname;
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const answers: SlowRequest[] = [];
   let ok = 0;
   let failed = 0;
   let sent = 0;
@@ -72,10 +94,10 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
     const finish = () => {
       if (finished) return;
       finished = true;
-      agent.destroy();
       latencies.sort((a, b) => a - b);
       failed += total - ok - failed; // never answered within DRAIN_TIMEOUT_MS
       const ms = (value: number) => Math.round(value * 10) / 10;
+      const p99 = percentile(latencies, 99);
       resolve({
         rps: ok / ((lastAnswer - start) / 1000),
         p50: ms(percentile(latencies, 50)),
@@ -83,25 +105,30 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
         p999: ms(percentile(latencies, 99.9)),
         max: ms(latencies.at(-1) ?? Number.NaN),
         maxDueAt: Math.round(performance.timeOrigin + slowest.due),
+        startedAt: Math.round(performance.timeOrigin + start),
+        slowest: answers.filter(([, latency]) => latency >= p99).map(([due, latency, late, sid]) => [ms(performance.timeOrigin + due), ms(latency), ms(late), sid]),
         ok,
         failed,
       });
     };
-    const answered = (due: number, success: boolean) => {
+    const answered = (due: number, sentAt: number, sid: string, success: boolean) => {
       if (finished) return;
       lastAnswer = performance.now();
       latencies.push(lastAnswer - due);
+      answers.push([due, lastAnswer - due, sentAt - due, sid]);
       if (lastAnswer - due > slowest.latency) slowest = { latency: lastAnswer - due, due };
       if (success) ok += 1;
       else failed += 1;
       if (ok + failed === total) finish();
     };
     const send = (due: number) => {
-      const request = get({ agent, host: hostname, port, path: `${endpoint}?${varied ? liveCallbackQuery() : `${before}${randomUUID()}${after}`}` }, (res) => {
+      const sid = randomUUID();
+      const sentAt = performance.now();
+      const request = get({ agent, host: hostname, port, path: `${endpoint}?${varied ? liveCallbackQuery(sid) : `${before}${sid}${after}`}` }, (res) => {
         res.resume();
-        res.once('end', () => answered(due, (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+        res.once('end', () => answered(due, sentAt, sid, (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
       });
-      request.once('error', () => answered(due, false));
+      request.once('error', () => answered(due, sentAt, sid, false));
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
@@ -117,9 +144,9 @@ export function runFixedRate(url: string, rate: number, seconds: number, connect
  * runFixedRate in a process of its own (so that the generator never shares the benchmark's
  * event loop), through this file's command line; resolves with its one JSON line.
  */
-export async function runFixedRateInChild(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false): Promise<FixedRateResult> {
+export async function runFixedRateInChild(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false, warmupSeconds = 0): Promise<FixedRateResult> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const args = [fileURLToPath(import.meta.url), url, String(rate), String(seconds), String(connections), before, after, ...(varied ? ['varied'] : [])];
+  const args = [fileURLToPath(import.meta.url), url, String(rate), String(seconds), String(connections), before, after, varied ? 'varied' : 'fixture', String(warmupSeconds)];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -130,7 +157,7 @@ export async function runFixedRateInChild(url: string, rate: number, seconds: nu
 }
 
 if (process.argv[1]?.endsWith('fixed-rate-load.ts')) {
-  const [url = '', rate = '0', seconds = '0', connections = '50', before = '', after = '', varied] = process.argv.slice(2);
-  const result = await runFixedRate(url, Number(rate), Number(seconds), Number(connections), before, after, varied === 'varied');
+  const [url = '', rate = '0', seconds = '0', connections = '50', before = '', after = '', varied, warmup = '0'] = process.argv.slice(2);
+  const result = await runFixedRate(url, Number(rate), Number(seconds), Number(connections), before, after, varied === 'varied', Number(warmup));
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -36,6 +36,8 @@ import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js
 const CONNECTIONS = 50;
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
 const WARMUP_SEC = 1;
+/** The fixed-rate generator's own warm-up, seconds (BENCH_GENERATOR_WARMUP_SEC=0: none, as before). */
+const GENERATOR_WARMUP_SEC = Number(process.env.BENCH_GENERATOR_WARMUP_SEC ?? 1);
 /** Cases run interleaved, round after round, so that load from other work on the machine hits them alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FILLED_CALLS = Number(process.env.BENCH_FILLED_CALLS ?? 1_000_000);
@@ -113,12 +115,15 @@ function autocannonDriver(): Driver {
 
 /**
  * Open loop at a fixed rate, from a process of its own (fixed-rate-load.ts): evenly spaced
- * requests, latency counted from each one's due time.
+ * requests, latency counted from each one's due time. The generator warms up in the same
+ * process, on the same connections, before it measures: a fresh generator's first few hundred
+ * milliseconds (its code compiled, 50 connections opened while requests fall due) were the
+ * slowest 1 % of a 10 s run on their own (bench/README.md, "The WAL hand-off during the fsync").
  */
 function fixedRateDriver(rate: () => number, varied = false): Driver {
   return (url, seconds) => {
     const { before, after } = queryAroundSid();
-    return runFixedRateInChild(url, rate(), seconds, CONNECTIONS, before, after, varied);
+    return runFixedRateInChild(url, rate(), seconds, CONNECTIONS, before, after, varied, GENERATOR_WARMUP_SEC);
   };
 }
 

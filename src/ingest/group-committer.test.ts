@@ -26,7 +26,9 @@ describe('GroupCommitter', () => {
     const { batches, commit } = recordingCommit(20);
     const committer = new GroupCommitter(commit);
     const first = committer.submit(1);
-    while (batches.length === 0) await new Promise((resolve) => setImmediate(resolve)); // the first commit is in flight
+    // The first commit is in flight: its drain was queued first, and immediates run in order (a 5 ms
+    // timer could fire before it on a loaded machine).
+    await new Promise((resolve) => setImmediate(resolve));
     const later = [2, 3, 4].map((n) => committer.submit(n));
     let laterSettled = false;
     void Promise.all(later).then(() => {
@@ -93,7 +95,7 @@ describe('GroupCommitter', () => {
 
   it('when a commit held the event loop and more items wait, then the next commit comes after a rest of half as long, gathering what arrives meanwhile', async () => {
     const batches: number[][] = [];
-    const holdMs = 20;
+    const holdMs = 20; // a rest of 10 ms: room for the two turns below on a loaded machine
     // A synchronous write of holdMs (as SQLite's is), reported through `committed`, then an async part.
     const commit = async (items: number[], committed: (results: number[]) => void) => {
       batches.push([...items]);
@@ -107,52 +109,56 @@ describe('GroupCommitter', () => {
     };
     const committer = new GroupCommitter(commit);
     const first = committer.submit(1);
-    await new Promise((r) => setImmediate(r)); // the commit of 1 has held the loop
+    await new Promise((r) => setImmediate(r)); // the commit of 1 is under way, holding the loop
     const second = committer.submit(2);
-    // Arrives a turn of the event loop later: without a rest the commit of 2 would already
-    // have been written; with one (10 ms here), 3 joins it.
-    await new Promise((r) => setImmediate(r));
-    const third = committer.submit(3);
+    // Arrives two turns of the event loop after the first commit's rows were written: without a
+    // rest the second commit would already have started; with it, it joins the second commit.
+    const third = new Promise((resolve) => setImmediate(() => setImmediate(() => resolve(committer.submit(3)))));
     await Promise.all([first, second, third]);
     assert.deepEqual(batches, [[1], [2, 3]]);
   });
 
-  it('when a commit reports its rows written, then the next batch is written while it is made durable, and each item is answered only once its own commit is durable', async () => {
-    const batches: number[][] = [];
-    const gates: Array<() => void> = [];
-    // Written at once (reported through `committed`), durable when the test opens its gate, as an fsync.
+  it('when a commit reports its rows written, then the next is written while it waits for the disk, but a third only once the first is durable', async () => {
+    const events: string[] = [];
+    const durable: Array<() => void> = [];
+    // Rows written at once (reported through `committed`), durable when the test says so.
     const commit = async (items: number[], committed: (results: number[]) => void) => {
-      batches.push([...items]);
+      events.push(`write ${items.join(',')}`);
       committed(items);
-      await new Promise<void>((resolve) => gates.push(resolve));
-      return items.map((n) => n * 2);
+      await new Promise<void>((resolve) => durable.push(resolve));
+      events.push(`durable ${items.join(',')}`);
+      return items;
     };
-    const committer = new GroupCommitter(commit);
-    const first = committer.submit(1);
-    await new Promise((r) => setImmediate(r)); // the first batch is written; its durability is awaited
-    const second = committer.submit(2);
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-    assert.deepEqual(batches, [[1], [2]], 'the second batch waited for the first one to be durable');
-    let idle = false;
-    void committer.idle().then(() => {
-      idle = true;
-    });
-    gates[1]?.();
-    assert.equal(await second, 4);
-    assert.equal(await settled(first), false, 'answered before its own commit was durable');
-    assert.equal(idle, false, 'idle while a commit was not yet durable');
-    gates[0]?.();
-    assert.equal(await first, 2);
-    await new Promise((r) => setImmediate(r));
-    assert.equal(idle, true);
+    const committer = new GroupCommitter(commit, { maxBatch: 1 });
+    let answered = 0;
+    const all = [1, 2, 3].map((n) => committer.submit(n).then((result) => {
+      answered += 1;
+      return result;
+    }));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(events, ['write 1', 'write 2']);
+    assert.equal(answered, 0, 'an item was answered before its commit was durable');
+    durable.shift()?.();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(events, ['write 1', 'write 2', 'durable 1', 'write 3']);
+    assert.equal(answered, 1);
+    durable.shift()?.();
+    durable.shift()?.();
+    assert.deepEqual(await Promise.all(all), [1, 2, 3]);
+    await committer.idle();
+  });
+
+  it('when a commit becomes durable at once, then the next one is written only after it, gathering what arrived meanwhile', async () => {
+    const events: string[] = [];
+    const commit = async (items: number[], committed: (results: number[]) => void) => {
+      events.push(`write ${items.join(',')}`);
+      committed(items);
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((r) => setImmediate(r)); // a quick fsync: three turns, well under SLOW_SYNC_MS
+      events.push(`durable ${items.join(',')}`);
+      return items;
+    };
+    const committer = new GroupCommitter(commit, { maxBatch: 1 });
+    await Promise.all([1, 2].map((n) => committer.submit(n)));
+    assert.deepEqual(events, ['write 1', 'durable 1', 'write 2', 'durable 2']);
   });
 });
-
-/** Whether a promise has settled, after the microtasks queued so far have run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(() => (done = true), () => (done = true));
-  await new Promise((r) => setImmediate(r));
-  return done;
-}

@@ -9,11 +9,16 @@ interface Pending<T, R> {
 }
 
 /**
- * Group commit: items submitted while a commit is being written are gathered and written
- * by the next commit, so that a burst of N requests costs about one transaction, not N.
- * A commit that reports the moment its rows are written (`committed`) lets the next one
- * be written while it is made durable. Each submit resolves only after the commit that
- * holds its item has finished, durably.
+ * Group commit: items submitted while a commit is in flight are gathered and written
+ * by the next commit, so that a burst of N requests costs about one fsync, not N.
+ * Each submit resolves only after the commit that holds its item has finished.
+ * A commit that reports its rows written before they are durable (SQLite: the WAL fsync
+ * runs after it, off the event loop) and then waits SLOW_SYNC_MS for the disk lets the
+ * next batch be written meanwhile, so that a slow fsync holds up the answers, not the
+ * writing of what arrived meanwhile; the batch after that waits until the first is durable
+ * (never more than two batches waiting for the disk). A quick fsync is waited for: writing
+ * during every fsync halved the batches of a saturating load and cost a fifth of its
+ * throughput on a busy machine (bench/README.md, "The WAL hand-off during the fsync").
  *
  * @example
  * const committer = new GroupCommitter((items) => store.recordCallbacks(items));
@@ -22,10 +27,6 @@ interface Pending<T, R> {
 export class GroupCommitter<T, R> {
   private queue: Array<Pending<T, R>> = [];
   private running = false;
-  /** Commits begun and not yet durable (written ones wait for their fsync). */
-  private inFlight = 0;
-  /** When the rest after the last commit's hold ends (performance.now() ms; see restLeftMs). */
-  private restUntil = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -52,17 +53,17 @@ export class GroupCommitter<T, R> {
       this.queue.push({ item, resolve, reject, onCommitted });
       if (!this.running) {
         this.running = true;
-        // Let the requests already read by this turn of the event loop (or within gatherMs, or
-        // the rest after the last commit's hold) join the batch.
+        // Let the requests already read by this turn of the event loop (or within gatherMs) join the batch.
         const gatherMs = this.options.gatherMs ?? 0;
-        void later(gatherMs > 0 ? gatherMs : this.restLeftMs()).then(() => this.drain());
+        if (gatherMs > 0) setTimeout(() => void this.drain(), gatherMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }
 
   /** Resolves once nothing is queued or being committed. */
   idle(): Promise<void> {
-    if (!this.running && this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -73,69 +74,82 @@ export class GroupCommitter<T, R> {
 
   private async drain(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
-    while (this.queue.length > 0) {
+    // The batch before the latest, until it is durable: at most two batches wait for the disk.
+    let previous: Promise<void> | null = null;
+    for (;;) {
+      if (this.queue.length === 0) {
+        if (previous === null) break;
+        await previous; // items may arrive meanwhile: look again
+        previous = null;
+        continue;
+      }
       const batch = this.queue.splice(0, maxBatch);
-      const started = process.hrtime.bigint();
-      let markWritten = () => {};
-      const written = new Promise<void>((resolve) => {
-        markWritten = resolve;
-      });
-      this.inFlight += 1;
-      const durable = this.commit(batch.map((p) => p.item), (results) => {
-        const holdMs = Number(process.hrtime.bigint() - started) / 1e6;
-        this.restUntil = performance.now() + Math.min(MAX_REST_MS, holdMs / 2);
-        batch.forEach((p, i) => {
-          p.onCommitted?.(results[i] as R);
-        });
-        markWritten();
-      }).then((results) => {
-        this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-        batch.forEach((p, i) => {
-          p.resolve(results[i] as R);
-        });
-      }, (error: unknown) => {
-        for (const p of batch) p.reject(error);
-      }).finally(() => {
-        this.inFlight -= 1;
-        this.wakeIfIdle();
-      });
-      // Pipelined: the next batch is written as soon as this one is, while this one's fsync
-      // is still on its way (the store makes each batch durable, in order, before its
-      // senders are answered). Requests no longer wait for the fsync of a batch they are not
-      // in: at 1,000 Notifies/s that wait was most of the tail (bench/README.md, "Group
-      // commit pipelined"). A commit that reports no written moment is awaited whole.
-      await Promise.race([written, durable]);
-      if (this.queue.length > 0) await later(this.restLeftMs());
+      const { settled, written, holdMs } = this.commitBatch(batch);
+      // Once its rows are written (a commit that reports it) the next batch may be committed
+      // while this one waits for the disk; a commit that does not report it is waited for whole.
+      await Promise.race([written, settled]);
+      const before = previous;
+      previous = settled;
+      await Promise.all([this.restAfter(holdMs()), Promise.race([settled, delay(SLOW_SYNC_MS)]), before]);
     }
     this.running = false;
-    this.wakeIfIdle();
-  }
-
-  private wakeIfIdle(): void {
-    if (this.running || this.inFlight > 0 || this.queue.length > 0) return;
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /**
-   * How long the next commit still waits after the last one held the event loop (a
-   * synchronous write, reported by its `committed` call): half as long as that hold, at
-   * most MAX_REST_MS. Requests keep being read meanwhile and join the next batch, so costly
-   * commits (large rollup rows) are shared by more deliveries instead of repeated for a few
-   * each: with the fsync off the event loop, commits of 2–7 deliveries at 3,000 a second
-   * with live talk times fell behind. A rest as long as the hold served that case better
-   * but cost a tenth of the top throughput (bench/README.md, "Ingest with the fsync off the
-   * event loop").
+   * Starts one commit. `written` resolves when the commit reports its rows written (before
+   * they are durable), `settled` once every item of the batch has its answer or its error.
    */
-  private restLeftMs(): number {
-    return this.restUntil - performance.now();
+  private commitBatch(batch: Array<Pending<T, R>>): { settled: Promise<void>; written: Promise<void>; holdMs: () => number } {
+    const started = process.hrtime.bigint();
+    let holdMs = 0;
+    let markWritten = () => {};
+    const written = new Promise<void>((resolve) => {
+      markWritten = resolve;
+    });
+    const settled = this.commit(batch.map((p) => p.item), (rows) => {
+      holdMs = Number(process.hrtime.bigint() - started) / 1e6;
+      batch.forEach((p, i) => {
+        p.onCommitted?.(rows[i] as R);
+      });
+      markWritten();
+    }).then((results) => {
+      this.options.onBatch?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+      batch.forEach((p, i) => {
+        p.resolve(results[i] as R);
+      });
+    }, (error: unknown) => {
+      for (const p of batch) p.reject(error);
+    });
+    return { settled, written, holdMs: () => holdMs };
   }
-}
 
-/** Resolves after `ms`, or on the next turn of the event loop when that is under a millisecond. */
-function later(ms: number): Promise<void> {
-  if (ms < 1) return new Promise<void>((r) => setImmediate(r));
-  return new Promise<void>((r) => setTimeout(r, ms));
+  /**
+   * Before the next commit of a backlog: a turn of the event loop, or, when the last
+   * commit held the loop (a synchronous write, reported by its `committed` call), half as
+   * long again, at most MAX_REST_MS. Requests keep being read meanwhile and join the next
+   * batch, so costly commits (large rollup rows) are shared by more deliveries instead of
+   * repeated for a few each: with the fsync off the event loop, commits of 2–7 deliveries
+   * at 3,000 a second with live talk times fell behind. A rest as long as the hold served
+   * that case better but cost a tenth of the top throughput (bench/README.md, "Ingest with
+   * the fsync off the event loop").
+   */
+  private restAfter(holdMs: number): Promise<void> {
+    const restMs = Math.min(MAX_REST_MS, holdMs / 2);
+    if (restMs < 1) return new Promise<void>((r) => setImmediate(r));
+    return new Promise<void>((r) => setTimeout(r, restMs));
+  }
 }
 
 /** Longest rest between two commits of a backlog, in ms. */
 export const MAX_REST_MS = 10;
+
+/**
+ * How long a commit waits for the disk before the next batch is written anyway, in ms:
+ * beyond most fsyncs on a shared virtual disk (p50 ~1 ms, p90 a few ms, bench/README.md).
+ */
+export const SLOW_SYNC_MS = 3;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -26,8 +26,10 @@ import { withoutFsync } from './without-fsync.js';
 export interface SqliteStore extends CallStore {
   readonly dialect: 'sqlite';
   readonly file: string;
-  /** How many times commits have waited for the checkpoint thread to catch up (0 without the thread). */
+  /** How many times the checkpoint thread was asked to catch up so that the WAL could start over (0 without the thread). */
   readonly walHandOffs: number;
+  /** How many commits waited for the checkpoint thread to finish catching up (0 without the thread). */
+  readonly walHeldCommits: number;
 }
 
 /**
@@ -68,12 +70,17 @@ export function createSqliteStore(
     get walHandOffs() {
       return checkpointer?.handOffs ?? 0;
     },
+    get walHeldCommits() {
+      return checkpointer?.heldCommits ?? 0;
+    },
     async recordCallbacks(records, onCommitted) {
-      // Past the WAL's restart point, wait (not block) for the checkpoint thread to catch up.
+      // While the checkpoint thread catches up on a full WAL, wait (not block) for it.
       await checkpointer?.beforeCommit();
       // Committed without an fsync on the event loop, then flushed on a libuv thread before
       // anyone is answered (wal-sync.ts): durable as under synchronous=FULL, without the stall.
       const results = withoutFsync(db, () => record.record(records));
+      // Past the WAL's restart point, the thread catches up during the fsync below.
+      checkpointer?.afterCommit();
       const synced = walSync.sync();
       onCommitted?.(results);
       await synced;
@@ -81,7 +88,9 @@ export function createSqliteStore(
     },
     async recordStoredCallbacks(records, options) {
       await checkpointer?.beforeCommit();
-      return record.recordStored(records, options);
+      const results = record.recordStored(records, options);
+      checkpointer?.afterCommit();
+      return results;
     },
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),

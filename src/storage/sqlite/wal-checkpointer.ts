@@ -6,8 +6,9 @@ import type { SqliteDatabase } from './sqlite-driver.js';
 export const CHECKPOINT_INTERVAL_MS = 100;
 /**
  * WAL size (pages; 64 MiB at 4 KiB pages) past which the writer lets the thread catch up:
- * commits wait (the event loop does not) while the thread copies the last pages, so
- * that the next commit starts the WAL over from its beginning.
+ * the thread copies the last pages while a commit's own WAL fsync runs, and the next
+ * commit (waiting, if the thread is not done yet, without blocking the event loop) starts
+ * the WAL over from its beginning.
  */
 export const WAL_RESTART_PAGES = 16_384;
 /**
@@ -27,25 +28,39 @@ export interface WalCheckpointOptions {
   writerCheckpointPages?: number;
   /** How often the thread runs a pass (default CHECKPOINT_INTERVAL_MS). */
   intervalMs?: number;
+  /** Told of every pass the thread ran (benchmarks trace them against request latencies). */
+  onPass?: (pass: CheckpointPass) => void;
+}
+
+/** One checkpoint pass of the thread, as it reported it. */
+export interface CheckpointPass {
+  /** 'pass' on the thread's own schedule; 'caught-up' when the writer asked for it (afterCommit). */
+  kind: 'pass' | 'caught-up';
+  /** When the pass started and ended (performance.timeOrigin + performance.now() of the thread, ms). */
+  startedAt: number;
+  endedAt: number;
+  /** WAL frames when the pass started, and how many of them were in the database file when it ended (-1: busy). */
+  log: number;
+  checkpointed: number;
 }
 
 /** A running background checkpointer. */
 export interface WalCheckpointer {
   /**
-   * Resolves at once, or, when the WAL has passed WAL_RESTART_PAGES, once the thread
-   * has copied all of it: the writer awaits this before each commit.
+   * Resolves at once, or, while the thread catches up on a WAL past WAL_RESTART_PAGES,
+   * once it has copied all of it: the writer awaits this before each commit.
    */
   beforeCommit(): Promise<void> | undefined;
-  /** How many hand-offs have run (for tests and benchmarks). */
+  /**
+   * The writer calls this right after each commit, before that commit's WAL fsync: past
+   * WAL_RESTART_PAGES it asks the thread to catch up now, while the writer waits for the fsync anyway.
+   */
+  afterCommit(): void;
+  /** How many hand-offs (catch-ups asked of the thread) have run (for tests and benchmarks). */
   readonly handOffs: number;
+  /** How many commits found the thread still catching up and waited for it (for tests and benchmarks). */
+  readonly heldCommits: number;
   stop(): Promise<void>;
-}
-
-/** The thread's reports: after every pass, its PASSIVE checkpoint's WAL size and copied pages. */
-interface PassReport {
-  kind: 'pass' | 'caught-up';
-  log: number;
-  checkpointed: number;
 }
 
 // Plain CommonJS run with `eval`, so that it needs no build step or TypeScript loader.
@@ -56,12 +71,14 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = FULL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const clock = () => performance.timeOrigin + performance.now();
 const pass = (kind) => {
+  const startedAt = clock();
   try {
     const row = checkpoint.get();
-    parentPort.postMessage({ kind, log: row.log, checkpointed: row.checkpointed });
+    parentPort.postMessage({ kind, startedAt, endedAt: clock(), log: row.log, checkpointed: row.checkpointed });
   } catch {
-    parentPort.postMessage({ kind, log: -1, checkpointed: -1 }); // busy: the next turn retries
+    parentPort.postMessage({ kind, startedAt, endedAt: clock(), log: -1, checkpointed: -1 }); // busy: the next turn retries
   }
 };
 const timer = setInterval(() => pass('pass'), workerData.intervalMs);
@@ -86,10 +103,14 @@ parentPort.on('message', (message) => {
  * commits arriving back to back always leave some uncopied. The WAL file would grow
  * without end (about 1 GB in 10 s of saturating load, bench/README.md), and every commit
  * would pay for extending it. So the two hand off: when a pass reports the WAL past
- * WAL_RESTART_PAGES, the writer holds its next commit (asynchronously: the event loop
- * keeps reading requests, which join the held batch), asks the thread for one more
- * pass, which now copies everything, and commits when it answers; that commit restarts
- * the WAL, whose file SQLite reuses instead of extending it.
+ * WAL_RESTART_PAGES, the writer, right after its next commit, asks the thread for one more
+ * pass, which copies everything (no ingest commit comes in between) and syncs the
+ * database file, and the commit after waits for it; that commit restarts the WAL, whose
+ * file SQLite reuses instead of extending it. The pass runs while the writer waits for
+ * its last commit's WAL fsync (wal-sync.ts) and the group committer's rest, which it used
+ * to follow: a commit waits only for what the pass takes beyond those (before, every
+ * hand-off held a commit for the whole pass, 2–10 ms, bench/README.md), and the wait is
+ * asynchronous: the event loop keeps reading requests, which join the held batch.
  */
 export function startWalCheckpointer(db: SqliteDatabase, file: string, options: WalCheckpointOptions = {}): WalCheckpointer {
   const restartPages = options.restartPages ?? WAL_RESTART_PAGES;
@@ -104,13 +125,15 @@ export function startWalCheckpointer(db: SqliteDatabase, file: string, options: 
   let walFull = false;
   let catchingUp: { done: Promise<void>; resolve: () => void } | null = null;
   let handOffs = 0;
+  let heldCommits = 0;
   let caughtUpAt = -1;
 
   const release = () => {
     catchingUp?.resolve();
     catchingUp = null;
   };
-  worker.on('message', (report: PassReport) => {
+  worker.on('message', (report: CheckpointPass) => {
+    options.onPass?.(report);
     if (report.kind === 'caught-up') {
       walFull = false;
       caughtUpAt = report.log;
@@ -134,8 +157,12 @@ export function startWalCheckpointer(db: SqliteDatabase, file: string, options: 
   }));
   return {
     beforeCommit() {
-      if (catchingUp !== null) return catchingUp.done;
-      if (!walFull || !alive || stopping) return undefined;
+      if (catchingUp === null) return undefined;
+      heldCommits += 1;
+      return catchingUp.done;
+    },
+    afterCommit() {
+      if (catchingUp !== null || !walFull || !alive || stopping) return;
       let resolve = () => {};
       const done = new Promise<void>((r) => {
         resolve = r;
@@ -143,10 +170,12 @@ export function startWalCheckpointer(db: SqliteDatabase, file: string, options: 
       catchingUp = { done, resolve };
       handOffs += 1;
       worker.postMessage('catch-up');
-      return done;
     },
     get handOffs() {
       return handOffs;
+    },
+    get heldCommits() {
+      return heldCommits;
     },
     async stop() {
       if (stopping) return exited;

@@ -127,7 +127,7 @@ describe('SQLite ingest commits and their sync', () => {
     }
   });
 
-  it('when a batch waits for its sync, then the next batch is written meanwhile and answered only after a sync that began after it', async () => {
+  it('when a batch waits for a slow sync, then the next batch is written meanwhile and answered only after a sync that began after it', async () => {
     const db = tempDatabaseFile();
     const disk = manualDatasync();
     const store = createSqliteStore(db.file, { walSync: createWalSync(db.file, disk.datasync) });
@@ -140,7 +140,7 @@ describe('SQLite ingest commits and their sync', () => {
       await new Promise((r) => setImmediate(r));
       assert.equal(disk.calls.length, 1);
       const second = committer.submit(deliveryOf(validCallbackValues()));
-      // It may rest after the first commit's hold (group-committer.ts), a few milliseconds at most.
+      // Written once the first fsync has run for SLOW_SYNC_MS (after any rest for the first commit's hold: group-committer.ts).
       for (const until = Date.now() + 1000; calls() < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 2));
       assert.equal(calls(), 2, 'the second batch waited for the first one to reach the disk before it was written');
       assert.equal(disk.calls.length, 1, 'a second fdatasync ran beside the first');

@@ -39,8 +39,9 @@ export async function measureDiskFloor(dir: string, rate: number, seconds: numbe
   try {
     for (let i = 0; i < total; i++) {
       const due = start + (i * 1000) / rate;
+      // Never before its due time, as the load generator sends (a timer waits at least 1 ms).
       const wait = due - performance.now();
-      if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       writeSync(fd, page, 0, page.length, (i % SLOTS) * page.length);
       pending.push(wal.sync().then(() => {
         latencies.push(performance.now() - due);

@@ -90,7 +90,7 @@ export class GroupCommitter<T, R> {
       await Promise.race([written, settled]);
       const before = previous;
       previous = settled;
-      await Promise.all([this.restAfter(holdMs()), Promise.race([settled, delay(SLOW_SYNC_MS)]), before]);
+      await Promise.all([this.restAfter(holdMs()), settledOrSlow(settled), before]);
     }
     this.running = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -150,6 +150,16 @@ export const MAX_REST_MS = 10;
  */
 export const SLOW_SYNC_MS = 3;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves when the commit is durable or has waited SLOW_SYNC_MS for the disk, whichever
+ * comes first. The timer is cleared once the commit is durable: at 1,000 Notifies/s there
+ * is a commit a millisecond, and a timer left to fire 3 ms later woke the event loop once
+ * more for each of them (bench/notify: about a tenth more CPU per Notify).
+ */
+function settledOrSlow(settled: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SLOW_SYNC_MS);
+  });
+  return Promise.race([settled, slow]).finally(() => clearTimeout(timer));
 }

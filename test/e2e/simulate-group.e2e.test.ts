@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { runCli } from '../fixtures/run-cli.js';
 import { tempDatabaseFile } from '../fixtures/test-app.js';
 
 const TOKEN = 'group-e2e-token-0123456789';
-
-/** Runs the compiled CLI in a process of its own, against the server of this test. */
-function runCli(args: string[], url: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-  const env = { ...process.env, CALLEVT_URL: url, CALLEVT_TOKEN: TOKEN, CALLBACK_SECRET: '' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 60_000, env }, (error, stdout, stderr) => {
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
 
 describe('simulate --group → callevt on SQLite → verify --group', () => {
   const db = tempDatabaseFile();
@@ -40,10 +28,10 @@ describe('simulate --group → callevt on SQLite → verify --group', () => {
   });
 
   it('when rooms are sent shuffled, partly twice and in both shapes, then every event is taken and every stored session and stay matches the truth', async () => {
-    const sent = await runCli(['simulate', '--group', '--rooms', '40', '--seed', 'group-e2e', '--duplicate-share', '0.1', '--quiet', '--expect', truth], server.url);
+    const sent = await runCli(['simulate', '--group', '--rooms', '40', '--seed', 'group-e2e', '--duplicate-share', '0.1', '--quiet', '--expect', truth], { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN }, 60_000);
     assert.equal(sent.status, 0, sent.stdout + sent.stderr);
     assert.match(sent.stdout, /unexpected +0 /);
-    const verified = await runCli(['verify', '--group', '--strict', '--expect', truth], server.url);
+    const verified = await runCli(['verify', '--group', '--strict', '--expect', truth], { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN }, 60_000);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /PASS +group sessions stored as expected +40\/40 rooms match/);
   });
@@ -59,7 +47,7 @@ describe('simulate --group → callevt on SQLite → verify --group', () => {
     } finally {
       sqlite.close();
     }
-    const verified = await runCli(['verify', '--group', '--strict', '--expect', truth], server.url);
+    const verified = await runCli(['verify', '--group', '--strict', '--expect', truth], { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN }, 60_000);
     assert.equal(verified.status, 1, verified.stdout + verified.stderr);
     assert.match(verified.stdout, new RegExp(`FAIL +group sessions stored as expected[\\s\\S]*${sid}`));
   });

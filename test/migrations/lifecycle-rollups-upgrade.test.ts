@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describeUpgradeOnBothDatabases, type UpgradeTarget } from './upgrade-on-both-databases.js';
 import { summaryOfTotals } from '../../src/domain/stats/lifecycle/lifecycle-figures.js';
 import { summarizeLifecycle } from '../../src/domain/stats/lifecycle/summarize-lifecycle.js';
-import type { CallStore } from '../../src/storage/port.js';
-import { createPostgresStore } from '../../src/storage/postgres/postgres-store.js';
-import { toDollarParams } from '../../src/storage/sql/rollup-refresh.js';
-import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { tempDatabaseFile } from '../fixtures/test-app.js';
-import { createTestSchema, describePostgres, withClient } from '../postgres/pg-test-schema.js';
 import { storedRows, storeScenario, T } from '../contract/lifecycle-stats-contract.js';
-
-/** One database the scenario opens twice, and writes directly in between. */
-interface UpgradeTarget {
-  openStore(): Promise<CallStore>;
-  run(text: string): Promise<void>;
-}
 
 /**
  * A database written before migration 14 (notifies, calls, relay attempts, Agent Call
@@ -44,41 +31,4 @@ async function upgradeScenario(target: UpgradeTarget): Promise<void> {
   }
 }
 
-describe('migration 14 (call lifecycle rollups) on a SQLite database written before it', () => {
-  it('when notifies, calls, relay attempts and Agent Call Statuses were stored before the step, then it derives the rollups live ingest keeps', async () => {
-    const temp = tempDatabaseFile();
-    try {
-      await upgradeScenario({
-        openStore: async () => createSqliteStore(temp.file),
-        run: async (text) => {
-          const db = openSqlite(temp.file);
-          try {
-            db.prepare(text).run();
-          } finally {
-            db.close();
-          }
-        },
-      });
-    } finally {
-      temp.cleanup();
-    }
-  });
-});
-
-describePostgres('migration 14 (call lifecycle rollups) on a PostgreSQL database written before it', (url) => {
-  it('when notifies, calls, relay attempts and Agent Call Statuses were stored before the step, then it derives the rollups live ingest keeps', async () => {
-    const schema = await createTestSchema(url);
-    try {
-      await upgradeScenario({
-        openStore: () => createPostgresStore(schema.url),
-        run: (text) =>
-          withClient(url, async (client) => {
-            await client.query(`SET search_path TO ${schema.schema}`);
-            await client.query(toDollarParams(text));
-          }),
-      });
-    } finally {
-      await schema.drop();
-    }
-  });
-});
+describeUpgradeOnBothDatabases('migration 14 (call lifecycle rollups)', 'when notifies, calls, relay attempts and Agent Call Statuses were stored before the step, then it derives the rollups live ingest keeps', upgradeScenario);

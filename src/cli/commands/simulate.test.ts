@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../config/load-config.js';
 import { type RunningServer, startServer } from '../../server.js';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
+import { runCli } from '../../../test/fixtures/run-cli.js';
 
 const SECRET = 'simulate-secret-0123456789';
-
-/** Runs the compiled CLI (or the source through tsx) without blocking this process's server. */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const compiled = fileURLToPath(new URL('../main.js', import.meta.url));
-  const entry = existsSync(compiled) ? [compiled] : ['--import', 'tsx', compiled.replace(/\.js$/, '.ts')];
-  const clean = { ...process.env, CALLEVT_URL: '', CALLEVT_TOKEN: '', CALLBACK_SECRET: '', ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...entry, ...args], { encoding: 'utf8', timeout: 30_000, env: clean }, (error, stdout, stderr) => {
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
 
 describe('callevt simulate, pointed at a server', () => {
   const db = tempDatabaseFile();

@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { plural } from '../../domain/plural.js';
-import { formatProgressLine, formatSummaryTable } from '../../simulate/format-run-report.js';
+import { formatSummaryTable } from '../../simulate/format-run-report.js';
+import { progressOnStderr } from './progress-on-stderr.js';
 import { groupGroundTruth, groupGroundTruthLines } from '../../simulate/group/group-ground-truth.js';
 import { DEFAULT_GROUP_TRAFFIC, type GroupTrafficOptions, MAX_GROUP_ROOMS } from '../../simulate/group/group-traffic-options.js';
 import { type GroupPlan, planGroupTraffic } from '../../simulate/group/plan-group-traffic.js';
@@ -119,25 +120,16 @@ export async function simulateGroup(traffic: GroupTrafficOptions, o: GroupSendOp
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
-  let [lastCount, lastAt] = [0, 0];
+  const reporter = progressOnStderr();
   try {
     const result = await runGroupSimulation(plan, transport.send, {
       concurrency: o.concurrency,
       ratePerSec: o.ratePerSec,
       retries: o.retries,
       signal: abort.signal,
-      ...(o.progress
-        ? {
-            onProgress: (stats, elapsedMs) => {
-              const rate = ((stats.requests - lastCount) * 1000) / Math.max(1, elapsedMs - lastAt);
-              [lastCount, lastAt] = [stats.requests, elapsedMs];
-              const line = formatProgressLine(stats, elapsedMs, rate);
-              process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-            },
-          }
-        : {}),
+      ...(o.progress ? { onProgress: reporter.onProgress } : {}),
     });
-    if (o.progress && process.stderr.isTTY) process.stderr.write('\n');
+    if (o.progress) reporter.end();
     process.stdout.write(formatSummaryTable(result.stats, result.elapsedMs));
     process.stdout.write(formatGroupSummary(plan, result));
     if (o.expect !== undefined) {

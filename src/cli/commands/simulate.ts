@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { formatProgressLine, formatSummaryTable } from '../../simulate/format-run-report.js';
+import { formatSummaryTable } from '../../simulate/format-run-report.js';
+import { progressOnStderr } from './progress-on-stderr.js';
 import { groundTruthLines } from '../../simulate/ground-truth.js';
 import { createHttpTransport } from '../../simulate/http-transport.js';
 import {
@@ -110,8 +111,7 @@ export function registerSimulate(program: Command): void {
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
-      let lastCount = 0;
-      let lastAt = 0;
+      const reporter = progressOnStderr();
       try {
         const result = await runSimulation(plan.traffic, transport.send, {
           concurrency: plan.concurrency,
@@ -122,18 +122,9 @@ export function registerSimulate(program: Command): void {
           collectTruth: options.expect !== undefined,
           signal: abort.signal,
           ...(notifyTransport && acsTransport ? { lifecycleSend: { notify: notifyTransport.send, agentCallStatus: acsTransport.send } } : {}),
-          ...(progress
-            ? {
-                onProgress: (stats, elapsedMs) => {
-                  const rate = ((stats.requests - lastCount) * 1000) / Math.max(1, elapsedMs - lastAt);
-                  [lastCount, lastAt] = [stats.requests, elapsedMs];
-                  const line = formatProgressLine(stats, elapsedMs, rate);
-                  process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-                },
-              }
-            : {}),
+          ...(progress ? { onProgress: reporter.onProgress } : {}),
         });
-        if (progress && process.stderr.isTTY) process.stderr.write('\n');
+        if (progress) reporter.end();
         process.stdout.write(formatSummaryTable(result.stats, result.elapsedMs));
         process.stdout.write(formatLifecycleSummary(result.truth?.totals ?? null, handler));
         if (handler !== null && handler.counts.take + handler.counts.refuse + handler.counts.stall === 0 && (result.truth?.totals.lifecycle?.notifies_sent ?? 1) > 0) {

@@ -1,21 +1,11 @@
-import type { CallType } from '../call-event.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { classifyStay } from './classify-stay.js';
 import { compareText } from './order-group-events.js';
-import type { MediaChange, ParticipantStay } from './group-session.js';
+import type { ParticipantStay } from './group-session.js';
 import type { GroupFlag, StayEnd } from './stay-status.js';
 
-/** A stay while its events are read. */
-interface Draft {
-  user_svc_id: string;
-  user_id: string;
-  display_name: string | null;
-  ue_type: string;
-  media_type: CallType;
-  media_changes: MediaChange[];
-  joined_at: number | null;
-  flags: GroupFlag[];
-}
+/** A stay while its events are read: what is known of it before its end. */
+type Draft = Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'display_name' | 'ue_type' | 'media_type' | 'media_changes' | 'joined_at' | 'flags'>;
 
 /**
  * Every participant's stays (docs/spec/group-calls.md §2), from a room's events in the

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { openDatabaseApi } from '../../src/cli/commands/verify.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -14,6 +12,7 @@ import { runSimulation, type RunResult } from '../../src/simulate/run-simulation
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../../src/simulate/traffic-options.js';
 import { formatVerifyReport } from '../../src/simulate/verify/format-verify-report.js';
 import { verifyGroundTruth } from '../../src/simulate/verify/verify-ground-truth.js';
+import { runCli } from '../fixtures/run-cli.js';
 import { tempDatabaseFile } from '../fixtures/test-app.js';
 
 const TRAFFIC: TrafficOptions = {
@@ -138,10 +137,10 @@ describe('simulate → callevt on SQLite → verify', () => {
     assert.ok(first);
     const tampered = { ...truth, calls: [{ ...first, fields: { ...first.fields, to_user_id: 'someone-else' } }, ...rest] };
     writeFileSync(bad, [...groundTruthLines(tampered)].join(''));
-    const ok = await runCli(['verify', '--expect', good, '--url', server.url]);
+    const ok = await runCli(['verify', '--expect', good, '--url', server.url], { API_TOKEN: '' });
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /RESULT: PASS/);
-    const failed = await runCli(['verify', '--expect', bad, '--url', server.url]);
+    const failed = await runCli(['verify', '--expect', bad, '--url', server.url], { API_TOKEN: '' });
     assert.equal(failed.status, 1, failed.stdout + failed.stderr);
     assert.match(failed.stdout, new RegExp(`FAIL +calls stored as expected[^\n]*\n +- ${first.sid}: to_user_id expected "someone-else"`));
   });
@@ -171,17 +170,3 @@ describe('simulate → callevt on SQLite → verify', () => {
   });
 });
 
-/**
- * Runs the callevt CLI without blocking (the server under test lives in this process):
- * compiled when this test is, else the TypeScript source through tsx.
- */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const compiled = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-  const entry = existsSync(compiled) ? [compiled] : ['--import', 'tsx', compiled.replace(/\.js$/, '.ts')];
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...entry, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, API_TOKEN: '' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ status: code, stdout, stderr });
-    });
-  });
-}

@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../config/load-config.js';
 import { type RunningServer, startServer } from '../../server.js';
+import { runCli } from '../../../test/fixtures/run-cli.js';
 import { tempDatabaseFile } from '../../../test/fixtures/test-app.js';
 import { readLifecycleOptions } from './simulate-lifecycle.js';
-
-/** Runs the compiled CLI (or the source through tsx) without blocking this process's server. */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const compiled = fileURLToPath(new URL('../main.js', import.meta.url));
-  const entry = existsSync(compiled) ? [compiled] : ['--import', 'tsx', compiled.replace(/\.js$/, '.ts')];
-  const env = { ...process.env, CALLEVT_URL: '', CALLEVT_TOKEN: '', CALLBACK_SECRET: '', API_TOKEN: '' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...entry, ...args], { encoding: 'utf8', timeout: 60_000, env }, (error, stdout, stderr) => {
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
-  });
-}
 
 /** A loopback port that was free a moment ago, for the stand-in push handler. */
 async function freePort(): Promise<number> {
@@ -55,13 +42,13 @@ describe('callevt simulate --lifecycle --push-handler, then callevt verify', () 
       'simulate', '--url', server.url, '--calls', '200', '--seed', 'cli-life', '--quiet', '--expect', truth, '--malformed-share', '0',
       '--lifecycle', '--lost-end-share', '0.1', '--undeliverable-notify-share', '0.05', '--agent-call-status-share', '0.2', '--end-after', '10ms',
       '--push-handler', String(port), '--push-refuse-share', '0.1', '--push-stall-share', '0.05', '--push-stall', '2s',
-    ]);
+    ], { API_TOKEN: '' }, 60_000);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stderr, new RegExp(`stand-in push handler on http://127.0.0.1:${port}/notify .*NOTIFY_RELAY_URL=http://127.0.0.1:${port}/notify`));
     assert.match(run.stdout, /lifecycle +\d+ Notifies sent, \d+ undeliverable, \d+ Agent Call Statuses, \d+ end events lost/);
     assert.match(run.stdout, /push handler +took \d+, refused [1-9]\d*, stalled [1-9]\d*\n/);
     assert.match(readFileSync(truth, 'utf8'), /"kind":"life"/);
-    const verify = await runCli(['verify', '--expect', truth, '--url', server.url, '--exclusive', '--wait', '30s']);
+    const verify = await runCli(['verify', '--expect', truth, '--url', server.url, '--exclusive', '--wait', '30s'], { API_TOKEN: '' }, 60_000);
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /PASS +end events and end_missing +200\/200 calls in the expected state, [1-9]\d* lost end events/);
     assert.match(verify.stdout, /PASS +notify relays .* relay verdicts as the stand-in handler chose/);

@@ -32,9 +32,9 @@ describe('group call list and room page (headless chromium)', { skip: unavailabl
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let context: BrowserContext;
   const nowMs = Date.now();
-  const { alpha, beta, gamma } = handWrittenRooms(nowMs);
+  const { alpha, beta, gamma, delta } = handWrittenRooms(nowMs);
   const simulated = simulatedRooms(nowMs, 2, 'group-calls-browser');
-  const rooms: SeededRoom[] = [alpha, beta, gamma, ...simulated];
+  const rooms: SeededRoom[] = [alpha, beta, gamma, delta, ...simulated];
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -236,7 +236,7 @@ describe('group call list and room page (headless chromium)', { skip: unavailabl
   });
 
   it('when a room page opens, then the stays table holds every stay of the API with its times, status, reason and explanation', async () => {
-    for (const room of [alpha, beta, gamma, ...simulated]) {
+    for (const room of rooms) {
       const call = await apiJson<GroupCallJson>(server.url, `/api/group-calls/${room.sid}`);
       const page = await open(`#/group-calls/${room.sid}?tz=UTC`);
       try {
@@ -296,6 +296,19 @@ describe('group call list and room page (headless chromium)', { skip: unavailabl
       }
       assert.equal(await timeline.locator('.stay[data-open]').count(), 2);
       await page.screenshot({ path: screenshotPath('group-call-room-dark'), fullPage: true });
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("when a room's start never came and LINE Planet counted more people than callevt saw, then its page shows both flags and both peaks", async () => {
+    const page = await open(`#/group-calls/${delta.sid}`);
+    try {
+      const flags = await page.locator('[data-testid="session-flags"] [data-flag]').evaluateAll((items) => items.map((i) => i.getAttribute('data-flag')).sort());
+      assert.deepEqual(flags, ['online_disagrees', 'start_missing']);
+      assert.equal(await page.textContent('[data-field="peak_online"]'), '3');
+      assert.equal(await page.textContent('[data-field="peak_stays"]'), '2');
       assert.deepEqual(pageErrors, []);
     } finally {
       await page.close();

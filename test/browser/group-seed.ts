@@ -38,9 +38,11 @@ function roomBuilder(id: string, host: string, startedAt: number) {
  *   fails (ROOM_IS_FULL), her second stay drops (APP_DESTROY);
  * - beta (ended): dave hosts; the application server kicks erin, frank times out, and
  *   dave, alone, is kicked by LINE Planet (ALONE_KICK_OUT) as the room ends;
- * - gamma (no sc=E, so in progress): gina hosts, hank leaves and comes back.
+ * - gamma (no sc=E, so in progress): gina hosts, hank leaves and comes back;
+ * - delta (ended, no sc=S): flagged start_missing, and online_disagrees (LINE Planet
+ *   reported 3 online, callevt saw 2 stays).
  */
-export function handWrittenRooms(nowMs: number): { alpha: SeededRoom; beta: SeededRoom; gamma: SeededRoom } {
+export function handWrittenRooms(nowMs: number): { alpha: SeededRoom; beta: SeededRoom; gamma: SeededRoom; delta: SeededRoom } {
   const tA = nowMs - 50 * 60 * SECOND;
   const a = roomBuilder('alpha', 'alice', tA);
   a.at(0, 'alice', { sc: 'S', msc: 'C', online: 1, ue_type: 'DESKTOPWIN' });
@@ -68,7 +70,16 @@ export function handWrittenRooms(nowMs: number): { alpha: SeededRoom; beta: Seed
   g.at(30 * SECOND, 'hank', { msc: 'D', online: 1, disconnect_reason: 1001, releaser_type: 3 });
   g.at(60 * SECOND, 'hank', { msc: 'C', online: 2 });
 
+  // delta: its start (sc=S) never came, and LINE Planet counted someone callevt never heard of.
+  const tD = nowMs - 30 * 60 * SECOND;
+  const d = roomBuilder('delta', 'ivan', tD);
+  d.at(0, 'ivan', { msc: 'C', online: 1 });
+  d.at(5 * SECOND, 'judy', { msc: 'C', online: 3 });
+  d.at(20 * SECOND, 'judy', { msc: 'D', online: 2, disconnect_reason: 1001, releaser_type: 3 });
+  d.at(40 * SECOND, 'ivan', { sc: 'E', msc: 'D', online: 0, disconnect_reason: 1001, releaser_type: 3 });
+
   return {
+    delta: { sid: d.sid, id: 'delta', startedAt: tD, state: 'ended', participants: 2, stayCounts: { completed: 2 }, events: d.events },
     alpha: { sid: a.sid, id: 'alpha', startedAt: tA, state: 'ended', participants: 3, stayCounts: { completed: 2, dropped: 1, failed_to_join: 1 }, events: a.events },
     beta: { sid: b.sid, id: 'beta', startedAt: tB, state: 'ended', participants: 3, stayCounts: { kicked: 2, timed_out: 1 }, events: b.events },
     gamma: { sid: g.sid, id: 'gamma', startedAt: tG, state: 'in_progress', participants: 2, stayCounts: { completed: 1, in_room: 2 }, events: g.events },

@@ -100,7 +100,7 @@ function legend(): HTMLElement {
 }
 
 /** The facts of one stay, as the details panel shows them. */
-export function stayDetails(p: PlacedStay, tz: string): HTMLElement {
+function stayDetails(p: PlacedStay, tz: string): HTMLElement {
   const s: GroupStay = p.stay;
   return h('div', { 'data-index': p.index, 'data-status': s.status },
     h('p', { class: 'explanation', 'data-testid': 'stay-explanation' }, s.explanation),

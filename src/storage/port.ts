@@ -5,6 +5,7 @@ import type { Notify } from '../domain/notify.js';
 import type { GroupCallEvent } from '../domain/group-call-event.js';
 import type { GroupSession, ParticipantStay } from '../domain/group/group-session.js';
 import type { GroupCallFilter } from '../domain/group/parse-group-call-filter.js';
+import type { StayStatus } from '../domain/group/stay-status.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
@@ -613,6 +614,11 @@ export interface StoredGroupCall extends GroupSession {
 /** The session columns a list shows: a group call without its stays. */
 export type GroupCallSummary = Omit<StoredGroupCall, 'stays'>;
 
+/** A session as a list gives it: without its stays, with how many of them have each status (every status, 0 included). */
+export interface GroupCallListItem extends GroupCallSummary {
+  stay_counts: Record<StayStatus, number>;
+}
+
 /** Where a page of group calls ended: the last session's start and sid. */
 export interface GroupCallPosition {
   started_at: number;
@@ -628,7 +634,7 @@ export interface GroupCallListQuery {
 }
 
 export interface GroupCallPage {
-  calls: GroupCallSummary[];
+  calls: GroupCallListItem[];
   /** The position to continue from, or null when this was the last page. */
   next: GroupCallPosition | null;
 }

@@ -230,6 +230,9 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         assert.equal(first?.participants, 1, 'carol never joined');
         assert.equal(first?.state, 'in_progress');
         assert.equal('stays' in (first ?? {}), false, 'a list holds sessions without their stays');
+        assert.deepEqual(first?.stay_counts, { completed: 0, dropped: 0, timed_out: 0, kicked: 0, replaced: 0, failed_to_join: 1, in_room: 1 });
+        const ended = (await store.listGroupCalls({ filter: { id: 'room-1' }, clock: now, limit: 10 })).calls.at(-1);
+        assert.deepEqual(ended?.stay_counts, { completed: 1, dropped: 0, timed_out: 0, kicked: 0, replaced: 0, failed_to_join: 0, in_room: 0 }, 'the host left at the end');
       } finally {
         await cleanup();
       }

@@ -41,3 +41,12 @@ export type LifecycleListJson = Answer<'listLifecycle'>;
 /** The call lifecycle figures of a window (docs/spec/outcomes.md §3), and per bucket. */
 export type LifecycleStatsJson = Answer<'getLifecycleStats'>;
 export type LifecycleSeriesJson = Answer<'getLifecycleTimeseries'>;
+/** A group call (room session) as GET /api/group-calls lists it, with its stays counted by status. */
+export type GroupCallSummary = Schema<'GroupCallSummary'>;
+export type GroupCallPage = Answer<'listGroupCalls'>;
+/** A group call with every participant stay, as GET /api/group-calls/:sid answers it. */
+export type GroupCallJson = Answer<'getGroupCall'>;
+/** One participant's time in a room (docs/spec/group-calls.md §2-3). */
+export type GroupStay = Schema<'GroupStay'>;
+export type StayStatus = GroupStay['status'];
+export type SessionState = GroupCallSummary['state'];

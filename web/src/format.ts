@@ -62,6 +62,17 @@ export function formatTime(unixSeconds: number | null | undefined, timeZone: str
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/** A Unix-milliseconds instant as `2026-11-25 18:42:05.123` in an IANA time zone. */
+export function formatTimeMs(unixMs: number | null | undefined, timeZone: string): string {
+  if (unixMs === null || unixMs === undefined) return NO_VALUE;
+  return `${formatTime(Math.floor(unixMs / 1000), timeZone)}.${String(((unixMs % 1000) + 1000) % 1000).padStart(3, '0')}`;
+}
+
+/** Milliseconds as a duration (`formatDuration` of the seconds). */
+export function formatDurationMs(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? NO_VALUE : formatDuration(ms / 1000);
+}
+
 /** The wall-clock parts of an instant in a time zone, zero-padded. */
 export function zonedParts(unixMs: number, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const parts = partsFormatter(timeZone).formatToParts(new Date(unixMs));

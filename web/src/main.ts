@@ -4,6 +4,8 @@ import { h, replaceChildren } from './dom.js';
 import { renderCallDetail } from './pages/call-detail.js';
 import { renderEndMissing } from './pages/call-life.js';
 import { renderCalls } from './pages/calls.js';
+import { renderGroupCall } from './pages/group-call.js';
+import { renderGroupCalls } from './pages/group-calls.js';
 import { renderOverview } from './pages/overview.js';
 import { renderQuarantine } from './pages/quarantine.js';
 import { renderRelay } from './pages/relay.js';
@@ -31,7 +33,7 @@ function route(): void {
     fillTimeZones();
   }
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
-    const current = link.dataset.page === r.page || (r.page === 'call' && link.dataset.page === 'calls');
+    const current = link.dataset.page === r.page || (r.page === 'call' && link.dataset.page === 'calls') || (r.page === 'group-call' && link.dataset.page === 'group-calls');
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -42,6 +44,8 @@ function route(): void {
   if (r.page === 'overview') cleanup = renderOverview(view, r.params);
   else if (r.page === 'calls') cleanup = renderCalls(view, r.params);
   else if (r.page === 'call') cleanup = renderCallDetail(view, r.sid);
+  else if (r.page === 'group-calls') cleanup = renderGroupCalls(view, r.params);
+  else if (r.page === 'group-call') cleanup = renderGroupCall(view, r.sid);
   else if (r.page === 'quarantine') cleanup = renderQuarantine(view, r.params);
   else if (r.page === 'lifecycle') cleanup = renderEndMissing(view);
   else if (r.page === 'relay') cleanup = renderRelay(view, r.params);

@@ -38,9 +38,17 @@ const GROUP_SESSION_PROPERTIES: Record<string, Schema> = {
 export const GROUP_CALL_COMPONENTS: Record<string, Schema> = {
   GroupCallSummary: {
     type: 'object',
-    description: 'A group call (room session) without its stays, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1).',
-    required: Object.keys(GROUP_SESSION_PROPERTIES),
-    properties: GROUP_SESSION_PROPERTIES,
+    description: 'A group call (room session) without its stays but with their count per status, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1).',
+    required: [...Object.keys(GROUP_SESSION_PROPERTIES), 'stay_counts'],
+    properties: {
+      ...GROUP_SESSION_PROPERTIES,
+      stay_counts: {
+        type: 'object',
+        description: 'how many of its stays have each status (docs/spec/group-calls.md §3.1), 0 included',
+        required: [...STAY_STATUSES],
+        properties: Object.fromEntries(STAY_STATUSES.map((status) => [status, { type: 'integer' }])),
+      },
+    },
   },
   GroupCall: {
     type: 'object',

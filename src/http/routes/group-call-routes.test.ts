@@ -29,7 +29,8 @@ describe('GET /api/group-calls and /api/group-calls/:sid', () => {
     assert.equal(list.json().next_cursor, null);
     const stored = await t.store.getGroupCall(sid, { now: clock, deadlineMs: 3_600_000 });
     const { stays, ...summary } = stored ?? { stays: [] };
-    assert.deepEqual(list.json().items[0], summary);
+    const stayCounts = { completed: 0, dropped: 0, timed_out: 0, kicked: 0, replaced: 0, failed_to_join: 1, in_room: 1 };
+    assert.deepEqual(list.json().items[0], { ...summary, stay_counts: stayCounts });
     const one = await t.app.inject({ url: `/api/group-calls/${sid.toUpperCase()}`, headers: auth });
     assert.equal(one.statusCode, 200);
     assert.deepEqual(one.json(), { ...summary, stays });

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { STAY_STATUSES, type StayStatus } from '../../domain/group/stay-status.js';
 import type { CallStore, GroupCallListQuery, GroupCallPage, GroupStateClock, StoredGroupCall } from '../port.js';
 import { groupCallOfRows, groupSummaryOfRow } from './group-call-rows.js';
 import type { Database } from './schema-types.js';
@@ -53,7 +54,30 @@ async function selectGroupCallPage(db: Kysely<Database>, query: GroupCallListQue
   }
   // One row more than asked tells whether a next page exists without a second query.
   const rows = await q.orderBy('started_at', 'desc').orderBy('group_sessions.sid', 'desc').limit(limit + 1).execute();
-  const calls = rows.slice(0, limit).map((row) => groupSummaryOfRow(row, clock));
+  const sessions = rows.slice(0, limit).map((row) => groupSummaryOfRow(row, clock));
+  const counts = await selectStayCounts(db, sessions.map((s) => s.sid));
+  const calls = sessions.map((s) => ({ ...s, stay_counts: counts.get(s.sid) ?? noStays() }));
   const last = rows.length > limit ? calls.at(-1) : undefined;
   return { calls, next: last === undefined ? null : { started_at: last.started_at, sid: last.sid } };
+}
+
+/** How many stays of each session have each status: one grouped query for the whole page. */
+async function selectStayCounts(db: Kysely<Database>, sids: readonly string[]): Promise<Map<string, Record<StayStatus, number>>> {
+  const bySid = new Map<string, Record<StayStatus, number>>();
+  if (sids.length === 0) return bySid;
+  const rows = await db.selectFrom('group_stays')
+    .select((eb) => ['sid', 'status', eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('sid', 'in', sids)
+    .groupBy(['sid', 'status'])
+    .execute();
+  for (const row of rows) {
+    let counts = bySid.get(row.sid);
+    if (counts === undefined) bySid.set(row.sid, (counts = noStays()));
+    counts[row.status as StayStatus] = Number(row.n);
+  }
+  return bySid;
+}
+
+function noStays(): Record<StayStatus, number> {
+  return Object.fromEntries(STAY_STATUSES.map((status) => [status, 0])) as Record<StayStatus, number>;
 }

@@ -324,7 +324,7 @@ export interface components {
       releaser_type?: number;
       [key: string]: (string | number) | undefined;
     };
-    /** @description A group call (room session) without its stays, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1). */
+    /** @description A group call (room session) without its stays but with their count per status, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1). */
     GroupCallSummary: {
       /** @description 32 lower-case hexadecimal digits */
       sid: string;
@@ -369,6 +369,16 @@ export interface components {
         }[];
       /** @description the revision of docs/spec/group-calls.md that built it */
       rules_version: number;
+      /** @description how many of its stays have each status (docs/spec/group-calls.md §3.1), 0 included */
+      stay_counts: {
+        completed: number;
+        dropped: number;
+        timed_out: number;
+        kicked: number;
+        replaced: number;
+        failed_to_join: number;
+        in_room: number;
+      };
     };
     /** @description A group call (room session) with every participant stay (docs/spec/group-calls.md §1-3). */
     GroupCall: {

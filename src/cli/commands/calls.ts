@@ -129,9 +129,14 @@ export function formatCallTable(calls: readonly CallJson[], tz: string): string 
     String(c.status.outcome),
     String(c.status.reason),
   ]);
-  const widths = HEADINGS.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((cell, i) => clip(cell, widths[i] ?? 0).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(HEADINGS), ...rows.map(line)].join('\n')}\n`;
+  return alignedTable(HEADINGS, rows);
+}
+
+/** Rows under headings, each column as wide as its widest cell (at most 40 characters; longer ones end in …). */
+export function alignedTable(headings: readonly string[], rows: readonly string[][]): string {
+  const widths = headings.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => clip(cell, widths[i] ?? 0).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(headings), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** `2026-01-01 09:00:00 +09:00` in the given IANA zone. */

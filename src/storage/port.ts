@@ -120,6 +120,8 @@ export interface CallStore {
   listGroupStays(sids: readonly string[]): Promise<Map<string, ParticipantStay[]>>;
   /** How many stored sessions have no sc=E yet, by their state now (for /metrics): read from the index of open sessions. */
   countOpenGroupSessions(clock: GroupStateClock): Promise<OpenGroupSessionCounts>;
+  /** The stays of sessions started at or after `since` (Unix ms), by status (for /metrics); statuses without a stay are absent. */
+  countRecentGroupStays(since: number): Promise<Partial<Record<ParticipantStay['status'], number>>>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

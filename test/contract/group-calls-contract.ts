@@ -236,7 +236,7 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
       }
     });
 
-    it('when a group export streams stays in pages and /metrics counts open sessions, then every stay comes once in its session order and the counts split at the deadline', async () => {
+    it('when a group export streams stays in pages and /metrics counts open sessions and recent stays, then every stay comes once in its session order and the counts split at the deadline and the window', async () => {
       const { store, cleanup } = await open();
       try {
         // Three rooms a minute apart: the first ended, the second open, the third open with a guest refused.
@@ -272,6 +272,9 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         // The second room's last event is a minute before the third's: only it passes the deadline.
         const between = { now: T0 + 60_000 + 1_000 + DEADLINE_MS + 1, deadlineMs: DEADLINE_MS };
         assert.deepEqual(await store.countOpenGroupSessions(between), { in_progress: 1, end_missing: 1 });
+        assert.deepEqual(await store.countRecentGroupStays(T0), { completed: 2, in_room: 4, failed_to_join: 1 });
+        assert.deepEqual(await store.countRecentGroupStays(T0 + 60_000), { in_room: 4, failed_to_join: 1 }, 'only sessions started since');
+        assert.deepEqual(await store.countRecentGroupStays(T0 + 3 * 60_000), {});
       } finally {
         await cleanup();
       }

@@ -129,6 +129,7 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listGroupCalls: deferred((s, query) => s.listGroupCalls(query)),
     listGroupStays: deferred((s, sids) => s.listGroupStays(sids)),
     countOpenGroupSessions: deferred((s, clock) => s.countOpenGroupSessions(clock)),
+    countRecentGroupStays: deferred((s, since) => s.countRecentGroupStays(since)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     relay: {

@@ -4,12 +4,13 @@ import { groupCallOfRows, groupSummaryOfRow, stayOfRow } from './group-call-rows
 import type { Database } from './schema-types.js';
 
 /** The group call reads of the port, the same Kysely queries on either database. */
-export function createGroupCallQueries(db: Kysely<Database>): Pick<CallStore, 'getGroupCall' | 'listGroupCalls' | 'listGroupStays' | 'countOpenGroupSessions'> {
+export function createGroupCallQueries(db: Kysely<Database>): Pick<CallStore, 'getGroupCall' | 'listGroupCalls' | 'listGroupStays' | 'countOpenGroupSessions' | 'countRecentGroupStays'> {
   return {
     getGroupCall: (sid, clock) => selectGroupCall(db, sid, clock),
     listGroupCalls: (query) => selectGroupCallPage(db, query),
     listGroupStays: (sids) => selectGroupStays(db, sids),
     countOpenGroupSessions: (clock) => countOpenGroupSessions(db, clock),
+    countRecentGroupStays: (since) => countRecentGroupStays(db, since),
   };
 }
 
@@ -86,4 +87,19 @@ async function selectGroupCallPage(db: Kysely<Database>, query: GroupCallListQue
   const calls = rows.slice(0, limit).map((row) => groupSummaryOfRow(row, clock));
   const last = rows.length > limit ? calls.at(-1) : undefined;
   return { calls, next: last === undefined ? null : { started_at: last.started_at, sid: last.sid } };
+}
+
+/**
+ * The stays of the sessions started since `since`, by status: the sessions from the
+ * started_at index, their stays by primary key, so the cost is that window's traffic.
+ */
+async function countRecentGroupStays(db: Kysely<Database>, since: number): Promise<Partial<Record<ParticipantStay['status'], number>>> {
+  const rows = await db
+    .selectFrom('group_sessions')
+    .innerJoin('group_stays', 'group_stays.sid', 'group_sessions.sid')
+    .where('group_sessions.started_at', '>=', since)
+    .select((eb) => ['group_stays.status as status', eb.fn.countAll().as('n')])
+    .groupBy('group_stays.status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

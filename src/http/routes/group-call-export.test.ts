@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GROUP_SESSION_CSV_COLUMNS, GROUP_STAY_CSV_COLUMNS } from '../../domain/group/group-export-lines.js';
+import { GROUP_EXPORT_PAGE } from '../../storage/stream-group-lines.js';
+import { groupDeliveryOf } from '../../../test/contract/group-calls-contract.js';
 import { groupCallValuesOf, newGroupSid, validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
 import { parseCsv } from '../../../test/fixtures/parse-csv.js';
 import { createTestApp, type TestApp } from '../../../test/fixtures/test-app.js';
@@ -110,6 +112,20 @@ describe('GET /api/group-calls/export', () => {
     }
     const stays = csvRecords((await t.app.inject({ url: '/api/group-calls/export?rows=stays&stay_status=failed_to_join', headers: auth })).body);
     assert.deepEqual(stays.map((l) => l.user_id), ['host', 'carol'], 'the filters select sessions: every stay of a matching one');
+  });
+
+  it('when more sessions match than one store page holds, then the export has every one once, newest start first, across chunks', async () => {
+    const count = GROUP_EXPORT_PAGE * 2 + 3;
+    const sids = Array.from({ length: count }, () => newGroupSid());
+    // Started a second apart, before the two rooms above; one of them starts at the same ms as its neighbour (ties go by sid).
+    const starts = sids.map((_, i) => T0 - 1_000_000 - i * 1_000 + (i === 7 ? 1_000 : 0));
+    await t.store.recordCallbacks(sids.map((sid, i) => groupDeliveryOf(groupCallValuesOf(validGroupCallEvent({ sid, id: 'bulk', sc: 'S', ts: starts[i] })))));
+    const res = await t.app.inject({ url: '/api/group-calls/export?format=ndjson&id=bulk', headers: auth });
+    const exported = res.body.trimEnd().split('\n').map((line) => (JSON.parse(line) as { sid: string }).sid);
+    const expected = sids.map((sid, i) => ({ sid, start: starts[i] ?? 0 })).sort((a, b) => b.start - a.start || (a.sid < b.sid ? 1 : -1)).map((s) => s.sid);
+    assert.equal(exported.length, count);
+    assert.deepEqual(exported, expected);
+    assert.ok(res.body.length > 64 * 1024, 'more than one chunk');
   });
 
   it('when a parameter is bad, then it answers 400 naming it; without the token 401', async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { SourceOptions } from '../api-client.js';
 import { openGroupCallSource } from '../group-call-source.js';
-import { addSourceOptions, assertTimeZone } from './calls.js';
+import { addSourceOptions, timeZoneOf } from './calls.js';
 import { formatGroupCall } from './group-call-format.js';
 
 interface GroupCallOptions extends SourceOptions {
@@ -30,8 +30,7 @@ export function registerGroupCall(program: Command): void {
 
 /** The text `callevt group-call` prints, or null when there is no such group call. */
 export async function runGroupCall(sid: string, options: GroupCallOptions): Promise<string | null> {
-  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  assertTimeZone(tz);
+  const tz = timeZoneOf(options.tz);
   const source = await openGroupCallSource(options);
   try {
     const call = await source.getGroupCall(sid);

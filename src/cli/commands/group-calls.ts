@@ -7,7 +7,7 @@ import { STAY_STATUSES } from '../../domain/group/stay-status.js';
 import { SESSION_STATES } from '../../domain/group/parse-group-call-filter.js';
 import { type GroupFilterParams, openGroupCallSource } from '../group-call-source.js';
 import type { SourceOptions } from '../api-client.js';
-import { addSourceOptions, assertTimeZone, RAW_HELP, RAW_NOTE } from './calls.js';
+import { addSourceOptions, pageLimitOf, queryOfFlags, RAW_HELP, RAW_NOTE, timeZoneOf } from './calls.js';
 import { exportSummary, writeExport } from './export.js';
 import { formatGroupCallTable } from './group-call-format.js';
 
@@ -27,13 +27,7 @@ const GROUP_FILTER_FLAGS: Array<[flag: string, param: string, help: string]> = [
 
 /** The API query the group filter flags stand for. */
 export function groupFilterQueryOf(options: Record<string, unknown>): GroupFilterParams {
-  const query: GroupFilterParams = {};
-  for (const [flag, param] of GROUP_FILTER_FLAGS) {
-    const key = (flag.split(' ')[0] ?? '').slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const value = options[key];
-    if (typeof value === 'string') query[param] = value;
-  }
-  return query;
+  return queryOfFlags(GROUP_FILTER_FLAGS, options);
 }
 
 export interface GroupCallsOptions extends SourceOptions {
@@ -90,10 +84,8 @@ export function registerGroupCalls(program: Command): void {
 
 /** The text `callevt group-calls` prints for one page, for the given flags. */
 export async function runGroupCalls(options: GroupCallsOptions): Promise<string> {
-  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  assertTimeZone(tz);
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`--limit must be a whole number from 1 to 1000 (got "${options.limit}")`);
+  const tz = timeZoneOf(options.tz);
+  const limit = pageLimitOf(options.limit);
   const source = await openGroupCallSource(options);
   try {
     const page = await source.listGroupCalls(groupFilterQueryOf(options), limit, options.cursor);

@@ -7,7 +7,7 @@ import { type GroupCallFilter, parseGroupCallFilter } from '../domain/group/pars
 import type { Answer, Schema } from '../http/openapi/generated/api.js';
 import { openStore } from '../storage/open-store.js';
 import type { CallStore, GroupCallListQuery, GroupStateClock } from '../storage/port.js';
-import { streamGroupLines } from '../storage/stream-group-lines.js';
+import { streamGroupLines } from '../domain/group/stream-group-lines.js';
 import { requestApi, type SourceOptions, textOf } from './api-client.js';
 import { resolveReadTarget, type ServerTarget } from './server-target.js';
 

@@ -12,7 +12,7 @@ import { replayQuarantine } from '../../src/ingest/replay-quarantine.js';
 import { createRandom } from '../../src/simulate/random.js';
 import { generateGroupRoom } from '../../src/simulate/group/generate-group-room.js';
 import type { CallbackRecord, CallStore, GroupCallFilter, StoredGroupCall } from '../../src/storage/port.js';
-import { streamGroupLines } from '../../src/storage/stream-group-lines.js';
+import { streamGroupLines } from '../../src/domain/group/stream-group-lines.js';
 import { groupCallValuesOf, legacyGroupCallValuesOf, newGroupSid, validGroupCallEvent, validGroupCallValues } from '../fixtures/group-call-fixture.js';
 import type { StoreFactory } from './ingest-contract.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GROUP_SESSION_CSV_COLUMNS, GROUP_STAY_CSV_COLUMNS } from '../../domain/group/group-export-lines.js';
-import { GROUP_EXPORT_PAGE } from '../../storage/stream-group-lines.js';
+import { GROUP_EXPORT_PAGE } from '../../domain/group/stream-group-lines.js';
 import { groupDeliveryOf } from '../../../test/contract/group-calls-contract.js';
 import { groupCallValuesOf, newGroupSid, validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
 import { parseCsv } from '../../../test/fixtures/parse-csv.js';

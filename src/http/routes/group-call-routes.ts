@@ -4,7 +4,7 @@ import { GROUP_EXPORT_ROWS, type GroupExportRows, groupExportChunks } from '../.
 import { type GroupCallFilter, type GroupFilterQuery, parseGroupCallFilter } from '../../domain/group/parse-group-call-filter.js';
 import { AppError } from '../../errors/app-error.js';
 import type { CallStore, GroupCallListQuery } from '../../storage/port.js';
-import { streamGroupLines } from '../../storage/stream-group-lines.js';
+import { streamGroupLines } from '../../domain/group/stream-group-lines.js';
 import { exportFormatOf, invalid, rawOf, sendExport, single } from './export-answer.js';
 import { DEFAULT_GROUP_CALL_PAGE, EXPORT_GROUP_CALLS_SCHEMA, GET_GROUP_CALL_SCHEMA, LIST_GROUP_CALLS_SCHEMA, MAX_GROUP_CALL_PAGE } from './group-call-schemas.js';
 

@@ -1,8 +1,19 @@
-import { type GroupExportRows, type GroupSessionLine, type GroupStayLine, stayLineOf } from '../domain/group/group-export-lines.js';
-import type { CallStore, GroupCallFilter, GroupCallPosition, GroupStateClock } from './port.js';
+import type { GroupCursorPosition } from './group-call-cursor.js';
+import { type GroupExportRows, type GroupSessionLine, type GroupStayLine, stayLineOf } from './group-export-lines.js';
+import type { GroupClock, ParticipantStay } from './group-session.js';
+import type { GroupCallFilter } from './parse-group-call-filter.js';
 
 /** Sessions read per query of a group export: one page (and its stays) in memory at a time. */
 export const GROUP_EXPORT_PAGE = 500;
+
+/** The part of the storage port a group export reads (declared here: logic imports no storage). */
+export interface GroupLinesStore {
+  listGroupCalls(query: { filter: GroupCallFilter; clock: GroupClock; limit: number; after?: GroupCursorPosition }): Promise<{
+    calls: GroupSessionLine[];
+    next: GroupCursorPosition | null;
+  }>;
+  listGroupStays(sids: readonly string[]): Promise<Map<string, ParticipantStay[]>>;
+}
 
 /**
  * Every session matching `filter`, newest start first, or every stay of those sessions
@@ -14,13 +25,13 @@ export const GROUP_EXPORT_PAGE = 500;
  * @example for await (const line of streamGroupLines(store, { id: 'room-1' }, clock, 'stays')) write(line);
  */
 export async function* streamGroupLines(
-  store: Pick<CallStore, 'listGroupCalls' | 'listGroupStays'>,
+  store: GroupLinesStore,
   filter: GroupCallFilter,
-  clock: GroupStateClock,
+  clock: GroupClock,
   rows: GroupExportRows,
   pageSize = GROUP_EXPORT_PAGE,
 ): AsyncGenerator<GroupSessionLine | GroupStayLine> {
-  let after: GroupCallPosition | undefined;
+  let after: GroupCursorPosition | undefined;
   do {
     const page = await store.listGroupCalls({ filter, clock, limit: pageSize, ...(after === undefined ? {} : { after }) });
     if (rows === 'sessions') yield* page.calls;

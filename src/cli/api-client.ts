@@ -84,15 +84,19 @@ export function createApiSource(server: ServerTarget): CallSource {
       return response.status === 404 ? null : ((await response.json()) as CallJson);
     },
     async *exportCalls(query, format, _onCall, csv = {}) {
-      const response = await requestApi(server, '/api/calls/export', { ...query, format, ...(csv.raw === true ? { raw: 'true' } : {}) });
-      if (response.body === null) return;
-      const decoder = new TextDecoder();
-      for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(bytes, { stream: true });
-      const rest = decoder.decode();
-      if (rest !== '') yield rest;
+      yield* textOf(await requestApi(server, '/api/calls/export', { ...query, format, ...(csv.raw === true ? { raw: 'true' } : {}) }));
     },
     async close() {},
   };
+}
+
+/** An answer's body as text chunks, as they arrive (an export streamed from the server). */
+export async function* textOf(response: Response): AsyncGenerator<string> {
+  if (response.body === null) return;
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(bytes, { stream: true });
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
 }
 
 /** Media types callevt answers the read API with: anything else is not callevt (a proxy's page, another server). */

@@ -3,6 +3,8 @@ import { registerBackup } from './backup/backup-commands.js';
 import { registerCall } from './commands/call.js';
 import { registerCalls } from './commands/calls.js';
 import { registerExport } from './commands/export.js';
+import { registerGroupCall } from './commands/group-call.js';
+import { registerGroupCalls } from './commands/group-calls.js';
 import { registerReclassify } from './commands/reclassify.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPrune } from './commands/prune.js';
@@ -32,6 +34,8 @@ export function registerCommands(program: Command): void {
   registerCalls(program);
   registerCall(program);
   registerExport(program);
+  registerGroupCalls(program);
+  registerGroupCall(program);
   registerReclassify(program);
   registerQuarantine(program);
   registerRebuild(program);

@@ -9,7 +9,7 @@ import { RelayWorker } from '../relay/relay-worker.js';
 import { type CallbackRecord, type CallStore, type NotifyRelayAttempt, type RecordResult, RELAYED_RESULTS, type SpoolStatus } from '../storage/port.js';
 import { requireApiToken } from './api-auth.js';
 import { installErrorHandlers } from './error-handler.js';
-import { createMetrics, metricsRoutes } from './metrics.js';
+import { createMetrics, GROUP_RECENT_WINDOW_MS, metricsRoutes } from './metrics.js';
 import { openApiRoutes } from './openapi/openapi-routes.js';
 import { registerOpenApi } from './openapi/register-openapi.js';
 import { callLifeRoutes } from './routes/call-life-routes.js';
@@ -80,6 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     pending: () => pending(),
     ...(spool ? { spooled: () => spool.pending, held: () => spool.held } : {}),
     endMissing: { count: () => store.countEndMissing(deadline()), sweep: () => endMissing.sweep(), flaggedTotal: () => endMissing.flaggedTotal },
+    group: {
+      openSessions: () => store.countOpenGroupSessions({ now: now(), deadlineMs: config.groupEndDeadlineMs }),
+      recentStays: () => store.countRecentGroupStays(now() - GROUP_RECENT_WINDOW_MS),
+    },
     ...(relaySettings ? { relayStatus: () => store.relay.status(now()) } : {}),
   });
   const relay = relaySettings === null ? null : new RelayWorker({

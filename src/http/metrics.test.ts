@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { groupCallValuesOf, newGroupSid, validGroupCallEvent } from '../../test/fixtures/group-call-fixture.js';
 import { createTestApp } from '../../test/fixtures/test-app.js';
 import { createMetrics, REASON_LABELS, reasonLabel } from './metrics.js';
 import { PROMTOOL_MISSING, runPromtool, SKIP_WITHOUT_PROMTOOL } from '../../test/fixtures/promtool.js';
@@ -17,16 +18,16 @@ it('when callbacks are accepted, duplicated and quarantined, then /metrics count
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^text\/plain/);
     const text = res.body;
-    assert.match(text, /callevt_callbacks_total\{result="accepted"\} 1\n/);
-    assert.match(text, /callevt_callbacks_total\{result="duplicate"\} 1\n/);
-    assert.match(text, /callevt_callbacks_total\{result="quarantined"\} 1\n/);
-    assert.match(text, /callevt_callbacks_total\{result="conflict"\} 0\n/);
+    assert.match(text, /callevt_callbacks_total\{callback="call-event",result="accepted"\} 1\n/);
+    assert.match(text, /callevt_callbacks_total\{callback="call-event",result="duplicate"\} 1\n/);
+    assert.match(text, /callevt_callbacks_total\{callback="call-event",result="quarantined"\} 1\n/);
+    assert.match(text, /callevt_callbacks_total\{callback="call-event",result="conflict"\} 0\n/);
     assert.match(text, /callevt_calls_recorded_total\{outcome="completed",type="V"\} 1\n/);
     assert.match(text, /callevt_ingest_duration_seconds_count\{result="accepted"\} 1\n/);
     assert.match(text, /callevt_commit_batch_size_count \d+\n/);
     assert.doesNotMatch(text, /secret\.user\.42|[0-9a-f]{8}-[0-9a-f]{4}-/);
     // Each app has its own registry: the other app saw nothing.
-    assert.match((await other.app.inject({ url: '/metrics' })).body, /callevt_callbacks_total\{result="accepted"\} 0\n/);
+    assert.match((await other.app.inject({ url: '/metrics' })).body, /callevt_callbacks_total\{callback="call-event",result="accepted"\} 0\n/);
   } finally {
     await t.cleanup();
     await other.cleanup();
@@ -97,11 +98,54 @@ it('when the app has taken callbacks and reads, then promtool check metrics find
   }
 });
 
+it('when group callbacks arrive, then /metrics counts them by endpoint and result, gauges open sessions by state and recent stays by status, and promtool finds nothing', async () => {
+  const T0 = 1_700_000_000_000;
+  let clock = T0;
+  const t = await createTestApp({ GROUP_END_DEADLINE: '1h' }, { now: () => clock });
+  try {
+    const deliver = async (query: Record<string, string>) => (await t.app.inject({ url: `/callbacks/group-call-event?${new URLSearchParams(query)}` })).statusCode;
+    // An old room, silent for two hours (end_missing); an ended room and an open one, both within the last 15 minutes.
+    const old = newGroupSid();
+    assert.equal(await deliver(groupCallValuesOf(validGroupCallEvent({ sid: old, sc: 'S', ts: T0 - 2 * 3_600_000 }))), 200);
+    const ended = newGroupSid();
+    const open = newGroupSid();
+    const recent = [
+      validGroupCallEvent({ sid: ended, sc: 'S', msc: 'C', user_id: 'host', ts: T0 - 600_000 }),
+      validGroupCallEvent({ sid: ended, sc: 'C', msc: 'D', user_id: 'guest', ts: T0 - 599_000, disconnect_reason: 1401, releaser_type: 4 }),
+      validGroupCallEvent({ sid: ended, sc: 'E', msc: 'D', user_id: 'host', ts: T0 - 500_000, online: 0 }),
+      validGroupCallEvent({ sid: open, sc: 'S', msc: 'C', user_id: 'host', ts: T0 - 60_000 }),
+    ];
+    for (const event of recent) assert.equal(await deliver(groupCallValuesOf(event)), 200);
+    assert.equal(await deliver(groupCallValuesOf(recent[0] as (typeof recent)[number])), 200, 'a duplicate');
+    assert.equal(await deliver({ ...groupCallValuesOf(validGroupCallEvent()), msc: 'X' }), 400, 'quarantined');
+    const text = (await t.app.inject({ url: '/metrics' })).body;
+    assert.match(text, /^callevt_callbacks_total\{callback="group-call-event",result="accepted"\} 5$/m);
+    assert.match(text, /^callevt_callbacks_total\{callback="group-call-event",result="duplicate"\} 1$/m);
+    assert.match(text, /^callevt_callbacks_total\{callback="group-call-event",result="quarantined"\} 1$/m);
+    assert.match(text, /^callevt_callbacks_total\{callback="call-event",result="accepted"\} 0$/m);
+    assert.match(text, /^callevt_group_sessions_open\{state="in_progress"\} 1$/m);
+    assert.match(text, /^callevt_group_sessions_open\{state="end_missing"\} 1$/m);
+    assert.match(text, /^callevt_group_recent_stays\{status="completed"\} 1$/m);
+    assert.match(text, /^callevt_group_recent_stays\{status="failed_to_join"\} 1$/m);
+    assert.match(text, /^callevt_group_recent_stays\{status="in_room"\} 1$/m);
+    assert.match(text, /^callevt_group_recent_stays\{status="dropped"\} 0$/m);
+    if (SKIP_WITHOUT_PROMTOOL === false) assert.deepEqual(promtoolFindings(text), { status: 0, output: '' });
+    // An hour later the open room is past its deadline, and no session started in the last 15 minutes.
+    clock = T0 + 3_600_000;
+    const later = (await t.app.inject({ url: '/metrics' })).body;
+    assert.match(later, /^callevt_group_sessions_open\{state="in_progress"\} 0$/m);
+    assert.match(later, /^callevt_group_sessions_open\{state="end_missing"\} 2$/m);
+    assert.match(later, /^callevt_group_recent_stays\{status="in_room"\} 0$/m);
+  } finally {
+    await t.cleanup();
+  }
+});
+
 it('when a spool fronts the database and has replayed deliveries, then promtool check metrics finds nothing in its families either', { skip: SKIP_WITHOUT_PROMTOOL }, async () => {
   assert.equal(PROMTOOL_MISSING, null, PROMTOOL_MISSING ?? '');
   const metrics = createMetrics({ pending: () => 0, spooled: () => 2, held: () => 1 });
   metrics.onBatch(3, 0.004);
-  metrics.onResult('spooled', 0.001);
+  metrics.onResult('spooled', 0.001, 'group-call-event');
   metrics.countReplayed([], ['accepted', 'duplicate']);
   const text = await metrics.registry.metrics();
   for (const family of ['callevt_spool_replayed_total', 'callevt_spool_pending', 'callevt_spool_held']) assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'));

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { OUTCOMES } from '../domain/classify/call-status.js';
+import { STAY_STATUSES } from '../domain/group/stay-status.js';
 import { DISCONNECT_REASONS, LEGACY_CALL_END_REASONS, TERMINATE_CAUSES } from '../domain/classify/release-codes.js';
-import type { CallbackRecord, NotifyRelayOutcome, RecordResult, RelayStatus } from '../storage/port.js';
+import type { CallbackRecord, NotifyRelayOutcome, OpenGroupSessionCounts, ParticipantStay, RecordResult, RelayStatus } from '../storage/port.js';
 import type { Schema } from './openapi/openapi-schemas.js';
 import { errorAnswers, mediaAnswer } from './openapi/responses.js';
 
 /** Every result a callback can have, as the `result` label (bounded: never a sid or user). */
 export const CALLBACK_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined', 'spooled', 'rejected'] as const;
+/** The callback endpoints, as the `callback` label: the last segment of each one's path. */
+export const CALLBACK_ENDPOINTS = ['call-event', 'notify', 'agent-call-status', 'group-call-event'] as const;
+/** One of CALLBACK_ENDPOINTS. */
+export type CallbackEndpoint = (typeof CALLBACK_ENDPOINTS)[number];
 /** What a replayed (formerly spooled) delivery became in the database. */
 export const REPLAY_RESULTS = ['accepted', 'duplicate', 'conflict', 'quarantined'] as const;
 
@@ -51,8 +56,8 @@ function collectNodeMetrics(registry: Registry): void {
 /** One app's Prometheus metrics, in a registry of its own (never the global one). */
 export interface AppMetrics {
   registry: Registry;
-  /** For callbackRoutes: one delivery answered, and how long its commit took. */
-  onResult(result: RecordResult | 'rejected', seconds: number): void;
+  /** For callbackRoutes: one delivery to an endpoint answered, and how long its commit took. */
+  onResult(result: RecordResult | 'rejected', seconds: number, callback: CallbackEndpoint): void;
   /** For GroupCommitter: one transaction committed. */
   onBatch(size: number, seconds: number): void;
   /** Counts the calls a committed batch stored, by outcome and type, and by outcome and reason. */
@@ -78,13 +83,31 @@ export interface EndMissingProbe {
   flaggedTotal(): number;
 }
 
+/** Reads of group sessions and stays done at scrape time (docs/operations.md, "Metrics"). */
+export interface GroupProbe {
+  /** Stored sessions without sc=E, in_progress or end_missing now. */
+  openSessions(): Promise<OpenGroupSessionCounts>;
+  /** The stays of sessions started in the last GROUP_RECENT_WINDOW_MS, by status. */
+  recentStays(): Promise<Partial<Record<ParticipantStay['status'], number>>>;
+}
+
+/** The window of callevt_group_recent_stays, in milliseconds: sessions started in the last 15 minutes. */
+export const GROUP_RECENT_WINDOW_MS = 15 * 60_000;
+
 /**
  * Creates the metrics; `pending` reads the ingest queue length at scrape time, `spooled`
  * the number of records waiting in the local spool and `held` those it holds apart (only
  * when there is one).
  */
 export function createMetrics(
-  options: { pending?: () => number; spooled?: () => number; held?: () => number; endMissing?: EndMissingProbe; relayStatus?: () => Promise<RelayStatus> } = {},
+  options: {
+    pending?: () => number;
+    spooled?: () => number;
+    held?: () => number;
+    endMissing?: EndMissingProbe;
+    group?: GroupProbe;
+    relayStatus?: () => Promise<RelayStatus>;
+  } = {},
 ): AppMetrics {
   const registry = new Registry();
   collectNodeMetrics(registry);
@@ -95,10 +118,11 @@ export function createMetrics(
   for (const outcome of RELAY_OUTCOMES) relays.inc({ outcome }, 0);
   const endMissing = options.endMissing;
   if (endMissing !== undefined) registerEndMissing(registry, endMissing);
+  if (options.group !== undefined) registerGroupGauges(registry, options.group);
   const callbacks = new Counter({
-    name: 'callevt_callbacks_total', help: 'Callback deliveries by result', labelNames: ['result'] as const, registers: [registry],
+    name: 'callevt_callbacks_total', help: 'Callback deliveries by callback endpoint and result', labelNames: ['callback', 'result'] as const, registers: [registry],
   });
-  for (const result of CALLBACK_RESULTS) callbacks.inc({ result }, 0);
+  for (const callback of CALLBACK_ENDPOINTS) for (const result of CALLBACK_RESULTS) callbacks.inc({ callback, result }, 0);
   const latency = new Histogram({
     name: 'callevt_ingest_duration_seconds', help: 'Time from a delivery joining the commit queue to its commit, by result',
     labelNames: ['result'] as const, buckets: INGEST_LATENCY_BUCKETS_SEC, registers: [registry],
@@ -190,8 +214,8 @@ export function createMetrics(
   };
   return {
     registry,
-    onResult(result, seconds) {
-      callbacks.inc({ result });
+    onResult(result, seconds, callback) {
+      callbacks.inc({ callback, result });
       latency.observe({ result }, seconds);
     },
     onBatch(size, seconds) {
@@ -237,6 +261,39 @@ function registerEndMissing(registry: Registry, probe: EndMissingProbe): void {
       const total = probe.flaggedTotal();
       this.inc(total - counted);
       counted = total;
+    },
+  });
+}
+
+/**
+ * The group gauges, read from the database at scrape time like the end_missing gauge: one
+ * query over the index of open sessions gives both states, one over the sessions started
+ * in GROUP_RECENT_WINDOW_MS the stays. A scrape while the database is down keeps the last
+ * values.
+ *
+ * Stays are a gauge over a window, not a counter of stays ended: a session is rebuilt from
+ * all its events whenever one arrives, so a late or reordered event can change a stay's
+ * status after it was first seen (a refused join that a late connect turns into a dropped
+ * stay); a counter could only ever add, and would count that stay twice.
+ */
+function registerGroupGauges(registry: Registry, probe: GroupProbe): void {
+  let last: OpenGroupSessionCounts = { in_progress: 0, end_missing: 0 };
+  new Gauge({
+    name: 'callevt_group_sessions_open', help: 'Group sessions without sc=E: in_progress (last event within GROUP_END_DEADLINE) or end_missing (past it)',
+    labelNames: ['state'] as const, registers: [registry],
+    async collect() {
+      last = await probe.openSessions().catch(() => last);
+      this.set({ state: 'in_progress' }, last.in_progress);
+      this.set({ state: 'end_missing' }, last.end_missing);
+    },
+  });
+  let lastStays: Partial<Record<ParticipantStay['status'], number>> = {};
+  new Gauge({
+    name: 'callevt_group_recent_stays', help: `Participant stays of the group sessions started in the last ${GROUP_RECENT_WINDOW_MS / 60_000} minutes, by status`,
+    labelNames: ['status'] as const, registers: [registry],
+    async collect() {
+      lastStays = await probe.recentStays().catch(() => lastStays);
+      for (const status of STAY_STATUSES) this.set({ status }, lastStays[status] ?? 0);
     },
   });
 }

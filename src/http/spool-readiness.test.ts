@@ -45,8 +45,8 @@ it('when the database is down behind a spool, then callbacks get 200 spooled, /r
     assert.equal(unready.statusCode, 503);
     assert.deepEqual(unready.json(), { status: 'unavailable', database: 'sqlite', spool: { status: 'taking_callbacks', pending: 4, held: 0 } });
     const during = (await app.inject({ url: '/metrics' })).body;
-    assert.match(during, /callevt_callbacks_total\{result="spooled"\} 4\n/, 'the malformed one is spooled too, for quarantine');
-    assert.match(during, /callevt_callbacks_total\{result="rejected"\} 0\n/);
+    assert.match(during, /callevt_callbacks_total\{callback="call-event",result="spooled"\} 4\n/, 'the malformed one is spooled too, for quarantine');
+    assert.match(during, /callevt_callbacks_total\{callback="call-event",result="rejected"\} 0\n/);
     assert.match(during, /callevt_spool_pending 4\n/);
     assert.match(during, /callevt_spool_held 0\n/);
 

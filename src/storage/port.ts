@@ -117,6 +117,12 @@ export interface CallStore {
   getGroupCall(sid: string, clock: GroupStateClock): Promise<StoredGroupCall | null>;
   /** One page of group calls matching a filter, newest start first (keyset pagination). */
   listGroupCalls(query: GroupCallListQuery): Promise<GroupCallPage>;
+  /** The stays of each of these group sids, in the builder's order (a group export's `rows=stays`); a sid without stays is absent. */
+  listGroupStays(sids: readonly string[]): Promise<Map<string, ParticipantStay[]>>;
+  /** How many stored sessions have no sc=E yet, by their state now (for /metrics): read from the index of open sessions. */
+  countOpenGroupSessions(clock: GroupStateClock): Promise<OpenGroupSessionCounts>;
+  /** The stays of sessions started at or after `since` (Unix ms), by status (for /metrics); statuses without a stay are absent. */
+  countRecentGroupStays(since: number): Promise<Partial<Record<ParticipantStay['status'], number>>>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -637,6 +643,12 @@ export interface GroupCallPage {
   calls: GroupCallListItem[];
   /** The position to continue from, or null when this was the last page. */
   next: GroupCallPosition | null;
+}
+
+/** Stored sessions without sc=E, by state (docs/spec/group-calls.md §1.5). */
+export interface OpenGroupSessionCounts {
+  in_progress: number;
+  end_missing: number;
 }
 
 export type { GroupCallFilter, ParticipantStay };

@@ -12,6 +12,7 @@ import { replayQuarantine } from '../../src/ingest/replay-quarantine.js';
 import { createRandom } from '../../src/simulate/random.js';
 import { generateGroupRoom } from '../../src/simulate/group/generate-group-room.js';
 import type { CallbackRecord, CallStore, GroupCallFilter, StoredGroupCall } from '../../src/storage/port.js';
+import { streamGroupLines } from '../../src/domain/group/stream-group-lines.js';
 import { groupCallValuesOf, legacyGroupCallValuesOf, newGroupSid, validGroupCallEvent, validGroupCallValues } from '../fixtures/group-call-fixture.js';
 import type { StoreFactory } from './ingest-contract.js';
 
@@ -233,6 +234,50 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         assert.deepEqual(first?.stay_counts, { completed: 0, dropped: 0, timed_out: 0, kicked: 0, replaced: 0, failed_to_join: 1, in_room: 1 });
         const ended = (await store.listGroupCalls({ filter: { id: 'room-1' }, clock: now, limit: 10 })).calls.at(-1);
         assert.deepEqual(ended?.stay_counts, { completed: 1, dropped: 0, timed_out: 0, kicked: 0, replaced: 0, failed_to_join: 0, in_room: 0 }, 'the host left at the end');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when a group export streams stays in pages and /metrics counts open sessions and recent stays, then every stay comes once in its session order and the counts split at the deadline and the window', async () => {
+      const { store, cleanup } = await open();
+      try {
+        // Three rooms a minute apart: the first ended, the second open, the third open with a guest refused.
+        const sids = [0, 1, 2].map(() => newGroupSid());
+        const records = sids.flatMap((sid, i) => {
+          const ts = T0 + i * 60_000;
+          return [
+            validGroupCallEvent({ sid, sc: 'S', msc: 'C', user_id: 'host', ts }),
+            validGroupCallEvent({ sid, sc: 'C', msc: 'C', user_id: 'guest', ts: ts + 1_000, online: 2 }),
+            ...(i === 0 ? [validGroupCallEvent({ sid, sc: 'E', msc: 'D', user_id: 'host', ts: ts + 30_000, online: 0 })] : []),
+            ...(i === 2 ? [validGroupCallEvent({ sid, sc: 'C', msc: 'D', user_id: 'carol', ts: ts + 2_000, disconnect_reason: 1401, releaser_type: 4 })] : []),
+          ].map(deliveryOfEvent);
+        });
+        await store.recordCallbacks(records);
+        const clock = { now: T0 + 3 * 60_000, deadlineMs: DEADLINE_MS };
+        const expected = [];
+        for (const sid of [...sids].reverse()) {
+          const call = await store.getGroupCall(sid, clock);
+          assert.ok(call);
+          for (const stay of call.stays) {
+            expected.push({ sid, svc_id: call.svc_id, id: call.id, session_started_at: call.started_at, session_ended_at: call.ended_at, session_state: call.state, ...stay });
+          }
+        }
+        const lines = [];
+        for await (const line of streamGroupLines(store, {}, clock, 'stays', 2)) lines.push(line);
+        assert.equal(lines.length, 7);
+        assert.deepEqual(lines, expected);
+        const sessions = [];
+        for await (const line of streamGroupLines(store, { state: 'in_progress' }, clock, 'sessions', 1)) sessions.push(line.sid);
+        assert.deepEqual(sessions, [sids[2], sids[1]]);
+        assert.deepEqual([...(await store.listGroupStays([sids[2] ?? '', newGroupSid()])).keys()], [sids[2]]);
+        assert.deepEqual(await store.countOpenGroupSessions(clock), { in_progress: 2, end_missing: 0 });
+        // The second room's last event is a minute before the third's: only it passes the deadline.
+        const between = { now: T0 + 60_000 + 1_000 + DEADLINE_MS + 1, deadlineMs: DEADLINE_MS };
+        assert.deepEqual(await store.countOpenGroupSessions(between), { in_progress: 1, end_missing: 1 });
+        assert.deepEqual(await store.countRecentGroupStays(T0), { completed: 2, in_room: 4, failed_to_join: 1 });
+        assert.deepEqual(await store.countRecentGroupStays(T0 + 60_000), { in_room: 4, failed_to_join: 1 }, 'only sessions started since');
+        assert.deepEqual(await store.countRecentGroupStays(T0 + 3 * 60_000), {});
       } finally {
         await cleanup();
       }

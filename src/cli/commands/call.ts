@@ -3,7 +3,7 @@ import { CALL_EVENT_FIELDS, type CallEvent } from '../../domain/call-event.js';
 import { type CallJson, openCallSource, type SourceOptions } from '../api-client.js';
 import { type CallHistory, readCallHistory } from '../call-history.js';
 import { formatCallLife, readCallLife } from '../call-life.js';
-import { addSourceOptions, assertTimeZone, formatDuration, formatTime } from './calls.js';
+import { addSourceOptions, formatDuration, formatTime, timeZoneOf } from './calls.js';
 import { plural } from '../../domain/plural.js';
 
 interface CallOptions extends SourceOptions {
@@ -32,8 +32,7 @@ export function registerCall(program: Command): void {
 
 /** The text `callevt call` prints, or null when there is no such call. */
 export async function runCall(sid: string, options: CallOptions): Promise<string | null> {
-  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  assertTimeZone(tz);
+  const tz = timeZoneOf(options.tz);
   const source = await openCallSource(options);
   let call: CallJson | null;
   try {

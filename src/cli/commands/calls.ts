@@ -44,14 +44,20 @@ export function addSourceOptions(command: Command): Command {
 
 /** The API query a command's parsed flags stand for. */
 export function filterQueryOf(options: Record<string, unknown>): FilterQuery {
-  const query: Record<string, string | string[]> = {};
-  for (const [flag, param] of FILTER_FLAGS) {
+  const query: Record<string, string | string[]> = queryOfFlags(FILTER_FLAGS, options);
+  const outcomes = options.outcome;
+  if (Array.isArray(outcomes) && outcomes.length > 0) query.outcome = outcomes as string[];
+  return query;
+}
+
+/** The API parameters of the flags given: each flag's value (commander's camelCase key) under its parameter's name. */
+export function queryOfFlags(flags: ReadonlyArray<readonly [flag: string, param: string, help: string]>, options: Record<string, unknown>): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [flag, param] of flags) {
     const key = (flag.split(' ')[0] ?? '').slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = options[key];
     if (typeof value === 'string') query[param] = value;
   }
-  const outcomes = options.outcome;
-  if (Array.isArray(outcomes) && outcomes.length > 0) query.outcome = outcomes as string[];
   return query;
 }
 
@@ -90,10 +96,8 @@ export function registerCalls(program: Command): void {
 
 /** The text `callevt calls` prints, for the given flags. */
 export async function runCalls(options: CallsOptions): Promise<string> {
-  const tz = options.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  assertTimeZone(tz);
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`--limit must be a whole number from 1 to 1000 (got "${options.limit}")`);
+  const tz = timeZoneOf(options.tz);
+  const limit = pageLimitOf(options.limit);
   if (options.lifecycle !== undefined) return runLifecycleList(String(options.lifecycle), limit, options, tz);
   const source = await openCallSource(options);
   let page: CallJsonPage;
@@ -129,9 +133,14 @@ export function formatCallTable(calls: readonly CallJson[], tz: string): string 
     String(c.status.outcome),
     String(c.status.reason),
   ]);
-  const widths = HEADINGS.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((cell, i) => clip(cell, widths[i] ?? 0).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(HEADINGS), ...rows.map(line)].join('\n')}\n`;
+  return alignedTable(HEADINGS, rows);
+}
+
+/** Rows under headings, each column as wide as its widest cell (at most 40 characters; longer ones end in …). */
+export function alignedTable(headings: readonly string[], rows: readonly string[][]): string {
+  const widths = headings.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => clip(cell, widths[i] ?? 0).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(headings), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** `2026-01-01 09:00:00 +09:00` in the given IANA zone. */
@@ -151,6 +160,20 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** `--tz`, checked, else this machine's time zone. */
+export function timeZoneOf(tz: string | undefined): string {
+  const zone = tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  assertTimeZone(zone);
+  return zone;
+}
+
+/** `--limit` of a listing command: a whole number from 1 to 1000. */
+export function pageLimitOf(text: string): number {
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error(`--limit must be a whole number from 1 to 1000 (got "${text}")`);
+  return limit;
 }
 
 /** Throws a readable error for a time zone Intl does not know. */

@@ -23,7 +23,7 @@ export interface ExportOptions extends SourceOptions {
 export function registerExport(program: Command): void {
   const command = program
     .command('export')
-    .description('write every matching call as CSV or NDJSON (streamed; any size), with progress on stderr')
+    .description('write every matching 1-to-1 call as CSV or NDJSON (streamed; any size), with progress on stderr (group calls: callevt group-calls --export)')
     .option('--format <format>', 'csv or ndjson', 'csv')
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--raw', `csv: ${RAW_HELP}`)
@@ -44,34 +44,61 @@ export async function runExport(options: ExportOptions, out: Writable, progress:
   if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got "${options.format}")`);
   const format = options.format as ExportFormat;
   const source = await openCallSource(options);
-  const started = Date.now();
-  let calls = 0;
-  let bytes = 0;
-  let last = 0;
-  const isTty = (progress as { isTTY?: boolean } | null)?.isTTY === true;
-  const report = (final: boolean) => {
-    const now = Date.now();
-    if (progress === null || (!final && now - last < (isTty ? PROGRESS_INTERVAL_MS : 10 * PROGRESS_INTERVAL_MS))) return;
-    last = now;
-    const counted = calls > 0 ? `${plural(calls, 'call')}, ` : '';
-    progress.write(`${isTty ? '\r' : ''}exporting: ${counted}${(bytes / 1_048_576).toFixed(1)} MiB, ${((now - started) / 1000).toFixed(0)} s${isTty ? '' : '\n'}`);
-  };
   try {
-    const counted = async function* (chunks: AsyncIterable<string>) {
-      for await (const chunk of chunks) {
-        bytes += Buffer.byteLength(chunk);
-        report(false);
-        yield chunk;
-      }
-    };
-    const chunks = source.exportCalls(filterQueryOf(options), format, (n) => {
-      calls = n;
-    }, { raw: options.raw === true });
-    await pipeline(Readable.from(counted(chunks), { objectMode: false }), out);
+    const written = await writeExport((onCount) => source.exportCalls(filterQueryOf(options), format, onCount, { raw: options.raw === true }), out, progress, 'call');
+    return exportSummary(written, format, options.out);
   } finally {
     await source.close();
   }
+}
+
+/** What an export wrote: lines where the source counts them (0 otherwise), bytes and seconds. */
+export interface ExportWritten {
+  count: number;
+  bytes: number;
+  seconds: number;
+  unit: string;
+}
+
+/**
+ * Pipes export chunks into `out`, redrawing a progress line on `progress` (a TTY gets one
+ * updating line; a pipe or file gets a line every few seconds), counted in `unit`s.
+ */
+export async function writeExport(
+  chunksOf: (onCount: (count: number) => void) => AsyncIterable<string>,
+  out: Writable,
+  progress: NodeJS.WritableStream | null,
+  unit: string,
+): Promise<ExportWritten> {
+  const started = Date.now();
+  let count = 0;
+  let bytes = 0;
+  let last = 0;
+  const isTty = (progress as { isTTY?: boolean } | null)?.isTTY === true;
+  const report = () => {
+    const now = Date.now();
+    if (progress === null || now - last < (isTty ? PROGRESS_INTERVAL_MS : 10 * PROGRESS_INTERVAL_MS)) return;
+    last = now;
+    const counted = count > 0 ? `${plural(count, unit)}, ` : '';
+    progress.write(`${isTty ? '\r' : ''}exporting: ${counted}${(bytes / 1_048_576).toFixed(1)} MiB, ${((now - started) / 1000).toFixed(0)} s${isTty ? '' : '\n'}`);
+  };
+  const counted = async function* (chunks: AsyncIterable<string>) {
+    for await (const chunk of chunks) {
+      bytes += Buffer.byteLength(chunk);
+      report();
+      yield chunk;
+    }
+  };
+  const chunks = chunksOf((n) => {
+    count = n;
+  });
+  await pipeline(Readable.from(counted(chunks), { objectMode: false }), out);
   if (isTty && progress !== null) progress.write('\r\x1b[K');
-  const what = calls > 0 ? plural(calls, 'call') : plural(bytes, 'byte');
-  return `exported ${what} as ${format}${options.out === undefined ? '' : ` to ${options.out}`} in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  return { count, bytes, seconds: (Date.now() - started) / 1000, unit };
+}
+
+/** The line an export ends with on stderr: what, as which format, where, how long. */
+export function exportSummary(written: ExportWritten, format: ExportFormat, file: string | undefined): string {
+  const what = written.count > 0 ? plural(written.count, written.unit) : plural(written.bytes, 'byte');
+  return `exported ${what} as ${format}${file === undefined ? '' : ` to ${file}`} in ${written.seconds.toFixed(1)} s`;
 }

@@ -1,9 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { plural } from '../../domain/plural.js';
 import { formatSummaryTable } from '../../simulate/format-run-report.js';
 import { progressOnStderr } from './progress-on-stderr.js';
+import { reportRunProblems, type SendFlags, writeTruthFile } from './simulate-run-end.js';
 import { groupGroundTruth, groupGroundTruthLines } from '../../simulate/group/group-ground-truth.js';
 import { DEFAULT_GROUP_TRAFFIC, type GroupTrafficOptions, MAX_GROUP_ROOMS } from '../../simulate/group/group-traffic-options.js';
 import { type GroupPlan, planGroupTraffic } from '../../simulate/group/plan-group-traffic.js';
@@ -97,12 +96,9 @@ export function readGroupOptions(o: GroupCliOptions, shared: SharedRunOptions, g
 }
 
 /** How a group run sends, read by simulate like for 1-to-1 calls. */
-export interface GroupSendOptions {
+export interface GroupSendOptions extends SendFlags {
   server: ServerTarget;
   secret: string | null;
-  concurrency: number;
-  ratePerSec: number | null;
-  retries: number;
   progress: boolean;
   expect: string | undefined;
 }
@@ -134,19 +130,10 @@ export async function simulateGroup(traffic: GroupTrafficOptions, o: GroupSendOp
     process.stdout.write(formatGroupSummary(plan, result));
     if (o.expect !== undefined) {
       const truth = groupGroundTruth(traffic, plan, result, Date.now());
-      mkdirSync(dirname(o.expect), { recursive: true });
-      const fd = openSync(o.expect, 'w');
-      try {
-        for (const line of groupGroundTruthLines(truth)) writeSync(fd, line);
-      } finally {
-        closeSync(fd);
-      }
+      writeTruthFile(o.expect, groupGroundTruthLines(truth));
       process.stdout.write(`  ground truth  ${o.expect}: ${plural(truth.totals.rooms, 'room')}, ${plural(truth.totals.events, 'event')}, ${truth.totals.unacknowledged_events} unacknowledged\n`);
     }
-    const { stats } = result;
-    if (stats.notCallevt > 0) process.stderr.write(`callevt: ${plural(stats.notCallevt, 'answer')} from ${o.server.url} without callevt's result: is the group-call-event endpoint there?\n`);
-    if (stats.byClass.error > 0) process.stderr.write(`callevt: ${plural(stats.byClass.error, 'request')} to ${o.server.url} got no answer (${stats.firstError ?? 'no cause given'})\n`);
-    if (stats.unexpected + stats.byClass.error > 0) process.exitCode = 1;
+    reportRunProblems(result.stats, o.server.url, 'group-call-event');
   } finally {
     process.off('SIGINT', onSigint);
     transport.close();

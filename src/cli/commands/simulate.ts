@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { formatSummaryTable } from '../../simulate/format-run-report.js';
 import { progressOnStderr } from './progress-on-stderr.js';
 import { groundTruthLines } from '../../simulate/ground-truth.js';
 import { createHttpTransport } from '../../simulate/http-transport.js';
 import {
-  parseDurationMs, parseEpoch, parseRatePerSec, parseShare, parseWholeNumber,
+  parseDurationMs, parseEpoch, parseShare, parseWholeNumber,
 } from '../../simulate/parse-cli-values.js';
 import { runSimulation } from '../../simulate/run-simulation.js';
 import { plural } from '../../domain/plural.js';
 import { assertCallevtAnswers, callbackUrlOf, DEFAULT_SERVER_URL, resolveServer } from '../server-target.js';
 import { DEFAULT_TRAFFIC, type TrafficOptions, trafficOptionProblems } from '../../simulate/traffic-options.js';
+import { readSendFlags, reportRunProblems, writeTruthFile } from './simulate-run-end.js';
 import { addGroupOptions, type GroupCliOptions, readGroupOptions, type SharedRunOptions, simulateGroup } from './simulate-group.js';
 import {
   addLifecycleOptions, formatLifecycleSummary, type LifecycleCliOptions, type LifecyclePlan, readLifecycleOptions, startPlannedPushHandler,
@@ -89,9 +88,7 @@ export function registerSimulate(program: Command): void {
         readLifecycleOptions(options);
         await simulateGroup(group, {
           server, secret, progress, expect: options.expect,
-          concurrency: parseWholeNumber(options.concurrency, '--concurrency', 1, 4_096),
-          ratePerSec: options.rate === undefined ? null : parseRatePerSec(options.rate, '--rate'),
-          retries: parseWholeNumber(options.retries, '--retries', 0, 10),
+          ...readSendFlags(options),
         });
         return;
       }
@@ -131,26 +128,13 @@ export function registerSimulate(program: Command): void {
           process.stderr.write(`callevt: the stand-in push handler got no Notify: is callevt running with NOTIFY_RELAY_URL=${handler.url}?\n`);
         }
         if (options.expect !== undefined && result.truth !== null) {
-          mkdirSync(dirname(options.expect), { recursive: true });
-          const fd = openSync(options.expect, 'w');
-          try {
-            for (const line of groundTruthLines(result.truth)) writeSync(fd, line);
-          } finally {
-            closeSync(fd);
-          }
+          writeTruthFile(options.expect, groundTruthLines(result.truth));
           const t = result.truth.totals;
           process.stdout.write(
             `  ground truth  ${options.expect}: ${plural(t.calls, 'call')}, ${t.malformed} malformed, ${plural(t.duplicates_sent, 'duplicate')}, ${plural(t.conflicts_sent, 'conflict')}\n`,
           );
         }
-        const { stats } = result;
-        if (stats.notCallevt > 0) {
-          process.stderr.write(`callevt: ${plural(stats.notCallevt, 'answer')} from ${server.url} ${stats.notCallevt === 1 ? 'was' : 'were'} 2xx without callevt's result: that is not a callevt callback endpoint\n`);
-        }
-        if (stats.byClass.error > 0) {
-          process.stderr.write(`callevt: ${plural(stats.byClass.error, 'request')} to ${server.url} got no answer (${stats.firstError ?? 'no cause given'})\n`);
-        }
-        if (stats.unexpected + stats.byClass.error > 0) process.exitCode = 1;
+        reportRunProblems(result.stats, server.url, 'call-event');
       } finally {
         process.off('SIGINT', onSigint);
         transport.close();
@@ -205,11 +189,9 @@ function readOptions(o: SimulateOptions, shared: SharedRunOptions): RunPlan {
   return {
     traffic,
     lifecycle,
-    concurrency: parseWholeNumber(o.concurrency, '--concurrency', 1, 4_096),
-    ratePerSec: o.rate === undefined ? null : parseRatePerSec(o.rate, '--rate'),
+    ...readSendFlags(o),
     maxItems,
     durationMs,
-    retries: parseWholeNumber(o.retries, '--retries', 0, 10),
     limit: `${limits.filter((l) => l !== null).join(' or ')}${o.rate === undefined ? ', as fast as possible' : `, ${o.rate}`}`,
   };
 }

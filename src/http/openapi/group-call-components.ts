@@ -10,13 +10,13 @@ const flags: Schema = {
   items: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
 };
 
-/** The session fields of a group call, shared by the list (without stays) and the one call. */
-const GROUP_SESSION_PROPERTIES: Record<string, Schema> = {
+/** The session fields of a group call, shared by the list (without stays), the one call and the list's filters. */
+export const GROUP_SESSION_PROPERTIES = {
   sid: { type: 'string', description: '32 lower-case hexadecimal digits' },
   svc_id: { type: 'string', description: "the room's service id" },
   id: { type: 'string', description: "the room's id" },
-  host_svc_id: { type: 'string' },
-  host_id: { type: 'string' },
+  host_svc_id: { type: 'string', description: "the host's service id" },
+  host_id: { type: 'string', description: "the host's user id" },
   media_type: { type: 'string', enum: ['A', 'V'] },
   state: { type: 'string', enum: [...SESSION_STATES], description: 'ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event' },
   started_at: ms('the first sc=S event, else the first event'),
@@ -32,7 +32,31 @@ const GROUP_SESSION_PROPERTIES: Record<string, Schema> = {
   conflicts: { type: 'integer', description: 'conflicting versions of its events received after the first' },
   flags,
   rules_version: { type: 'integer', description: 'the revision of docs/spec/group-calls.md that built it' },
-};
+} satisfies Record<string, Schema>;
+
+/** The fields of a participant stay, shared by the one call and the list's filters. */
+export const GROUP_STAY_PROPERTIES = {
+  user_svc_id: { type: 'string', description: "the participant's service id" },
+  user_id: { type: 'string', description: "the participant's user id" },
+  display_name: { type: ['string', 'null'] },
+  ue_type: { type: 'string' },
+  media_type: { type: 'string', enum: ['A', 'V'] },
+  media_changes: {
+    type: 'array',
+    items: { type: 'object', required: ['ts', 'media_type'], properties: { ts: ms('when the media changed'), media_type: { type: 'string', enum: ['A', 'V'] } } },
+  },
+  joined_at: ms('null when the stay never joined', true),
+  left_at: ms('null while in the room', true),
+  duration_ms: { type: ['integer', 'null'] },
+  end: { type: 'string', enum: [...STAY_ENDS] },
+  disconnect_reason: { type: ['integer', 'null'] },
+  releaser_type: { type: ['integer', 'null'] },
+  status: { type: 'string', enum: [...STAY_STATUSES] },
+  ended_by: { type: 'string' },
+  reason: { type: ['string', 'null'], description: 'the disconnect_reason\'s name, or "unknown (N)"' },
+  explanation: { type: 'string', description: 'one plain sentence for a support ticket' },
+  flags,
+} satisfies Record<string, Schema>;
 
 /** The OpenAPI components of group calls (registered with the others in openapi-schemas.ts). */
 export const GROUP_CALL_COMPONENTS: Record<string, Schema> = {
@@ -59,31 +83,7 @@ export const GROUP_CALL_COMPONENTS: Record<string, Schema> = {
   GroupStay: {
     type: 'object',
     description: "One participant's time in the room, from a join to a leave, and its status (docs/spec/group-calls.md §2-3).",
-    required: [
-      'user_svc_id', 'user_id', 'display_name', 'ue_type', 'media_type', 'media_changes', 'joined_at', 'left_at', 'duration_ms', 'end',
-      'disconnect_reason', 'releaser_type', 'status', 'ended_by', 'reason', 'explanation', 'flags',
-    ],
-    properties: {
-      user_svc_id: { type: 'string' },
-      user_id: { type: 'string' },
-      display_name: { type: ['string', 'null'] },
-      ue_type: { type: 'string' },
-      media_type: { type: 'string', enum: ['A', 'V'] },
-      media_changes: {
-        type: 'array',
-        items: { type: 'object', required: ['ts', 'media_type'], properties: { ts: ms('when the media changed'), media_type: { type: 'string', enum: ['A', 'V'] } } },
-      },
-      joined_at: ms('null when the stay never joined', true),
-      left_at: ms('null while in the room', true),
-      duration_ms: { type: ['integer', 'null'] },
-      end: { type: 'string', enum: [...STAY_ENDS] },
-      disconnect_reason: { type: ['integer', 'null'] },
-      releaser_type: { type: ['integer', 'null'] },
-      status: { type: 'string', enum: [...STAY_STATUSES] },
-      ended_by: { type: 'string' },
-      reason: { type: ['string', 'null'], description: 'the disconnect_reason\'s name, or "unknown (N)"' },
-      explanation: { type: 'string', description: 'one plain sentence for a support ticket' },
-      flags,
-    },
+    required: Object.keys(GROUP_STAY_PROPERTIES),
+    properties: GROUP_STAY_PROPERTIES,
   },
 };

@@ -4,7 +4,7 @@ import { openApiMetadata } from './openapi-document.js';
 import { OPENAPI_SCHEMAS } from './openapi-schemas.js';
 
 /** The API document's own version: bump it when an endpoint's shape changes. */
-export const API_DOCUMENT_VERSION = '1.2.0';
+export const API_DOCUMENT_VERSION = '1.3.0';
 
 /** Every request passes: the schemas document the input, our own parsers judge it. */
 const DOCUMENT_ONLY = () => () => true;

@@ -24,6 +24,13 @@ export const LIST_CALLS_SCHEMA: Schema = {
   },
 };
 
+/** `raw` of an export: how CSV cells that start like a formula are written. */
+export const RAW_PARAMETER: Schema = {
+  type: 'boolean',
+  default: false,
+  description: "CSV only. false (default): text cells starting with =, +, -, @, tab or CR get a leading ' (OWASP CSV injection), and the answer has X-CSV-Formulas: neutralised. true: every cell exactly as stored (X-CSV-Formulas: raw). Only the words true or false.",
+};
+
 /** `GET /api/calls/export`. */
 export const EXPORT_CALLS_SCHEMA: Schema = {
   operationId: 'exportCalls',
@@ -33,11 +40,7 @@ export const EXPORT_CALLS_SCHEMA: Schema = {
   querystring: querystring({
     ...FILTER_PARAMETERS,
     format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv', description: 'output format' },
-    raw: {
-      type: 'boolean',
-      default: false,
-      description: "CSV only. false (default): text cells starting with =, +, -, @, tab or CR get a leading ' (OWASP CSV injection), and the answer has X-CSV-Formulas: neutralised. true: every cell exactly as stored (X-CSV-Formulas: raw). Only the words true or false.",
-    },
+    raw: RAW_PARAMETER,
   }),
   response: { 200: mediaAnswer('the calls', EXPORT_FORMATS.map((format) => EXPORT_MEDIA_TYPES[format].split(';')[0] ?? '')), ...READ_ERRORS },
 };

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { decodeCursor, encodeCursor } from '../../domain/call-log/call-cursor.js';
 import { callToJson } from '../../domain/call-log/call-to-json.js';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, type ExportFormat, exportChunks } from '../../domain/call-log/export-lines.js';
+import { exportChunks } from '../../domain/call-log/export-lines.js';
 import type { CallFilter } from '../../domain/call-filter.js';
 import { conflictToJson, deliveryToJson } from '../../domain/deliveries/deliveries-json.js';
 import { type FilterQuery, parseCallFilter } from '../../domain/parse-call-filter.js';
@@ -19,14 +18,11 @@ import {
   LIST_DELIVERIES_SCHEMA,
   MAX_CALL_PAGE,
 } from './call-route-schemas.js';
+import { exportFormatOf, invalid, rawOf, sendExport, single } from './export-answer.js';
 
 export { callToJson } from '../../domain/call-log/call-to-json.js';
 
-/**
- * The export's answer header saying how CSV cells that start like a spreadsheet formula
- * were written: `neutralised` (prefixed with `'`, the default) or `raw` (as stored).
- */
-export const CSV_FORMULAS_HEADER = 'x-csv-formulas';
+export { CSV_FORMULAS_HEADER } from './export-answer.js';
 
 export { DEFAULT_CALL_PAGE, MAX_CALL_PAGE } from './call-route-schemas.js';
 
@@ -63,16 +59,9 @@ export async function callRoutes(
 
   app.get<Query>('/api/calls/export', { schema: EXPORT_CALLS_SCHEMA }, async (request, reply) => {
     const filter = filterOf(request.query, now());
-    const format = (single(request.query.format, 'format') ?? 'csv') as ExportFormat;
-    if (!EXPORT_FORMATS.includes(format)) throw invalid('format', `must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const format = exportFormatOf(request.query.format);
     const raw = rawOf(request.query.raw);
-    const stream = Readable.from(exportChunks(store.streamCalls(filter), format, undefined, { raw }), { objectMode: false });
-    if (format === 'csv') reply.header(CSV_FORMULAS_HEADER, raw ? 'raw' : 'neutralised');
-    return reply
-      .type(EXPORT_MEDIA_TYPES[format])
-      .header('content-disposition', `attachment; filename="calls.${format}"`)
-      .header('cache-control', 'no-store')
-      .send(stream);
+    return sendExport(reply, exportChunks(store.streamCalls(filter), format, undefined, { raw }), { format, raw, name: 'calls' });
   });
 
   app.get<{ Params: { sid: string } }>('/api/calls/:sid', { schema: GET_CALL_SCHEMA }, async (request) => {
@@ -127,29 +116,10 @@ function filterOf(query: FilterQuery, nowMs: number): CallFilter {
   return parsed.filter;
 }
 
-/** `raw=true` writes CSV cells that start like a formula as they are; only true or false. */
-function rawOf(value: string | readonly string[] | undefined): boolean {
-  const text = single(value, 'raw');
-  if (text === undefined || text === 'false') return false;
-  if (text === 'true') return true;
-  throw invalid('raw', 'must be true or false');
-}
-
 function limitOf(raw: string | readonly string[] | undefined): number {
   const text = single(raw, 'limit');
   if (text === undefined) return DEFAULT_CALL_PAGE;
   const n = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
   if (!(n >= 1 && n <= MAX_CALL_PAGE)) throw invalid('limit', `must be a whole number from 1 to ${MAX_CALL_PAGE}`);
   return n;
-}
-
-function single(raw: string | readonly string[] | undefined, field: string): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw === 'string') return raw;
-  if (new Set(raw).size > 1) throw invalid(field, 'must be given at most once');
-  return raw[0] === '' ? undefined : raw[0];
-}
-
-function invalid(field: string, problem: string): AppError {
-  return new AppError('invalid_parameter', `Invalid query parameter: ${field} ${problem}`, [{ field, problem }]);
 }

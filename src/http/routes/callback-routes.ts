@@ -3,10 +3,10 @@ import type { Config } from '../../config/load-config.js';
 import { AppError, type ErrorCode } from '../../errors/app-error.js';
 import type { GroupCommitter } from '../../ingest/group-committer.js';
 import { type ReadDelivery, readCallEventRequest, readGroupCallEventRequest, readKeyedCallbackRequest } from '../../ingest/read-callback-request.js';
-import type { KeyedCallbackKind } from '../../ingest/receive-callback.js';
 import type { NotifyRelay } from '../../relay/notify-relay.js';
 import { type CallbackRecord, type NotifyRelayAttempt, type RawRequest, type RecordResult, sidOfRecord } from '../../storage/port.js';
 import { splitUrl } from '../../logging/path-only.js';
+import type { CallbackEndpoint } from '../metrics.js';
 import { redactSecretPath, secretMatches, sourceAllowed } from '../callback-guard.js';
 import { callbackSchema } from './callback-route-schemas.js';
 import { answerWithRelay, attemptOf, type RelayInFlight, startNotifyRelay } from './notify-relay-answer.js';
@@ -28,7 +28,7 @@ export interface CallbackRouteOptions {
   config: Readonly<Config>;
   committer: GroupCommitter<CallbackRecord, RecordResult>;
   now: () => number;
-  onResult?: (result: RecordResult | 'rejected', seconds: number) => void;
+  onResult?: (result: RecordResult | 'rejected', seconds: number, callback: CallbackEndpoint) => void;
   /** The app's notify handler each stored Notify is passed on to; absent: Notify is recorded and answered 200. */
   notifyRelay?: NotifyRelay;
   /** Keeps a relay attempt (in a later commit: the answer does not wait for it). */
@@ -40,7 +40,7 @@ export interface CallbackRouteOptions {
  * (the same readers replay and rebuild use: src/ingest/read-stored-delivery.ts).
  */
 type RequestReader = (raw: RawRequest) => ReadDelivery;
-const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: 'call-event' | KeyedCallbackKind | 'group-call-event'; read: RequestReader }> = [
+const CALLBACK_ENDPOINTS: ReadonlyArray<{ name: CallbackEndpoint; read: RequestReader }> = [
   { name: 'call-event', read: readCallEventRequest },
   { name: 'notify', read: (raw) => readKeyedCallbackRequest('notify', raw) },
   { name: 'agent-call-status', read: (raw) => readKeyedCallbackRequest('agent-call-status', raw) },
@@ -84,10 +84,10 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     // (a refusal before the content is read is the same for every kind of callback).
     const unreadReasons = [{ field: 'body', problem: `is larger than ${MAX_BODY_BYTES} bytes` }];
     const { record, refusal } = readCallEventRequest({ ...rawRequestOf(request, null), unreadReasons });
-    return respond(reply, record, refusal);
+    return respond(reply, endpointOf(request), record, refusal);
   });
 
-  const respond = async (reply: FastifyReply, record: CallbackRecord, status = 400, values?: ReadonlyMap<string, string>) => {
+  const respond = async (reply: FastifyReply, callback: CallbackEndpoint, record: CallbackRecord, status = 400, values?: ReadonlyMap<string, string>) => {
     const started = process.hrtime.bigint();
     const notifyRelay = record.kind === 'notify' && values !== undefined ? options.notifyRelay : undefined;
     // A Notify goes to the notify handler as soon as it is written, while its commit reaches the disk.
@@ -97,14 +97,14 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     try {
       result = await committer.submit(record, relayOnCommit);
     } catch (cause) {
-      options.onResult?.('rejected', elapsed(started));
+      options.onResult?.('rejected', elapsed(started), callback);
       // Written but not made durable: the handler may have had it; keep what it said.
       const sent = relaying;
       const sid = sidOfRecord(record);
       if (sent !== undefined && sid !== null) void sent.verdict.then((verdict) => options.onRelayed?.(attemptOf(sid, sent.attemptedAt, verdict)));
       throw new AppError('storage_unavailable', 'The callback could not be stored; please retry', [], { cause });
     }
-    options.onResult?.(result, elapsed(started));
+    options.onResult?.(result, elapsed(started), callback);
     if (record.kind === 'malformed') {
       const code = REFUSAL_CODES[status] ?? 'invalid_callback';
       const fields = [...new Set(record.problems.map((p) => p.field))].join(', ');
@@ -133,7 +133,7 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
     };
   };
 
-  const handle = (read: RequestReader) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const handle = (callback: CallbackEndpoint, read: RequestReader) => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = typeof request.body === 'string' ? request.body : null;
     let raw = rawRequestOf(request, body);
     const fullQueryLength = splitUrl(request.raw.url ?? '').query.length;
@@ -142,15 +142,21 @@ export async function callbackRoutes(app: FastifyInstance, options: CallbackRout
       raw = { ...raw, unreadReasons: [{ field: 'query', problem: `is ${fullQueryLength} bytes, more than ${MAX_QUERY_BYTES} (kept truncated)` }] };
     }
     const { record, refusal, values } = read(raw);
-    return respond(reply, record, refusal, values);
+    return respond(reply, callback, record, refusal, values);
   };
 
   for (const { name, read } of CALLBACK_ENDPOINTS) {
     const path = secret === null ? `/callbacks/${name}` : `/callbacks/:secret/${name}`;
     // No automatic HEAD route: a HEAD probe must not be recorded as a delivery.
-    app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get', name) }, handle(read));
-    app.post(path, { schema: callbackSchema('post', name) }, handle(read));
+    app.get(path, { exposeHeadRoute: false, schema: callbackSchema('get', name) }, handle(name, read));
+    app.post(path, { schema: callbackSchema('post', name) }, handle(name, read));
   }
+}
+
+/** The endpoint a request was routed to: the last segment of its route's path. */
+function endpointOf(request: FastifyRequest): CallbackEndpoint {
+  const name = request.routeOptions.url?.split('/').pop();
+  return CALLBACK_ENDPOINTS.find((endpoint) => endpoint.name === name)?.name ?? 'call-event';
 }
 
 function elapsed(started: bigint): number {

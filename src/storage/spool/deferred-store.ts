@@ -127,6 +127,9 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listLifecycle: deferred((s, query) => s.listLifecycle(query)),
     getGroupCall: deferred((s, sid, clock) => s.getGroupCall(sid, clock)),
     listGroupCalls: deferred((s, query) => s.listGroupCalls(query)),
+    listGroupStays: deferred((s, sids) => s.listGroupStays(sids)),
+    countOpenGroupSessions: deferred((s, clock) => s.countOpenGroupSessions(clock)),
+    countRecentGroupStays: deferred((s, since) => s.countRecentGroupStays(since)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     relay: {

@@ -1,15 +1,46 @@
 import { type Kysely, sql } from 'kysely';
 import { STAY_STATUSES, type StayStatus } from '../../domain/group/stay-status.js';
-import type { CallStore, GroupCallListQuery, GroupCallPage, GroupStateClock, StoredGroupCall } from '../port.js';
-import { groupCallOfRows, groupSummaryOfRow } from './group-call-rows.js';
+import type { CallStore, GroupCallListQuery, GroupCallPage, GroupStateClock, OpenGroupSessionCounts, ParticipantStay, StoredGroupCall } from '../port.js';
+import { groupCallOfRows, groupSummaryOfRow, stayOfRow } from './group-call-rows.js';
 import type { Database } from './schema-types.js';
 
 /** The group call reads of the port, the same Kysely queries on either database. */
-export function createGroupCallQueries(db: Kysely<Database>): Pick<CallStore, 'getGroupCall' | 'listGroupCalls'> {
+export function createGroupCallQueries(db: Kysely<Database>): Pick<CallStore, 'getGroupCall' | 'listGroupCalls' | 'listGroupStays' | 'countOpenGroupSessions' | 'countRecentGroupStays'> {
   return {
     getGroupCall: (sid, clock) => selectGroupCall(db, sid, clock),
     listGroupCalls: (query) => selectGroupCallPage(db, query),
+    listGroupStays: (sids) => selectGroupStays(db, sids),
+    countOpenGroupSessions: (clock) => countOpenGroupSessions(db, clock),
+    countRecentGroupStays: (since) => countRecentGroupStays(db, since),
   };
+}
+
+/** The stays of a page of sessions (their primary key, sid then seq), grouped by sid. */
+async function selectGroupStays(db: Kysely<Database>, sids: readonly string[]): Promise<Map<string, ParticipantStay[]>> {
+  const bySid = new Map<string, ParticipantStay[]>();
+  if (sids.length === 0) return bySid;
+  const rows = await db.selectFrom('group_stays').selectAll().where('sid', 'in', [...sids]).orderBy('sid').orderBy('seq').execute();
+  for (const row of rows) {
+    let stays = bySid.get(row.sid);
+    if (stays === undefined) bySid.set(row.sid, (stays = []));
+    stays.push(stayOfRow(row));
+  }
+  return bySid;
+}
+
+/**
+ * Sessions without sc=E, split at the end deadline like the list's `state` filter, in one
+ * statement over the partial index group_sessions_open (which holds just those sessions:
+ * ended ones leave it, so its size is the open and end_missing sessions retention keeps).
+ */
+async function countOpenGroupSessions(db: Kysely<Database>, clock: GroupStateClock): Promise<OpenGroupSessionCounts> {
+  const cutoff = clock.now - clock.deadlineMs;
+  const { rows } = await sql<{ open: number | string; in_progress: number | string | null }>`SELECT COUNT(*) AS open,
+    COUNT(CASE WHEN last_event_at >= ${cutoff} THEN 1 END) AS in_progress
+    FROM group_sessions WHERE ended_at IS NULL`.execute(db);
+  const open = Number(rows[0]?.open ?? 0);
+  const inProgress = Number(rows[0]?.in_progress ?? 0);
+  return { in_progress: inProgress, end_missing: open - inProgress };
 }
 
 async function selectGroupCall(db: Kysely<Database>, sid: string, clock: GroupStateClock): Promise<StoredGroupCall | null> {
@@ -80,4 +111,19 @@ async function selectStayCounts(db: Kysely<Database>, sids: readonly string[]): 
 
 function noStays(): Record<StayStatus, number> {
   return Object.fromEntries(STAY_STATUSES.map((status) => [status, 0])) as Record<StayStatus, number>;
+}
+
+/**
+ * The stays of the sessions started since `since`, by status: the sessions from the
+ * started_at index, their stays by primary key, so the cost is that window's traffic.
+ */
+async function countRecentGroupStays(db: Kysely<Database>, since: number): Promise<Partial<Record<ParticipantStay['status'], number>>> {
+  const rows = await db
+    .selectFrom('group_sessions')
+    .innerJoin('group_stays', 'group_stays.sid', 'group_sessions.sid')
+    .where('group_sessions.started_at', '>=', since)
+    .select((eb) => ['group_stays.status as status', eb.fn.countAll().as('n')])
+    .groupBy('group_stays.status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

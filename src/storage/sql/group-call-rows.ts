@@ -116,7 +116,8 @@ export function groupCallOfRows(row: GroupSessionsTable, stays: readonly GroupSt
   return { ...groupSummaryOfRow(row, clock), stays: stays.map(stayOfRow) };
 }
 
-function stayOfRow(row: GroupStaysTable): ParticipantStay {
+/** A group_stays row as the stay it was written from. */
+export function stayOfRow(row: GroupStaysTable): ParticipantStay {
   return {
     user_svc_id: row.user_svc_id,
     user_id: row.user_id,

@@ -7,7 +7,7 @@ import { selectCall, selectQuarantine } from './read-queries.js';
 import type { Database } from './schema-types.js';
 
 /** The read side of the port that every SQL adapter serves with the same Kysely queries. */
-export type SqlReadMethods = Pick<CallStore, 'getCall' | 'listQuarantine' | 'listDeliveries' | 'listConflicts' | 'listCalls' | 'streamCalls' | 'getGroupCall' | 'listGroupCalls'>;
+export type SqlReadMethods = Pick<CallStore, 'getCall' | 'listQuarantine' | 'listDeliveries' | 'listConflicts' | 'listCalls' | 'streamCalls' | 'getGroupCall' | 'listGroupCalls' | 'listGroupStays' | 'countOpenGroupSessions' | 'countRecentGroupStays'>;
 
 /** The port's call, group call and quarantine reads on a Kysely instance of either dialect. */
 export function createSqlReadMethods(kysely: Kysely<Database>): SqlReadMethods {

@@ -122,6 +122,13 @@ export interface paths {
      */
     get: operations["listGroupCalls"];
   };
+  "/api/group-calls/export": {
+    /**
+     * Export every matching group call, or every stay of them (streamed)
+     * @description The list's filters and order (newest start first), without pages: streamed, any size. rows=sessions (default): one line per session, the fields of a GroupCallSummary. rows=stays: one line per participant stay of those sessions (the filters select sessions: every stay of a matching one): the session's sid, svc_id, id, session_started_at, session_ended_at and session_state, then the fields of a GroupStay. CSV: RFC 4180, header row, CRLF; times in Unix milliseconds; flags as their codes separated by spaces; media_changes as <ts>:<media_type> separated by spaces. NDJSON: one JSON object per line, exactly as stored.
+     */
+    get: operations["exportGroupCalls"];
+  };
   "/api/group-calls/{sid}": {
     /**
      * One group call with every participant stay
@@ -332,7 +339,9 @@ export interface components {
       svc_id: string;
       /** @description the room's id */
       id: string;
+      /** @description the host's service id */
       host_svc_id: string;
+      /** @description the host's user id */
       host_id: string;
       /** @enum {string} */
       media_type: "A" | "V";
@@ -388,7 +397,9 @@ export interface components {
       svc_id: string;
       /** @description the room's id */
       id: string;
+      /** @description the host's service id */
       host_svc_id: string;
+      /** @description the host's user id */
       host_id: string;
       /** @enum {string} */
       media_type: "A" | "V";
@@ -429,7 +440,9 @@ export interface components {
     };
     /** @description One participant's time in the room, from a join to a leave, and its status (docs/spec/group-calls.md §2-3). */
     GroupStay: {
+      /** @description the participant's service id */
       user_svc_id: string;
+      /** @description the participant's user id */
       user_id: string;
       display_name: string | null;
       ue_type: string;
@@ -2085,15 +2098,15 @@ export interface operations {
         host_svc_id?: string;
         /** @description the host's user id */
         host_id?: string;
-        /** @description a participant's service id */
+        /** @description sessions with a stay of a participant of this service (the participant's service id) */
         user_svc_id?: string;
-        /** @description a participant with a stay in the session */
+        /** @description sessions with a stay of this participant (the participant's user id) */
         user_id?: string;
         /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
         from?: string;
         /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
         to?: string;
-        /** @description the session state */
+        /** @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event */
         state?: "ended" | "in_progress" | "end_missing";
         /** @description sessions with at least one stay in this status */
         stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
@@ -2111,6 +2124,75 @@ export interface operations {
             items: components["schemas"]["GroupCallSummary"][];
             next_cursor: string | null;
           };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Export every matching group call, or every stay of them (streamed)
+   * @description The list's filters and order (newest start first), without pages: streamed, any size. rows=sessions (default): one line per session, the fields of a GroupCallSummary. rows=stays: one line per participant stay of those sessions (the filters select sessions: every stay of a matching one): the session's sid, svc_id, id, session_started_at, session_ended_at and session_state, then the fields of a GroupStay. CSV: RFC 4180, header row, CRLF; times in Unix milliseconds; flags as their codes separated by spaces; media_changes as <ts>:<media_type> separated by spaces. NDJSON: one JSON object per line, exactly as stored.
+   */
+  exportGroupCalls: {
+    parameters: {
+      query?: {
+        /** @description the room's service id */
+        svc_id?: string;
+        /** @description the room's id */
+        id?: string;
+        /** @description the host's service id */
+        host_svc_id?: string;
+        /** @description the host's user id */
+        host_id?: string;
+        /** @description sessions with a stay of a participant of this service (the participant's service id) */
+        user_svc_id?: string;
+        /** @description sessions with a stay of this participant (the participant's user id) */
+        user_id?: string;
+        /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
+        from?: string;
+        /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
+        to?: string;
+        /** @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event */
+        state?: "ended" | "in_progress" | "end_missing";
+        /** @description sessions with at least one stay in this status */
+        stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+        /** @description output format */
+        format?: "csv" | "ndjson";
+        /** @description one line per session, or one per participant stay */
+        rows?: "sessions" | "stays";
+        /** @description CSV only. false (default): text cells starting with =, +, -, @, tab or CR get a leading ' (OWASP CSV injection), and the answer has X-CSV-Formulas: neutralised. true: every cell exactly as stored (X-CSV-Formulas: raw). Only the words true or false. */
+        raw?: boolean;
+      };
+    };
+    responses: {
+      /** @description the sessions or stays */
+      200: {
+        content: {
+          "text/csv": string;
+          "application/x-ndjson": string;
         };
       };
       /** @description error code invalid_parameter */

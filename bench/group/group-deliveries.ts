@@ -1,12 +1,19 @@
 import { DEFAULT_GROUP_TRAFFIC } from '../../src/simulate/group/group-traffic-options.js';
 import { planGroupTraffic } from '../../src/simulate/group/plan-group-traffic.js';
 
-/** Rooms planned at a time: many rooms live at once, their events interleaved in time order. */
-const ROOMS_PER_PLAN = 2_000;
+/**
+ * Rooms planned at a time (BENCH_GROUP_LIVE_ROOMS): that many rooms are live at once, their
+ * events interleaved in time order. Few enough that a run of seconds sees rooms through to
+ * their end, as live traffic in a steady state does: with thousands of rooms at once, a
+ * short run would only see the first events of each room and rebuild small sessions.
+ */
+export const LIVE_ROOMS = Number(process.env.BENCH_GROUP_LIVE_ROOMS ?? 100);
 
 /** A pool of Group Call Event request paths, in sending order, and what the rooms behind them look like. */
 export interface GroupDeliveryPool {
   paths: string[];
+  /** Per path: how many events its room holds once it is stored (what its rebuild reads); 0 for a duplicate. */
+  rebuilt: Int32Array;
   rooms: number;
   /** Mean participants per room (host included, distinct users). */
   meanParticipants: number;
@@ -25,12 +32,12 @@ export interface GroupDeliveryPool {
  * `maxParticipants` with joins, media switches, leaves, time-outs, kicks, refusals and
  * rooms that never end, each event sent once or twice (DEFAULT_GROUP_TRAFFIC's duplicate
  * share), in the order LINE Planet would send them live (event time plus a delay within
- * the reorder window). Plans of ROOMS_PER_PLAN rooms (seeds `prefix-1`, `prefix-2` …) until
- * at least `minRequests` requests; rooms of one plan are all ongoing at once, ending
- * within an hour and a bit of each other.
+ * the reorder window). Plans of LIVE_ROOMS rooms (seeds `prefix-1`, `prefix-2` …), one after
+ * the other, until at least `minRequests` requests.
  */
 export function planGroupDeliveries(maxParticipants: number, minRequests: number, prefix: string, epoch = Math.floor(Date.now() / 1000)): GroupDeliveryPool {
   const paths: string[] = [];
+  const rebuilt: number[] = [];
   let rooms = 0;
   let participants = 0;
   let events = 0;
@@ -41,11 +48,19 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       ...DEFAULT_GROUP_TRAFFIC,
       seed: `${prefix}-${plan}`,
       epoch,
-      rooms: ROOMS_PER_PLAN,
+      rooms: LIVE_ROOMS,
       room: { ...DEFAULT_GROUP_TRAFFIC.room, maxParticipants },
     });
+    const storedPerRoom = new Map<string, number>();
+    const seenKeys = new Set<string>();
     for (const d of deliveries) {
       paths.push(`/callbacks/group-call-event?${d.query}`);
+      // Whichever copy of an event comes first is stored and rebuilds its room; the other is a duplicate.
+      const first = !seenKeys.has(d.key);
+      seenKeys.add(d.key);
+      const stored = (storedPerRoom.get(d.sid) ?? 0) + (first ? 1 : 0);
+      storedPerRoom.set(d.sid, stored);
+      rebuilt.push(first ? stored : 0);
       if (d.role === 'duplicate') duplicates++;
     }
     for (const room of planned) {
@@ -56,5 +71,5 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       squares += (room.events.length * (room.events.length + 1)) / 2;
     }
   }
-  return { paths, rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
+  return { paths, rebuilt: Int32Array.from(rebuilt), rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
 }

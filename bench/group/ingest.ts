@@ -52,23 +52,48 @@ interface Measured {
   cpuMs: number;
   /** Requests sent past the end of the planned pool (they repeat it: duplicates). */
   wrapped: number;
+  /** Group cases: mean events of the room read by each rebuild in the measured load (stored events only). */
+  rebuildEvents: number;
   stored: string;
 }
 
-/** Where the next request's path comes from. */
-type PathSource = () => string;
+/** Where the next request's path comes from, and what it has sent since the last `mark`. */
+interface PathSource {
+  next(): string;
+  /** Starts counting afresh (after the warm-up). */
+  mark(): void;
+  /** Requests past the end of the pool (they repeat it: duplicates), and the mean rebuild size of stored events, since the mark. */
+  counts(): { wrapped: number; rebuildEvents: number };
+}
 
 function oneToOnePaths(): PathSource {
   const values = validCallbackValues();
   const [before = '', after = ''] = new URLSearchParams(values).toString().split(values.sid ?? '');
-  return () => `/callbacks/call-event?${before}${randomUUID()}${after}`;
+  return { next: () => `/callbacks/call-event?${before}${randomUUID()}${after}`, mark: () => {}, counts: () => ({ wrapped: 0, rebuildEvents: Number.NaN }) };
 }
 
-function poolPaths(pool: GroupDeliveryPool, wrapped: { n: number }): PathSource {
+function poolPaths(pool: GroupDeliveryPool): PathSource {
   let next = 0;
-  return () => {
-    if (next >= pool.paths.length) wrapped.n++;
-    return pool.paths[next++ % pool.paths.length] as string;
+  let wrapped = 0;
+  let stored = 0;
+  let rebuilt = 0;
+  return {
+    next: () => {
+      if (next >= pool.paths.length) wrapped++;
+      const i = next++ % pool.paths.length;
+      const size = pool.rebuilt[i] ?? 0;
+      if (size > 0) {
+        stored++;
+        rebuilt += size;
+      }
+      return pool.paths[i] as string;
+    },
+    mark: () => {
+      wrapped = 0;
+      stored = 0;
+      rebuilt = 0;
+    },
+    counts: () => ({ wrapped, rebuildEvents: rebuilt / Math.max(1, stored) }),
   };
 }
 
@@ -80,20 +105,21 @@ async function cpuSeconds(url: string): Promise<number> {
 async function load(url: string, seconds: number, path: PathSource) {
   return autocannon({
     url, connections: CONNECTIONS, duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path() }) }],
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path.next() }) }],
   });
 }
 
 /** Warm-up, then the measured load, against a started server. */
-async function drive(url: string, paths: PathSource): Promise<Omit<Measured, 'wrapped' | 'stored'>> {
+async function drive(url: string, paths: PathSource): Promise<Omit<Measured, 'stored'>> {
   await load(url, WARMUP_SEC, paths);
+  paths.mark();
   const cpuBefore = await cpuSeconds(url);
   const r = await load(url, DURATION_SEC, paths);
   const cpuAfter = await cpuSeconds(url);
   const ok = r['2xx'];
   return {
     rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    ok, failed: r.non2xx + r.errors + r.timeouts, cpuMs: ((cpuAfter - cpuBefore) * 1000) / Math.max(1, ok),
+    ok, failed: r.non2xx + r.errors + r.timeouts, cpuMs: ((cpuAfter - cpuBefore) * 1000) / Math.max(1, ok), ...paths.counts(),
   };
 }
 
@@ -115,20 +141,20 @@ interface Case {
   run: (dir: string, round: number) => Promise<Measured>;
 }
 
-/** Prepares the request source for a case: 1-to-1 callbacks, or a fresh pass over the group pool of its room size. */
-function sourceFor(size: number | undefined, pools: Map<number, GroupDeliveryPool>, wrapped: { n: number }): PathSource {
+/** The request source for a case: 1-to-1 callbacks, or a fresh pass over the group pool of its room size. */
+function sourceFor(size: number | undefined, pools: Map<number, GroupDeliveryPool>): PathSource {
   if (size === undefined) return oneToOnePaths();
-  return poolPaths(pools.get(size) as GroupDeliveryPool, wrapped);
+  return poolPaths(pools.get(size) as GroupDeliveryPool);
 }
 
-async function measureOn(db: string, env: Record<string, string>, source: PathSource, wrapped: { n: number }, count: () => Promise<string>): Promise<Measured> {
+async function measureOn(db: string, env: Record<string, string>, source: PathSource, count: () => Promise<string>): Promise<Measured> {
   let child: ChildProcess | undefined;
   try {
     const server = await startServer(serveArgs(db), env);
     child = server.child;
     const m = await drive(server.url, source);
     await stopServer(child);
-    return { ...m, wrapped: wrapped.n, stored: await count() };
+    return { ...m, stored: await count() };
   } finally {
     if (child !== undefined) await stopServer(child);
   }
@@ -139,8 +165,7 @@ function sqliteCase(key: string, name: string, size: number | undefined, pools: 
     key, name, size,
     run: (dir, round) => {
       const file = join(dir, `${key}-${round}.db`);
-      const wrapped = { n: 0 };
-      return measureOn(file, {}, sourceFor(size, pools, wrapped), wrapped, async () => sqliteCounts(file));
+      return measureOn(file, {}, sourceFor(size, pools), async () => sqliteCounts(file));
     },
   };
 }
@@ -151,8 +176,7 @@ function postgresCase(pgUrl: string, key: string, name: string, size: number | u
     run: async (dir, round) => {
       const schema = await createBenchSchema(pgUrl);
       try {
-        const wrapped = { n: 0 };
-        return await measureOn(schema.url, { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`) }, sourceFor(size, pools, wrapped), wrapped,
+        return await measureOn(schema.url, { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`) }, sourceFor(size, pools),
           async () => `${await schema.countCalls()} calls`);
       } finally {
         await schema.drop();
@@ -199,7 +223,7 @@ async function main(): Promise<void> {
         const m = await c.run(dir, round);
         rounds.get(c.key)?.push(m);
         process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, max ${m.max} ms, ` +
-          `CPU ${m.cpuMs.toFixed(3)} ms/request, failed ${m.failed}${m.wrapped > 0 ? `, POOL EXHAUSTED: ${m.wrapped} repeated` : ''}; ${m.stored}\n`);
+          `CPU ${m.cpuMs.toFixed(3)} ms/request, failed ${m.failed}${Number.isNaN(m.rebuildEvents) ? '' : `, ${m.rebuildEvents.toFixed(1)} events per rebuild`}${m.wrapped > 0 ? `, POOL EXHAUSTED: ${m.wrapped} repeated` : ''}; ${m.stored}\n`);
       }
     }
   } finally {
@@ -210,8 +234,8 @@ async function main(): Promise<void> {
 }
 
 function report(cases: Case[], rounds: Map<string, Measured[]>): void {
-  process.stdout.write('\n| case | events/s | p50 ms | p99 ms | max ms (worst round) | server CPU ms per event | cost per event ÷ 1-to-1 (per-round range) | failed |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write('\n| case | events/s | p50 ms | p99 ms | max ms (worst round) | server CPU ms per event | events per rebuild | cost per event ÷ 1-to-1 (per-round range) | failed |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   for (const c of cases) {
     const ms = rounds.get(c.key) ?? [];
     const base = rounds.get(c.key.startsWith('pg-') ? 'pg-one-to-one' : 'one-to-one') ?? [];
@@ -219,7 +243,7 @@ function report(cases: Case[], rounds: Map<string, Measured[]>): void {
     const ratio = median(base.map((m) => m.rps)) / median(ms.map((m) => m.rps));
     const verdict = c.size === undefined || base.length === 0 ? '' : ratio <= TARGET_RATIO ? ' ✓' : ' ✗';
     process.stdout.write(`| ${c.name} | ${median(ms.map((m) => m.rps)).toFixed(0)} | ${median(ms.map((m) => m.p50))} | ${median(ms.map((m) => m.p99))} | ` +
-      `${Math.max(...ms.map((m) => m.max))} | ${median(ms.map((m) => m.cpuMs)).toFixed(3)} | ` +
+      `${Math.max(...ms.map((m) => m.max))} | ${median(ms.map((m) => m.cpuMs)).toFixed(3)} | ${c.size === undefined ? '–' : median(ms.map((m) => m.rebuildEvents)).toFixed(1)} | ` +
       `${ratio.toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})${verdict} | ${ms.reduce((n, m) => n + m.failed, 0)} |\n`);
   }
 }

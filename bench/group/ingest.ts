@@ -17,7 +17,9 @@
  * Run: npx tsx bench/group/ingest.ts
  * Knobs: BENCH_ROUNDS (3), BENCH_DURATION_SEC (5), BENCH_CONNECTIONS (50),
  * BENCH_GROUP_SIZES (most participants per room, comma-separated; 8,50), BENCH_GROUP_REQUESTS
- * (requests planned per group case; 150000), BENCH_ONLY (case keys), and `--db
+ * (requests planned per group case; 150000), BENCH_GROUP_LIVE_ROOMS (rooms live at once; 100),
+ * BENCH_ONLY (case keys), CPU_PROF=1 (each server under `node --cpu-prof`, profiles in
+ * bench/group/profiles/<case>-<round>/), and `--db
  * postgres://…@127.0.0.1/…` (or BENCH_PG_URL) for the same cases on PostgreSQL too.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -30,7 +32,7 @@ import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 import { type GroupDeliveryPool, planGroupDeliveries } from './group-deliveries.js';
-import { serveArgs, startServer, stopServer } from './server-process.js';
+import { ROOT, serveArgs, startServer, stopServer } from './server-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_SEC = Number(process.env.BENCH_DURATION_SEC ?? 5);
@@ -40,6 +42,7 @@ const GROUP_SIZES = (process.env.BENCH_GROUP_SIZES ?? '8,50').split(',').map(Num
 const GROUP_REQUESTS = Number(process.env.BENCH_GROUP_REQUESTS ?? 150_000);
 /** The cost of a group event may be at most this many 1-to-1 events (issue 17). */
 const TARGET_RATIO = 1.5;
+const PROFILES = process.env.CPU_PROF === '1' ? join(ROOT, 'bench', 'group', 'profiles') : null;
 
 interface Measured {
   rps: number;
@@ -147,10 +150,10 @@ function sourceFor(size: number | undefined, pools: Map<number, GroupDeliveryPoo
   return poolPaths(pools.get(size) as GroupDeliveryPool);
 }
 
-async function measureOn(db: string, env: Record<string, string>, source: PathSource, count: () => Promise<string>): Promise<Measured> {
+async function measureOn(profile: string, db: string, env: Record<string, string>, source: PathSource, count: () => Promise<string>): Promise<Measured> {
   let child: ChildProcess | undefined;
   try {
-    const server = await startServer(serveArgs(db), env);
+    const server = await startServer(serveArgs(db), env, PROFILES === null ? [] : ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, profile)]);
     child = server.child;
     const m = await drive(server.url, source);
     await stopServer(child);
@@ -165,7 +168,7 @@ function sqliteCase(key: string, name: string, size: number | undefined, pools: 
     key, name, size,
     run: (dir, round) => {
       const file = join(dir, `${key}-${round}.db`);
-      return measureOn(file, {}, sourceFor(size, pools), async () => sqliteCounts(file));
+      return measureOn(`${key}-${round}`, file, {}, sourceFor(size, pools), async () => sqliteCounts(file));
     },
   };
 }
@@ -176,7 +179,7 @@ function postgresCase(pgUrl: string, key: string, name: string, size: number | u
     run: async (dir, round) => {
       const schema = await createBenchSchema(pgUrl);
       try {
-        return await measureOn(schema.url, { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`) }, sourceFor(size, pools),
+        return await measureOn(`${key}-${round}`, schema.url, { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`) }, sourceFor(size, pools),
           async () => `${await schema.countCalls()} calls`);
       } finally {
         await schema.drop();

@@ -10,9 +10,12 @@ export function serveArgs(db: string): string[] {
   return ['src/cli/main.ts', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
 }
 
-/** Starts a server child process and resolves with the URL of its first JSON log line that has one, once /readyz answers. */
-export async function startServer(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+/**
+ * Starts a server child process (with `nodeArgs` before its script, e.g. `--cpu-prof`) and
+ * resolves with the URL of its first JSON log line that has one, once /readyz answers.
+ */
+export async function startServer(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

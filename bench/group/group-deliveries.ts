@@ -2,15 +2,22 @@ import { DEFAULT_GROUP_TRAFFIC } from '../../src/simulate/group/group-traffic-op
 import { planGroupTraffic } from '../../src/simulate/group/plan-group-traffic.js';
 
 /**
- * Rooms planned at a time (BENCH_GROUP_LIVE_ROOMS): that many rooms are live at once, their
- * events interleaved in time order. Few enough that a run of seconds sees rooms through to
- * their end, as live traffic in a steady state does: with thousands of rooms at once, a
- * short run would only see the first events of each room and rebuild small sessions.
+ * Rooms live at once (BENCH_GROUP_LIVE_ROOMS; by default 800 participants' worth: 100 rooms
+ * of up to 8, 16 of up to 50, 4 of up to 200): each plan draws that many rooms and
+ * interleaves their events in time order, and plans follow one another. Few enough that
+ * a run of seconds sees rooms through to their end, as live traffic in a steady state
+ * does: with thousands of rooms at once, a short run would only see the first events of
+ * each room and rebuild small sessions.
  */
-export const LIVE_ROOMS = Number(process.env.BENCH_GROUP_LIVE_ROOMS ?? 100);
+export function liveRooms(maxParticipants: number): number {
+  const given = process.env.BENCH_GROUP_LIVE_ROOMS;
+  return given === undefined ? Math.max(1, Math.ceil(800 / maxParticipants)) : Number(given);
+}
 
 /** A pool of Group Call Event request paths, in sending order, and what the rooms behind them look like. */
 export interface GroupDeliveryPool {
+  /** Rooms live at once (one plan). */
+  liveRooms: number;
   paths: string[];
   /** Per path: how many events its room holds once it is stored (what its rebuild reads); 0 for a duplicate. */
   rebuilt: Int32Array;
@@ -32,7 +39,7 @@ export interface GroupDeliveryPool {
  * `maxParticipants` with joins, media switches, leaves, time-outs, kicks, refusals and
  * rooms that never end, each event sent once or twice (DEFAULT_GROUP_TRAFFIC's duplicate
  * share), in the order LINE Planet would send them live (event time plus a delay within
- * the reorder window). Plans of LIVE_ROOMS rooms (seeds `prefix-1`, `prefix-2` …), one after
+ * the reorder window). Plans of liveRooms() rooms (seeds `prefix-1`, `prefix-2` …), one after
  * the other, until at least `minRequests` requests.
  */
 export function planGroupDeliveries(maxParticipants: number, minRequests: number, prefix: string, epoch = Math.floor(Date.now() / 1000)): GroupDeliveryPool {
@@ -48,7 +55,7 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       ...DEFAULT_GROUP_TRAFFIC,
       seed: `${prefix}-${plan}`,
       epoch,
-      rooms: LIVE_ROOMS,
+      rooms: liveRooms(maxParticipants),
       room: { ...DEFAULT_GROUP_TRAFFIC.room, maxParticipants },
     });
     const storedPerRoom = new Map<string, number>();
@@ -71,5 +78,5 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       squares += (room.events.length * (room.events.length + 1)) / 2;
     }
   }
-  return { paths, rebuilt: Int32Array.from(rebuilt), rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
+  return { liveRooms: liveRooms(maxParticipants), paths, rebuilt: Int32Array.from(rebuilt), rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
 }

@@ -2,16 +2,17 @@ import { DEFAULT_GROUP_TRAFFIC } from '../../src/simulate/group/group-traffic-op
 import { planGroupTraffic } from '../../src/simulate/group/plan-group-traffic.js';
 
 /**
- * Rooms live at once (BENCH_GROUP_LIVE_ROOMS; by default 800 participants' worth: 100 rooms
- * of up to 8, 16 of up to 50, 4 of up to 200): each plan draws that many rooms and
- * interleaves their events in time order, and plans follow one another. Few enough that
- * a run of seconds sees rooms through to their end, as live traffic in a steady state
- * does: with thousands of rooms at once, a short run would only see the first events of
- * each room and rebuild small sessions.
+ * Rooms live at once (BENCH_GROUP_LIVE_ROOMS, 100, whatever their size): each plan draws
+ * that many rooms and interleaves their events in time order; plans follow one another.
+ * Live, a service receiving events of many rooms seldom gets two of one room in one commit
+ * batch, so each event rebuilds its whole room alone; with fewer live rooms than the
+ * connections, events of one room share a batch and its one rebuild (record-group-events.ts
+ * rebuilds each sid of a batch once), which flatters large rooms (bench/README.md). Few
+ * enough that a run of seconds sees rooms of up to 50 through to their end: with thousands
+ * at once, a short run would only see the first events of each room.
  */
-export function liveRooms(maxParticipants: number): number {
-  const given = process.env.BENCH_GROUP_LIVE_ROOMS;
-  return given === undefined ? Math.max(1, Math.ceil(800 / maxParticipants)) : Number(given);
+export function liveRooms(): number {
+  return Number(process.env.BENCH_GROUP_LIVE_ROOMS ?? 100);
 }
 
 /** A pool of Group Call Event request paths, in sending order, and what the rooms behind them look like. */
@@ -55,7 +56,7 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       ...DEFAULT_GROUP_TRAFFIC,
       seed: `${prefix}-${plan}`,
       epoch,
-      rooms: liveRooms(maxParticipants),
+      rooms: liveRooms(),
       room: { ...DEFAULT_GROUP_TRAFFIC.room, maxParticipants },
     });
     const storedPerRoom = new Map<string, number>();
@@ -78,5 +79,5 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
       squares += (room.events.length * (room.events.length + 1)) / 2;
     }
   }
-  return { liveRooms: liveRooms(maxParticipants), paths, rebuilt: Int32Array.from(rebuilt), rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
+  return { liveRooms: liveRooms(), paths, rebuilt: Int32Array.from(rebuilt), rooms, meanParticipants: participants / rooms, meanEvents: events / rooms, meanEventsRebuilt: squares / events, duplicates };
 }

@@ -18,7 +18,7 @@
  * Run: npx tsx bench/group/ingest.ts
  * Knobs: BENCH_ROUNDS (3), BENCH_DURATION_SEC (5), BENCH_CONNECTIONS (50),
  * BENCH_GROUP_SIZES (most participants per room, comma-separated; 8,50), BENCH_GROUP_REQUESTS
- * (requests planned per group case; 150000), BENCH_GROUP_LIVE_ROOMS (rooms live at once; 800 participants' worth),
+ * (requests planned per group case; 150000), BENCH_GROUP_LIVE_ROOMS (rooms live at once; 100),
  * BENCH_ONLY (case keys), CPU_PROF=1 (each server under `node --cpu-prof`, profiles in
  * bench/group/profiles/<case>-<round>/), and `--db
  * postgres://…@127.0.0.1/…` (or BENCH_PG_URL) for the same cases on PostgreSQL too.

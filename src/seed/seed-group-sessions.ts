@@ -2,15 +2,13 @@ import { buildGroupSession } from '../domain/group/build-group-session.js';
 import { GROUP_EVENT_INSERT_COLUMNS, groupEventColumnValues, groupSessionRowOf, groupStayRowsOf } from '../storage/sql/group-call-rows.js';
 import { migrateSqlite } from '../storage/sqlite/migrate.js';
 import { openSqlite } from '../storage/sqlite/open-sqlite.js';
-import type { SqliteDatabase, SqliteStatement } from '../storage/sqlite/sqlite-driver.js';
+import type { SqliteDatabase } from '../storage/sqlite/sqlite-driver.js';
 import { restoreDurability, SEED_INDEX_CACHE_KIB } from './seed-calls.js';
 import { generateGroupSeedHours, type GroupSeedOptions, type GroupSeedRoom } from './group-seed-generator.js';
+import { createObjectRowWriter, createRowWriter, type ObjectRowWriter, type RowWriter } from './seed-row-writer.js';
 
 /** Sessions written per transaction, at least (whole hours are kept together). */
 export const GROUP_SEED_CHUNK_SESSIONS = 20_000;
-
-/** Rows per multi-row INSERT statement (27 values per event row: well under SQLite's limit on bound values). */
-const GROUP_SEED_ROWS_PER_INSERT = 32;
 
 /** The group tables the seeder writes; their secondary indexes are built at the end when they start empty. */
 const GROUP_TABLES = ['group_call_events', 'group_sessions', 'group_stays'] as const;
@@ -41,70 +39,11 @@ export interface GroupSeedResult {
   phases: { generate: number; write: number; index: number };
 }
 
-/**
- * Rows of one table written GROUP_SEED_ROWS_PER_INSERT at a time through one prepared
- * multi-row statement, from one reused array of values (no array per row or per chunk).
- */
-interface RowWriter {
-  /** Adds one row's values, in column order. */
-  add(values: readonly unknown[]): void;
-  /** Writes the rows still held, one statement each. */
-  flush(): void;
-  rows: number;
-}
-
-function createRowWriter(db: SqliteDatabase, table: string, columns: readonly string[]): RowWriter {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  const prepare = (n: number): SqliteStatement =>
-    db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => row).join(', ')}`);
-  const many = prepare(GROUP_SEED_ROWS_PER_INSERT);
-  const one = prepare(1);
-  const width = columns.length;
-  const values = new Array<unknown>(GROUP_SEED_ROWS_PER_INSERT * width);
-  let held = 0;
-  const writer: RowWriter = {
-    rows: 0,
-    add(rowValues) {
-      if (rowValues.length !== width) throw new Error(`${table}: ${rowValues.length} values for ${width} columns`);
-      for (let i = 0; i < width; i++) values[held * width + i] = rowValues[i];
-      held++;
-      writer.rows++;
-      if (held === GROUP_SEED_ROWS_PER_INSERT) {
-        many.run(values);
-        held = 0;
-      }
-    },
-    flush() {
-      for (let r = 0; r < held; r++) one.run(values.slice(r * width, (r + 1) * width));
-      held = 0;
-    },
-  };
-  return writer;
-}
-
-/**
- * A RowWriter for rows given as objects (the row mappers' group_sessions and group_stays
- * rows): its columns are the first row's keys, in their order; every later row has the same.
- */
-function createObjectRowWriter(db: SqliteDatabase, table: string): { add(row: object): void; flush(): void; rows(): number } {
-  let writer: RowWriter | undefined;
-  let columns: string[] = [];
-  return {
-    add(row) {
-      const values = row as Record<string, unknown>;
-      if (writer === undefined) writer = createRowWriter(db, table, (columns = Object.keys(values)));
-      writer.add(columns.map((c) => values[c]));
-    },
-    flush: () => writer?.flush(),
-    rows: () => writer?.rows ?? 0,
-  };
-}
-
 /** The writers of the three group tables. */
 interface GroupWriters {
   events: RowWriter;
-  sessions: ReturnType<typeof createObjectRowWriter>;
-  stays: ReturnType<typeof createObjectRowWriter>;
+  sessions: ObjectRowWriter;
+  stays: ObjectRowWriter;
 }
 
 /**
@@ -193,7 +132,7 @@ export function seedSqliteGroupSessions(
       sessions: createObjectRowWriter(db, 'group_sessions'),
       stays: createObjectRowWriter(db, 'group_stays'),
     };
-    // Sessions are built while the transaction is open: a seed has the database to itself.
+    // Sessions are built while the transaction is open: the seed is the database's only writer.
     const writeChunk = db.transaction((rooms: GroupSeedRoom[]) => {
       const range = writeRooms(rooms, writers);
       if (rooms.length > 0) markSeededGroupSlotsStale(db, range);

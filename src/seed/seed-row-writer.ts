@@ -15,6 +15,7 @@ export interface RowWriter {
   rows: number;
 }
 
+/** A RowWriter into `table`'s `columns` on `db` (inside whatever transaction the caller holds). */
 export function createRowWriter(db: SqliteDatabase, table: string, columns: readonly string[]): RowWriter {
   const row = `(${columns.map(() => '?').join(', ')})`;
   const prepare = (n: number): SqliteStatement =>

@@ -372,8 +372,8 @@ function startRollupWorker(options: SeedOptions, chunkCalls: number, makesCalls:
   };
 }
 
-/** Back to what openSqlite set: WAL, synchronous=FULL, normal locking. */
-function restoreDurability(db: SqliteDatabase, bulk: boolean): void {
+/** Back to what openSqlite set: WAL, synchronous=FULL, normal locking (after a bulk load, when `bulk`). */
+export function restoreDurability(db: SqliteDatabase, bulk: boolean): void {
   if (bulk) {
     db.pragma('locking_mode = NORMAL');
     db.pragma('journal_mode = WAL');

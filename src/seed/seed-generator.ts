@@ -44,7 +44,7 @@ const SCENARIOS: Scenario[] = [
 const TOTAL_WEIGHT = SCENARIOS.reduce((s, x) => s + x.weight, 0);
 const SERVICES = [['linecorp.com', 60], ['line.me', 25], ['partner.example', 15]] as const;
 /** Relative call volume per hour of the (UTC) day: quiet nights, busy evenings. */
-const HOURLY_WEIGHT = [3, 2, 1, 1, 1, 2, 4, 7, 9, 10, 10, 11, 12, 11, 10, 10, 11, 12, 14, 16, 15, 12, 8, 5];
+export const HOURLY_WEIGHT = [3, 2, 1, 1, 1, 2, 4, 7, 9, 10, 10, 11, 12, 11, 10, 10, 11, 12, 14, 16, 15, 12, 8, 5];
 
 export interface SeedOptions {
   calls: number;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../../storage/open-store.js';
 import { seedSqliteCalls } from '../../seed/seed-calls.js';
+import { seedSqliteGroupSessions } from '../../seed/seed-group-sessions.js';
 import { plural } from '../../domain/plural.js';
 
 interface SeedCliOptions {
@@ -8,10 +9,19 @@ interface SeedCliOptions {
   days: string;
   db?: string;
   seed: string;
+  group?: boolean;
+  sessions?: string;
+  maxParticipants?: string;
 }
 
 /** Most calls one seed run writes. */
 export const MAX_SEED_CALLS = 100_000_000;
+
+/** Most group room sessions one seed run writes (about 15 events and 6 stays each with the default rooms). */
+export const MAX_SEED_SESSIONS = 10_000_000;
+
+/** Most participants of a seeded room. */
+export const MAX_SEED_PARTICIPANTS = 1_000;
 
 /** `callevt seed`: fill a SQLite database with realistic synthetic calls, for demos and benchmarks. */
 export function registerSeed(program: Command): void {
@@ -22,7 +32,16 @@ export function registerSeed(program: Command): void {
     .option('--days <D>', 'spread over this many days, ending now', '30')
     .option('--db <file>', 'SQLite database file (env DATABASE_URL; default ./data/callevt.db)')
     .option('--seed <S>', 'random seed: the same seed gives the same calls', '1')
-    .action((options: SeedCliOptions) => {
+    .option('--group', 'seed group call room sessions (events, sessions and stays) instead of 1-to-1 calls')
+    .option('--sessions <N>', '(--group) how many room sessions (default 100000)')
+    .option('--max-participants <N>', '(--group) most participants of a room, host included (default 8)')
+    .action((options: SeedCliOptions, command: Command) => {
+      if (options.group === true) {
+        if (command.getOptionValueSource('calls') === 'cli') throw new Error('--calls seeds 1-to-1 calls: give --sessions with --group');
+        seedGroup(options);
+        return;
+      }
+      if (options.sessions !== undefined || options.maxParticipants !== undefined) throw new Error('--sessions and --max-participants go with --group');
       const calls = wholeNumber(options.calls, '--calls', 1, MAX_SEED_CALLS);
       const days = wholeNumber(options.days, '--days', 1, 3_650);
       const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
@@ -38,6 +57,25 @@ export function registerSeed(program: Command): void {
       process.stdout.write(`seeded ${plural(result.calls, 'call')} over ${plural(days, 'day')} into ${location.file} ` +
         `in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} calls/s)\n`);
     });
+}
+
+/** `callevt seed --group`: room sessions of the group simulator, with their events and stays. */
+function seedGroup(options: SeedCliOptions): void {
+  const sessions = wholeNumber(options.sessions ?? '100000', '--sessions', 1, MAX_SEED_SESSIONS);
+  const days = wholeNumber(options.days, '--days', 1, 3_650);
+  const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
+  const maxParticipants = wholeNumber(options.maxParticipants ?? '8', '--max-participants', 2, MAX_SEED_PARTICIPANTS);
+  const location = parseDatabaseUrl(options.db ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  if (location.dialect !== 'sqlite') throw new Error('seed writes SQLite only: give --db FILE');
+  const bar = progressBar(process.stderr, sessions, sessions === 1 ? 'session' : 'sessions');
+  const result = seedSqliteGroupSessions(location.file, { sessions, days, seed, maxParticipants, end: Math.floor(Date.now() / 1000) }, (done, indexing) => {
+    if (indexing === undefined) bar.update(done);
+    else bar.note(`building index ${indexing}`);
+  });
+  bar.done();
+  const rate = Math.round(result.sessions / result.seconds);
+  process.stdout.write(`seeded ${plural(result.sessions, 'group session')} (${plural(result.events, 'event')}, ${plural(result.stays, 'stay')}) ` +
+    `over ${plural(days, 'day')} into ${location.file} in ${result.seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} sessions/s)\n`);
 }
 
 function wholeNumber(raw: string, name: string, min: number, max: number): number {

@@ -8,16 +8,30 @@ export const GROUP_EVENT_INSERT_COLUMNS: readonly string[] = [...GROUP_CALL_FIEL
 
 /** The values of GROUP_EVENT_INSERT_COLUMNS for one event; `text` adapts strings to the database (PostgreSQL: no U+0000). */
 export function groupEventValues(record: GroupCallEventRecord, rawRequestId: number, text: (s: string) => string = (s) => s): unknown[] {
-  const facts = record.groupEvent as unknown as Record<string, unknown>;
+  return groupEventColumnValues(record.groupEvent, { contentHash: record.contentHash, receivedAt: record.raw.receivedAt, rawRequestId }, text);
+}
+
+/** What callevt knows of a stored group event beside its fields: the last columns of GROUP_EVENT_INSERT_COLUMNS. */
+export interface GroupEventReceipt {
+  contentHash: string;
+  /** Unix milliseconds. */
+  receivedAt: number;
+  /** 0 for an event written without a raw request (`callevt seed --group`). */
+  rawRequestId: number;
+}
+
+/** The values of GROUP_EVENT_INSERT_COLUMNS for an event and its receipt (the seeder writes events that no request carried). */
+export function groupEventColumnValues(event: GroupCallEvent, receipt: GroupEventReceipt, text: (s: string) => string = (s) => s): unknown[] {
+  const facts = event as unknown as Record<string, unknown>;
   return [
     ...GROUP_CALL_FIELDS.map((f) => {
       const value = facts[f.name];
       return typeof value === 'string' ? text(value) : (value ?? null);
     }),
-    text(JSON.stringify(record.groupEvent.extra)),
-    record.contentHash,
-    record.raw.receivedAt,
-    rawRequestId,
+    text(JSON.stringify(event.extra)),
+    receipt.contentHash,
+    receipt.receivedAt,
+    receipt.rawRequestId,
   ];
 }
 

@@ -127,6 +127,9 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listLifecycle: deferred((s, query) => s.listLifecycle(query)),
     getGroupCall: deferred((s, sid, clock) => s.getGroupCall(sid, clock)),
     listGroupCalls: deferred((s, query) => s.listGroupCalls(query)),
+    groupStatsSummary: deferred((s, query) => s.groupStatsSummary(query)),
+    groupStatsTimeseries: deferred((s, query) => s.groupStatsTimeseries(query)),
+    groupStatsBreakdown: deferred((s, query) => s.groupStatsBreakdown(query)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     relay: {

@@ -1,0 +1,105 @@
+import { addSessionToCell, emptyGroupCell, type GroupCell } from '../../domain/group/group-cell.js';
+import { sessionValues } from '../../domain/group/group-stats-query.js';
+import { addGroupRollupRow, GROUP_ROLLUP_FIGURE_COLUMNS, groupRollupValues } from './group-rollup-rows.js';
+import { STATS_SESSION_COLUMNS, STATS_STAY_COLUMNS, statsSessionsOf } from './group-stats-sessions.js';
+import { placeholders, type SqlDialectName, type SqlStepRunner, type SqlSteps, sql } from './sql-steps.js';
+
+/** The widths of group rollup slots in seconds, narrowest first: a quarter-hour, an hour, 3 hours, a UTC day. */
+export const GROUP_SLOT_WIDTHS = [900, 3_600, 10_800, 86_400] as const;
+export type GroupSlotWidth = (typeof GROUP_SLOT_WIDTHS)[number];
+const QUARTER_SEC = 900;
+const DAY_SEC = 86_400;
+/** The dimensions group rollups hold (docs/statistics.md, "Group figures"). */
+export const GROUP_ROLLUP_DIMS = ['all', 'media_type', 'ue_type'] as const;
+export type GroupRollupDim = (typeof GROUP_ROLLUP_DIMS)[number];
+
+/** The first key of PostgreSQL's two-key advisory locks taken per group rollup slot (15 is the group sids'). */
+const GROUP_ROLLUP_LOCK_SPACE = 16;
+
+// A mark is written with DO UPDATE, not DO NOTHING: on PostgreSQL the update takes the
+// mark's row lock, so a refresh deleting the mark waits for the marking commit and then
+// reads its sessions (DO NOTHING would let the refresh clear a mark whose session it cannot
+// see yet, and lose it).
+const MARK = 'INSERT INTO group_rollups_stale (width, slot) VALUES (?, ?) ON CONFLICT (width, slot) DO UPDATE SET slot = excluded.slot';
+const SELECT_STALE = 'SELECT slot FROM group_rollups_stale WHERE width = ? AND slot >= ? AND slot < ? ORDER BY slot';
+const CLEAR = 'DELETE FROM group_rollups_stale WHERE width = ? AND slot = ?';
+const SELECT_SESSIONS = `SELECT ${STATS_SESSION_COLUMNS.join(', ')} FROM group_sessions WHERE started_at >= ? AND started_at < ?`;
+const SELECT_STAYS = `SELECT ${STATS_STAY_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM group_stays t JOIN group_sessions s ON s.sid = t.sid
+  WHERE s.started_at >= ? AND s.started_at < ?`;
+const SELECT_ROWS = `SELECT dim, value, ${GROUP_ROLLUP_FIGURE_COLUMNS.join(', ')} FROM group_rollups WHERE width = ? AND slot >= ? AND slot < ?`;
+const DELETE_ROWS = 'DELETE FROM group_rollups WHERE width = ? AND slot = ?';
+const INSERT_ROW = `INSERT INTO group_rollups (width, slot, dim, value, ${GROUP_ROLLUP_FIGURE_COLUMNS.join(', ')})
+  VALUES (${placeholders(4 + GROUP_ROLLUP_FIGURE_COLUMNS.length)})`;
+
+/** The quarter-hour slot (Unix seconds) of a session start in milliseconds. */
+export function groupQuarterOf(startedAtMs: number): number {
+  return Math.floor(startedAtMs / (QUARTER_SEC * 1000)) * QUARTER_SEC;
+}
+
+/**
+ * Marks stale the quarter-hours of these session starts (milliseconds), in the transaction
+ * that changes the sessions: before and after a change, since a late sc=S moves a start.
+ * In slot order, so that two PostgreSQL transactions marking the same slots never deadlock.
+ */
+export function* markGroupSlotsStale(startedAtMs: Iterable<number>): SqlSteps<void> {
+  const quarters = [...new Set([...startedAtMs].map(groupQuarterOf))].sort((a, b) => a - b);
+  for (const slot of quarters) yield sql(MARK, QUARTER_SEC, slot);
+}
+
+/**
+ * Rebuilds one stale slot: a quarter-hour from its sessions and stays, a wider slot from the
+ * rows of the next narrower width, then marks the next wider slot. The mark is cleared before
+ * the sources are read, so a commit landing meanwhile marks the slot again; a slot whose mark
+ * is already gone was rebuilt by another reader and is left alone.
+ */
+export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth, slot: number): SqlSteps<boolean> {
+  const index = GROUP_SLOT_WIDTHS.indexOf(width);
+  // Several receivers may refresh at once: one slot is rebuilt by one transaction at a time.
+  if (dialect === 'postgres') yield sql('SELECT pg_advisory_xact_lock(?, ?)', GROUP_ROLLUP_LOCK_SPACE, (slot / QUARTER_SEC) * 4 + index);
+  if ((yield sql(CLEAR, width, slot)).changes === 0) return false;
+  const cells = new Map<string, { dim: string; value: string; cell: GroupCell }>();
+  const cellOf = (dim: string, value: string) => {
+    const key = `${dim}\u0000${value}`;
+    let c = cells.get(key);
+    if (c === undefined) cells.set(key, (c = { dim, value, cell: emptyGroupCell() }));
+    return c.cell;
+  };
+  if (width === QUARTER_SEC) {
+    const [from, to] = [slot * 1000, (slot + width) * 1000];
+    const sessions = statsSessionsOf((yield sql(SELECT_SESSIONS, from, to)).rows, (yield sql(SELECT_STAYS, from, to)).rows, null);
+    for (const session of sessions) {
+      addSessionToCell(cellOf('all', ''), session);
+      addSessionToCell(cellOf('media_type', session.media_type), session);
+      for (const [ue, part] of sessionValues(session, 'ue_type')) addSessionToCell(cellOf('ue_type', ue), part);
+    }
+  } else {
+    const below = GROUP_SLOT_WIDTHS[index - 1] ?? QUARTER_SEC;
+    for (const row of (yield sql(SELECT_ROWS, below, slot, slot + width)).rows) addGroupRollupRow(cellOf(String(row.dim), String(row.value)), row as never);
+  }
+  yield sql(DELETE_ROWS, width, slot);
+  for (const { dim, value, cell } of cells.values()) yield sql(INSERT_ROW, width, slot, dim, value, ...groupRollupValues(cell));
+  const wider = GROUP_SLOT_WIDTHS[index + 1];
+  if (wider !== undefined) yield sql(MARK, wider, slot - (slot % wider));
+  return true;
+}
+
+/**
+ * Rebuilds every stale slot of the whole UTC days around [fromSec, toSec), narrowest width
+ * first (each rebuild marks the slot above it), one short transaction per slot. Returns how
+ * many slots it rebuilt.
+ */
+export async function refreshStaleGroupSlots(steps: SqlStepRunner, fromSec: number, toSec: number): Promise<number> {
+  const from = Math.floor(fromSec / DAY_SEC) * DAY_SEC;
+  const to = Math.ceil(toSec / DAY_SEC) * DAY_SEC;
+  let rebuilt = 0;
+  for (const width of GROUP_SLOT_WIDTHS) {
+    const stale = await steps.transaction(function* () {
+      return (yield sql(SELECT_STALE, width, from, to)).rows.map((r) => Number(r.slot));
+    });
+    for (const slot of stale) {
+      // Derived rows: a crash that loses the rebuild loses the cleared mark with it.
+      if (await steps.transaction(() => refreshGroupSlot(steps.dialect, width, slot), { durable: false })) rebuilt++;
+    }
+  }
+  return rebuilt;
+}

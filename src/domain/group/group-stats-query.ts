@@ -1,4 +1,5 @@
 import type { CallType } from '../call-event.js';
+import { type Bucket, bucketBoundaries } from '../stats/time-buckets.js';
 import type { CellSession, CellStay } from './group-cell.js';
 import type { GroupFigures } from './group-figures.js';
 import type { GroupClock, GroupSession } from './group-session.js';
@@ -81,4 +82,13 @@ export function sessionValues<S extends ValuedSession>(session: S, by: GroupBrea
 /** Breakdown items in their order: largest `sessions` first, then by value (code-unit order); the first `limit`. */
 export function orderGroupBreakdown<T extends { value: string; sessions: number }>(items: T[], limit: number): T[] {
   return items.sort((a, b) => b.sessions - a.sessions || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, limit);
+}
+
+/**
+ * The bucket boundaries (Unix seconds) of a group time series over [fromMs, toMs): those of
+ * the 1-to-1 series (bucketBoundaries) over the whole seconds that hold the window; null
+ * when there would be more than MAX_BUCKETS.
+ */
+export function groupBucketBoundaries(fromMs: number, toMs: number, bucket: Bucket, tz: string): number[] | null {
+  return bucketBoundaries(Math.floor(fromMs / 1000), Math.ceil(toMs / 1000), bucket, tz);
 }

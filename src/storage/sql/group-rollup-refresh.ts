@@ -13,6 +13,8 @@ const DAY_SEC = 86_400;
 export const GROUP_ROLLUP_DIMS = ['all', 'media_type', 'ue_type'] as const;
 export type GroupRollupDim = (typeof GROUP_ROLLUP_DIMS)[number];
 
+/** Stale slots one SQLite transaction rebuilds at most. */
+const SQLITE_SLOTS_PER_TRANSACTION = 48;
 /** The first key of PostgreSQL's two-key advisory locks taken per group rollup slot (15 is the group sids'). */
 const GROUP_ROLLUP_LOCK_SPACE = 16;
 
@@ -22,6 +24,7 @@ const GROUP_ROLLUP_LOCK_SPACE = 16;
 // see yet, and lose it).
 const MARK = 'INSERT INTO group_rollups_stale (width, slot) VALUES (?, ?) ON CONFLICT (width, slot) DO UPDATE SET slot = excluded.slot';
 const SELECT_STALE = 'SELECT slot FROM group_rollups_stale WHERE width = ? AND slot >= ? AND slot < ? ORDER BY slot';
+const ANY_STALE = `SELECT 1 AS stale FROM group_rollups_stale WHERE ${GROUP_SLOT_WIDTHS.map((w) => `(width = ${w} AND slot >= ? AND slot < ?)`).join(' OR ')} LIMIT 1`;
 const CLEAR = 'DELETE FROM group_rollups_stale WHERE width = ? AND slot = ?';
 const SELECT_SESSIONS = `SELECT ${STATS_SESSION_COLUMNS.join(', ')} FROM group_sessions WHERE started_at >= ? AND started_at < ?`;
 const SELECT_STAYS = `SELECT ${STATS_STAY_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM group_stays t JOIN group_sessions s ON s.sid = t.sid
@@ -91,14 +94,28 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
 export async function refreshStaleGroupSlots(steps: SqlStepRunner, fromSec: number, toSec: number): Promise<number> {
   const from = Math.floor(fromSec / DAY_SEC) * DAY_SEC;
   const to = Math.ceil(toSec / DAY_SEC) * DAY_SEC;
+  // Usually nothing is stale: one look answers that.
+  const any = await steps.transaction(function* () {
+    return (yield sql(ANY_STALE, ...GROUP_SLOT_WIDTHS.flatMap(() => [from, to]))).rows.length > 0;
+  });
+  if (!any) return 0;
   let rebuilt = 0;
   for (const width of GROUP_SLOT_WIDTHS) {
     const stale = await steps.transaction(function* () {
       return (yield sql(SELECT_STALE, width, from, to)).rows.map((r) => Number(r.slot));
     });
-    for (const slot of stale) {
+    // SQLite runs one writer at a time anyway: a few dozen slots per transaction save most of
+    // a cold build's commits (bounded, so that a callback batch never waits long). PostgreSQL
+    // rebuilds one slot per transaction, so that a receiver marking a slot waits for one slot.
+    const perTransaction = steps.dialect === 'sqlite' ? SQLITE_SLOTS_PER_TRANSACTION : 1;
+    for (let i = 0; i < stale.length; i += perTransaction) {
+      const slots = stale.slice(i, i + perTransaction);
       // Derived rows: a crash that loses the rebuild loses the cleared mark with it.
-      if (await steps.transaction(() => refreshGroupSlot(steps.dialect, width, slot), { durable: false })) rebuilt++;
+      rebuilt += await steps.transaction(function* () {
+        let n = 0;
+        for (const slot of slots) if (yield* refreshGroupSlot(steps.dialect, width, slot)) n++;
+        return n;
+      }, { durable: false });
     }
   }
   return rebuilt;

@@ -54,9 +54,10 @@ interface Grouping {
  */
 export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunner): GroupStatsQueries {
   /** The sessions a filter selects (in [from, to) when given), with their stays. */
-  const scanSessions = async (filter: GroupStatsFilter, clock: GroupClock): Promise<StatsSession[]> => {
+  const scanSessions = async (filter: GroupStatsFilter, clock: GroupClock, withStays = true): Promise<StatsSession[]> => {
     let sessions = whereGroupFilter(db.selectFrom('group_sessions').select([...STATS_SESSION_COLUMNS]), filter, clock);
     if (filter.media_type !== undefined) sessions = sessions.where('media_type', '=', filter.media_type);
+    if (!withStays) return statsSessionsOf(await sessions.execute(), [], clock);
     let sids = whereGroupFilter(db.selectFrom('group_sessions').select('group_sessions.sid'), filter, clock);
     if (filter.media_type !== undefined) sids = sids.where('media_type', '=', filter.media_type);
     const stays = await db.selectFrom('group_stays').select([...STATS_STAY_COLUMNS]).where('sid', 'in', sids).execute();
@@ -124,7 +125,8 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
       if (a < b) addSessions(cells, await scanSessions({ ...filter, from: a, to: b }, clock), grouping);
     }
     // Rollups hold no end_missing (it depends on the time of the question): count it now.
-    const endMissing = await scanSessions({ ...filter, from: middleFrom, to: middleTo, state: 'end_missing' }, clock);
+    // (Sessions without sc=E stay end_missing for good, so there can be many: their stays are read only for ue_type.)
+    const endMissing = await scanSessions({ ...filter, from: middleFrom, to: middleTo, state: 'end_missing' }, clock, grouping.dim === 'ue_type');
     addSessions(cells, endMissing, grouping, true);
     return { cells, source: 'rollups' };
   };

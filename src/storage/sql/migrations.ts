@@ -559,7 +559,7 @@ export const MIGRATIONS: readonly Migration[] = [
         session_seconds TEXT NOT NULL,
         join_failures TEXT NOT NULL,
         drops TEXT NOT NULL,
-        PRIMARY KEY (width, dim, slot, value)
+        PRIMARY KEY (width, slot, dim, value)
       )${d.withoutRowid};
       CREATE TABLE group_rollups_stale (
         width INTEGER NOT NULL,

@@ -21,7 +21,7 @@ import { groupDeliveryOf } from './group-calls-contract.js';
 import type { StoreFactory } from './ingest-contract.js';
 
 /** Friday 2026-04-03 00:00 UTC: Australia/Lord_Howe leaves its 30-minute DST on Sunday the 5th. */
-const BASE = Date.UTC(2026, 3, 3);
+export const BASE = Date.UTC(2026, 3, 3);
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const DEADLINE_MS = HOUR;
@@ -29,7 +29,7 @@ const ROOM_IDS = ['room-a', 'room-b', 'room c/1'];
 const HOST_IDS = ['host-a', 'host-b'];
 
 /** Random rooms starting in [startMs, startMs + spanMs): rooms and hosts from small sets, one in four never ends. */
-function drawRooms(random: Random, count: number, startMs: number, spanMs: number): GroupCallEvent[][] {
+export function drawRooms(random: Random, count: number, startMs: number, spanMs: number): GroupCallEvent[][] {
   return Array.from({ length: count }, () => {
     const room = generateGroupRoom(random, { ...DEFAULT_GROUP_ROOM_OPTIONS, startMs, spanMs, neverEndsShare: 0.25, maxParticipants: 5 });
     const id = random.pick(ROOM_IDS);
@@ -39,7 +39,7 @@ function drawRooms(random: Random, count: number, startMs: number, spanMs: numbe
 }
 
 /** Records events shuffled, a few of them twice, in batches of up to 40. */
-async function deliver(store: CallStore, random: Random, events: readonly GroupCallEvent[]): Promise<void> {
+export async function deliver(store: CallStore, random: Random, events: readonly GroupCallEvent[]): Promise<void> {
   const all = [...events, ...events.filter(() => random.chance(0.1))];
   for (let i = all.length - 1; i > 0; i--) {
     const j = random.int(0, i);
@@ -49,7 +49,7 @@ async function deliver(store: CallStore, random: Random, events: readonly GroupC
 }
 
 /** Every stored session, its state read with the clock: what the brute force runs on. */
-async function storedSessions(store: CallStore, sids: Iterable<string>, clock: GroupClock): Promise<GroupSession[]> {
+export async function storedSessions(store: CallStore, sids: Iterable<string>, clock: GroupClock): Promise<GroupSession[]> {
   const found = await Promise.all([...new Set(sids)].map((sid) => store.getGroupCall(sid, clock)));
   return found.filter((s): s is StoredGroupCall => s !== null);
 }

@@ -110,7 +110,7 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
   const answerCells = async (query: GroupSummaryQuery, grouping: Grouping): Promise<{ cells: Map<string, GroupCell>; source: 'rollups' | 'sessions' }> => {
     const { filter, clock } = query;
     const cells = new Map<string, GroupCell>();
-    const rollupsAnswer = query.exact !== true && grouping.dim !== null && Object.keys(filter).every((k) => ROLLUP_FILTERS.has(k));
+    const rollupsAnswer = query.exact !== true && grouping.dim !== null && Object.entries(filter).every(([k, v]) => v === undefined || ROLLUP_FILTERS.has(k));
     const [from, to] = await windowOf(filter);
     const middleFrom = Math.ceil(from / QUARTER_MS) * QUARTER_MS;
     const middleTo = Math.floor(to / QUARTER_MS) * QUARTER_MS;

@@ -13,8 +13,8 @@ const DAY_SEC = 86_400;
 export const GROUP_ROLLUP_DIMS = ['all', 'media_type', 'ue_type'] as const;
 export type GroupRollupDim = (typeof GROUP_ROLLUP_DIMS)[number];
 
-/** Stale slots one SQLite transaction rebuilds at most. */
-const SQLITE_SLOTS_PER_TRANSACTION = 48;
+/** Stale slots one transaction rebuilds at most. */
+const SLOTS_PER_TRANSACTION = 48;
 /** The first key of PostgreSQL's two-key advisory locks taken per group rollup slot (15 is the group sids'). */
 const GROUP_ROLLUP_LOCK_SPACE = 16;
 
@@ -27,12 +27,14 @@ const SELECT_STALE = 'SELECT slot FROM group_rollups_stale WHERE width = ? AND s
 const ANY_STALE = `SELECT 1 AS stale FROM group_rollups_stale WHERE ${GROUP_SLOT_WIDTHS.map((w) => `(width = ${w} AND slot >= ? AND slot < ?)`).join(' OR ')} LIMIT 1`;
 const CLEAR = 'DELETE FROM group_rollups_stale WHERE width = ? AND slot = ?';
 const SELECT_SESSIONS = `SELECT ${STATS_SESSION_COLUMNS.join(', ')} FROM group_sessions WHERE started_at >= ? AND started_at < ?`;
-const SELECT_STAYS = `SELECT ${STATS_STAY_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM group_stays t JOIN group_sessions s ON s.sid = t.sid
-  WHERE s.started_at >= ? AND s.started_at < ?`;
+// The stays of the slot's sessions by their sids: index lookups whatever the planner knows of
+// the tables (a join on started_at made PostgreSQL without statistics scan every stay).
+const selectStays = (n: number) => `SELECT ${STATS_STAY_COLUMNS.join(', ')} FROM group_stays WHERE sid IN (${placeholders(n)})`;
+const SIDS_PER_READ = 500;
 const SELECT_ROWS = `SELECT dim, value, ${GROUP_ROLLUP_FIGURE_COLUMNS.join(', ')} FROM group_rollups WHERE width = ? AND slot >= ? AND slot < ?`;
 const DELETE_ROWS = 'DELETE FROM group_rollups WHERE width = ? AND slot = ?';
-const INSERT_ROW = `INSERT INTO group_rollups (width, slot, dim, value, ${GROUP_ROLLUP_FIGURE_COLUMNS.join(', ')})
-  VALUES (${placeholders(4 + GROUP_ROLLUP_FIGURE_COLUMNS.length)})`;
+const INSERT_ROWS = `INSERT INTO group_rollups (width, slot, dim, value, ${GROUP_ROLLUP_FIGURE_COLUMNS.join(', ')}) VALUES `;
+const ROW_VALUES = `(${placeholders(4 + GROUP_ROLLUP_FIGURE_COLUMNS.length)})`;
 
 /** The quarter-hour slot (Unix seconds) of a session start in milliseconds. */
 export function groupQuarterOf(startedAtMs: number): number {
@@ -69,7 +71,13 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
   };
   if (width === QUARTER_SEC) {
     const [from, to] = [slot * 1000, (slot + width) * 1000];
-    const sessions = statsSessionsOf((yield sql(SELECT_SESSIONS, from, to)).rows, (yield sql(SELECT_STAYS, from, to)).rows, null);
+    const sessionRows = (yield sql(SELECT_SESSIONS, from, to)).rows;
+    const stayRows: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < sessionRows.length; i += SIDS_PER_READ) {
+      const sids = sessionRows.slice(i, i + SIDS_PER_READ).map((r) => r.sid);
+      stayRows.push(...(yield sql(selectStays(sids.length), ...sids)).rows);
+    }
+    const sessions = statsSessionsOf(sessionRows, stayRows, null);
     for (const session of sessions) {
       addSessionToCell(cellOf('all', ''), session);
       addSessionToCell(cellOf('media_type', session.media_type), session);
@@ -80,7 +88,11 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
     for (const row of (yield sql(SELECT_ROWS, below, slot, slot + width)).rows) addGroupRollupRow(cellOf(String(row.dim), String(row.value)), row as never);
   }
   yield sql(DELETE_ROWS, width, slot);
-  for (const { dim, value, cell } of cells.values()) yield sql(INSERT_ROW, width, slot, dim, value, ...groupRollupValues(cell));
+  // One statement for the slot's rows (a handful: one per dimension value).
+  const rows = [...cells.values()];
+  if (rows.length > 0) {
+    yield sql(INSERT_ROWS + rows.map(() => ROW_VALUES).join(', '), ...rows.flatMap(({ dim, value, cell }) => [width, slot, dim, value, ...groupRollupValues(cell)]));
+  }
   const wider = GROUP_SLOT_WIDTHS[index + 1];
   if (wider !== undefined) yield sql(MARK, wider, slot - (slot % wider));
   return true;
@@ -88,8 +100,8 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
 
 /**
  * Rebuilds every stale slot of the whole UTC days around [fromSec, toSec), narrowest width
- * first (each rebuild marks the slot above it), one short transaction per slot. Returns how
- * many slots it rebuilt.
+ * first (each rebuild marks the slot above it), in short transactions of a few dozen slots.
+ * Returns how many slots it rebuilt.
  */
 export async function refreshStaleGroupSlots(steps: SqlStepRunner, fromSec: number, toSec: number): Promise<number> {
   const from = Math.floor(fromSec / DAY_SEC) * DAY_SEC;
@@ -104,12 +116,11 @@ export async function refreshStaleGroupSlots(steps: SqlStepRunner, fromSec: numb
     const stale = await steps.transaction(function* () {
       return (yield sql(SELECT_STALE, width, from, to)).rows.map((r) => Number(r.slot));
     });
-    // SQLite runs one writer at a time anyway: a few dozen slots per transaction save most of
-    // a cold build's commits (bounded, so that a callback batch never waits long). PostgreSQL
-    // rebuilds one slot per transaction, so that a receiver marking a slot waits for one slot.
-    const perTransaction = steps.dialect === 'sqlite' ? SQLITE_SLOTS_PER_TRANSACTION : 1;
-    for (let i = 0; i < stale.length; i += perTransaction) {
-      const slots = stale.slice(i, i + perTransaction);
+    // A few dozen slots per transaction save most of a cold build's commits and round trips;
+    // bounded, so that a receiver marking one of them waits for one batch at most. In slot
+    // order, as marks are written: no two transactions wait for each other in a cycle.
+    for (let i = 0; i < stale.length; i += SLOTS_PER_TRANSACTION) {
+      const slots = stale.slice(i, i + SLOTS_PER_TRANSACTION);
       // Derived rows: a crash that loses the rebuild loses the cleared mark with it.
       rebuilt += await steps.transaction(function* () {
         let n = 0;

@@ -21,8 +21,9 @@ import type { Database } from './schema-types.js';
 import type { SqlStepRunner } from './sql-steps.js';
 
 const QUARTER_MS = 900_000;
-/** Slots per rollup read (one IN list). */
+/** Slots per rollup read, sids per stay read (one IN list). */
 const SLOTS_PER_READ = 500;
+const SIDS_PER_READ = 500;
 /** The filters the rollups answer: anything else selects sessions by what only a scan sees. */
 const ROLLUP_FILTERS: ReadonlySet<string> = new Set(['from', 'to', 'media_type']);
 
@@ -57,11 +58,14 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
   const scanSessions = async (filter: GroupStatsFilter, clock: GroupClock, withStays = true): Promise<StatsSession[]> => {
     let sessions = whereGroupFilter(db.selectFrom('group_sessions').select([...STATS_SESSION_COLUMNS]), filter, clock);
     if (filter.media_type !== undefined) sessions = sessions.where('media_type', '=', filter.media_type);
-    if (!withStays) return statsSessionsOf(await sessions.execute(), [], clock);
-    let sids = whereGroupFilter(db.selectFrom('group_sessions').select('group_sessions.sid'), filter, clock);
-    if (filter.media_type !== undefined) sids = sids.where('media_type', '=', filter.media_type);
-    const stays = await db.selectFrom('group_stays').select([...STATS_STAY_COLUMNS]).where('sid', 'in', sids).execute();
-    return statsSessionsOf(await sessions.execute(), stays, clock);
+    const rows = await sessions.execute();
+    const stays: Array<Record<string, unknown>> = [];
+    // By sid, in chunks: index lookups, whatever the planner knows of the tables.
+    for (let i = 0; withStays && i < rows.length; i += SIDS_PER_READ) {
+      const sids = rows.slice(i, i + SIDS_PER_READ).map((r) => r.sid);
+      stays.push(...(await db.selectFrom('group_stays').select([...STATS_STAY_COLUMNS]).where('sid', 'in', sids).execute()));
+    }
+    return statsSessionsOf(rows, stays, clock);
   };
 
   const addSessions = (cells: Map<string, GroupCell>, sessions: readonly StatsSession[], grouping: Grouping, onlyEndMissing = false) => {

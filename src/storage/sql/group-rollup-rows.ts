@@ -4,7 +4,7 @@ import { histogramToJson, mergeHistogramJson } from '../../domain/stats/seconds-
 
 /** The columns of group_rollups after (width, slot, dim, value), in order (migration 16). */
 export const GROUP_ROLLUP_FIGURE_COLUMNS = [
-  'sessions', 'sessions_ended', ...STAY_STATUSES.filter((s) => s !== 'in_room'), 'in_room',
+  'sessions', 'sessions_ended', ...STAY_STATUSES,
   'participants_sum', 'participant_ms', 'peak_participants', 'stay_seconds', 'session_seconds', 'join_failures', 'drops',
 ] as const;
 

@@ -23,6 +23,7 @@ import { quarantineRoutes } from './routes/quarantine-routes.js';
 import { relayRoutes } from './routes/relay-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { lifecycleStatsRoutes } from './routes/lifecycle-stats-routes.js';
+import { groupStatsRoutes } from './routes/group-stats-routes.js';
 
 /** How long a Notify relay attempt waits for others before they are written together, in ms. */
 export const RELAY_ATTEMPT_GATHER_MS = 50;
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<CallevtApp> {
     await api.register(quarantineRoutes, { store, now });
     await api.register(statsRoutes, { store, now });
     await api.register(lifecycleStatsRoutes, { store, now });
+    await api.register(groupStatsRoutes, { store, now, deadlineMs: config.groupEndDeadlineMs });
     await api.register(erasureRoutes, { store, now });
     await api.register(relayRoutes, { store, now, enabled: relay !== null, ...(relay ? { onRetried: () => relay.wake() } : {}) });
     await api.register(metricsRoutes, { metrics });

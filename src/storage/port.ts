@@ -6,6 +6,9 @@ import type { GroupCallEvent } from '../domain/group-call-event.js';
 import type { GroupSession, ParticipantStay } from '../domain/group/group-session.js';
 import type { GroupCallFilter } from '../domain/group/parse-group-call-filter.js';
 import type { StayStatus } from '../domain/group/stay-status.js';
+import type {
+  GroupBreakdownAnswer, GroupBreakdownQuery, GroupSummaryAnswer, GroupSummaryQuery, GroupTimeseriesAnswer, GroupTimeseriesQuery,
+} from '../domain/group/group-stats-query.js';
 import type { CallFilter } from '../domain/call-filter.js';
 import type { CallStatus, Outcome, ReasonSource } from '../domain/classify/call-status.js';
 import type { EndedBy } from '../domain/classify/release-codes.js';
@@ -123,6 +126,12 @@ export interface CallStore {
   countOpenGroupSessions(clock: GroupStateClock): Promise<OpenGroupSessionCounts>;
   /** The stays of sessions started at or after `since` (Unix ms), by status (for /metrics); statuses without a stay are absent. */
   countRecentGroupStays(since: number): Promise<Partial<Record<ParticipantStay['status'], number>>>;
+  /** The group figures of the sessions a filter selects (docs/statistics.md, "Group figures": rollups when exact, else a scan). */
+  groupStatsSummary(query: GroupSummaryQuery): Promise<GroupSummaryAnswer>;
+  /** Group figures per time bucket (by started_at), every bucket present. */
+  groupStatsTimeseries(query: GroupTimeseriesQuery): Promise<GroupTimeseriesAnswer>;
+  /** Group figures per value of one dimension, largest `sessions` first (docs/spec/group-calls.md §4). */
+  groupStatsBreakdown(query: GroupBreakdownQuery): Promise<GroupBreakdownAnswer>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

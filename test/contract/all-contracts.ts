@@ -2,6 +2,7 @@ import { describeCallLifeContract } from './call-life-contract.js';
 import { describeCallLogContract } from './call-log-contract.js';
 import { describeDeliveriesContract } from './deliveries-contract.js';
 import { describeGroupCallsContract } from './group-calls-contract.js';
+import { describeGroupStatsContract } from './group-stats-contract.js';
 import { describeIngestContract, type StoreFactory } from './ingest-contract.js';
 import { describeLifecycleStatsContract } from './lifecycle-stats-contract.js';
 import { describePeakEdgesContract } from './peak-edges-contract.js';
@@ -23,4 +24,5 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
   describePeakEdgesContract(name, open, { runs: name === 'sqlite' ? 100 : 40 });
   describeLifecycleStatsContract(name, open);
   describeGroupCallsContract(name, open, { runs: name === 'sqlite' ? 40 : 15 });
+  describeGroupStatsContract(name, open, { runs: name === 'sqlite' ? 25 : 10 });
 }

@@ -6,7 +6,7 @@ type Operation = { parameters?: Array<{ name: string; in: string }> };
 type Document = { paths: Record<string, Record<string, Operation>> };
 
 /** A query every parser accepts, so that each reads all its parameters. */
-const BASE_QUERY: Record<string, string> = { '/api/stats/breakdown': 'by=outcome', '/api/lifecycle': 'state=end_missing' };
+const BASE_QUERY: Record<string, string> = { '/api/stats/breakdown': 'by=outcome', '/api/stats/group/breakdown': 'by=media_type', '/api/lifecycle': 'state=end_missing' };
 
 /** The read operations that take query parameters, with what the document lists for each. */
 async function documentedQueries(url: string, inject: (url: string) => Promise<{ json(): unknown }>): Promise<Map<string, string[]>> {

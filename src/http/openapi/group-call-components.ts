@@ -1,4 +1,5 @@
 import { STAY_ENDS, STAY_STATUSES } from '../../domain/group/stay-status.js';
+import { summarizeGroupSessions } from '../../domain/group/summarize-group-sessions.js';
 import { SESSION_STATES } from '../../domain/group/parse-group-call-filter.js';
 
 type Schema = Record<string, unknown>;
@@ -58,8 +59,33 @@ export const GROUP_STAY_PROPERTIES = {
   flags,
 } satisfies Record<string, Schema>;
 
+const reasonCounts = (description: string): Schema => ({
+  type: 'array',
+  description: `${description}, largest count first, then by reason, no reason (null) last`,
+  items: { type: 'object', required: ['reason', 'count'], properties: { reason: { type: ['string', 'null'] }, count: { type: 'integer', minimum: 1 } } },
+});
+
+/** The schema of each group figure; the names are those summarizeGroupSessions gives (docs/spec/group-calls.md §4). */
+function groupFigureSchema(key: string): Schema {
+  if (key === 'participant_minutes') return { type: 'number', minimum: 0, description: 'sum of the stays\' durations in minutes' };
+  if (key === 'avg_participants') return { type: ['number', 'null'], minimum: 0, description: 'participants per session; null without sessions' };
+  if (key.endsWith('_rate')) return { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'fraction in [0,1]; null when the denominator is 0' };
+  if (key === 'join_failures_by_reason') return reasonCounts('failed_to_join stays per reason');
+  if (key === 'drops_by_reason') return reasonCounts('dropped and timed_out stays per reason');
+  if (key.endsWith('_sec')) return { type: ['integer', 'null'], description: 'whole seconds, nearest rank; null without durations' };
+  return { type: 'integer', minimum: 0 };
+}
+
+const GROUP_FIGURE_KEYS = Object.keys(summarizeGroupSessions([]));
+
 /** The OpenAPI components of group calls (registered with the others in openapi-schemas.ts). */
 export const GROUP_CALL_COMPONENTS: Record<string, Schema> = {
+  GroupFigures: {
+    type: 'object',
+    description: 'The group figures of docs/spec/group-calls.md §4 over the sessions that started in a window, bucket or breakdown value.',
+    required: GROUP_FIGURE_KEYS,
+    properties: Object.fromEntries(GROUP_FIGURE_KEYS.map((key) => [key, groupFigureSchema(key)])),
+  },
   GroupCallSummary: {
     type: 'object',
     description: 'A group call (room session) without its stays but with their count per status, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1).',

@@ -13,10 +13,11 @@ export const MAX_GROUP_CALL_PAGE = 1_000;
 const time = (description: string): Schema => ({ type: 'string', description: `${description}: an ISO 8601 time with a zone, or Unix milliseconds` });
 
 /**
- * The filters of the group call list and export (parseGroupCallFilter): each compares a
- * field of the GroupCallSummary or GroupStay component, whose schema it takes.
+ * The filters of the group call list, its export and the group statistics
+ * (parseGroupCallFilter): each compares a field of the GroupCallSummary or GroupStay
+ * component, whose schema it takes.
  */
-const GROUP_FILTER_PARAMETERS: Record<string, Schema> = {
+export const GROUP_FILTER_PARAMETERS: Record<string, Schema> = {
   svc_id: GROUP_SESSION_PROPERTIES.svc_id,
   id: GROUP_SESSION_PROPERTIES.id,
   host_svc_id: GROUP_SESSION_PROPERTIES.host_svc_id,

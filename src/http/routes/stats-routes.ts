@@ -134,8 +134,8 @@ export function fail(problems: readonly ErrorDetail[]): void {
   throw new AppError('invalid_parameter', `Invalid query parameter: ${fields}`, problems);
 }
 
-/** The Server-Timing header of a statistics answer: how long it took, and from what. */
-export function timing(reply: FastifyReply, started: number, source: StatsSource): void {
+/** The Server-Timing header of a statistics answer: how long it took, and from what (group statistics: `rollups` or `sessions`). */
+export function timing(reply: FastifyReply, started: number, source: StatsSource | 'sessions'): void {
   void reply.header('server-timing', `stats;dur=${(performance.now() - started).toFixed(1)};desc="${source}"`);
 }
 

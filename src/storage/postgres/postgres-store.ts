@@ -8,6 +8,7 @@ import { createLifecycleStatsQueries } from '../sql/lifecycle-stats-queries.js';
 import type { Database } from '../sql/schema-types.js';
 import { rebuildRollupsPostgres, refreshRollupSlotsPostgres, refreshStaleBlocksPostgres, refreshStalePeaksPostgres } from './rollups.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
+import { createGroupStatsQueries } from '../sql/group-stats-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPostgres, type PostgresOptions } from './open-postgres.js';
 import { createPostgresCallbackRecorder, recordCallbacksPostgres } from './record-callbacks.js';
@@ -58,6 +59,7 @@ export async function createPostgresStore(
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
     ...createCallLifeMethods(kysely, steps),
+    ...createGroupStatsQueries(kysely, steps),
     ...createLifecycleStatsQueries(kysely, 'postgres'),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { dialect: 'postgres', refreshStalePeaks: (from, to, grain) => refreshStalePeaksPostgres(pool, from, to, grain),

@@ -130,6 +130,9 @@ export function createDeferredStore(open: () => Promise<CallStore>, options: Def
     listGroupStays: deferred((s, sids) => s.listGroupStays(sids)),
     countOpenGroupSessions: deferred((s, clock) => s.countOpenGroupSessions(clock)),
     countRecentGroupStays: deferred((s, since) => s.countRecentGroupStays(since)),
+    groupStatsSummary: deferred((s, query) => s.groupStatsSummary(query)),
+    groupStatsTimeseries: deferred((s, query) => s.groupStatsTimeseries(query)),
+    groupStatsBreakdown: deferred((s, query) => s.groupStatsBreakdown(query)),
     countEndMissing: deferred((s, query) => s.countEndMissing(query)),
     flagEndMissing: deferred((s, query) => s.flagEndMissing(query)),
     relay: {

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { STAY_STATUSES, type StayStatus } from '../../domain/group/stay-status.js';
-import type { CallStore, GroupCallListQuery, GroupCallPage, GroupStateClock, OpenGroupSessionCounts, ParticipantStay, StoredGroupCall } from '../port.js';
+import type { CallStore, GroupCallFilter, GroupCallListQuery, GroupCallPage, GroupStateClock, OpenGroupSessionCounts, ParticipantStay, StoredGroupCall } from '../port.js';
 import { groupCallOfRows, groupSummaryOfRow, stayOfRow } from './group-call-rows.js';
 import type { Database } from './schema-types.js';
 
@@ -59,7 +59,29 @@ async function selectGroupCall(db: Kysely<Database>, sid: string, clock: GroupSt
  */
 async function selectGroupCallPage(db: Kysely<Database>, query: GroupCallListQuery): Promise<GroupCallPage> {
   const { filter: f, clock, limit, after } = query;
-  let q = db.selectFrom('group_sessions').selectAll('group_sessions');
+  let q = whereGroupFilter(db.selectFrom('group_sessions').selectAll('group_sessions'), f, clock);
+  if (after !== undefined) {
+    q = q.where((eb) => eb.or([eb('started_at', '<', after.started_at), eb.and([eb('started_at', '=', after.started_at), eb('group_sessions.sid', '<', after.sid)])]));
+  }
+  // One row more than asked tells whether a next page exists without a second query.
+  const rows = await q.orderBy('started_at', 'desc').orderBy('group_sessions.sid', 'desc').limit(limit + 1).execute();
+  const sessions = rows.slice(0, limit).map((row) => groupSummaryOfRow(row, clock));
+  const counts = await selectStayCounts(db, sessions.map((s) => s.sid));
+  const calls = sessions.map((s) => ({ ...s, stay_counts: counts.get(s.sid) ?? noStays() }));
+  const last = rows.length > limit ? calls.at(-1) : undefined;
+  return { calls, next: last === undefined ? null : { started_at: last.started_at, sid: last.sid } };
+}
+
+/**
+ * A query on group_sessions narrowed to a group call filter (the list's and the group
+ * statistics'), the state read with the clock.
+ */
+export function whereGroupFilter<O>(
+  query: SelectQueryBuilder<Database, 'group_sessions', O>,
+  f: GroupCallFilter,
+  clock: GroupStateClock,
+): SelectQueryBuilder<Database, 'group_sessions', O> {
+  let q = query;
   if (f.svc_id !== undefined) q = q.where('svc_id', '=', f.svc_id);
   if (f.id !== undefined) q = q.where('id', '=', f.id);
   if (f.host_svc_id !== undefined) q = q.where('host_svc_id', '=', f.host_svc_id);
@@ -80,16 +102,7 @@ async function selectGroupCallPage(db: Kysely<Database>, query: GroupCallListQue
       return exists(stays);
     });
   }
-  if (after !== undefined) {
-    q = q.where((eb) => eb.or([eb('started_at', '<', after.started_at), eb.and([eb('started_at', '=', after.started_at), eb('group_sessions.sid', '<', after.sid)])]));
-  }
-  // One row more than asked tells whether a next page exists without a second query.
-  const rows = await q.orderBy('started_at', 'desc').orderBy('group_sessions.sid', 'desc').limit(limit + 1).execute();
-  const sessions = rows.slice(0, limit).map((row) => groupSummaryOfRow(row, clock));
-  const counts = await selectStayCounts(db, sessions.map((s) => s.sid));
-  const calls = sessions.map((s) => ({ ...s, stay_counts: counts.get(s.sid) ?? noStays() }));
-  const last = rows.length > limit ? calls.at(-1) : undefined;
-  return { calls, next: last === undefined ? null : { started_at: last.started_at, sid: last.sid } };
+  return q;
 }
 
 /** How many stays of each session have each status: one grouped query for the whole page. */

@@ -527,6 +527,48 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX group_stays_status ON group_stays (status, sid);
     `,
   },
+  {
+    // Group statistics (docs/statistics.md, "Group figures"): the mergeable figures of the
+    // sessions that started in a UTC slot (width 900: a quarter-hour; 3600; 10800; 86400: a
+    // day, all in seconds), per dimension (all, media_type, ue_type) and value. Derived, never
+    // written at ingest: a change to group_sessions marks its quarter-hour in
+    // group_rollups_stale, and a query rebuilds the stale slots it reads (quarters from the
+    // sessions, wider slots from the narrower ones; storage/sql/group-rollup-refresh.ts).
+    // Every quarter that holds a session is marked here, so the first query builds them.
+    version: 16,
+    name: 'group statistics rollups',
+    sql: (d) => `
+      CREATE TABLE group_rollups (
+        width INTEGER NOT NULL,
+        slot ${d.int64} NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        sessions ${d.int64} NOT NULL,
+        sessions_ended ${d.int64} NOT NULL,
+        completed ${d.int64} NOT NULL,
+        dropped ${d.int64} NOT NULL,
+        timed_out ${d.int64} NOT NULL,
+        kicked ${d.int64} NOT NULL,
+        replaced ${d.int64} NOT NULL,
+        failed_to_join ${d.int64} NOT NULL,
+        in_room ${d.int64} NOT NULL,
+        participants_sum ${d.int64} NOT NULL,
+        participant_ms ${d.int64} NOT NULL,
+        peak_participants ${d.int64} NOT NULL,
+        stay_seconds TEXT NOT NULL,
+        session_seconds TEXT NOT NULL,
+        join_failures TEXT NOT NULL,
+        drops TEXT NOT NULL,
+        PRIMARY KEY (width, slot, dim, value)
+      )${d.withoutRowid};
+      CREATE TABLE group_rollups_stale (
+        width INTEGER NOT NULL,
+        slot ${d.int64} NOT NULL,
+        PRIMARY KEY (width, slot)
+      )${d.withoutRowid};
+      INSERT INTO group_rollups_stale (width, slot) SELECT DISTINCT 900, started_at / 900000 * 900 FROM group_sessions;
+    `,
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

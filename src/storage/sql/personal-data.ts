@@ -106,6 +106,8 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   lifecycle_rollups: 'counts per quarter-hour of Notify, relay, push failure and Agent Call Status figures; values are outcomes, verdicts, ms and fail reasons, never a sid or user id (removed with call_rollups)',
   agent_call_statuses: 'a sid, the agent and media source types, SUCCESS/FAIL and its reason: no user id (removed with notifies, above)',
   notify_relays: 'a sid, the outcome, HTTP status and latency of each relay attempt, no URL (removed with their Notify, above)',
+  group_rollups: 'counts per slot of group sessions by media type and ue_type, never a room, sid or user id (rebuilt without the sessions retention removes: they are marked stale with them)',
+  group_rollups_stale: 'slot numbers only',
   schema_migrations: 'migration versions',
   erasures: 'the erasure audit: time, entry point, service id and counts, never a user id',
   retention_progress: 'how far IP truncation got: a time and a row id per table',

@@ -1,6 +1,7 @@
 import { buildGroupSession } from '../../domain/group/build-group-session.js';
 import type { CallbackRecord, GroupCallEventRecord, RecordResult } from '../port.js';
 import { GROUP_EVENT_INSERT_COLUMNS, groupEventOfRow, groupEventValues, groupSessionRowOf, groupStayRowsOf } from './group-call-rows.js';
+import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
 
 /** The kind callback_conflicts files a group event's conflicting versions under. */
@@ -68,7 +69,12 @@ export function* recordGroupEvent(
  * builder's answer for the set of events, whatever order and repeats they came in.
  */
 export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
+  // The group rollups' quarter-hours of each session's start before and after (a late sc=S
+  // moves it), marked stale for the next statistics query to rebuild (group-rollup-refresh.ts).
+  const starts: number[] = [];
   for (const sid of sids) {
+    const before = (yield sql('SELECT started_at FROM group_sessions WHERE sid = ?', sid)).rows[0];
+    if (before !== undefined) starts.push(Number(before.started_at));
     const rows = (yield sql('SELECT * FROM group_call_events WHERE sid = ?', sid)).rows;
     yield sql('DELETE FROM group_stays WHERE sid = ?', sid);
     yield sql('DELETE FROM group_sessions WHERE sid = ?', sid);
@@ -80,7 +86,9 @@ export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
     const conflicts = rows.reduce((sum, r) => sum + Number(r.conflicts), 0);
     yield insertRow('group_sessions', groupSessionRowOf(session, { lastEventAt, conflicts }));
     for (const stay of groupStayRowsOf(session)) yield insertRow('group_stays', stay);
+    starts.push(session.started_at);
   }
+  yield* markGroupSlotsStale(starts);
 }
 
 function insertRow(table: string, row: object) {

@@ -1,4 +1,5 @@
 import { GROUP_CONFLICT_KIND } from './record-group-events.js';
+import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
 import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
 import { truncateIp } from '../../domain/privacy/truncate-ip.js';
@@ -274,7 +275,7 @@ export function* countKeyedCallbacks(beforeSec: number): SqlSteps<Record<string,
  * raw limit, as every other's.
  */
 export function* removeGroupCalls(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
-  const { rows } = yield sql('SELECT sid FROM group_sessions WHERE started_at < ? ORDER BY started_at, sid LIMIT ?', beforeSec * 1000, size);
+  const { rows } = yield sql('SELECT sid, started_at FROM group_sessions WHERE started_at < ? ORDER BY started_at, sid LIMIT ?', beforeSec * 1000, size);
   if (rows.length === 0) return { counts: { group_sessions: 0, group_call_events: 0 }, more: false };
   const sids = rows.map((r) => String(r.sid));
   const list = placeholders(sids.length);
@@ -282,6 +283,8 @@ export function* removeGroupCalls(beforeSec: number, size: number): SqlSteps<Bat
   yield sql(`DELETE FROM group_stays WHERE sid IN (${list})`, ...sids);
   yield sql(`DELETE FROM group_sessions WHERE sid IN (${list})`, ...sids);
   yield sql(`DELETE FROM callback_conflicts WHERE kind = ? AND sid IN (${list})`, GROUP_CONFLICT_KIND, ...sids);
+  // The group rollups follow the sessions they are derived from: their slots are rebuilt without them.
+  yield* markGroupSlotsStale(rows.map((r) => Number(r.started_at)));
   return { counts: { group_sessions: rows.length, group_call_events: events.changes }, more: rows.length === size };
 }
 

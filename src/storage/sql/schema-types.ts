@@ -21,6 +21,8 @@ export interface Database {
   group_call_events: GroupCallEventsTable;
   group_sessions: GroupSessionsTable;
   group_stays: GroupStaysTable;
+  group_rollups: GroupRollupsTable;
+  group_rollups_stale: GroupRollupsStaleTable;
 }
 
 /** The column of each field of the event (CALL_FIELDS): text as string, integers as number. */
@@ -202,4 +204,36 @@ export interface GroupStaysTable {
   reason: string | null;
   explanation: string;
   flags: string;
+}
+
+/** Migration 16: the mergeable group figures of the sessions started in a UTC slot, per dimension value. */
+export interface GroupRollupsTable {
+  width: number;
+  slot: number;
+  dim: string;
+  value: string;
+  sessions: number;
+  sessions_ended: number;
+  completed: number;
+  dropped: number;
+  timed_out: number;
+  kicked: number;
+  replaced: number;
+  failed_to_join: number;
+  in_room: number;
+  participants_sum: number;
+  participant_ms: number;
+  peak_participants: number;
+  /** JSON `[seconds, count, …]` (histogramToJson). */
+  stay_seconds: string;
+  session_seconds: string;
+  /** JSON `[[reason, count], …]`, reason null when the stay's end carried none. */
+  join_failures: string;
+  drops: string;
+}
+
+/** Migration 16: group rollup slots to rebuild before they are read. */
+export interface GroupRollupsStaleTable {
+  width: number;
+  slot: number;
 }

@@ -11,6 +11,7 @@ import { createSqliteCallbackRecorder } from './record-callbacks.js';
 import { createSqliteRelayOutbox } from './relay-outbox.js';
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 import { createStatsQueries } from '../sql/stats-queries.js';
+import { createGroupStatsQueries } from '../sql/group-stats-queries.js';
 import { createSqliteReclassifier } from './reclassify.js';
 import { createSqliteRollups } from './rollups.js';
 import { applyRetention } from '../sql/apply-retention.js';
@@ -95,6 +96,7 @@ export function createSqliteStore(
     derivedRows: () => derived,
     ...createSqlReadMethods(kysely),
     ...createCallLifeMethods(kysely, steps),
+    ...createGroupStatsQueries(kysely, steps),
     ...createLifecycleStatsQueries(kysely, 'sqlite'),
     reclassifyCalls: (options) => reclassify(options),
     ...createStatsQueries(kysely, { dialect: 'sqlite', refreshStalePeaks: (from, to, grain) => rollups.refreshStalePeaksInBatches(from, to, grain),

@@ -182,6 +182,27 @@ export interface paths {
      */
     get: operations["getLifecycleTimeseries"];
   };
+  "/api/stats/group": {
+    /**
+     * Group figures over a window
+     * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. from and to are answered as given (Unix milliseconds), null when not given.
+     */
+    get: operations["getGroupStatsSummary"];
+  };
+  "/api/stats/group/timeseries": {
+    /**
+     * Group figures per time bucket
+     * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. Empty buckets are present; bucket_start is in Unix seconds, as in /api/stats/timeseries. from/to default to the last 24 hours, ending at the next whole hour.
+     */
+    get: operations["getGroupStatsTimeseries"];
+  };
+  "/api/stats/group/breakdown": {
+    /**
+     * Group figures per value of one dimension, largest sessions first
+     * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. room and host values are the JSON text of [svc_id, id] and [host_svc_id, host_id]; a session counts under every ue_type of its stays, with those stays only (docs/spec/group-calls.md §4).
+     */
+    get: operations["getGroupStatsBreakdown"];
+  };
   "/api/erasures": {
     /**
      * Erase one user: their id becomes a random pseudonym, their IPs and app data go; statistics stay
@@ -330,6 +351,50 @@ export interface components {
       disconnect_reason?: number;
       releaser_type?: number;
       [key: string]: (string | number) | undefined;
+    };
+    /** @description The group figures of docs/spec/group-calls.md §4 over the sessions that started in a window, bucket or breakdown value. */
+    GroupFigures: {
+      sessions: number;
+      sessions_ended: number;
+      sessions_end_missing: number;
+      stays: number;
+      joined_stays: number;
+      completed: number;
+      dropped: number;
+      timed_out: number;
+      kicked: number;
+      replaced: number;
+      failed_to_join: number;
+      in_room: number;
+      /** @description sum of the stays' durations in minutes */
+      participant_minutes: number;
+      /** @description participants per session; null without sessions */
+      avg_participants: number | null;
+      peak_participants: number;
+      /** @description fraction in [0,1]; null when the denominator is 0 */
+      join_failure_rate: number | null;
+      /** @description fraction in [0,1]; null when the denominator is 0 */
+      drop_rate: number | null;
+      /** @description failed_to_join stays per reason, largest count first, then by reason, no reason (null) last */
+      join_failures_by_reason: ({
+          reason: string | null;
+          count: number;
+        })[];
+      /** @description dropped and timed_out stays per reason, largest count first, then by reason, no reason (null) last */
+      drops_by_reason: ({
+          reason: string | null;
+          count: number;
+        })[];
+      /** @description whole seconds, nearest rank; null without durations */
+      stay_duration_p50_sec: number | null;
+      /** @description whole seconds, nearest rank; null without durations */
+      stay_duration_p90_sec: number | null;
+      /** @description whole seconds, nearest rank; null without durations */
+      stay_duration_p99_sec: number | null;
+      /** @description whole seconds, nearest rank; null without durations */
+      session_duration_p50_sec: number | null;
+      /** @description whole seconds, nearest rank; null without durations */
+      session_duration_p90_sec: number | null;
     };
     /** @description A group call (room session) without its stays but with their count per status, rebuilt from every stored event of its sid (docs/spec/group-calls.md §1). */
     GroupCallSummary: {
@@ -2790,6 +2855,246 @@ export interface operations {
                 agentCallSuccess: number;
                 agentCallFail: number;
               }[];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Group figures over a window
+   * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. from and to are answered as given (Unix milliseconds), null when not given.
+   */
+  getGroupStatsSummary: {
+    parameters: {
+      query?: {
+        /** @description the room's service id */
+        svc_id?: string;
+        /** @description the room's id */
+        id?: string;
+        /** @description the host's service id */
+        host_svc_id?: string;
+        /** @description the host's user id */
+        host_id?: string;
+        /** @description sessions with a stay of a participant of this service (the participant's service id) */
+        user_svc_id?: string;
+        /** @description sessions with a stay of this participant (the participant's user id) */
+        user_id?: string;
+        /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
+        from?: string;
+        /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
+        to?: string;
+        /** @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event */
+        state?: "ended" | "in_progress" | "end_missing";
+        /** @description sessions with at least one stay in this status */
+        stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+        /** @description the session's media type: A audio, V video */
+        media_type?: "A" | "V";
+        /** @description true: answer from a scan of the sessions even when the rollups could answer (the same figures, slower). Only the words true or false. */
+        exact?: boolean;
+        /** @description accepted and checked (an IANA time zone, else 400) but without effect: there are no buckets */
+        tz?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          "Server-Timing"?: string;
+        };
+        content: {
+          "application/json": {
+            from: number | null;
+            to: number | null;
+            summary: components["schemas"]["GroupFigures"];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Group figures per time bucket
+   * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. Empty buckets are present; bucket_start is in Unix seconds, as in /api/stats/timeseries. from/to default to the last 24 hours, ending at the next whole hour.
+   */
+  getGroupStatsTimeseries: {
+    parameters: {
+      query?: {
+        /** @description bucket size */
+        bucket?: "minute" | "hour" | "day" | "week";
+        /** @description IANA time zone for buckets and ISO times, e.g. Asia/Tokyo */
+        tz?: string;
+        /** @description the room's service id */
+        svc_id?: string;
+        /** @description the room's id */
+        id?: string;
+        /** @description the host's service id */
+        host_svc_id?: string;
+        /** @description the host's user id */
+        host_id?: string;
+        /** @description sessions with a stay of a participant of this service (the participant's service id) */
+        user_svc_id?: string;
+        /** @description sessions with a stay of this participant (the participant's user id) */
+        user_id?: string;
+        /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
+        from?: string;
+        /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
+        to?: string;
+        /** @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event */
+        state?: "ended" | "in_progress" | "end_missing";
+        /** @description sessions with at least one stay in this status */
+        stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+        /** @description the session's media type: A audio, V video */
+        media_type?: "A" | "V";
+        /** @description true: answer from a scan of the sessions even when the rollups could answer (the same figures, slower). Only the words true or false. */
+        exact?: boolean;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          "Server-Timing"?: string;
+        };
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            bucket: "minute" | "hour" | "day" | "week";
+            tz: string;
+            items: (components["schemas"]["GroupFigures"] & {
+                bucket_start: number;
+                bucket_start_iso: string;
+              })[];
+          };
+        };
+      };
+      /** @description error code invalid_parameter */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code unauthorized */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code internal_error */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error code storage_unavailable */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Group figures per value of one dimension, largest sessions first
+   * @description Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request. room and host values are the JSON text of [svc_id, id] and [host_svc_id, host_id]; a session counts under every ue_type of its stays, with those stays only (docs/spec/group-calls.md §4).
+   */
+  getGroupStatsBreakdown: {
+    parameters: {
+      query: {
+        /** @description the dimension */
+        by: "media_type" | "ue_type" | "room" | "host";
+        /** @description most values returned */
+        limit?: number;
+        /** @description accepted and checked (an IANA time zone, else 400) but without effect: there are no buckets */
+        tz?: string;
+        /** @description the room's service id */
+        svc_id?: string;
+        /** @description the room's id */
+        id?: string;
+        /** @description the host's service id */
+        host_svc_id?: string;
+        /** @description the host's user id */
+        host_id?: string;
+        /** @description sessions with a stay of a participant of this service (the participant's service id) */
+        user_svc_id?: string;
+        /** @description sessions with a stay of this participant (the participant's user id) */
+        user_id?: string;
+        /** @description sessions started at or after: an ISO 8601 time with a zone, or Unix milliseconds */
+        from?: string;
+        /** @description sessions started before: an ISO 8601 time with a zone, or Unix milliseconds */
+        to?: string;
+        /** @description ended: sc=E arrived; end_missing: none within GROUP_END_DEADLINE after the last event */
+        state?: "ended" | "in_progress" | "end_missing";
+        /** @description sessions with at least one stay in this status */
+        stay_status?: "completed" | "dropped" | "timed_out" | "kicked" | "replaced" | "failed_to_join" | "in_room";
+        /** @description the session's media type: A audio, V video */
+        media_type?: "A" | "V";
+        /** @description true: answer from a scan of the sessions even when the rollups could answer (the same figures, slower). Only the words true or false. */
+        exact?: boolean;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          "Server-Timing"?: string;
+        };
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            by: "media_type" | "ue_type" | "room" | "host";
+            items: (components["schemas"]["GroupFigures"] & {
+                value: string;
+              })[];
           };
         };
       };

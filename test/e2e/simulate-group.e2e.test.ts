@@ -27,13 +27,14 @@ describe('simulate --group → callevt on SQLite → verify --group', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when rooms are sent shuffled, partly twice and in both shapes, then every event is taken and every stored session and stay matches the truth', async () => {
+  it('when rooms are sent shuffled, partly twice and in both shapes, then every event is taken and every stored session and stay, and every group figure, matches the truth', async () => {
     const sent = await runCli(['simulate', '--group', '--rooms', '40', '--seed', 'group-e2e', '--duplicate-share', '0.1', '--quiet', '--expect', truth], { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN }, 60_000);
     assert.equal(sent.status, 0, sent.stdout + sent.stderr);
     assert.match(sent.stdout, /unexpected +0 /);
     const verified = await runCli(['verify', '--group', '--strict', '--expect', truth], { CALLEVT_URL: server.url, CALLEVT_TOKEN: TOKEN }, 60_000);
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
     assert.match(verified.stdout, /PASS +group sessions stored as expected +40\/40 rooms match/);
+    assert.match(verified.stdout, /PASS +group figures +(\d+)\/\1 figures match over .*\(40 sessions, \d+ stays\)/);
   });
 
   // Last: it changes the database the test above verified.

@@ -7,6 +7,7 @@ import { requestApi } from '../api-client.js';
 import { resolveReadTarget, type ServerTarget, type TargetOptions } from '../server-target.js';
 import { addSourceOptions } from './calls.js';
 import { formatBreakdown, formatSummary, formatTimeseries } from './stats-format.js';
+import { registerStatsGroup } from './stats-group.js';
 import { registerStatsLifecycle } from './stats-lifecycle.js';
 
 export interface StatsCliOptions extends TargetOptions {
@@ -41,6 +42,7 @@ export function registerStats(program: Command): void {
     process.stdout.write(await runStats(options));
   });
   registerStatsLifecycle(command);
+  registerStatsGroup(command);
 }
 
 /** The text `callevt stats` prints, read from the server or database the flags (or CALLEVT_URL) name. */

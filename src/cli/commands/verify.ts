@@ -30,7 +30,7 @@ export function registerVerify(program: Command): void {
     .requiredOption('--expect <file>', 'the ground truth written by `callevt simulate --expect`')
     .option('--exclusive', 'the run owns the database: a call it did not send, or a different total, fails')
     .option('--strict', 'a check the server cannot answer yet (missing endpoint) fails instead of being skipped')
-    .option('--group', 'the truth of `simulate --group`: check every room through GET /api/group-calls/:sid')
+    .option('--group', 'the truth of `simulate --group`: check every room through GET /api/group-calls/:sid, and the group figures of the run window (GET /api/stats/group)')
     .option('--concurrency <C>', 'API requests in flight at once', '16')
     .option('--wait <time>', "longest wait for a --lifecycle run's lost end events to become end_missing (the server's CALL_EVENT_DEADLINE after their Notify)", `${DEFAULT_END_MISSING_WAIT_MS / 60_000}m`)
     .addHelpText('after', '\nWithout --url or --db it reads CALLEVT_URL, else DATABASE_URL, else ./data/callevt.db, like the other reading commands.\n');
@@ -44,7 +44,7 @@ export function registerVerify(program: Command): void {
     const api = target.kind === 'server' ? createHttpApiClient(target.server.url, { ...target.server, concurrency }) : await openDatabaseApi(target.databaseUrl);
     try {
       if (isGroup) {
-        const report = await verifyGroupTruth(parseGroupGroundTruth(text), api, { concurrency, strict: options.strict ?? false });
+        const report = await verifyGroupTruth(parseGroupGroundTruth(text), api, { concurrency, strict: options.strict ?? false, exclusive: options.exclusive ?? false });
         process.stdout.write(formatGroupVerifyReport(report));
         process.exitCode = report.ok ? 0 : 1;
         return;

@@ -34,6 +34,8 @@ describe('verify --group (against GET /api/group-calls/:sid, served by a recordi
       const report = await verifyGroupTruth(truth, api, { strict: true });
       assert.ok(report.ok, JSON.stringify(report.checks));
       assert.match(report.checks[1]?.summary ?? '', /^20\/20 rooms match/);
+      assert.equal(report.checks[2]?.status, 'pass', JSON.stringify(report.checks[2]));
+      assert.match(report.checks[2]?.summary ?? '', /^(\d+)\/\1 figures match over .*\(20 sessions, \d+ stays\)$/);
     } finally {
       await api.close();
       await endpoint.close();

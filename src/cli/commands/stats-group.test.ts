@@ -52,8 +52,8 @@ describe('callevt stats group', () => {
       assert.match(text, /^drop rate\s+50\.0%$/m);
       assert.match(text, /^stay duration p50 \/ p90 \/ p99\s+60 s \/ 130 s \/ 130 s$/m);
       const series = await runStatsGroup({ ...window, bucket: 'hour', tz: 'Asia/Kolkata' }, {});
-      assert.match(series, /^2026-01-01T06:30:00\+05:30\s+1\s+2\s/m);
-      assert.match(series, /^2026-01-01T07:30:00\+05:30\s+1\s+2\s/m);
+      assert.match(series, /^2026-01-01T06:00:00\+05:30\s+1\s+2\s/m);
+      assert.match(series, /^2026-01-01T07:00:00\+05:30\s+1\s+2\s/m);
       const breakdown = await runStatsGroup({ ...window, by: 'media_type' }, {});
       assert.equal(breakdown.split('\n').filter((line) => /^(audio|video|A|V)\s+1\s+2\s/.test(line)).length, 2, breakdown);
     } finally {

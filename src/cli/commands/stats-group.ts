@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { GroupFigures, ReasonCount } from '../../domain/group/group-figures.js';
+import type { ReasonCount } from '../../domain/group/group-figures.js';
+import type { Answer } from '../../http/openapi/generated/api.js';
 import type { TargetOptions } from '../server-target.js';
 import { addSourceOptions } from './calls.js';
 import { formatTable, sparkline } from './stats-format.js';
@@ -18,21 +19,9 @@ export interface StatsGroupOptions extends TargetOptions {
   json?: boolean;
 }
 
-/** The answers of the three group statistics endpoints (docs/api.md, "Group statistics"). */
-interface GroupSummaryAnswer {
-  from: string;
-  to: string;
-  summary: GroupFigures;
-}
-interface GroupSeriesAnswer {
-  bucket: string;
-  tz: string;
-  items: Array<GroupFigures & { bucket_start_iso: string }>;
-}
-interface GroupBreakdownAnswer {
-  by: string;
-  items: Array<GroupFigures & { value: string | null }>;
-}
+type GroupSummaryAnswer = Answer<'getGroupStatsSummary'>;
+type GroupSeriesAnswer = Answer<'getGroupStatsTimeseries'>;
+type GroupBreakdownAnswer = Answer<'getGroupStatsBreakdown'>;
 
 /** `callevt stats group`: group call figures (docs/spec/group-calls.md §4) as a summary, a time series or a breakdown. */
 export function registerStatsGroup(stats: Command): void {
@@ -125,7 +114,8 @@ export function formatGroupSummary(a: GroupSummaryAnswer): string {
     ['stay duration p50 / p90 / p99', `${seconds(f.stay_duration_p50_sec)} / ${seconds(f.stay_duration_p90_sec)} / ${seconds(f.stay_duration_p99_sec)}`],
     ['session duration p50 / p90', `${seconds(f.session_duration_p50_sec)} / ${seconds(f.session_duration_p90_sec)}`],
   ];
-  const parts = [`window ${a.from} .. ${a.to}`, formatTable(['figure', 'value'], rows)];
+  const end = (ms: number | null, open: string) => (ms === null ? open : new Date(ms).toISOString());
+  const parts = [`sessions started from ${end(a.from, 'the first')} to ${end(a.to, 'now')}`, formatTable(['figure', 'value'], rows)];
   if (f.join_failures_by_reason.length > 0) parts.push(formatTable(['join failure reason', 'stays'], reasonRows(f.join_failures_by_reason)));
   if (f.drops_by_reason.length > 0) parts.push(formatTable(['drop reason', 'stays'], reasonRows(f.drops_by_reason)));
   return parts.join('\n\n');

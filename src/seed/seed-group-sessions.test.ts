@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tempDatabaseFile } from '../../test/fixtures/test-app.js';
+import { createSqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { rebuildGroupSessions } from '../storage/sql/record-group-events.js';
 import { driveSync } from '../storage/sql/sql-steps.js';
 import { openSqlite } from '../storage/sqlite/open-sqlite.js';
@@ -44,6 +45,27 @@ function storedAndRebuilt(db: SqliteDatabase) {
 }
 
 describe('callevt seed --group (seedSqliteGroupSessions)', () => {
+  it('when seeded, then the group statistics answer from rollups built over the seeded days exactly as a scan of the sessions', async () => {
+    const temp = tempDatabaseFile();
+    try {
+      seedSqliteGroupSessions(temp.file, SMALL, undefined, { chunkSessions: 50 });
+      const store = createSqliteStore(temp.file);
+      try {
+        const query = { filter: { from: (END - 3 * 86_400) * 1000, to: END * 1000 }, clock: { now: END * 1000, deadlineMs: 7_200_000 } };
+        const rolled = await store.groupStatsSummary(query);
+        const scanned = await store.groupStatsSummary({ ...query, exact: true });
+        assert.equal(rolled.source, 'rollups');
+        assert.equal(scanned.source, 'sessions');
+        assert.equal(rolled.summary.sessions, SMALL.sessions);
+        assert.deepEqual(rolled.summary, scanned.summary);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it('when a small database is seeded, then its sessions and stays are what the store rebuilds from its stored events', () => {
     const { stored, rebuilt, sids } = seeded(storedAndRebuilt);
     assert.equal(sids.length, SMALL.sessions);

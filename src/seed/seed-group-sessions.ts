@@ -1,5 +1,6 @@
 import { buildGroupSession } from '../domain/group/build-group-session.js';
 import { GROUP_EVENT_INSERT_COLUMNS, groupEventColumnValues, groupSessionRowOf, groupStayRowsOf } from '../storage/sql/group-call-rows.js';
+import { groupQuarterOf } from '../storage/sql/group-rollup-refresh.js';
 import { migrateSqlite } from '../storage/sqlite/migrate.js';
 import { openSqlite } from '../storage/sqlite/open-sqlite.js';
 import type { SqliteDatabase } from '../storage/sqlite/sqlite-driver.js';
@@ -20,14 +21,15 @@ export interface SeededStartRange {
 }
 
 /**
- * THE HOOK for the group statistics rollups: called in each seeded batch's transaction,
- * after its rows are written, with the started_at range of its sessions. It does nothing
- * yet. Once the rollups land (migration 16, with a table of stale slots refreshed lazily),
- * this is where the seeder marks that range's slots stale, as the store does for the
- * sessions a callback batch rebuilds.
+ * Marks stale, in each seeded batch's transaction, every quarter-hour of the started_at
+ * range of its sessions (group_rollups_stale, migration 16), as the store does for the
+ * sessions a callback batch rebuilds: the first group statistics question over the seeded
+ * days builds their rollups (docs/statistics.md, "Group figures"). A quarter without a
+ * session builds no row.
  */
-export function markSeededGroupSlotsStale(_db: SqliteDatabase, _range: SeededStartRange): void {
-  // Nothing to mark before migration 16.
+export function markSeededGroupSlotsStale(db: SqliteDatabase, range: SeededStartRange): void {
+  const mark = db.prepare('INSERT INTO group_rollups_stale (width, slot) VALUES (900, ?) ON CONFLICT (width, slot) DO NOTHING');
+  for (let slot = groupQuarterOf(range.fromMs); slot <= groupQuarterOf(range.toMs); slot += 900) mark.run(slot);
 }
 
 export interface GroupSeedResult {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRandom } from '../../src/simulate/random.js';
-import { formatDurationMs, formatTime, formatTimeMs } from '../../web/src/format.js';
+import { formatDurationMs, formatPercent, formatTime, formatTimeMs } from '../../web/src/format.js';
 import type { GroupCallJson, GroupCallPage } from '../../web/src/api-types.js';
 import { groupCallValuesOf } from '../fixtures/group-call-fixture.js';
 import { apiJson, browserUnavailable, launchBrowser, screenshotPath, startTestServer } from './browser-fixture.js';
@@ -309,6 +309,40 @@ describe('group call list and room page (headless chromium)', { skip: unavailabl
       assert.deepEqual(flags, ['online_disagrees', 'start_missing']);
       assert.equal(await page.textContent('[data-field="peak_online"]'), '3');
       assert.equal(await page.textContent('[data-field="peak_stays"]'), '2');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when the overview opens, then its Group calls panel counts the rooms of the range, their stays, failed joins and drops, and links to the list', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`overview: ${error.message}`));
+    page.setDefaultTimeout(WAIT_MS);
+    try {
+      await page.goto(`${server.url}/#/overview?range=24h&live=0`);
+      // The overview marks a finished refresh, its group figures last, with data-generation.
+      await page.waitForSelector('#view[data-generation]');
+      const counts = { stays: 0, failed_to_join: 0, drops: 0, in_room: 0 };
+      for (const room of rooms) {
+        for (const [status, n = 0] of Object.entries(room.stayCounts)) {
+          counts.stays += n;
+          if (status === 'failed_to_join') counts.failed_to_join += n;
+          if (status === 'dropped' || status === 'timed_out') counts.drops += n;
+          if (status === 'in_room') counts.in_room += n;
+        }
+      }
+      const kpi = (key: string) => page.textContent(`[data-group-kpi="${key}"]`);
+      assert.equal(await kpi('sessions'), String(rooms.length));
+      assert.equal(await kpi('join_failure_rate'), formatPercent(counts.failed_to_join / counts.stays));
+      assert.equal(await kpi('drop_rate'), formatPercent(counts.drops / (counts.stays - counts.failed_to_join - counts.in_room)));
+      assert.equal(await kpi('sessions_end_missing'), '0');
+      const tableTotal = (kind: string) => page.locator(`[data-group-reasons="${kind}"] tbody td.num`).evaluateAll((cells) => cells.reduce((sum, c) => sum + Number(c.textContent), 0));
+      assert.equal(await tableTotal('drops'), counts.drops);
+      assert.equal(await tableTotal('join-failures'), counts.failed_to_join);
+      assert.ok(await page.locator('[data-testid="group-stats"] .chart canvas').count() > 0, 'the group chart is drawn');
+      await andWait(page, () => page.click('[data-testid="group-stats"] a[href^="#/group-calls"]'));
+      assert.deepEqual((await shownSids(page)).sort(), rooms.map((r) => r.sid).sort());
       assert.deepEqual(pageErrors, []);
     } finally {
       await page.close();

@@ -50,3 +50,7 @@ export type GroupCallJson = Answer<'getGroupCall'>;
 export type GroupStay = Schema<'GroupStay'>;
 export type StayStatus = GroupStay['status'];
 export type SessionState = GroupCallSummary['state'];
+/** The group figures of docs/spec/group-calls.md §4, over a window and per bucket. */
+export type GroupFigures = Schema<'GroupFigures'>;
+export type GroupStatsJson = Answer<'getGroupStatsSummary'>;
+export type GroupSeriesJson = Answer<'getGroupStatsTimeseries'>;

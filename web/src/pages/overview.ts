@@ -17,6 +17,7 @@ import {
 } from '../time-range.js';
 import { isFewCalls, isTooFewToCompare, MIN_RATIO_CALLS, ratioCalls, TOO_FEW_PREVIOUS, volumeNote } from '../volume.js';
 import { errorBox } from './error-box.js';
+import { groupStatsPanel } from './group-stats-panel.js';
 
 /** Most reasons the failure table lists. */
 export const TOP_REASONS = 10;
@@ -112,6 +113,7 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
   const endedByBody = h('div', { 'data-breakdown': 'ended_by' });
   const typeBody = h('div', { 'data-breakdown': 'type' });
   const histTable = h('div', { 'data-testid': 'histogram' });
+  const groups = groupStatsPanel(tz);
 
   view.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), presetLinks,
@@ -130,6 +132,7 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     h('div', { class: 'grid-2' },
       panel('Audio and video', null, typeBody),
       panel('Duration of answered calls', 'Share of answered calls per duration range; the ranges end at 10 s (short calls) and at the p50, p90 and p99 durations of the summary.', histChartEl, histTable)),
+    groups.element,
   );
 
   const volumeChart = lineChart(volumeChartEl, [
@@ -143,7 +146,7 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
     { label: `ASR, under ${MIN_RATIO_CALLS} calls`, colorVar: '--c-answered', format: asrFormat, faded: true },
   ], tz, (v) => `${v}%`, [0, 100]);
   const histChart = barChart(histChartEl, 'Answered calls', '--c-attempts', formatPercent);
-  const charts: Array<{ destroy(): void }> = [volumeChart, asrChart, histChart];
+  const charts: Array<{ destroy(): void }> = [volumeChart, asrChart, histChart, groups];
 
   let controller: AbortController | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -196,7 +199,9 @@ export function renderOverview(view: HTMLElement, params: URLSearchParams): Clea
       breakdown('ended_by', endedByBody),
       breakdown('type', typeBody),
     ]);
-    for (const step of [kpis, series, breakdowns]) {
+    // Group calls last: the 1-to-1 figures are what most users open the overview for.
+    const groupFigures = () => groups.load(w, signal);
+    for (const step of [kpis, series, breakdowns, groupFigures]) {
       if (signal.aborted) return;
       await step();
     }

@@ -46,6 +46,25 @@ export function groupEventOfRow(row: Record<string, unknown>): GroupCallEvent {
   return event as unknown as GroupCallEvent;
 }
 
+/**
+ * The columns of group_call_events a rebuild reads: the event's fields and its conflict
+ * count, not what callevt knows of its delivery nor its unknown keys (`extra`: the builder
+ * reads none, and its only use of a whole event, the canonical form that breaks ties
+ * between versions of one key, never arises among stored events, one per key).
+ */
+export const GROUP_EVENT_BUILD_COLUMNS: readonly string[] = [...GROUP_CALL_FIELDS.map((f) => f.name), 'conflicts'];
+
+/** A row of GROUP_EVENT_BUILD_COLUMNS as the event the builder takes (`extra` left empty). */
+export function groupEventOfBuildRow(row: Record<string, unknown>): GroupCallEvent {
+  const event: Record<string, unknown> = {};
+  for (const field of GROUP_CALL_FIELDS) {
+    const value = row[field.name] ?? null;
+    event[field.name] = value === null || field.column === 'text' ? value : Number(value);
+  }
+  event.extra = {};
+  return event as unknown as GroupCallEvent;
+}
+
 /** The group_sessions row of a session; `lastEventAt` and `conflicts` come from its stored events. */
 export function groupSessionRowOf(session: GroupSession, facts: { lastEventAt: number; conflicts: number }): GroupSessionsTable {
   return {

@@ -19,7 +19,10 @@
  * Knobs: BENCH_ROUNDS (3), BENCH_DURATION_SEC (5), BENCH_CONNECTIONS (50),
  * BENCH_GROUP_SIZES (most participants per room, comma-separated; 8,50), BENCH_GROUP_REQUESTS
  * (requests planned per group case; 150000), BENCH_GROUP_LIVE_ROOMS (rooms live at once; 100),
- * BENCH_ONLY (case keys), CPU_PROF=1 (each server under `node --cpu-prof`, profiles in
+ * BENCH_ONLY (case keys), BENCH_BASELINE_TREE (other checkouts, comma-separated, e.g. a
+ * `git worktree add` of an earlier commit with `node_modules` linked in: each one's group
+ * cases run too, keys `baseline-group-N`, `baseline2-group-N`, …, for before/after in one
+ * run; the 1-to-1 baseline always runs from this checkout), CPU_PROF=1 (each server under `node --cpu-prof`, profiles in
  * bench/group/profiles/<case>-<round>/), and `--db
  * postgres://…@127.0.0.1/…` (or BENCH_PG_URL) for the same cases on PostgreSQL too.
  */
@@ -43,6 +46,8 @@ const GROUP_SIZES = (process.env.BENCH_GROUP_SIZES ?? '8,50').split(',').map(Num
 const GROUP_REQUESTS = Number(process.env.BENCH_GROUP_REQUESTS ?? 150_000);
 /** The cost of a group event may be at most this many 1-to-1 events (issue 17). */
 const TARGET_RATIO = 1.5;
+/** Other checkouts whose group cases run beside this one's (before/after in one run). */
+const BASELINE_TREES = (process.env.BENCH_BASELINE_TREE ?? '').split(',').filter((t) => t !== '');
 const PROFILES = process.env.CPU_PROF === '1' ? join(ROOT, 'bench', 'group', 'profiles') : null;
 
 interface Measured {
@@ -151,10 +156,10 @@ function sourceFor(size: number | undefined, pools: Map<number, GroupDeliveryPoo
   return poolPaths(pools.get(size) as GroupDeliveryPool);
 }
 
-async function measureOn(profile: string, db: string, env: Record<string, string>, source: PathSource, count: () => Promise<string>): Promise<Measured> {
+async function measureOn(profile: string, db: string, env: Record<string, string>, source: PathSource, count: () => Promise<string>, tree?: string): Promise<Measured> {
   let child: ChildProcess | undefined;
   try {
-    const server = await startServer(serveArgs(db), env, PROFILES === null ? [] : ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, profile)]);
+    const server = await startServer(serveArgs(db, tree), env, PROFILES === null ? [] : ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, profile)]);
     child = server.child;
     const m = await drive(server.url, source);
     await stopServer(child);
@@ -164,24 +169,24 @@ async function measureOn(profile: string, db: string, env: Record<string, string
   }
 }
 
-function sqliteCase(key: string, name: string, size: number | undefined, pools: Map<number, GroupDeliveryPool>): Case {
+function sqliteCase(key: string, name: string, size: number | undefined, pools: Map<number, GroupDeliveryPool>, tree?: string): Case {
   return {
     key, name, size,
     run: (dir, round) => {
       const file = join(dir, `${key}-${round}.db`);
-      return measureOn(`${key}-${round}`, file, {}, sourceFor(size, pools), async () => sqliteCounts(file));
+      return measureOn(`${key}-${round}`, file, {}, sourceFor(size, pools), async () => sqliteCounts(file), tree);
     },
   };
 }
 
-function postgresCase(pgUrl: string, key: string, name: string, size: number | undefined, pools: Map<number, GroupDeliveryPool>): Case {
+function postgresCase(pgUrl: string, key: string, name: string, size: number | undefined, pools: Map<number, GroupDeliveryPool>, tree?: string): Case {
   return {
     key, name, size,
     run: async (dir, round) => {
       const schema = await createBenchSchema(pgUrl);
       try {
         return await measureOn(`${key}-${round}`, schema.url, { SPOOL_FILE: join(dir, `spool-${key}-${round}.db`) }, sourceFor(size, pools),
-          async () => `${await schema.countCalls()} calls`);
+          async () => `${await schema.countCalls()} calls`, tree);
       } finally {
         await schema.drop();
       }
@@ -206,15 +211,20 @@ async function main(): Promise<void> {
       `${pool.meanParticipants.toFixed(1)} participants and ${pool.meanEvents.toFixed(1)} events per room, ` +
       `${pool.meanEventsRebuilt.toFixed(1)} events read per rebuild on average\n`);
   }
-  const groupCases = (make: (key: string, name: string, size: number) => Case, prefix: string) =>
-    GROUP_SIZES.map((size) => make(`${prefix}group-${size}`, `${prefix === '' ? '' : 'PostgreSQL: '}group events, rooms of up to ${size}`, size));
+  // This checkout's group cases, then each baseline tree's (`baseline-group-N`, …) right after, so that before and after alternate.
+  const baselines = BASELINE_TREES.map((tree, i) => ({ tree, key: i === 0 ? 'baseline' : `baseline${i + 1}`, label: tree.split('/').filter(Boolean).at(-1) ?? tree }));
+  const groupCases = (make: (key: string, name: string, size: number, tree?: string) => Case, prefix: string) =>
+    GROUP_SIZES.flatMap((size) => {
+      const name = `${prefix === '' ? '' : 'PostgreSQL: '}group events, rooms of up to ${size}`;
+      return [make(`${prefix}group-${size}`, name, size), ...baselines.map((b) => make(`${prefix}${b.key}-group-${size}`, `${name}, callevt at ${b.label}`, size, b.tree))];
+    });
   const pgUrl = benchPostgresUrl();
   const cases: Case[] = [
     sqliteCase('one-to-one', '1-to-1 Call Events (baseline)', undefined, pools),
-    ...groupCases((key, name, size) => sqliteCase(key, name, size, pools), ''),
+    ...groupCases((key, name, size, tree) => sqliteCase(key, name, size, pools, tree), ''),
     ...(pgUrl === null ? [] : [
       postgresCase(pgUrl, 'pg-one-to-one', 'PostgreSQL: 1-to-1 Call Events (baseline)', undefined, pools),
-      ...groupCases((key, name, size) => postgresCase(pgUrl, key, name, size, pools), 'pg-'),
+      ...groupCases((key, name, size, tree) => postgresCase(pgUrl, key, name, size, pools, tree), 'pg-'),
     ]),
   ].filter((c) => only === undefined || only.includes(c.key));
   const dir = mkdtempSync(join(tmpdir(), 'callevt-bench-group-'));

@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The checkout's root: servers run from its sources through tsx, as in bench/ingest. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `callevt serve` on loopback, port 0, on the database `db` (a SQLite file or a postgres:// URL). */
-export function serveArgs(db: string): string[] {
-  return ['src/cli/main.ts', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
+/**
+ * `callevt serve` on loopback, port 0, on the database `db` (a SQLite file or a postgres://
+ * URL), from this checkout or from another one (`tree`: a checkout of another commit with
+ * `node_modules` linked in).
+ */
+export function serveArgs(db: string, tree = ROOT): string[] {
+  return [join(tree, 'src/cli/main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db];
 }
 
 /**

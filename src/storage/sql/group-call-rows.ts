@@ -46,6 +46,31 @@ export function groupEventOfRow(row: Record<string, unknown>): GroupCallEvent {
   return event as unknown as GroupCallEvent;
 }
 
+/**
+ * The fields of a stored event that buildGroupSession reads (its rules, docs/spec/group-calls.md
+ * §1-3): not the times LINE Planet reports beside ts, stid, app_svr_data nor the release codes
+ * of the room (rel_code, rel_code_str), nor `extra`. The builder's only use of a whole event,
+ * the canonical form that breaks ties between versions of one key, never arises among stored
+ * events (one per key). The contract tests compare stored sessions with the builder's answer
+ * for the whole events: a builder that came to read another field fails them.
+ */
+const GROUP_BUILD_FIELDS = new Set(['sid', 'svc_id', 'id', 'user_svc_id', 'user_id', 'host_svc_id', 'host_id', 'sc', 'msc', 'online',
+  'media_type', 'ts', 'ue_type', 'display_name', 'disconnect_reason', 'releaser_type']);
+
+/** The columns of group_call_events a rebuild reads: GROUP_BUILD_FIELDS and the conflict count. */
+export const GROUP_EVENT_BUILD_COLUMNS: readonly string[] = [...GROUP_CALL_FIELDS.map((f) => f.name).filter((name) => GROUP_BUILD_FIELDS.has(name)), 'conflicts'];
+
+/** A row of GROUP_EVENT_BUILD_COLUMNS as the event the builder takes (the fields it does not read null, `extra` empty). */
+export function groupEventOfBuildRow(row: Record<string, unknown>): GroupCallEvent {
+  const event: Record<string, unknown> = {};
+  for (const field of GROUP_CALL_FIELDS) {
+    const value = row[field.name] ?? null;
+    event[field.name] = value === null || field.column === 'text' ? value : Number(value);
+  }
+  event.extra = {};
+  return event as unknown as GroupCallEvent;
+}
+
 /** The group_sessions row of a session; `lastEventAt` and `conflicts` come from its stored events. */
 export function groupSessionRowOf(session: GroupSession, facts: { lastEventAt: number; conflicts: number }): GroupSessionsTable {
   return {

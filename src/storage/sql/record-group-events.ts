@@ -1,7 +1,8 @@
 import { buildGroupSession } from '../../domain/group/build-group-session.js';
 import type { CallbackRecord, GroupCallEventRecord, RecordResult } from '../port.js';
-import { GROUP_EVENT_INSERT_COLUMNS, groupEventOfRow, groupEventValues, groupSessionRowOf, groupStayRowsOf } from './group-call-rows.js';
+import { GROUP_EVENT_BUILD_COLUMNS, GROUP_EVENT_INSERT_COLUMNS, groupEventOfBuildRow, groupEventValues, groupSessionRowOf, groupStayRowsOf } from './group-call-rows.js';
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
+import type { GroupStaysTable } from './schema-types.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
 
 /** The kind callback_conflicts files a group event's conflicting versions under. */
@@ -65,33 +66,76 @@ export function* recordGroupEvent(
 
 /**
  * Rebuilds the session and stays of each sid from all its stored events
- * (docs/spec/group-calls.md §1-3), replacing what was stored: the stored session is the
- * builder's answer for the set of events, whatever order and repeats they came in.
+ * (docs/spec/group-calls.md §1-3): the stored session is the builder's answer for the set of
+ * events, whatever order and repeats they came in. Only what changed is written: the
+ * session row's changed columns, the stays (by seq) whose columns changed, the new stays,
+ * and the stays past the new last seq; the rows left are those a full rewrite would store.
  */
 export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
   // The group rollups' quarter-hours of each session's start before and after (a late sc=S
   // moves it), marked stale for the next statistics query to rebuild (group-rollup-refresh.ts).
   const starts: number[] = [];
   for (const sid of sids) {
-    const before = (yield sql('SELECT started_at FROM group_sessions WHERE sid = ?', sid)).rows[0];
-    if (before !== undefined) starts.push(Number(before.started_at));
-    const rows = (yield sql('SELECT * FROM group_call_events WHERE sid = ?', sid)).rows;
-    yield sql('DELETE FROM group_stays WHERE sid = ?', sid);
-    yield sql('DELETE FROM group_sessions WHERE sid = ?', sid);
+    const rows = (yield sql(SELECT_BUILD_EVENTS, sid)).rows;
+    // The stored session and stays: what the rebuild compares against. `stored.started_at`
+    // is the session's quarter-hour slot before the rebuild (a late sc=S can move it).
+    const stored = (yield sql('SELECT * FROM group_sessions WHERE sid = ?', sid)).rows[0];
+    const storedStays = (yield sql('SELECT * FROM group_stays WHERE sid = ?', sid)).rows;
+    if (stored !== undefined) starts.push(Number(stored.started_at));
     // The clock only decides in_progress against end_missing, which is read later with the
     // deadline (group-call-rows.ts): nothing stored depends on it.
-    const session = buildGroupSession(rows.map(groupEventOfRow), { now: 0, deadlineMs: 0 });
-    if (session === null) continue;
+    const session = buildGroupSession(rows.map(groupEventOfBuildRow), { now: 0, deadlineMs: 0 });
+    if (session === null) {
+      // No session any more (an erasure took its events): the stored one goes.
+      if (storedStays.length > 0) yield sql('DELETE FROM group_stays WHERE sid = ?', sid);
+      if (stored !== undefined) yield sql('DELETE FROM group_sessions WHERE sid = ?', sid);
+      continue;
+    }
     const lastEventAt = rows.reduce((latest, r) => Math.max(latest, Number(r.ts)), 0);
     const conflicts = rows.reduce((sum, r) => sum + Number(r.conflicts), 0);
-    yield insertRow('group_sessions', groupSessionRowOf(session, { lastEventAt, conflicts }));
-    for (const stay of groupStayRowsOf(session)) yield insertRow('group_stays', stay);
+    // `row.started_at`: the session's quarter-hour slot after the rebuild.
+    const row = groupSessionRowOf(session, { lastEventAt, conflicts });
     starts.push(session.started_at);
+    if (stored === undefined) yield insertRows('group_sessions', [row]);
+    else yield* updateChanged('group_sessions', stored, row, ['sid']);
+    const stays = groupStayRowsOf(session);
+    const bySeq = new Map(storedStays.map((s) => [Number(s.seq), s]));
+    const added: GroupStaysTable[] = [];
+    for (const stay of stays) {
+      const before = bySeq.get(stay.seq);
+      if (before === undefined) added.push(stay);
+      else yield* updateChanged('group_stays', before, stay, ['sid', 'seq']);
+    }
+    for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
+    if (storedStays.length > stays.length) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq >= ?', sid, stays.length);
   }
   yield* markGroupSlotsStale(starts);
 }
 
-function insertRow(table: string, row: object) {
+/** Stays per INSERT: far below SQLite's and PostgreSQL's bound parameters per statement. */
+const INSERT_CHUNK = 500;
+
+const SELECT_BUILD_EVENTS = `SELECT ${GROUP_EVENT_BUILD_COLUMNS.join(', ')} FROM group_call_events WHERE sid = ?`;
+
+/** A stored value and a value to store are the same when they would store the same (PostgreSQL's int8 may come back as text). */
+function sameValue(stored: unknown, value: unknown): boolean {
+  return stored === null || value === null ? stored === value : String(stored) === String(value);
+}
+
+/** UPDATE of the columns of `row` that differ from the stored row, by its key columns; nothing when none differs. */
+function* updateChanged(table: string, stored: Record<string, unknown>, row: object, key: readonly string[]): SqlSteps<void> {
   const entries = Object.entries(row);
-  return sql(`INSERT INTO ${table} (${entries.map(([c]) => c).join(', ')}) VALUES (${placeholders(entries.length)})`, ...entries.map(([, v]) => v));
+  const changed = entries.filter(([column, value]) => !key.includes(column) && !sameValue(stored[column] ?? null, value));
+  if (changed.length === 0) return;
+  const keyValues = key.map((column) => (row as Record<string, unknown>)[column]);
+  yield sql(`UPDATE ${table} SET ${changed.map(([c]) => `${c} = ?`).join(', ')} WHERE ${key.map((c) => `${c} = ?`).join(' AND ')}`,
+    ...changed.map(([, v]) => v), ...keyValues);
+}
+
+/** One INSERT of rows that share their columns (one round trip on PostgreSQL). */
+function insertRows(table: string, rows: readonly object[]) {
+  const columns = Object.keys(rows[0] as object);
+  const values = `(${placeholders(columns.length)})`;
+  return sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => values).join(', ')}`,
+    ...rows.flatMap((r) => Object.values(r)));
 }

@@ -19,7 +19,7 @@ async function upgradeScenario(target: UpgradeTarget): Promise<void> {
   const before = await target.openStore();
   await deliver(before, random, rooms.flat());
   await before.close();
-  for (const text of ['DROP TABLE group_rollups', 'DROP TABLE group_rollups_stale', 'DELETE FROM schema_migrations WHERE version = 16']) await target.run(text);
+  for (const text of ['DROP TABLE group_rollups', 'DROP TABLE group_rollups_stale', 'DROP INDEX group_sessions_open_started', 'DELETE FROM schema_migrations WHERE version = 16']) await target.run(text);
   const store = await target.openStore();
   try {
     const clock = { now: BASE + 3 * DAY, deadlineMs: 3_600_000 };

@@ -98,6 +98,22 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
   return true;
 }
 
+/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may simply run again. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+/** Attempts of one refresh batch before its error is let through. */
+const REFRESH_ATTEMPTS = 5;
+
+async function retriedOnDeadlock<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= REFRESH_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw error;
+    }
+  }
+}
+
 /**
  * Rebuilds every stale slot of the whole UTC days around [fromSec, toSec), narrowest width
  * first (each rebuild marks the slot above it), in short transactions of a few dozen slots.
@@ -118,15 +134,18 @@ export async function refreshStaleGroupSlots(steps: SqlStepRunner, fromSec: numb
     });
     // A few dozen slots per transaction save most of a cold build's commits and round trips;
     // bounded, so that a receiver marking one of them waits for one batch at most. In slot
-    // order, as marks are written: no two transactions wait for each other in a cycle.
+    // order, as marks are written. Two PostgreSQL receivers refreshing at once can still meet
+    // in a cycle (one holds a slot's lock and waits for the mark of a wider slot the other's
+    // batch wrote; the other waits for that slot's lock): PostgreSQL aborts one, which runs
+    // its batch again, as ingest does (postgres/record-callbacks.ts).
     for (let i = 0; i < stale.length; i += SLOTS_PER_TRANSACTION) {
       const slots = stale.slice(i, i + SLOTS_PER_TRANSACTION);
       // Derived rows: a crash that loses the rebuild loses the cleared mark with it.
-      rebuilt += await steps.transaction(function* () {
+      rebuilt += await retriedOnDeadlock(() => steps.transaction(function* () {
         let n = 0;
         for (const slot of slots) if (yield* refreshGroupSlot(steps.dialect, width, slot)) n++;
         return n;
-      }, { durable: false });
+      }, { durable: false }));
     }
   }
   return rebuilt;

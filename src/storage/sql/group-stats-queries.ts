@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { addSessionToCell, emptyGroupCell, finishGroupCell, type GroupCell } from '../../domain/group/group-cell.js';
 import {
   type GroupBreakdownAnswer,
@@ -44,6 +44,12 @@ interface Grouping {
   valuesOf: (session: StatsSession) => Array<[string, StatsSession]>;
   /** Where cells are cut (bucket boundaries), Unix seconds. */
   cuts: readonly number[];
+  /**
+   * The value an end_missing session of this media type counts under, when that is all its
+   * value depends on (then end_missing is counted per quarter-hour by the database); null
+   * when its stays decide it (ue_type), and the sessions are read.
+   */
+  endMissingValue: ((mediaType: string) => string) | null;
 }
 
 /**
@@ -129,17 +135,43 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
       if (a < b) addSessions(cells, await scanSessions({ ...filter, from: a, to: b }, clock), grouping);
     }
     // Rollups hold no end_missing (it depends on the time of the question): count it now.
-    // (Sessions without sc=E stay end_missing for good, so there can be many: their stays are read only for ue_type.)
-    const endMissing = await scanSessions({ ...filter, from: middleFrom, to: middleTo, state: 'end_missing' }, clock, grouping.dim === 'ue_type');
-    addSessions(cells, endMissing, grouping, true);
+    // Sessions without sc=E stay end_missing for good, so there can be many: the database
+    // counts them per quarter-hour and media type from the index of open sessions by start,
+    // and their stays are read only for ue_type.
+    const endMissingValue = grouping.endMissingValue;
+    if (endMissingValue === null) {
+      const endMissing = await scanSessions({ ...filter, from: middleFrom, to: middleTo, state: 'end_missing' }, clock, true);
+      addSessions(cells, endMissing, grouping, true);
+    } else {
+      for (const { quarter, media_type: mediaType, n } of await countEndMissing(filter, clock, middleFrom, middleTo)) {
+        const key = grouping.keyOf(Number(quarter) * QUARTER_MS, endMissingValue(String(mediaType)));
+        if (key === null) continue;
+        let cell = cells.get(key);
+        if (cell === undefined) cells.set(key, (cell = emptyGroupCell()));
+        cell.sessions_end_missing += Number(n);
+      }
+    }
     return { cells, source: 'rollups' };
   };
 
+  /** The end_missing sessions started in [fromMs, toMs) per quarter-hour and media type, counted from group_sessions_open_started. */
+  const countEndMissing = (filter: GroupStatsFilter, clock: GroupClock, fromMs: number, toMs: number) => {
+    let q = db.selectFrom('group_sessions')
+      .select((eb) => [sql<number | string>`started_at / ${sql.lit(QUARTER_MS)}`.as('quarter'), 'media_type', eb.fn.countAll<number | string | bigint>().as('n')])
+      .where('ended_at', 'is', null)
+      .where('last_event_at', '<', clock.now - clock.deadlineMs)
+      .where('started_at', '>=', fromMs)
+      .where('started_at', '<', toMs);
+    if (filter.media_type !== undefined) q = q.where('media_type', '=', filter.media_type);
+    return q.groupBy([sql`started_at / ${sql.lit(QUARTER_MS)}`, 'media_type']).execute();
+  };
+
   const whole = (session: StatsSession): Array<[string, StatsSession]> => [['', session]];
+  const noValue = () => '';
 
   return {
     async groupStatsSummary(query) {
-      const grouping: Grouping = { dim: query.filter.media_type === undefined ? 'all' : 'media_type', keyOf: () => '', valuesOf: whole, cuts: [] };
+      const grouping: Grouping = { dim: query.filter.media_type === undefined ? 'all' : 'media_type', keyOf: () => '', valuesOf: whole, cuts: [], endMissingValue: noValue };
       const { cells, source } = await answerCells(query, grouping);
       return { summary: finishGroupCell(cells.get('') ?? emptyGroupCell()), source };
     },
@@ -157,7 +189,7 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
         }
         return String(bounds[lo]);
       };
-      const grouping: Grouping = { dim: query.filter.media_type === undefined ? 'all' : 'media_type', keyOf, valuesOf: whole, cuts: bounds };
+      const grouping: Grouping = { dim: query.filter.media_type === undefined ? 'all' : 'media_type', keyOf, valuesOf: whole, cuts: bounds, endMissingValue: noValue };
       const { cells, source } = await answerCells(query, grouping);
       const items = bounds.slice(0, -1).map((start) => ({ bucket_start: start, ...finishGroupCell(cells.get(String(start)) ?? emptyGroupCell()) }));
       return { items, source };
@@ -165,7 +197,9 @@ export function createGroupStatsQueries(db: Kysely<Database>, steps: SqlStepRunn
     async groupStatsBreakdown(query) {
       const { by } = query;
       const dim: GroupRollupDim | null = by === 'media_type' ? 'media_type' : by === 'ue_type' && query.filter.media_type === undefined ? 'ue_type' : null;
-      const grouping: Grouping = { dim, keyOf: (_, value) => value, valuesOf: (session) => sessionValues(session, by), cuts: [] };
+      const grouping: Grouping = {
+        dim, keyOf: (_, value) => value, valuesOf: (session) => sessionValues(session, by), cuts: [], endMissingValue: by === 'media_type' ? (mediaType) => mediaType : null,
+      };
       const { cells, source } = await answerCells(query, grouping);
       const items = [...cells].map(([value, cell]) => ({ value, ...finishGroupCell(cell) }));
       return { items: orderGroupBreakdown(items, query.limit), source };

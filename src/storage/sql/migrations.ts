@@ -535,6 +535,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // group_rollups_stale, and a query rebuilds the stale slots it reads (quarters from the
     // sessions, wider slots from the narrower ones; storage/sql/group-rollup-refresh.ts).
     // Every quarter that holds a session is marked here, so the first query builds them.
+    // group_sessions_open_started: the sessions without sc=E by start, which the statistics
+    // count as end_missing at the time of the question (by quarter-hour, from the index
+    // alone), and which the list's state filter reads within a window.
     version: 16,
     name: 'group statistics rollups',
     sql: (d) => `
@@ -567,6 +570,7 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (width, slot)
       )${d.withoutRowid};
       INSERT INTO group_rollups_stale (width, slot) SELECT DISTINCT 900, started_at / 900000 * 900 FROM group_sessions;
+      CREATE INDEX group_sessions_open_started ON group_sessions (started_at, last_event_at, media_type) WHERE ended_at IS NULL;
     `,
   },
 ];

@@ -29,7 +29,7 @@ describe('callevt stats group', () => {
       path: '/api/stats/group',
       query: 'from=2026-01-01T00%3A00%3A00Z&svc_id=s&media_type=video',
     });
-    assert.deepEqual(groupStatsRequest({ since: '2h', bucket: 'day', tz: 'Asia/Kolkata' }, T), { path: '/api/stats/group/timeseries', query: `from=${T - 7_200_000}&bucket=day&tz=Asia%2FKolkata` });
+    assert.deepEqual(groupStatsRequest({ since: '2h', bucket: 'day', tz: 'Asia/Kolkata' }, T), { path: '/api/stats/group/timeseries', query: `from=${T - 7_200_000}&tz=Asia%2FKolkata&bucket=day` });
     assert.deepEqual(groupStatsRequest({ by: 'ue_type', limit: '5', exact: true }), { path: '/api/stats/group/breakdown', query: 'exact=true&by=ue_type&limit=5' });
     assert.throws(() => groupStatsRequest({ by: 'room', bucket: 'hour' }), /--by or --bucket/);
     assert.throws(() => groupStatsRequest({ since: 'yesterday' }), /--since must look like/);

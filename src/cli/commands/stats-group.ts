@@ -4,7 +4,7 @@ import type { Answer } from '../../http/openapi/generated/api.js';
 import type { TargetOptions } from '../server-target.js';
 import { addSourceOptions } from './calls.js';
 import { formatTable, sparkline } from './stats-format.js';
-import { readStatsAnswer } from './stats.js';
+import { readStatsAnswer, statsEndpoint } from './stats.js';
 
 export interface StatsGroupOptions extends TargetOptions {
   from?: string;
@@ -55,25 +55,7 @@ export function groupStatsRequest(options: StatsGroupOptions, now: number = Date
     q.set('from', String(now - Number(match[1]) * unitMs));
   }
   if (options.from !== undefined) q.set('from', options.from);
-  if (options.to !== undefined) q.set('to', options.to);
-  if (options.exact === true) q.set('exact', 'true');
-  for (const f of options.filter ?? []) {
-    const eq = f.indexOf('=');
-    if (eq <= 0) throw new Error(`--filter ${f}: expected key=value`);
-    q.append(f.slice(0, eq), f.slice(eq + 1));
-  }
-  if (options.by !== undefined && options.bucket !== undefined) throw new Error('give --by or --bucket, not both');
-  if (options.by !== undefined) {
-    q.set('by', options.by);
-    if (options.limit !== undefined) q.set('limit', options.limit);
-    return { path: '/api/stats/group/breakdown', query: q.toString() };
-  }
-  if (options.bucket !== undefined) {
-    q.set('bucket', options.bucket);
-    if (options.tz !== undefined) q.set('tz', options.tz);
-    return { path: '/api/stats/group/timeseries', query: q.toString() };
-  }
-  return { path: '/api/stats/group', query: q.toString() };
+  return statsEndpoint(q, options, { summary: '/api/stats/group', timeseries: '/api/stats/group/timeseries', breakdown: '/api/stats/group/breakdown' });
 }
 
 /** The text `callevt stats group` prints. */

@@ -71,10 +71,30 @@ export function statsRequest(options: StatsCliOptions): { path: string; query: s
     q.set('from', `-${options.since}`);
   }
   if (options.from !== undefined) q.set('from', options.from);
+  return statsEndpoint(q, options, { summary: '/api/stats/summary', timeseries: '/api/stats/timeseries', breakdown: '/api/stats/breakdown' });
+}
+
+/** The options every statistics command reads the same way, whatever its endpoints. */
+export interface StatsEndpointOptions {
+  to?: string;
+  tz?: string;
+  exact?: boolean;
+  filter?: string[];
+  by?: string;
+  bucket?: string;
+  limit?: string;
+}
+
+/**
+ * Adds `--to`, `--tz`, `--exact` and each `--filter key=value` to `q`, then picks the
+ * endpoint of three that `--by` (a breakdown, with `--limit`) or `--bucket` (a time
+ * series) asks for, else the summary.
+ */
+export function statsEndpoint(q: URLSearchParams, options: StatsEndpointOptions, paths: { summary: string; timeseries: string; breakdown: string }): { path: string; query: string } {
   if (options.to !== undefined) q.set('to', options.to);
   if (options.tz !== undefined) q.set('tz', options.tz);
   if (options.exact === true) q.set('exact', 'true');
-  for (const f of options.filter) {
+  for (const f of options.filter ?? []) {
     const eq = f.indexOf('=');
     if (eq <= 0) throw new Error(`--filter ${f}: expected key=value`);
     q.append(f.slice(0, eq), f.slice(eq + 1));
@@ -83,13 +103,13 @@ export function statsRequest(options: StatsCliOptions): { path: string; query: s
   if (options.by !== undefined) {
     q.set('by', options.by);
     if (options.limit !== undefined) q.set('limit', options.limit);
-    return { path: '/api/stats/breakdown', query: q.toString() };
+    return { path: paths.breakdown, query: q.toString() };
   }
   if (options.bucket !== undefined) {
     q.set('bucket', options.bucket);
-    return { path: '/api/stats/timeseries', query: q.toString() };
+    return { path: paths.timeseries, query: q.toString() };
   }
-  return { path: '/api/stats/summary', query: q.toString() };
+  return { path: paths.summary, query: q.toString() };
 }
 
 async function fetchJson(server: ServerTarget, path: string, query: string): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { ratio } from '../stats/figures.js';
 import { rankIndex } from '../stats/percentile.js';
 import type { SecondsHistogram } from '../stats/seconds-histogram.js';
-import type { GroupFigures, ReasonCount } from './group-figures.js';
+import { type GroupFigures, orderedReasonCounts } from './group-figures.js';
 import type { GroupSession, ParticipantStay } from './group-session.js';
 import { STAY_STATUSES, type StayStatus } from './stay-status.js';
 
@@ -104,8 +104,8 @@ export function finishGroupCell(cell: GroupCell): GroupFigures {
     peak_participants: cell.peak_participants,
     join_failure_rate: ratio(count.failed_to_join, stays),
     drop_rate: ratio(count.dropped + count.timed_out, joined - count.in_room),
-    join_failures_by_reason: reasonCounts(cell.join_failures),
-    drops_by_reason: reasonCounts(cell.drops),
+    join_failures_by_reason: orderedReasonCounts(cell.join_failures),
+    drops_by_reason: orderedReasonCounts(cell.drops),
     stay_duration_p50_sec: p50 ?? null,
     stay_duration_p90_sec: p90 ?? null,
     stay_duration_p99_sec: p99 ?? null,
@@ -131,20 +131,6 @@ export function exactPercentiles(counts: ReadonlyMap<number, number>, ps: readon
   });
 }
 
-/** Counts per reason, largest first, then by reason in code-unit order, null last (§4). */
-function reasonCounts(counts: ReadonlyMap<string | null, number>): ReasonCount[] {
-  return [...counts]
-    .filter(([, n]) => n > 0)
-    .map(([reason, n]) => ({ reason, count: n }))
-    .sort((a, b) => b.count - a.count || compareReason(a.reason, b.reason));
-}
-
-function compareReason(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-}
 
 function addCount<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);

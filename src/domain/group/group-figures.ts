@@ -6,6 +6,21 @@ export interface ReasonCount {
   count: number;
 }
 
+/** Counts per reason in the order of docs/spec/group-calls.md §4: largest first, then by reason in code-unit order, null last; zero counts left out. */
+export function orderedReasonCounts(counts: ReadonlyMap<string | null, number>): ReasonCount[] {
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => ({ reason, count: n }))
+    .sort((a, b) => b.count - a.count || compareReason(a.reason, b.reason));
+}
+
+function compareReason(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
 /** The group figures of docs/spec/group-calls.md §4, under the names it gives them. */
 export interface GroupFigures extends Record<StayStatus, number> {
   sessions: number;

@@ -1,6 +1,6 @@
 import { ratio } from '../stats/figures.js';
 import { nearestRank } from '../stats/percentile.js';
-import type { GroupFigures, ReasonCount } from './group-figures.js';
+import { type GroupFigures, orderedReasonCounts, type ReasonCount } from './group-figures.js';
 import type { GroupSession, ParticipantStay } from './group-session.js';
 import { STAY_STATUSES, type StayStatus } from './stay-status.js';
 
@@ -52,15 +52,5 @@ function sortedSeconds(durationsMs: ReadonlyArray<number | null>): number[] {
 function countByReason(stays: readonly ParticipantStay[]): ReasonCount[] {
   const counts = new Map<string | null, number>();
   for (const stay of stays) counts.set(stay.reason, (counts.get(stay.reason) ?? 0) + 1);
-  return [...counts]
-    .map(([reason, n]) => ({ reason, count: n }))
-    .sort((a, b) => b.count - a.count || compareReason(a.reason, b.reason));
-}
-
-/** Reasons in code-unit order, null (no reason) last. */
-function compareReason(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
+  return orderedReasonCounts(counts);
 }

@@ -1,6 +1,7 @@
 /** The call log: the API's filters as a form, a paginated table, links to each call, exports. */
 import { apiBlob, apiGet, ApiError, type Params } from '../api.js';
 import { type CallJson, type CallPage, ENDED_BY, OUTCOMES } from '../api-types.js';
+import { type CursorHistory, cursorPagerLinks } from '../cursor-pager.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDuration, formatTime } from '../format.js';
 import { callTypeLabel, endedByLabel, outcomeLabel } from '../labels.js';
@@ -15,7 +16,7 @@ const TEXT_FILTERS = ['user', 'from_user_id', 'to_user_id', 'from_service_id', '
 const PAGE_SIZES = [25, 50, 100, 200];
 
 /** Earlier pages' cursors, so "Newer" can go back (kept while the tab lives). */
-const cursorHistory = new Map<string, string[]>();
+const cursorHistory: CursorHistory = new Map();
 
 export function renderCalls(view: HTMLElement, params: URLSearchParams): Cleanup {
   const tz = timeZone();
@@ -53,20 +54,7 @@ export function renderCalls(view: HTMLElement, params: URLSearchParams): Cleanup
     .then((page) => {
       status.textContent = page.items.length === 0 ? 'No calls match these filters.' : `${page.items.length} call${page.items.length === 1 ? '' : 's'} on this page, newest first.`;
       replaceChildren(tableHolder, callTable(page.items, tz));
-      const history = cursorHistory.get(filterKey) ?? [];
-      const back = cursor === null ? null : history[history.indexOf(cursor) - 1] ?? '';
-      const base = Object.fromEntries(params.entries());
-      replaceChildren(pager,
-        cursor === null ? null : h('a', { class: 'button', href: routeHash('/calls', { ...base, cursor: back === '' ? null : back }), 'data-testid': 'newer' }, '← Newer'),
-        page.next_cursor === null ? null : h('a', {
-          class: 'button', href: routeHash('/calls', { ...base, cursor: page.next_cursor }), 'data-testid': 'older',
-          onclick: () => {
-            const list = cursorHistory.get(filterKey) ?? [];
-            if (cursor !== null && !list.includes(cursor)) list.push(cursor);
-            if (page.next_cursor !== null && !list.includes(page.next_cursor)) list.push(page.next_cursor);
-            cursorHistory.set(filterKey, list);
-          },
-        }, 'Older →'));
+      replaceChildren(pager, ...cursorPagerLinks('/calls', params, { cursor, nextCursor: page.next_cursor }, cursorHistory, filterKey));
       view.dataset.loaded = 'true';
     })
     .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 /** The group call list: room sessions with the API's filters, newest start first, paged by cursor; each links to its room page. */
 import { ApiError, apiGet, type Params } from '../api.js';
 import type { GroupCallPage, GroupCallSummary } from '../api-types.js';
+import { type CursorHistory, cursorPagerLinks } from '../cursor-pager.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatCount, formatDurationMs, formatTime } from '../format.js';
 import { callTypeLabel, SESSION_STATE_LABELS, SESSION_STATES, STAY_STATUS_LABELS, STAY_STATUSES } from '../labels.js';
@@ -15,7 +16,7 @@ const FILTERS = ['svc_id', 'id', 'host_svc_id', 'host_id', 'user_svc_id', 'user_
 const PAGE_SIZES = [25, 50, 100, 200];
 
 /** Earlier pages' cursors, so "Newer" can go back (kept while the tab lives). */
-const cursorHistory = new Map<string, string[]>();
+const cursorHistory: CursorHistory = new Map();
 
 /** `#/group-calls?<filters>&cursor=<next_cursor>`. */
 export function renderGroupCalls(view: HTMLElement, params: URLSearchParams): Cleanup {
@@ -44,20 +45,7 @@ export function renderGroupCalls(view: HTMLElement, params: URLSearchParams): Cl
       const n = page.items.length;
       status.textContent = n === 0 ? 'No group calls match these filters.' : `${n} group call${n === 1 ? '' : 's'} on this page, newest start first.`;
       replaceChildren(tableHolder, n === 0 ? null : sessionTable(page.items, tz));
-      const history = cursorHistory.get(filterKey) ?? [];
-      const back = cursor === null ? null : history[history.indexOf(cursor) - 1] ?? '';
-      const base = Object.fromEntries(params.entries());
-      replaceChildren(pager,
-        cursor === null ? null : h('a', { class: 'button', href: routeHash('/group-calls', { ...base, cursor: back === '' ? null : back }), 'data-testid': 'newer' }, '← Newer'),
-        page.next_cursor === null ? null : h('a', {
-          class: 'button', href: routeHash('/group-calls', { ...base, cursor: page.next_cursor }), 'data-testid': 'older',
-          onclick: () => {
-            const list = cursorHistory.get(filterKey) ?? [];
-            if (cursor !== null && !list.includes(cursor)) list.push(cursor);
-            if (page.next_cursor !== null && !list.includes(page.next_cursor)) list.push(page.next_cursor);
-            cursorHistory.set(filterKey, list);
-          },
-        }, 'Older →'));
+      replaceChildren(pager, ...cursorPagerLinks('/group-calls', params, { cursor, nextCursor: page.next_cursor }, cursorHistory, filterKey));
     })
     .catch((error: unknown) => {
       replaceChildren(status, errorBox(error));

@@ -7,7 +7,10 @@
  *      fixed rate of half the group-commit case's throughput in the same round: an open loop
  *      from a process of its own (fixed-rate-load.ts), latency counted from each request's
  *      due time (no coordinated omission); and the same with live talk times of 1–1,200 s
- *      (`fixed-varied`), whose duration histograms make every rollup row the batch touches large.
+ *      (`fixed-varied`), whose duration histograms make every rollup row the batch touches large;
+ *  (e) the disk alone (`disk`, bench/notify/disk-floor.ts): the fixed case's commits a second,
+ *      each writing as many bytes as that server wrote to storage per commit (/proc/<pid>/io),
+ *      then fdatasync, no HTTP, no SQLite: the floor under the fixed case's latency.
  * Beside each case: the server's own event-loop delay during the load (p50, p99 and max beyond
  * the 10 ms sampling interval, from perf_hooks.monitorEventLoopDelay through /metrics'
  * nodejs_eventloop_lag_* gauges).
@@ -20,7 +23,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { measureDiskFloor } from '../notify/disk-floor.js';
 import { fillCalls } from './fill-calls.js';
 import { type FixedRateResult, runFixedRateInChild } from './fixed-rate-load.js';
 import { wrkAvailable, wrkLoad } from './wrk-load.js';
@@ -54,6 +58,22 @@ interface Measured extends LoadOutcome {
   loopMax: number;
   /** SQLite: size of the -wal file when the load ended (it grows without end if checkpoints never let it restart). */
   walMiB?: number;
+  /** Commit transactions a second during the load (callevt_commit_batch_size_count), and the bytes the server wrote to storage per commit (/proc/<pid>/io write_bytes: WAL and checkpoints). */
+  commitsPerSec?: number;
+  bytesPerCommit?: number;
+}
+
+/** What a server child has written to storage so far and how many commits it made (NaN where it cannot be read). */
+async function writesAndCommits(pid: number | undefined, url: string): Promise<{ bytes: number; commits: number }> {
+  let bytes = Number.NaN;
+  try {
+    bytes = Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
+  } catch {
+    // not Linux, or not allowed: the disk case then has nothing to replay
+  }
+  const res = await fetch(`${url}/metrics`);
+  const text = res.ok ? await res.text() : '';
+  return { bytes, commits: Number(/^callevt_commit_batch_size_count (\d+)$/m.exec(text)?.[1] ?? Number.NaN) };
 }
 
 /** Starts a server child process and resolves with the URL from its first JSON log line that has one. */
@@ -161,9 +181,17 @@ async function measure(name: string, args: string[], env: Record<string, string>
     if (readyMs > 100) process.stdout.write(`  (${name}: /readyz answered ${readyMs.toFixed(0)} ms after listening)\n`);
     await drive(url, WARMUP_SEC, dir);
     await eventLoopDelay(url); // starts the delay histogram afresh
+    const before = await writesAndCommits(child.pid, url);
+    const loadStarted = performance.now();
     const outcome = await drive(url, DURATION_SEC, dir);
+    const loadSec = (performance.now() - loadStarted) / 1000;
     const loop = await eventLoopDelay(url);
-    const measured: Measured = { name, ...outcome, loopP50: loop.p50, loopP99: loop.p99, loopMax: loop.max };
+    const after = await writesAndCommits(child.pid, url);
+    const commits = after.commits - before.commits;
+    const measured: Measured = {
+      name, ...outcome, loopP50: loop.p50, loopP99: loop.p99, loopMax: loop.max,
+      commitsPerSec: commits / loadSec, bytesPerCommit: (after.bytes - before.bytes) / commits,
+    };
     if (db !== undefined && existsSync(`${db}-wal`)) measured.walMiB = statSync(`${db}-wal`).size / 2 ** 20;
     return measured;
   } finally {
@@ -232,6 +260,8 @@ async function main(): Promise<void> {
       return measure(key, callevt(file, tree), env, file, drive, d);
     },
   });
+  /** The latest fixed-rate case: the disk case replays its commits a second and bytes per commit. */
+  let latestFixed: Measured | null = null;
   /** Half the group-commit case's throughput in the latest round (or BENCH_FIXED_RATE). */
   let latestGroupRps = Number(process.env.BENCH_FIXED_RATE ?? 2_000) * 2;
   const halfRate = () => Math.max(1, Math.round(latestGroupRps / 2));
@@ -257,6 +287,20 @@ async function main(): Promise<void> {
     ...((await wrkAvailable()) ? [emptyCase('wrk', 'callevt, group commit, empty db, driven by wrk', root, {}, wrkDriver)] : []),
     emptyCase('fixed', 'callevt, group commit, empty db, fixed rate: half of the group case', root, {}, fixedRateDriver(halfRate)),
     emptyCase('fixed-varied', 'callevt, group commit, empty db, fixed rate: half of the group case, talk times 1–1,200 s', root, {}, fixedRateDriver(halfRate, true)),
+    {
+      key: 'disk',
+      name: "the disk alone: the fixed case's commits a second, each its bytes written per commit + fdatasync",
+      run: async (d: string) => {
+        const fixed = latestFixed;
+        if (fixed === null || !(fixed.commitsPerSec! > 0) || !(fixed.bytesPerCommit! > 0)) throw new Error("the disk case replays the 'fixed' case: run it first in the round (BENCH_ONLY=…,fixed,disk) on Linux");
+        const disk = await measureDiskFloor(d, fixed.commitsPerSec!, DURATION_SEC, fixed.bytesPerCommit!);
+        process.stdout.write(`  (disk: ${disk.writes} writes of ${(fixed.bytesPerCommit! / 1024).toFixed(0)} KiB at ${fixed.commitsPerSec!.toFixed(0)}/s, ${disk.syncs} fdatasyncs)\n`);
+        return {
+          name: 'disk', rps: fixed.commitsPerSec!, p50: round1(disk.p50), p99: round1(disk.p99), p999: Number.NaN, max: round1(disk.max), ok: disk.writes, failed: 0,
+          loopP50: Number.NaN, loopP99: Number.NaN, loopMax: Number.NaN,
+        };
+      },
+    },
     ...baselines.map((b) => emptyCase(b.key, `${b.label}, group commit, empty db`, b.tree)),
     // The external-generator and fixed-rate cases for each baseline tree too ('baseline-wrk', 'baseline-fixed', …).
     ...((await wrkAvailable()) ? baselines.map((b) => emptyCase(`${b.key}-wrk`, `${b.label}, group commit, empty db, driven by wrk`, b.tree, {}, wrkDriver)) : []),
@@ -280,7 +324,9 @@ async function main(): Promise<void> {
         const m = await c.run(dir, round);
         byCase.get(c.name)?.push(m);
         if (c.key === 'group') latestGroupRps = m.rps;
-        const wal = m.walMiB === undefined ? '' : `, WAL ${m.walMiB.toFixed(1)} MiB at the end`;
+        if (c.key === 'fixed') latestFixed = m;
+        const wal = (m.walMiB === undefined ? '' : `, WAL ${m.walMiB.toFixed(1)} MiB at the end`) +
+          (m.commitsPerSec === undefined ? '' : `, ${m.commitsPerSec.toFixed(0)} commits/s, ${((m.bytesPerCommit ?? Number.NaN) / 1024).toFixed(1)} KiB written per commit`);
         process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, p99.9 ${m.p999} ms, ` +
           `max ${m.max} ms, event loop p50 ${m.loopP50.toFixed(1)} p99 ${m.loopP99.toFixed(1)} ms max ${m.loopMax.toFixed(1)} ms, failed ${m.failed}${wal}\n`);
       }
@@ -290,6 +336,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -26,12 +26,16 @@ export interface DiskFloor {
   writes: number;
 }
 
-/** Writes and syncs `rate` times a second for `seconds`, as the WAL of a Notify commit is. */
-export async function measureDiskFloor(dir: string, rate: number, seconds: number): Promise<DiskFloor> {
+/**
+ * Writes `bytesPerWrite` (default: what one Notify commit adds to the WAL) and syncs `rate`
+ * times a second for `seconds`. bench/ingest replays its fixed-rate case with it: that
+ * case's commits a second and the bytes its server wrote per commit.
+ */
+export async function measureDiskFloor(dir: string, rate: number, seconds: number, bytesPerWrite = NOTIFY_COMMIT_WAL_BYTES): Promise<DiskFloor> {
   const file = join(dir, 'disk-floor.db');
   const fd = openSync(`${file}-wal`, 'w');
   const wal = createWalSync(file);
-  const page = Buffer.alloc(NOTIFY_COMMIT_WAL_BYTES, 7);
+  const page = Buffer.alloc(Math.max(1, Math.round(bytesPerWrite)), 7);
   const latencies: number[] = [];
   const pending: Array<Promise<void>> = [];
   const start = performance.now();

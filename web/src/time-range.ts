@@ -74,3 +74,20 @@ function offsetMs(unixMs: number, timeZone: string): number {
   return wall - Math.floor(unixMs / 1000) * 1000;
 }
 
+
+/**
+ * A list page's filter form as hash parameters: every filled field, trimmed; `from` and `to`
+ * (datetime-local, wall-clock time in `timeZone`) as Unix time in the unit the page's API
+ * takes (the call list: seconds; the group call list: milliseconds).
+ */
+export function filterFormParams(form: HTMLFormElement, timeZone: string, timeUnit: 'seconds' | 'milliseconds'): URLSearchParams {
+  const next = new URLSearchParams();
+  for (const [key, value] of new FormData(form).entries()) {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    if (key === 'from' || key === 'to') {
+      const unix = zonedInputToUnix(value, timeZone);
+      if (unix !== null) next.append(key, String(timeUnit === 'seconds' ? unix : unix * 1000));
+    } else next.append(key, value.trim());
+  }
+  return next;
+}

@@ -6,8 +6,7 @@ import { GROUP_EXPORT_ROWS, GROUP_SESSION_CSV_COLUMNS, type GroupExportRows, gro
 import { STAY_STATUSES } from '../../domain/group/stay-status.js';
 import { SESSION_STATES } from '../../domain/group/parse-group-call-filter.js';
 import { type GroupFilterParams, openGroupCallSource } from '../group-call-source.js';
-import type { SourceOptions } from '../api-client.js';
-import { addSourceOptions, pageLimitOf, queryOfFlags, RAW_HELP, RAW_NOTE, timeZoneOf } from './calls.js';
+import { addSourceOptions, type CallsOptions, pageLimitOf, queryOfFlags, RAW_HELP, RAW_NOTE, timeZoneOf } from './calls.js';
 import { exportSummary, writeExport } from './export.js';
 import { formatGroupCallTable } from './group-call-format.js';
 
@@ -30,15 +29,8 @@ export function groupFilterQueryOf(options: Record<string, unknown>): GroupFilte
   return queryOfFlags(GROUP_FILTER_FLAGS, options);
 }
 
-export interface GroupCallsOptions extends SourceOptions {
-  /** The filter flags (camelCase, as commander names them). */
-  [flag: string]: unknown;
-  json?: boolean;
-  csv?: boolean;
-  raw?: boolean;
-  tz?: string;
-  limit: string;
-  cursor?: string;
+/** `callevt calls`' options, and those of the group export. */
+export interface GroupCallsOptions extends CallsOptions {
   export?: string;
   rows?: string;
   out?: string;

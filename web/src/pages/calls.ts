@@ -8,7 +8,7 @@ import { callTypeLabel, endedByLabel, outcomeLabel } from '../labels.js';
 import type { Cleanup } from '../main.js';
 import { routeHash } from '../router.js';
 import { timeZone } from '../settings.js';
-import { unixToZonedInput, zonedInputToUnix } from '../time-range.js';
+import { filterFormParams, unixToZonedInput } from '../time-range.js';
 import { errorBox } from './error-box.js';
 
 /** Filter parameters the page passes to the API unchanged (from/to are converted). */
@@ -111,15 +111,7 @@ function filterForm(params: URLSearchParams, tz: string): HTMLFormElement {
       h('a', { href: '#/calls', class: 'button' }, 'Clear')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    for (const [key, value] of new FormData(form).entries()) {
-      if (typeof value !== 'string' || value.trim() === '') continue;
-      if (key === 'from' || key === 'to') {
-        const unix = zonedInputToUnix(value, tz);
-        if (unix !== null) next.append(key, String(unix));
-      } else next.append(key, value.trim());
-    }
-    location.hash = routeHash('/calls', next);
+    location.hash = routeHash('/calls', filterFormParams(form, tz, 'seconds'));
   });
   return form;
 }

@@ -8,7 +8,7 @@ import { callTypeLabel, SESSION_STATE_LABELS, SESSION_STATES, STAY_STATUS_LABELS
 import type { Cleanup } from '../main.js';
 import { routeHash } from '../router.js';
 import { timeZone } from '../settings.js';
-import { unixToZonedInput, zonedInputToUnix } from '../time-range.js';
+import { filterFormParams, unixToZonedInput } from '../time-range.js';
 import { errorBox } from './error-box.js';
 
 /** Filters the page passes to the API as they are in the hash (`from`/`to` in Unix milliseconds, as the API takes them). */
@@ -85,15 +85,7 @@ function filterForm(params: URLSearchParams, tz: string): HTMLFormElement {
       h('a', { href: '#/group-calls', class: 'button' }, 'Clear')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    for (const [key, value] of new FormData(form).entries()) {
-      if (typeof value !== 'string' || value.trim() === '') continue;
-      if (key === 'from' || key === 'to') {
-        const unix = zonedInputToUnix(value, tz);
-        if (unix !== null) next.append(key, String(unix * 1000));
-      } else next.append(key, value.trim());
-    }
-    location.hash = routeHash('/group-calls', next);
+    location.hash = routeHash('/group-calls', filterFormParams(form, tz, 'milliseconds'));
   });
   return form;
 }

@@ -3,26 +3,13 @@ import { GROUP_BREAKDOWN_FIELDS, GROUP_MEDIA_TYPES } from '../../domain/group/gr
 import { BUCKETS } from '../../domain/stats/time-buckets.js';
 import { ref, type Schema } from '../openapi/openapi-schemas.js';
 import { querystring, TZ_PARAMETER } from '../openapi/query-parameters.js';
-import { answer, READ_ERRORS } from '../openapi/responses.js';
+import { READ_ERRORS } from '../openapi/responses.js';
 import { GROUP_FILTER_PARAMETERS } from './group-call-schemas.js';
+import { figuresWith, statsAnswerOf, timeseriesAnswer } from './stats-route-schemas.js';
 
 const NOTE = 'Group figures per docs/spec/group-calls.md §4 over the sessions that started in the window (started_at); ratios are fractions in [0,1] and null when their denominator is 0; end_missing is read at the time of the request.';
 
-/** The header every group statistics answer carries. */
-const SERVER_TIMING = {
-  'Server-Timing': {
-    type: 'string',
-    description: 'how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer)',
-    pattern: '^stats;dur=[0-9]+\\.[0-9];desc="(rollups|sessions)"$',
-    examples: ['stats;dur=3.2;desc="rollups"'],
-  },
-};
-
-const statsAnswer = (schema: Schema): Schema => ({ ...answer(schema), headers: SERVER_TIMING });
-
-const figuresWith = (properties: Record<string, Schema>): Schema => ({
-  allOf: [ref('GroupFigures'), { type: 'object', required: Object.keys(properties), properties }],
-});
+const statsAnswer = statsAnswerOf('sessions');
 
 /** The parameters every group statistics endpoint reads besides its own. */
 const COMMON = {
@@ -66,15 +53,7 @@ export const GROUP_TIMESERIES_SCHEMA: Schema = {
     ...COMMON,
   }),
   response: {
-    200: statsAnswer({
-      type: 'object',
-      required: ['bucket', 'tz', 'items'],
-      properties: {
-        bucket: { type: 'string', enum: [...BUCKETS] },
-        tz: { type: 'string' },
-        items: { type: 'array', items: figuresWith({ bucket_start: { type: 'integer' }, bucket_start_iso: { type: 'string' } }) },
-      },
-    }),
+    200: statsAnswer(timeseriesAnswer('GroupFigures')),
     ...READ_ERRORS,
   },
 };
@@ -100,7 +79,7 @@ export const GROUP_BREAKDOWN_SCHEMA: Schema = {
       required: ['by', 'items'],
       properties: {
         by: { type: 'string', enum: [...GROUP_BREAKDOWN_FIELDS] },
-        items: { type: 'array', items: figuresWith({ value: { type: 'string' } }) },
+        items: { type: 'array', items: figuresWith('GroupFigures', { value: { type: 'string' } }) },
       },
     }),
     ...READ_ERRORS,

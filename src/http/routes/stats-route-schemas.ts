@@ -6,22 +6,42 @@ import { answer, READ_ERRORS } from '../openapi/responses.js';
 
 const STATS_NOTE = 'Figures per docs/spec/outcomes.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
 
-/** The header every statistics answer carries (not the 4xx/5xx ones). */
-const SERVER_TIMING = {
-  'Server-Timing': {
-    type: 'string',
-    description: 'how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the calls (exact=true, or a filter the rollups cannot answer)',
-    pattern: '^stats;dur=[0-9]+\\.[0-9];desc="(rollups|calls)"$',
-    examples: ['stats;dur=3.2;desc="rollups"'],
-  },
-};
+/**
+ * A statistics answer (200) with the header every one carries, not the 4xx/5xx ones:
+ * `Server-Timing` says how long the statistics took and whether the rollups or a scan of
+ * `scanned` (the calls, the group sessions) answered.
+ */
+export function statsAnswerOf(scanned: 'calls' | 'sessions'): (schema: Schema) => Schema {
+  const headers = {
+    'Server-Timing': {
+      type: 'string',
+      description: `how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the ${scanned} (exact=true, or a filter the rollups cannot answer)`,
+      pattern: `^stats;dur=[0-9]+\\.[0-9];desc="(rollups|${scanned})"$`,
+      examples: ['stats;dur=3.2;desc="rollups"'],
+    },
+  };
+  return (schema) => ({ ...answer(schema), headers });
+}
 
-const statsAnswer = (schema: Schema): Schema => ({ ...answer(schema), headers: SERVER_TIMING });
+/** The figures of a component (`Figures`, `GroupFigures`) plus the members that say which bucket or value they belong to. */
+export function figuresWith(component: string, properties: Record<string, Schema>): Schema {
+  return { allOf: [ref(component), { type: 'object', required: Object.keys(properties), properties }] };
+}
 
-/** Figures plus the members that say which bucket or value they belong to. */
-const figuresWith = (properties: Record<string, Schema>): Schema => ({
-  allOf: [ref('Figures'), { type: 'object', required: Object.keys(properties), properties }],
-});
+/** A time series answer: its bucket, its zone, and the figures of a component per bucket. */
+export function timeseriesAnswer(component: string): Schema {
+  return {
+    type: 'object',
+    required: ['bucket', 'tz', 'items'],
+    properties: {
+      bucket: { type: 'string', enum: [...BUCKETS] },
+      tz: { type: 'string' },
+      items: { type: 'array', items: figuresWith(component, { bucket_start: { type: 'integer' }, bucket_start_iso: { type: 'string' } }) },
+    },
+  };
+}
+
+const statsAnswer = statsAnswerOf('calls');
 
 /** `GET /api/stats/summary`. */
 export const SUMMARY_SCHEMA: Schema = {
@@ -49,15 +69,7 @@ export const TIMESERIES_SCHEMA: Schema = {
     ...FILTER_PARAMETERS,
   }),
   response: {
-    200: statsAnswer({
-      type: 'object',
-      required: ['bucket', 'tz', 'items'],
-      properties: {
-        bucket: { type: 'string', enum: [...BUCKETS] },
-        tz: { type: 'string' },
-        items: { type: 'array', items: figuresWith({ bucket_start: { type: 'integer' }, bucket_start_iso: { type: 'string' } }) },
-      },
-    }),
+    200: statsAnswer(timeseriesAnswer('Figures')),
     ...READ_ERRORS,
   },
 };
@@ -84,7 +96,7 @@ export const BREAKDOWN_SCHEMA: Schema = {
       required: ['by', 'items'],
       properties: {
         by: { type: 'string', enum: [...BREAKDOWN_FIELDS] },
-        items: { type: 'array', items: figuresWith({ value: { type: ['string', 'number', 'null'] } }) },
+        items: { type: 'array', items: figuresWith('Figures', { value: { type: ['string', 'number', 'null'] } }) },
       },
     }),
     ...READ_ERRORS,

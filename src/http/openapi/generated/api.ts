@@ -2923,7 +2923,7 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
-          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
           "Server-Timing"?: string;
         };
         content: {
@@ -3001,7 +3001,7 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
-          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
           "Server-Timing"?: string;
         };
         content: {
@@ -3085,7 +3085,7 @@ export interface operations {
       /** @description OK */
       200: {
         headers: {
-          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the group rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
+          /** @description how long the statistics took on the server, in milliseconds, and where they came from: the rollups, or a scan of the sessions (exact=true, or a filter the rollups cannot answer) */
           "Server-Timing"?: string;
         };
         content: {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readSeeded } from '../../test/fixtures/seeded-database.js';
 import { tempDatabaseFile } from '../../test/fixtures/test-app.js';
 import { openSqlite } from '../storage/sqlite/open-sqlite.js';
 import { createSqliteRollups } from '../storage/sqlite/rollups.js';
@@ -18,19 +19,10 @@ const rollupRows = (db: SqliteDatabase) => db.prepare('SELECT * FROM call_rollup
 const callRows = (db: SqliteDatabase) => db.prepare('SELECT * FROM calls ORDER BY id').all();
 
 function seeded<T>(options: SeedOptions, tuning: SeedTuning | undefined, read: (db: SqliteDatabase) => T, more?: SeedOptions): T {
-  const temp = tempDatabaseFile();
-  try {
-    seedSqliteCalls(temp.file, options, undefined, tuning);
-    if (more !== undefined) seedSqliteCalls(temp.file, more, undefined, tuning);
-    const db = openSqlite(temp.file);
-    try {
-      return read(db);
-    } finally {
-      db.close();
-    }
-  } finally {
-    temp.cleanup();
-  }
+  return readSeeded((file) => {
+    seedSqliteCalls(file, options, undefined, tuning);
+    if (more !== undefined) seedSqliteCalls(file, more, undefined, tuning);
+  }, read);
 }
 
 /** A stored histogram ([key, count, key, count, …] in insertion order) as sorted pairs. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readSeeded } from '../../test/fixtures/seeded-database.js';
 import { tempDatabaseFile } from '../../test/fixtures/test-app.js';
 import { createSqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { rebuildGroupSessions } from '../storage/sql/record-group-events.js';
 import { driveSync } from '../storage/sql/sql-steps.js';
-import { openSqlite } from '../storage/sqlite/open-sqlite.js';
 import { createSqliteExecutor } from '../storage/sqlite/sql-step-runner.js';
 import type { SqliteDatabase } from '../storage/sqlite/sqlite-driver.js';
 import { GROUP_SEED_TAIL_MS, type GroupSeedOptions } from './group-seed-generator.js';
@@ -20,19 +20,10 @@ const count = (db: SqliteDatabase, table: string) => (db.prepare(`SELECT count(*
 
 /** Seeds a fresh temp file with `options` (twice when `more` is given), then reads it. */
 function seeded<T>(read: (db: SqliteDatabase) => T, options: GroupSeedOptions = SMALL, more?: GroupSeedOptions, chunkSessions?: number): T {
-  const temp = tempDatabaseFile();
-  try {
-    seedSqliteGroupSessions(temp.file, options, undefined, chunkSessions === undefined ? {} : { chunkSessions });
-    if (more !== undefined) seedSqliteGroupSessions(temp.file, more);
-    const db = openSqlite(temp.file);
-    try {
-      return read(db);
-    } finally {
-      db.close();
-    }
-  } finally {
-    temp.cleanup();
-  }
+  return readSeeded((file) => {
+    seedSqliteGroupSessions(file, options, undefined, chunkSessions === undefined ? {} : { chunkSessions });
+    if (more !== undefined) seedSqliteGroupSessions(file, more);
+  }, read);
 }
 
 /** The stored sessions and stays, then the same after the store's own rebuild of every sid from its stored events. */

@@ -3,11 +3,9 @@ import type { SessionState } from '../../domain/group/group-session.js';
 import { summarizeGroupSessions } from '../../domain/group/summarize-group-sessions.js';
 import type { ApiClient } from '../api-client.js';
 import type { GroupGroundTruth, GroupTruthRoom } from '../group/group-ground-truth.js';
-import { type CheckResult, checkResult, show, skipped } from './check-result.js';
+import { type CheckResult, checkResult, sameFigure, show, skipped } from './check-result.js';
 
 const NAME = 'group figures';
-/** Largest relative difference accepted between two ratios or averages. */
-const RATIO_TOLERANCE = 1e-9;
 /** Within this many milliseconds of a room's end_due_at, in_progress and end_missing are both accepted (as for the sessions). */
 const DUE_TOLERANCE_MS = 10_000;
 
@@ -73,9 +71,3 @@ function stateAt(room: GroupTruthRoom, now: number): SessionState {
   return now - due > DUE_TOLERANCE_MS ? 'end_missing' : 'in_progress';
 }
 
-function sameFigure(expected: unknown, got: unknown): boolean {
-  if (typeof expected === 'number' && typeof got === 'number' && !Number.isInteger(expected)) {
-    return Math.abs(expected - got) <= RATIO_TOLERANCE * Math.max(1, Math.abs(expected));
-  }
-  return show(expected) === show(got);
-}

@@ -1,11 +1,9 @@
 import type { ApiClient } from '../api-client.js';
 import type { GroundTruth } from '../ground-truth.js';
 import { type ExpectedLifecycleFigures, expectedLifecycleFigures, lifecycleWindow, sortedReasons } from '../lifecycle/expected-lifecycle-figures.js';
-import { type CheckResult, checkResult, show, skipped } from './check-result.js';
+import { type CheckResult, checkResult, sameFigure, show, skipped } from './check-result.js';
 
 const NAME = 'lifecycle figures';
-/** Largest relative difference accepted between two ratios. */
-const RATIO_TOLERANCE = 1e-9;
 
 /**
  * Compares `GET /api/stats/lifecycle` over a window holding the whole run with the figures
@@ -79,9 +77,3 @@ function flatten(value: object, prefix = ''): Record<string, unknown> {
   return out;
 }
 
-function sameFigure(expected: unknown, got: unknown): boolean {
-  if (typeof expected === 'number' && typeof got === 'number' && !Number.isInteger(expected)) {
-    return Math.abs(expected - got) <= RATIO_TOLERANCE * Math.max(1, Math.abs(expected));
-  }
-  return expected === got;
-}

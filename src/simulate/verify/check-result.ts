@@ -34,3 +34,17 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
 export function show(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
+
+/** Largest relative difference accepted between an expected ratio or average and the server's. */
+const RATIO_TOLERANCE = 1e-9;
+
+/**
+ * Whether the server's figure is the expected one: a fraction (a ratio, an average) within
+ * a relative 1e-9, anything else (counts, nulls, lists) exactly, as JSON.
+ */
+export function sameFigure(expected: unknown, got: unknown): boolean {
+  if (typeof expected === 'number' && typeof got === 'number' && !Number.isInteger(expected)) {
+    return Math.abs(expected - got) <= RATIO_TOLERANCE * Math.max(1, Math.abs(expected));
+  }
+  return show(expected) === show(got);
+}

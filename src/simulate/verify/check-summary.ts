@@ -1,13 +1,11 @@
 import { type ExpectedFigures, JUDGED_FIGURES, expectedFigures } from '../expected-figures.js';
 import type { ApiClient } from '../api-client.js';
 import type { TruthCall } from '../ground-truth.js';
-import { type CheckResult, checkResult, show, skipped } from './check-result.js';
+import { type CheckResult, checkResult, sameFigure, show, skipped } from './check-result.js';
 import { type OtherCall, truthWindow } from './check-stored-count.js';
 import { plural } from '../../domain/plural.js';
 
 const NAME = 'statistics summary';
-/** Largest relative difference accepted between two ratios or averages. */
-const RATIO_TOLERANCE = 1e-9;
 
 /**
  * Compares GET /api/stats/summary over the ground truth's window with the figures
@@ -45,13 +43,6 @@ export async function checkSummary(
     ),
     notes,
   };
-}
-
-function sameFigure(expected: number | null, got: unknown): boolean {
-  if (expected === null || got === null) return expected === got;
-  if (typeof got !== 'number') return false;
-  if (Number.isInteger(expected) && Number.isInteger(got)) return expected === got;
-  return Math.abs(expected - got) <= RATIO_TOLERANCE * Math.max(1, Math.abs(expected));
 }
 
 function round(n: number | null): string {

@@ -90,8 +90,13 @@ function sessionFlags(ordered: readonly GroupCallEvent[], room: GroupCallEvent, 
   const endedAt = facts.endedAt;
   const late = endedAt === null ? 0 : count((e) => e.ts > endedAt);
   if (late > 0) flags.push({ code: 'event_after_end', message: `${late} event(s) happened after the room ended` });
-  if (facts.peakOnline !== facts.peakStays) {
-    flags.push({ code: 'online_disagrees', message: `LINE Planet reported at most ${facts.peakOnline} online, the stays rebuilt from events give ${facts.peakStays}` });
-  }
+  const disagrees = onlineDisagrees(facts.peakOnline, facts.peakStays);
+  if (disagrees !== null) flags.push(disagrees);
   return flags;
+}
+
+/** The session's `online_disagrees` flag (§1.7), always its last flag; null when the counts agree. */
+export function onlineDisagrees(peakOnline: number, peakStays: number): GroupFlag | null {
+  if (peakOnline === peakStays) return null;
+  return { code: 'online_disagrees', message: `LINE Planet reported at most ${peakOnline} online, the stays rebuilt from events give ${peakStays}` };
 }

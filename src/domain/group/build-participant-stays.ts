@@ -14,11 +14,20 @@ type Draft = Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'display_name' | 
  */
 export function buildParticipantStays(ordered: readonly GroupCallEvent[], endedAt: number | null): ParticipantStay[] {
   const stays: ParticipantStay[] = [];
-  for (const events of byParticipant(ordered).values()) stays.push(...staysOfOne(events, endedAt));
-  return stays.sort((a, b) => openedAt(a) - openedAt(b) || compareText(a.user_svc_id, b.user_svc_id) || compareText(a.user_id, b.user_id));
+  for (const events of byParticipant(ordered).values()) stays.push(...staysOfParticipant(events, endedAt));
+  return stays.sort(compareStayOrder);
 }
 
-function staysOfOne(events: readonly GroupCallEvent[], endedAt: number | null): ParticipantStay[] {
+/**
+ * The order of a session's stays: by when they opened, then by participant. Sorting is
+ * stable, so one participant's stays keep the order staysOfParticipant gave them.
+ */
+export function compareStayOrder(a: ParticipantStay, b: ParticipantStay): number {
+  return openedAt(a) - openedAt(b) || compareText(a.user_svc_id, b.user_svc_id) || compareText(a.user_id, b.user_id);
+}
+
+/** One participant's stays (§2), from their events alone in the order of orderGroupEvents(). */
+export function staysOfParticipant(events: readonly GroupCallEvent[], endedAt: number | null): ParticipantStay[] {
   const stays: ParticipantStay[] = [];
   let open: Draft | null = null;
   for (const event of events) {
@@ -105,6 +114,7 @@ function byParticipant(ordered: readonly GroupCallEvent[]): Map<string, GroupCal
   return groups;
 }
 
-function openedAt(stay: ParticipantStay): number {
+/** When a stay opened: its join, or for a stay that never joined its end. */
+export function openedAt(stay: Pick<ParticipantStay, 'joined_at' | 'left_at'>): number {
   return stay.joined_at ?? stay.left_at ?? 0;
 }

@@ -8,7 +8,8 @@ import { enqueueRelayPostgres } from './relay-outbox.js';
 import { addCallsToRollupsPostgres } from './rollups.js';
 import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
 import { runStepsOnClient } from './sql-step-runner.js';
-import { groupSidsOf, lockGroupSids, rebuildGroupSessions, recordGroupEvent } from '../sql/record-group-events.js';
+import { applyGroupEvents } from '../sql/apply-group-events.js';
+import { groupSidsOf, lockGroupSids, recordGroupEvent } from '../sql/record-group-events.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -261,18 +262,15 @@ async function recordRepeats(db: Querier, repeats: Array<{ index: number; record
 
 /**
  * Group Call Events, one by one in input order under their sids' locks (a room's events
- * come a few at a time), then each changed room session rebuilt from all its stored events.
+ * come a few at a time), then each changed room session brought up to date (apply-group-events.ts).
  */
 async function recordGroupEvents(db: Querier, group: Array<{ index: number; record: GroupCallEventRecord }>, rawIds: number[], results: RecordResult[]) {
   if (group.length === 0) return;
   await runStepsOnClient(db, lockGroupSids('postgres', groupSidsOf(group.map((g) => g.record))));
-  const changed: GroupCallEventRecord[] = [];
   for (const { index, record } of group) {
-    const result = await runStepsOnClient(db, recordGroupEvent(record, () => rawIds[index] as number, pgText));
-    results[index] = result;
-    if (result === 'accepted' || result === 'conflict') changed.push(record);
+    results[index] = await runStepsOnClient(db, recordGroupEvent(record, () => rawIds[index] as number, pgText));
   }
-  await runStepsOnClient(db, rebuildGroupSessions(groupSidsOf(changed)));
+  await runStepsOnClient(db, applyGroupEvents('postgres', group.map(({ index, record }) => ({ record, result: results[index] as RecordResult }))));
 }
 
 /**

@@ -98,8 +98,13 @@ export function groupSessionRowOf(session: GroupSession, facts: { lastEventAt: n
 
 /** The group_stays rows of a session, numbered in the builder's order. */
 export function groupStayRowsOf(session: GroupSession): GroupStaysTable[] {
-  return session.stays.map((stay, seq) => ({
-    sid: session.sid,
+  return session.stays.map((stay, seq) => groupStayRowOf(session.sid, seq, stay));
+}
+
+/** The group_stays row of one stay of session `sid`, numbered `seq`. */
+export function groupStayRowOf(sid: string, seq: number, stay: ParticipantStay): GroupStaysTable {
+  return {
+    sid,
     seq,
     user_svc_id: stay.user_svc_id,
     user_id: stay.user_id,
@@ -118,7 +123,7 @@ export function groupStayRowsOf(session: GroupSession): GroupStaysTable[] {
     reason: stay.reason,
     explanation: stay.explanation,
     flags: JSON.stringify(stay.flags),
-  }));
+  };
 }
 
 /** A group_sessions row as the API's session, its state read with the clock (docs/spec/group-calls.md §1.5). */

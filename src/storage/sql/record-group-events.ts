@@ -4,6 +4,7 @@ import { GROUP_EVENT_BUILD_COLUMNS, GROUP_EVENT_INSERT_COLUMNS, groupEventOfBuil
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import type { GroupStaysTable } from './schema-types.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
+import { INSERT_CHUNK, insertRows, updateChanged } from './write-changed-rows.js';
 
 /** The kind callback_conflicts files a group event's conflicting versions under. */
 export const GROUP_CONFLICT_KIND = 'group-call-event';
@@ -112,30 +113,4 @@ export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
   yield* markGroupSlotsStale(starts);
 }
 
-/** Stays per INSERT: far below SQLite's and PostgreSQL's bound parameters per statement. */
-const INSERT_CHUNK = 500;
-
 const SELECT_BUILD_EVENTS = `SELECT ${GROUP_EVENT_BUILD_COLUMNS.join(', ')} FROM group_call_events WHERE sid = ?`;
-
-/** A stored value and a value to store are the same when they would store the same (PostgreSQL's int8 may come back as text). */
-function sameValue(stored: unknown, value: unknown): boolean {
-  return stored === null || value === null ? stored === value : String(stored) === String(value);
-}
-
-/** UPDATE of the columns of `row` that differ from the stored row, by its key columns; nothing when none differs. */
-function* updateChanged(table: string, stored: Record<string, unknown>, row: object, key: readonly string[]): SqlSteps<void> {
-  const entries = Object.entries(row);
-  const changed = entries.filter(([column, value]) => !key.includes(column) && !sameValue(stored[column] ?? null, value));
-  if (changed.length === 0) return;
-  const keyValues = key.map((column) => (row as Record<string, unknown>)[column]);
-  yield sql(`UPDATE ${table} SET ${changed.map(([c]) => `${c} = ?`).join(', ')} WHERE ${key.map((c) => `${c} = ?`).join(' AND ')}`,
-    ...changed.map(([, v]) => v), ...keyValues);
-}
-
-/** One INSERT of rows that share their columns (one round trip on PostgreSQL). */
-function insertRows(table: string, rows: readonly object[]) {
-  const columns = Object.keys(rows[0] as object);
-  const values = `(${placeholders(columns.length)})`;
-  return sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => values).join(', ')}`,
-    ...rows.flatMap((r) => Object.values(r)));
-}

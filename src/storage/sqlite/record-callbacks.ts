@@ -6,7 +6,8 @@ import { createSqliteRelayEnqueuer } from './relay-outbox.js';
 import { createSqliteRollups } from './rollups.js';
 import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
 import { driveSync } from '../sql/sql-steps.js';
-import { groupSidsOf, rebuildGroupSessions, recordGroupEvent } from '../sql/record-group-events.js';
+import { applyGroupEvents } from '../sql/apply-group-events.js';
+import { recordGroupEvent } from '../sql/record-group-events.js';
 import { createSqliteExecutor } from './sql-step-runner.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
@@ -95,8 +96,8 @@ export function createSqliteCallbackRecorder(db: SqliteDatabase, options: Record
     const lifecycle = driveSync(lifecycleBefore('sqlite', lifecycleSids(records)), execute);
     const results = records.map(recordOne);
     driveSync(lifecycleAfter(lifecycle), execute);
-    // Each room session an event or a conflicting version changed, rebuilt from all its stored events.
-    driveSync(rebuildGroupSessions(groupSidsOf(records.filter((_, i) => results[i] === 'accepted' || results[i] === 'conflict'))), execute);
+    // Each room session an event or a conflicting version changed, brought up to date.
+    driveSync(applyGroupEvents('sqlite', records.flatMap((record, i) => (record.kind === 'group-call-event' ? [{ record, result: results[i] as RecordResult }] : []))), execute);
     // The relay outbox rows, in this same transaction: a committed delivery is never lost to
     // the relay. A replayed delivery is relayed as if it had arrived on time; a rebuild relays nothing.
     if (enqueueRelay !== null && mode !== 'rebuild') {

@@ -1,0 +1,175 @@
+import type { GroupCallEvent } from '../../domain/group-call-event.js';
+import { canExtendGroupSession, extendGroupSession, type OpenSessionFacts, type ParticipantHistory } from '../../domain/group/extend-group-session.js';
+import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
+import type { GroupCallEventRecord, RecordResult } from '../port.js';
+import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf } from './group-call-rows.js';
+import { markGroupSlotsStale } from './group-rollup-refresh.js';
+import { rebuildGroupSessions } from './record-group-events.js';
+import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
+import { type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
+import { INSERT_CHUNK, insertRows, updateChanged } from './write-changed-rows.js';
+
+/** A group delivery of the batch and what recording it gave. */
+export interface RecordedGroupEvent {
+  record: GroupCallEventRecord;
+  result: RecordResult;
+}
+
+/**
+ * Brings every room session a batch changed up to date (docs/spec/group-calls.md §1-3).
+ * Live, a room's events come in order: a session that has not ended, given events that all
+ * come after its stored ones, is extended from its stored row and the new events'
+ * participants alone (extendGroupSession), a cost that does not grow with the room. Any
+ * other change (a late or out-of-order event, a start, an end, a conflicting version, a
+ * session of older rules) rebuilds the session from all its events. Both write the rows a
+ * rebuild from scratch would (test/contract/group-call-rebuild-rows.test.ts).
+ */
+export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly RecordedGroupEvent[]): SqlSteps<void> {
+  const fresh = new Map<string, GroupCallEvent[]>();
+  const rebuild = new Set<string>();
+  for (const { record, result } of recorded) {
+    const sid = record.groupEvent.sid;
+    if (result === 'conflict') rebuild.add(sid);
+    else if (result === 'accepted') fresh.set(sid, [...(fresh.get(sid) ?? []), record.groupEvent]);
+  }
+  const candidates = [...fresh.keys()].filter((sid) => !rebuild.has(sid)).sort();
+  const stored = yield* selectBySid(dialect, 'SELECT * FROM group_sessions', candidates);
+  const stayCounts = yield* selectBySid(dialect, STAY_COUNTS, candidates, ' GROUP BY sid');
+  const extensible: Array<{ row: GroupSessionsTable; facts: OpenSessionFacts; events: GroupCallEvent[] }> = [];
+  for (const sid of candidates) {
+    const row = stored.get(sid)?.[0] as GroupSessionsTable | undefined;
+    const events = fresh.get(sid) as GroupCallEvent[];
+    const facts = row === undefined ? null : openFactsOf(row, stayCounts.get(sid)?.[0]);
+    if (row === undefined || facts === null || !canExtendGroupSession(facts, events)) rebuild.add(sid);
+    else extensible.push({ row, facts, events });
+  }
+  const participants = extensible.flatMap(({ row, events }) => participantsOf(row.sid, events));
+  const histories = yield* selectParticipantHistories(dialect, participants);
+  const starts: number[] = [];
+  for (const { row, facts, events } of extensible) {
+    const mine = participantsOf(row.sid, events).map((p) => histories.get(participantKey(p)) as StoredHistory);
+    const extension = extendGroupSession(facts, events, mine);
+    if (extension === null) {
+      rebuild.add(row.sid);
+      continue;
+    }
+    yield* updateChanged('group_sessions', row, { sid: row.sid, ...extension.session, flags: JSON.stringify(extension.session.flags) }, ['sid']);
+    const storedStays = new Map(mine.flatMap((h) => h.rows).map((s) => [Number(s.seq), s]));
+    const added: GroupStaysTable[] = [];
+    for (const { seq, stay } of extension.stays) {
+      const stayRow = groupStayRowOf(row.sid, seq, stay);
+      const before = storedStays.get(seq);
+      if (before === undefined) added.push(stayRow);
+      else yield* updateChanged('group_stays', before, stayRow, ['sid', 'seq']);
+    }
+    for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
+    starts.push(Number(row.started_at));
+  }
+  yield* markGroupSlotsStale(starts);
+  yield* rebuildGroupSessions([...rebuild].sort());
+}
+
+/** How many stays a session has, and how many of them joined and have not left. */
+const STAY_COUNTS = `SELECT sid, COUNT(*) AS stay_count, SUM(CASE WHEN joined_at IS NOT NULL AND left_at IS NULL THEN 1 ELSE 0 END) AS open_stays
+  FROM group_stays`;
+
+/** What extendGroupSession needs of a stored session; null when it must be rebuilt (ended, or built by older rules). */
+function openFactsOf(row: GroupSessionsTable, counts: Record<string, unknown> | undefined): OpenSessionFacts | null {
+  if (row.ended_at !== null || Number(row.rules_version) !== GROUP_RULES_VERSION) return null;
+  return {
+    sid: row.sid,
+    svc_id: row.svc_id,
+    id: row.id,
+    last_event_at: Number(row.last_event_at),
+    participants: Number(row.participants),
+    peak_online: Number(row.peak_online),
+    final_online: Number(row.final_online),
+    peak_stays: Number(row.peak_stays),
+    event_count: Number(row.event_count),
+    flags: JSON.parse(row.flags),
+    stay_count: Number(counts?.stay_count ?? 0),
+    open_stays: Number(counts?.open_stays ?? 0),
+  };
+}
+
+/** A participant of a session. */
+interface SessionParticipant {
+  sid: string;
+  user_svc_id: string;
+  user_id: string;
+}
+
+/** A participant's stored events and stays, with the stay rows as stored (what changed is compared against them). */
+interface StoredHistory extends ParticipantHistory {
+  rows: GroupStaysTable[];
+}
+
+function participantKey(p: SessionParticipant): string {
+  return JSON.stringify([p.sid, p.user_svc_id, p.user_id]);
+}
+
+/** The distinct participants of a session's events, in first-seen order. */
+function participantsOf(sid: string, events: readonly GroupCallEvent[]): SessionParticipant[] {
+  const seen = new Map<string, SessionParticipant>();
+  for (const e of events) {
+    const p = { sid, user_svc_id: e.user_svc_id, user_id: e.user_id };
+    seen.set(participantKey(p), p);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Rows of `select` for each sid, grouped by sid. PostgreSQL reads every sid in one round
+ * trip (`= ANY` of an array: one statement text whatever the count); SQLite, which has no
+ * round trip, runs one prepared statement per sid.
+ */
+function* selectBySid(dialect: SqlDialectName, select: string, sids: readonly string[], tail = ''): SqlSteps<Map<string, Array<Record<string, unknown>>>> {
+  const bySid = new Map<string, Array<Record<string, unknown>>>();
+  const add = (rows: Array<Record<string, unknown>>) => {
+    for (const row of rows) bySid.set(String(row.sid), [...(bySid.get(String(row.sid)) ?? []), row]);
+  };
+  if (sids.length === 0) return bySid;
+  if (dialect === 'postgres') add((yield sql(`${select} WHERE sid = ANY(?::text[])${tail}`, sids)).rows);
+  else for (const sid of sids) add((yield sql(`${select} WHERE sid = ?${tail}`, sid)).rows);
+  return bySid;
+}
+
+const SELECT_PARTICIPANT_EVENTS = `SELECT ${GROUP_EVENT_BUILD_COLUMNS.join(', ')} FROM group_call_events`;
+
+/** Each participant's stored events and stays (the events by the primary key's prefix, the stays by group_stays_participant). */
+function* selectParticipantHistories(dialect: SqlDialectName, participants: readonly SessionParticipant[]): SqlSteps<Map<string, StoredHistory>> {
+  const events = new Map<string, GroupCallEvent[]>(participants.map((p) => [participantKey(p), []]));
+  const stays = new Map<string, GroupStaysTable[]>(participants.map((p) => [participantKey(p), []]));
+  const keyOf = (row: Record<string, unknown>) => participantKey({ sid: String(row.sid), user_svc_id: String(row.user_svc_id), user_id: String(row.user_id) });
+  const addEvents = (rows: Array<Record<string, unknown>>) => {
+    for (const row of rows) events.get(keyOf(row))?.push(groupEventOfBuildRow(row));
+  };
+  const addStays = (rows: Array<Record<string, unknown>>) => {
+    for (const row of rows) stays.get(keyOf(row))?.push(row as unknown as GroupStaysTable);
+  };
+  if (dialect === 'postgres' && participants.length > 0) {
+    const keys = [participants.map((p) => p.sid), participants.map((p) => p.user_svc_id), participants.map((p) => p.user_id)];
+    const among = '(sid, user_svc_id, user_id) IN (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))';
+    addEvents((yield sql(`${SELECT_PARTICIPANT_EVENTS} WHERE ${among}`, ...keys)).rows);
+    addStays((yield sql(`SELECT * FROM group_stays WHERE ${among}`, ...keys)).rows);
+  } else {
+    for (const p of participants) {
+      addEvents((yield sql(`${SELECT_PARTICIPANT_EVENTS} WHERE sid = ? AND user_svc_id = ? AND user_id = ?`, p.sid, p.user_svc_id, p.user_id)).rows);
+      addStays((yield sql('SELECT * FROM group_stays WHERE user_id = ? AND user_svc_id = ? AND sid = ?', p.user_id, p.user_svc_id, p.sid)).rows);
+    }
+  }
+  const histories = new Map<string, StoredHistory>();
+  for (const [key, rows] of stays) {
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    histories.set(key, {
+      events: events.get(key) as GroupCallEvent[],
+      rows,
+      stays: rows.map((r) => ({ seq: Number(r.seq), joined_at: nullableNumber(r.joined_at), left_at: nullableNumber(r.left_at) })),
+    });
+  }
+  return histories;
+}
+
+function nullableNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -136,7 +136,8 @@ it('when a server has taken callbacks, then every metric the dashboard reads is 
   const live = sampleNamesOf(expositions.live);
   const spool = sampleNamesOf(expositions.spool);
   const used = [...new Set(expressions.flatMap(metricNamesOf))];
-  assert.ok(used.length >= 12, `${used.length} metric names: ${used.join(', ')}`);
+  assert.ok(used.length >= 14, `${used.length} metric names: ${used.join(', ')}`);
+  for (const group of ['callevt_group_sessions_open', 'callevt_group_recent_stays']) assert.ok(used.includes(group), `the dashboard reads ${group}`);
   const missing = used.filter((name) => !live.has(name) && !(name.startsWith('callevt_spool_') && spool.has(name)));
   assert.deepEqual(missing, []);
 });

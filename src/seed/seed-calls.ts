@@ -185,15 +185,7 @@ export function seedSqliteCalls(
     migrateSqlite(db, Date.now());
     const wasEmpty = db.prepare('SELECT 1 FROM calls LIMIT 1').get() === undefined;
     bulk = wasEmpty && (tuning.bulkJournal ?? true) && file !== ':memory:';
-    if (bulk) {
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = MEMORY');
-    }
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -1048576');
-    db.pragma('temp_store = MEMORY');
-    db.pragma(`threads = ${tuning.sortThreads ?? 2}`);
-    db.pragma(`mmap_size = ${tuning.mmapBytes ?? 0}`);
+    enterBulkLoad(db, bulk, { threads: tuning.sortThreads ?? 2, mmapBytes: tuning.mmapBytes ?? 0 });
     const rollups = createSqliteRollups(db);
     const chunkCalls = Math.max(1, tuning.chunkCalls ?? SEED_CHUNK_CALLS);
     // In an empty database each chunk's rollup cells are its hours' rollups: a worker
@@ -370,6 +362,24 @@ function startRollupWorker(options: SeedOptions, chunkCalls: number, makesCalls:
       void worker.terminate();
     },
   };
+}
+
+/**
+ * The settings a seed writes under: synchronous=OFF, a 1 GiB page cache, temporary data in
+ * memory, `threads` sorter threads and, when given, `mmapBytes` of memory-mapped I/O; when
+ * `bulk` (into an empty database), also the rollback journal in memory with an exclusive
+ * lock. restoreDurability undoes them.
+ */
+export function enterBulkLoad(db: SqliteDatabase, bulk: boolean, settings: { threads: number; mmapBytes?: number }): void {
+  if (bulk) {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = MEMORY');
+  }
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -1048576');
+  db.pragma('temp_store = MEMORY');
+  db.pragma(`threads = ${settings.threads}`);
+  if (settings.mmapBytes !== undefined) db.pragma(`mmap_size = ${settings.mmapBytes}`);
 }
 
 /** Back to what openSqlite set: WAL, synchronous=FULL, normal locking (after a bulk load, when `bulk`). */

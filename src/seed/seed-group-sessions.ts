@@ -4,7 +4,7 @@ import { groupQuarterOf } from '../storage/sql/group-rollup-refresh.js';
 import { migrateSqlite } from '../storage/sqlite/migrate.js';
 import { openSqlite } from '../storage/sqlite/open-sqlite.js';
 import type { SqliteDatabase } from '../storage/sqlite/sqlite-driver.js';
-import { restoreDurability, SEED_INDEX_CACHE_KIB } from './seed-calls.js';
+import { enterBulkLoad, restoreDurability, SEED_INDEX_CACHE_KIB } from './seed-calls.js';
 import { generateGroupSeedHours, type GroupSeedOptions, type GroupSeedRoom } from './group-seed-generator.js';
 import { createObjectRowWriter, createRowWriter, type ObjectRowWriter, type RowWriter } from './seed-row-writer.js';
 
@@ -114,14 +114,7 @@ export function seedSqliteGroupSessions(
     const wasEmpty = db.prepare('SELECT 1 FROM group_call_events LIMIT 1').get() === undefined;
     const databaseEmpty = wasEmpty && db.prepare('SELECT 1 FROM calls LIMIT 1').get() === undefined;
     bulk = databaseEmpty && file !== ':memory:';
-    if (bulk) {
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.pragma('journal_mode = MEMORY');
-    }
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -1048576');
-    db.pragma('temp_store = MEMORY');
-    db.pragma('threads = 2');
+    enterBulkLoad(db, bulk, { threads: 2 });
     const indexes = wasEmpty
       ? (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (${GROUP_TABLES.map(() => '?').join(', ')}) AND sql IS NOT NULL`)
           .all(...GROUP_TABLES) as Array<{ name: string; sql: string }>)

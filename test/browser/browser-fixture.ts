@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type ConfigEnv, loadConfig } from '../../src/config/load-config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 
@@ -49,6 +49,32 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens `${base}/${hash}` in a new page of `context` that records its script errors and
+ * console errors (CSP refusals among them), each prefixed with the hash, in `errors`; waits
+ * at most `waitMs` for anything on it. `dark` and `phone` set the colour scheme and a phone's
+ * viewport first; with `loaded`, it returns once the view has loaded (#view[data-loaded]).
+ */
+export async function openRecordedPage(
+  context: BrowserContext,
+  base: string,
+  hash: string,
+  options: { errors: string[]; waitMs: number; dark?: boolean; phone?: boolean; loaded?: boolean },
+): Promise<Page> {
+  const { errors } = options;
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${hash}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${hash}: ${message.text()}`);
+  });
+  page.setDefaultTimeout(options.waitMs);
+  if (options.dark) await page.emulateMedia({ colorScheme: 'dark' });
+  if (options.phone) await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/${hash}`);
+  if (options.loaded) await page.waitForSelector('#view[data-loaded="true"]');
+  return page;
 }
 
 /** The path of a screenshot, creating the artifacts folder. */

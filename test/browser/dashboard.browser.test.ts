@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { breakdownQuery, expectedKpiTexts } from './expected-figures.js';
 import {
-  apiJson, browserUnavailable, deliver, hasRoute, launchBrowser, screenshotPath, startTestServer,
+  apiJson, browserUnavailable, deliver, hasRoute, launchBrowser, openRecordedPage, screenshotPath, startTestServer,
 } from './browser-fixture.js';
 import { refusedCallback, seedCallbacks } from './seed-calls.js';
 import { SEED_EXAMPLE_QUERY } from '../fixtures/callback-fixture.js';
@@ -44,17 +44,8 @@ describe('dashboard in headless chromium', { skip: unavailable !== null && !requ
   /** Script errors and console errors (CSP refusals among them) of every page opened with openPage. */
   const pageErrors: string[] = [];
 
-  async function openPage(hash: string, options: { dark?: boolean; phone?: boolean } = {}): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${hash}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`${hash}: ${message.text()}`);
-    });
-    page.setDefaultTimeout(WAIT_MS);
-    if (options.dark) await page.emulateMedia({ colorScheme: 'dark' });
-    if (options.phone) await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/${hash}`);
-    return page;
+  function openPage(hash: string, options: { dark?: boolean; phone?: boolean } = {}): Promise<Page> {
+    return openRecordedPage(context, server.url, hash, { errors: pageErrors, waitMs: WAIT_MS, ...options });
   }
 
   /** A route the page reads: missing, the test fails here with its name rather than on a blank page. */

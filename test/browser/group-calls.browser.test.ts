@@ -5,7 +5,7 @@ import { createRandom } from '../../src/simulate/random.js';
 import { formatDurationMs, formatPercent, formatTime, formatTimeMs } from '../../web/src/format.js';
 import type { GroupCallJson, GroupCallPage } from '../../web/src/api-types.js';
 import { groupCallValuesOf } from '../fixtures/group-call-fixture.js';
-import { apiJson, browserUnavailable, launchBrowser, screenshotPath, startTestServer } from './browser-fixture.js';
+import { apiJson, browserUnavailable, launchBrowser, openRecordedPage, screenshotPath, startTestServer } from './browser-fixture.js';
 import { handWrittenRooms, type SeededRoom, shuffled, simulatedRooms } from './group-seed.js';
 
 const unavailable = browserUnavailable();
@@ -55,17 +55,8 @@ describe('group call list and room page (headless chromium)', { skip: unavailabl
     await server?.stop();
   });
 
-  async function open(hash: string, options: { dark?: boolean } = {}): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${hash}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`${hash}: ${message.text()}`);
-    });
-    page.setDefaultTimeout(WAIT_MS);
-    if (options.dark) await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${server.url}/${hash}`);
-    await page.waitForSelector('#view[data-loaded="true"]');
-    return page;
+  function open(hash: string, options: { dark?: boolean } = {}): Promise<Page> {
+    return openRecordedPage(context, server.url, hash, { errors: pageErrors, waitMs: WAIT_MS, loaded: true, ...options });
   }
 
   /** Does something that changes the page (a click, a submit) and waits until the new page has loaded. */

@@ -1,5 +1,6 @@
 import { ENDED_BY_VALUES, OUTCOMES } from '../../domain/classify/call-status.js';
 import type { CALL_FILTER_PARAMETERS } from '../../domain/parse-call-filter.js';
+import { BUCKETS } from '../../domain/stats/time-buckets.js';
 import type { Schema } from './openapi-schemas.js';
 
 /**
@@ -34,6 +35,9 @@ export const FILTER_PARAMETERS: Record<(typeof CALL_FILTER_PARAMETERS)[number], 
   min_duration: { type: 'integer', minimum: 0, description: 'least duration in seconds' },
   max_duration: { type: 'integer', minimum: 0, description: 'most duration in seconds' },
 };
+
+/** `bucket` on every time series endpoint (1-to-1, group, lifecycle). */
+export const BUCKET_PARAMETER: Schema = { type: 'string', enum: [...BUCKETS], default: 'hour', description: 'bucket size' };
 
 /** `tz` where it sets the buckets (timeseries). */
 export const TZ_PARAMETER = text('IANA time zone for buckets and ISO times, e.g. Asia/Tokyo', { default: 'UTC' });

@@ -1,8 +1,7 @@
 import { DEFAULT_BREAKDOWN_LIMIT, MAX_BREAKDOWN_LIMIT } from '../../domain/stats/stats-query.js';
 import { GROUP_BREAKDOWN_FIELDS, GROUP_MEDIA_TYPES } from '../../domain/group/group-stats-query.js';
-import { BUCKETS } from '../../domain/stats/time-buckets.js';
 import { ref, type Schema } from '../openapi/openapi-schemas.js';
-import { querystring, TZ_PARAMETER } from '../openapi/query-parameters.js';
+import { BUCKET_PARAMETER, querystring, TZ_PARAMETER } from '../openapi/query-parameters.js';
 import { READ_ERRORS } from '../openapi/responses.js';
 import { GROUP_FILTER_PARAMETERS } from './group-call-schemas.js';
 import { figuresWith, statsAnswerOf, timeseriesAnswer } from './stats-route-schemas.js';
@@ -48,7 +47,7 @@ export const GROUP_TIMESERIES_SCHEMA: Schema = {
   summary: 'Group figures per time bucket',
   description: `${NOTE} Empty buckets are present; bucket_start is in Unix seconds, as in /api/stats/timeseries. from/to default to the last 24 hours, ending at the next whole hour.`,
   querystring: querystring({
-    bucket: { type: 'string', enum: [...BUCKETS], default: 'hour', description: 'bucket size' },
+    bucket: BUCKET_PARAMETER,
     tz: TZ_PARAMETER,
     ...COMMON,
   }),

@@ -1,6 +1,6 @@
 import { BUCKETS } from '../../domain/stats/time-buckets.js';
 import type { Schema } from '../openapi/openapi-schemas.js';
-import { querystring, TZ_PARAMETER, UNBUCKETED_TZ_PARAMETER } from '../openapi/query-parameters.js';
+import { BUCKET_PARAMETER, querystring, TZ_PARAMETER, UNBUCKETED_TZ_PARAMETER } from '../openapi/query-parameters.js';
 import { answer, READ_ERRORS } from '../openapi/responses.js';
 
 const NOTE = 'Figures per docs/spec/outcomes.md §3; ratios are fractions in [0,1] and null when their denominator is 0. from/to default to the last 24 hours (to: the end of the current quarter-hour).';
@@ -67,7 +67,7 @@ export const LIFECYCLE_TIMESERIES_SCHEMA: Schema = {
   description: `${NOTE} Empty buckets are present; the first and last count only their part inside [from, to).`,
   querystring: querystring({
     ...WINDOW,
-    bucket: { type: 'string', enum: [...BUCKETS], default: 'hour', description: 'bucket size' },
+    bucket: BUCKET_PARAMETER,
     tz: TZ_PARAMETER,
   }),
   response: {

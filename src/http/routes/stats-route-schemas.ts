@@ -1,7 +1,7 @@
 import { BREAKDOWN_FIELDS, DEFAULT_BREAKDOWN_LIMIT, MAX_BREAKDOWN_LIMIT } from '../../domain/stats/stats-query.js';
 import { BUCKETS } from '../../domain/stats/time-buckets.js';
 import { ref, type Schema } from '../openapi/openapi-schemas.js';
-import { EXACT_PARAMETER, FILTER_PARAMETERS, querystring, TZ_PARAMETER, UNBUCKETED_TZ_PARAMETER } from '../openapi/query-parameters.js';
+import { BUCKET_PARAMETER, EXACT_PARAMETER, FILTER_PARAMETERS, querystring, TZ_PARAMETER, UNBUCKETED_TZ_PARAMETER } from '../openapi/query-parameters.js';
 import { answer, READ_ERRORS } from '../openapi/responses.js';
 
 const STATS_NOTE = 'Figures per docs/spec/outcomes.md §2; ratios are fractions in [0,1] and null when their denominator is 0.';
@@ -63,7 +63,7 @@ export const TIMESERIES_SCHEMA: Schema = {
   summary: 'Figures per time bucket',
   description: `${STATS_NOTE} Empty buckets are present. from/to default to the last 24 hours.`,
   querystring: querystring({
-    bucket: { type: 'string', enum: [...BUCKETS], default: 'hour', description: 'bucket size' },
+    bucket: BUCKET_PARAMETER,
     tz: TZ_PARAMETER,
     exact: EXACT_PARAMETER,
     ...FILTER_PARAMETERS,

@@ -7,9 +7,10 @@
  *  - group-N: Group Call Events of simulated rooms of up to N participants
  *    (src/simulate/group/: joins, media switches, leaves, time-outs, kicks, refusals,
  *    rooms that never end, some events sent twice), many rooms' events interleaved in the
- *    order LINE Planet would send them live. Every stored event rebuilds its whole room
- *    session (storage/sql/record-group-events.ts), so the cost per event grows with the
- *    room: the large-room cases show how.
+ *    order LINE Planet would send them live. A stored event that comes after its room's
+ *    stored ones extends the session; a late or reordered one, a start, an end, rebuild
+ *    the whole room from its events (storage/sql/apply-group-events.ts): the large-room
+ *    cases show what that costs.
  * Reported per case (medians over interleaved rounds): events/s, latency, the server's CPU
  * time per request (/metrics), and the cost of a group event relative to a 1-to-1 event,
  * one-to-one events/s ÷ group events/s (target: at most 1.5), and the same in server CPU

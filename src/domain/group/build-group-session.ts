@@ -55,7 +55,7 @@ function stateOf(endedAt: number | null, dueAt: number | null, now: number): Ses
 }
 
 /** The most joined stays open at one instant, each over [joined_at, left_at): a leave at t comes before a join at t. */
-export function peakOpenStays(stays: readonly ParticipantStay[]): number {
+export function peakOpenStays(stays: ReadonlyArray<Pick<ParticipantStay, 'joined_at' | 'left_at'>>): number {
   const changes: Array<[number, number]> = [];
   for (const stay of stays) {
     if (stay.joined_at === null) continue;

@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { buildGroupSession } from './build-group-session.js';
-import { canExtendGroupSession, extendGroupSession, type OpenSessionFacts } from './extend-group-session.js';
-import type { GroupSession } from './group-session.js';
+import { canUpdateOpenSession, needsEveryStayPlace, type OpenSessionFacts, updateOpenSession } from './extend-group-session.js';
+import type { GroupSession, ParticipantStay } from './group-session.js';
 import { orderGroupEvents } from './order-group-events.js';
 
-const RUNS = { numRuns: 400 };
+const RUNS = { numRuns: 600 };
 const T0 = 1_700_000_000_000;
 const CLOCK = { now: 0, deadlineMs: 0 };
 const SID = '0123456789abcdef0123456789abcdef';
@@ -30,17 +30,26 @@ const anyEvent = fc
   })
   .map((fields) => validGroupCallEvent({ sid: SID, ...fields }));
 
-/** A room's events in the order of §1 cut in two: what is stored, and what comes after it. */
+/** A room's distinct events split in two: what is stored, and what a batch brings; in order (`live`) or any. */
 const storedAndFresh = fc
   .array(anyEvent, { minLength: 2, maxLength: 30 })
   .map(orderGroupEvents)
   .filter((ordered) => ordered.length >= 2)
   .chain((ordered) =>
-    fc.tuple(fc.integer({ min: 1, max: ordered.length - 1 }), fc.integer({ min: 1, max: 6 })).map(([cut, count]) => ({
-      stored: ordered.slice(0, cut),
-      fresh: ordered.slice(cut, cut + count),
-    })),
-  );
+    fc.oneof(
+      // Live: the batch is what comes after a cut.
+      fc.tuple(fc.integer({ min: 1, max: ordered.length - 1 }), fc.integer({ min: 1, max: 6 })).map(([cut, count]) => ({
+        stored: ordered.slice(0, cut),
+        fresh: ordered.slice(cut, cut + count),
+      })),
+      // Late: the batch is any few of the events.
+      fc.subarray(ordered.map((_, i) => i), { minLength: 1, maxLength: Math.min(4, ordered.length - 1) }).map((picked) => ({
+        stored: ordered.filter((_, i) => !picked.includes(i)),
+        fresh: picked.map((i) => ordered[i] as GroupCallEvent),
+      })),
+    ),
+  )
+  .filter(({ stored }) => stored.length > 0);
 
 /** What storage knows of a session built from `stored`. */
 function factsOf(session: GroupSession, stored: readonly GroupCallEvent[]): OpenSessionFacts {
@@ -48,6 +57,7 @@ function factsOf(session: GroupSession, stored: readonly GroupCallEvent[]): Open
     sid: session.sid,
     svc_id: session.svc_id,
     id: session.id,
+    started_at: session.started_at,
     last_event_at: Math.max(...stored.map((e) => e.ts)),
     participants: session.participants,
     peak_online: session.peak_online,
@@ -60,26 +70,30 @@ function factsOf(session: GroupSession, stored: readonly GroupCallEvent[]): Open
   };
 }
 
-describe('extendGroupSession (docs/spec/group-calls.md §1-2)', () => {
-  it('when events that come after every stored one are added to an open session, then the session and stays are those a rebuild gives', () => {
-    let extended = 0;
+const placeOf = (stay: ParticipantStay, seq: number) => ({ seq, user_svc_id: stay.user_svc_id, user_id: stay.user_id, joined_at: stay.joined_at, left_at: stay.left_at });
+
+describe('updateOpenSession (docs/spec/group-calls.md §1-2)', () => {
+  it('when events of an open session arrive in order or late, then its columns and stays, written as the update says, are those a rebuild gives', () => {
+    const cases = { live: 0, late: 0, moved: 0 };
     fc.assert(
       fc.property(storedAndFresh, ({ stored, fresh }) => {
         const before = buildGroupSession(stored, CLOCK) as GroupSession;
         const facts = factsOf(before, stored);
-        fc.pre(before.ended_at === null && canExtendGroupSession(facts, fresh));
+        fc.pre(before.ended_at === null && canUpdateOpenSession(facts, fresh));
         const who = new Set(fresh.map((e) => e.user_id));
         const histories = [...who].map((user) => ({
           events: [...stored, ...fresh].filter((e) => e.user_id === user),
-          stays: before.stays.flatMap((stay, seq) => (stay.user_id === user ? [{ seq, ...stay }] : [])),
+          stays: before.stays.flatMap((stay, seq) => (stay.user_id === user ? [placeOf(stay, seq)] : [])),
         }));
-        const extension = extendGroupSession(facts, fresh, histories);
-        assert.notEqual(extension, null);
-        extended++;
+        const late = needsEveryStayPlace(facts, fresh);
+        const update = updateOpenSession(facts, fresh, histories, late ? before.stays.map(placeOf) : null);
+        assert.notEqual(update, null);
+        const { session, stays, vacated, moves } = update as NonNullable<typeof update>;
+        cases[late ? 'late' : 'live']++;
+        if (moves.length > 0) cases.moved++;
         const after = buildGroupSession([...stored, ...fresh], CLOCK) as GroupSession;
-        const { session, stays } = extension as NonNullable<typeof extension>;
         assert.deepEqual(session, {
-          last_event_at: Math.max(...fresh.map((e) => e.ts)),
+          last_event_at: Math.max(...stored.map((e) => e.ts), ...fresh.map((e) => e.ts)),
           participants: after.participants,
           peak_online: after.peak_online,
           final_online: after.final_online,
@@ -87,29 +101,35 @@ describe('extendGroupSession (docs/spec/group-calls.md §1-2)', () => {
           event_count: after.event_count,
           flags: after.flags,
         });
-        // The participants' stays at their seqs; every other stay as before; no stay missing.
-        const changed = new Map(stays.map((s) => [s.seq, s.stay]));
-        assert.equal(after.stays.length, Math.max(before.stays.length, ...stays.map((s) => s.seq + 1)));
-        for (const [seq, stay] of after.stays.entries()) assert.deepEqual(changed.get(seq) ?? before.stays[seq], stay, `stay ${seq}`);
+        // The stored stays, written as storage does: vacated seqs deleted, moves, then the participants' stays.
+        const rows = new Map(before.stays.map((stay, seq) => [seq, stay]));
+        for (const seq of vacated) rows.delete(seq);
+        const moving = moves.map(({ from, to }) => [to, rows.get(from) as ParticipantStay] as const);
+        for (const { from } of moves) rows.delete(from);
+        for (const [to, stay] of moving) rows.set(to, stay);
+        for (const { seq, stay } of stays) rows.set(seq, stay);
+        assert.deepEqual([...rows.entries()].sort((a, b) => a[0] - b[0]), after.stays.map((stay, seq) => [seq, stay]));
       }),
       RUNS,
     );
-    // The precondition must leave enough cases to mean something.
-    assert.ok(extended > 50, `only ${extended} cases extended`);
+    // The precondition must leave enough cases of each kind to mean something.
+    assert.ok(cases.live > 40 && cases.late > 40 && cases.moved > 10, JSON.stringify(cases));
   });
 
-  it('when a fresh event starts or ends the room, ties the last stored time, or names another room, then the session is not extended', () => {
+  it('when a fresh event starts or ends the room, ties the last stored time, comes before the start or names another room, then the session is not updated', () => {
     const stored = [
       validGroupCallEvent({ sid: SID, sc: 'S', msc: 'C', user_id: 'a', ts: T0 }),
-      validGroupCallEvent({ sid: SID, sc: 'C', msc: 'C', user_id: 'b', ts: T0 + 1000 }),
+      validGroupCallEvent({ sid: SID, sc: 'C', msc: 'C', user_id: 'b', ts: T0 + 2000 }),
     ];
     const facts = factsOf(buildGroupSession(stored, CLOCK) as GroupSession, stored);
-    const later = { sid: SID, sc: 'C' as const, msc: 'D' as const, user_id: 'b', ts: T0 + 2000 };
-    assert.equal(canExtendGroupSession(facts, [validGroupCallEvent(later)]), true);
-    assert.equal(canExtendGroupSession(facts, []), false);
-    assert.equal(canExtendGroupSession(facts, [validGroupCallEvent({ ...later, sc: 'E' })]), false);
-    assert.equal(canExtendGroupSession(facts, [validGroupCallEvent({ ...later, sc: 'S' })]), false);
-    assert.equal(canExtendGroupSession(facts, [validGroupCallEvent({ ...later, ts: T0 + 1000 })]), false);
-    assert.equal(canExtendGroupSession(facts, [validGroupCallEvent({ ...later, id: 'another-room' })]), false);
+    const later = { sid: SID, sc: 'C' as const, msc: 'D' as const, user_id: 'b', ts: T0 + 3000 };
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent(later)]), true);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, ts: T0 + 1000 })]), true);
+    assert.equal(canUpdateOpenSession(facts, []), false);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, sc: 'E' })]), false);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, sc: 'S' })]), false);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, ts: T0 + 2000 })]), false);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, ts: T0 })]), false);
+    assert.equal(canUpdateOpenSession(facts, [validGroupCallEvent({ ...later, id: 'another-room' })]), false);
   });
 });

@@ -1,18 +1,20 @@
 import type { GroupCallEvent } from '../group-call-event.js';
-import { onlineDisagrees } from './build-group-session.js';
+import { onlineDisagrees, peakOpenStays } from './build-group-session.js';
 import { compareStayOrder, openedAt, staysOfParticipant } from './build-participant-stays.js';
 import type { ParticipantStay } from './group-session.js';
 import { orderGroupEvents } from './order-group-events.js';
 import type { GroupFlag } from './stay-status.js';
 
 /**
- * What a stored session that has not ended says of itself: the columns an extension
- * changes, and what identifies its room (docs/spec/group-calls.md §1).
+ * What a stored session that has not ended says of itself: the columns an update changes,
+ * and what identifies its room (docs/spec/group-calls.md §1).
  */
 export interface OpenSessionFacts {
   sid: string;
   svc_id: string;
   id: string;
+  /** Unix milliseconds: the session's start. */
+  started_at: number;
   /** Unix milliseconds: the latest `ts` among its events. */
   last_event_at: number;
   participants: number;
@@ -27,79 +29,174 @@ export interface OpenSessionFacts {
   open_stays: number;
 }
 
+/** What decides whether new events can update a session through their participants alone. */
+export type SessionRoomFacts = Pick<OpenSessionFacts, 'sid' | 'svc_id' | 'id' | 'started_at' | 'last_event_at'>;
+
+/** What orders a stored stay among the others (compareStayOrder), and what peak_stays reads of it. */
+export type StayPlace = { seq: number } & Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'joined_at' | 'left_at'>;
+
 /** One participant the new events are about: all their events (the new ones included) and their stored stays by seq. */
 export interface ParticipantHistory {
   events: readonly GroupCallEvent[];
-  stays: ReadonlyArray<{ seq: number } & Pick<ParticipantStay, 'joined_at' | 'left_at'>>;
+  stays: readonly StayPlace[];
 }
 
-/** The session after the new events: its changed columns, and every stay of the participants concerned with its seq. */
-export interface SessionExtension {
+/** The session after the new events: its changed columns, the participants' stays at their seqs, and the other stays that move. */
+export interface SessionUpdate {
   session: Pick<OpenSessionFacts, 'last_event_at' | 'participants' | 'peak_online' | 'final_online' | 'peak_stays' | 'event_count' | 'flags'>;
-  /** The participants' stays: the stored ones at their seq (changed or not), the new ones from `stay_count` on. */
+  /** Every stay of the participants concerned, at its seq. */
   stays: Array<{ seq: number; stay: ParticipantStay }>;
+  /** The stored seqs of the participants' stays that no stay of theirs takes again. */
+  vacated: number[];
+  /** Other participants' stays whose seq changes, `from` ascending (a stay that opens or goes before them shifts them). */
+  moves: Array<{ from: number; to: number }>;
 }
 
 /**
- * Whether `fresh` events can be added to a stored session without rebuilding it: they all
- * come after every stored event (a `ts` past `last_event_at`, so in the order of §1 rule 2
- * they come last), are changes (`sc=C`: a start would move the room, an end closes every
- * stay) of the same room and sid. Then only their participants' stays change, and the
- * stays that open come after every stored one.
+ * Whether `fresh` events can update a stored open session through their participants
+ * alone: they are changes (`sc=C`: a start would move the room, an end closes every stay)
+ * of the same room and sid, after the session's start (so that none becomes its first
+ * event), and none at the very millisecond of its last event (whose `online` would then
+ * depend on a tie-break with a stored event).
  */
-export function canExtendGroupSession(before: OpenSessionFacts, fresh: readonly GroupCallEvent[]): boolean {
+export function canUpdateOpenSession(before: SessionRoomFacts, fresh: readonly GroupCallEvent[]): boolean {
   return fresh.length > 0 && fresh.every((e) =>
-    e.sc === 'C' && e.ts > before.last_event_at && e.sid === before.sid && e.svc_id === before.svc_id && e.id === before.id);
+    e.sc === 'C' && e.ts > before.started_at && e.ts !== before.last_event_at && e.sid === before.sid && e.svc_id === before.svc_id && e.id === before.id);
+}
+
+/** Whether an update needs the place of every stored stay: some fresh event comes before the session's last one. */
+export function needsEveryStayPlace(before: SessionRoomFacts, fresh: readonly GroupCallEvent[]): boolean {
+  return fresh.some((e) => e.ts < before.last_event_at);
 }
 
 /**
- * The session that buildGroupSession would give for the stored events and `fresh` ones
- * (which must pass canExtendGroupSession), worked out from the stored session and the
- * histories of `fresh`'s participants alone: a cost that does not grow with the room.
- * Null when a participant's stored stays are not those its events give (the stored session
- * is then rebuilt whole). The property test in extend-group-session.property.test.ts holds
- * it to the builder.
+ * The session buildGroupSession would give for the stored events and `fresh` ones (which
+ * must pass canUpdateOpenSession), worked out from the stored session and the histories of
+ * `fresh`'s participants (their stays rebuilt from their own events, §2): a cost that does
+ * not grow with the room when the events come in order. `places` holds every stored
+ * stay's place when needsEveryStayPlace() (a late event can move stays and change the peak
+ * anywhere), else null. Null when the stored stays are not those their events give (the
+ * session is then rebuilt whole). The property test in extend-group-session.property.test.ts
+ * holds it to the builder.
  */
-export function extendGroupSession(before: OpenSessionFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): SessionExtension | null {
-  const kept: Array<{ seq: number; stay: ParticipantStay }> = [];
-  const opened: ParticipantStay[] = [];
-  let newParticipants = 0;
+export function updateOpenSession(
+  before: OpenSessionFacts,
+  fresh: readonly GroupCallEvent[],
+  histories: readonly ParticipantHistory[],
+  places: readonly StayPlace[] | null,
+): SessionUpdate | null {
+  const rebuilt: ParticipantStay[] = [];
+  const storedPlaces: StayPlace[] = [];
+  let participants = before.participants;
   for (const history of histories) {
     const stays = staysOfParticipant(orderGroupEvents(history.events), null);
-    if (stays.length < history.stays.length) return null;
-    for (const [i, stored] of history.stays.entries()) {
-      const stay = stays[i] as ParticipantStay;
-      // Events after every stored one never move a stored stay's opening (§2).
-      if (openedAt(stay) !== openedAt(stored)) return null;
-      kept.push({ seq: stored.seq, stay });
-    }
-    opened.push(...stays.slice(history.stays.length));
-    const joinedBefore = history.stays.some((s) => s.joined_at !== null);
-    if (!joinedBefore && stays.some((s) => s.joined_at !== null)) newParticipants++;
+    rebuilt.push(...stays);
+    storedPlaces.push(...history.stays);
+    participants += Number(stays.some(joined)) - Number(history.stays.some(joined));
   }
-  // Every opened stay opens at a fresh event's ts, after every stored one: they take the next seqs.
-  opened.sort(compareStayOrder);
-  const last = orderGroupEvents(fresh).at(-1) as GroupCallEvent;
+  // Stable: one participant's stays keep their order (compareStayOrder).
+  rebuilt.sort(compareStayOrder);
+  const order = places === null ? appended(before, storedPlaces, rebuilt) : merged(places, storedPlaces, rebuilt);
+  if (order === null) return null;
+  const ordered = orderGroupEvents(fresh);
+  const last = ordered.at(-1) as GroupCallEvent;
+  const lastIsFresh = last.ts > before.last_event_at;
   const peakOnline = Math.max(before.peak_online, ...fresh.map((e) => e.online));
-  const peakStays = peakAfter(before, kept.map((k) => k.stay).concat(opened));
+  const peakStays = places === null ? peakAfter(before, rebuilt) : peakOpenStays([...order.others, ...rebuilt]);
   return {
     session: {
-      last_event_at: last.ts,
-      participants: before.participants + newParticipants,
+      last_event_at: lastIsFresh ? last.ts : before.last_event_at,
+      participants,
       peak_online: peakOnline,
-      final_online: last.online,
+      final_online: lastIsFresh ? last.online : before.final_online,
       peak_stays: peakStays,
-      event_count: before.event_count + fresh.length,
+      event_count: before.event_count + ordered.length,
       flags: withOnlineCheck(before.flags, peakOnline, peakStays),
     },
-    stays: kept.concat(opened.map((stay, i) => ({ seq: before.stay_count + i, stay }))),
+    stays: order.stays,
+    vacated: storedPlaces.map((p) => p.seq).filter((seq) => !order.stays.some((s) => s.seq === seq)),
+    moves: order.moves,
   };
 }
 
+function joined(stay: Pick<ParticipantStay, 'joined_at'>): boolean {
+  return stay.joined_at !== null;
+}
+
+interface StayOrder {
+  stays: Array<{ seq: number; stay: ParticipantStay }>;
+  moves: Array<{ from: number; to: number }>;
+  /** The other participants' stays (merged() only; appended() leaves peak_stays to peakAfter). */
+  others: StayPlace[];
+}
+
 /**
- * peak_stays (§1.7) over the stored stays and the changed ones. Every join and leave up to
- * `last_event_at` is as stored, so the stored peak is the peak until then; after it, the
- * count starts at the stays still open and moves only with the participants' joins and
+ * Events after every stored one (§2): the participants' stored stays keep their seqs (an
+ * event after a stay's opening never moves it), the stays they open take the next seqs,
+ * and nothing else moves. Null when the stored stays do not open where their events say.
+ */
+function appended(before: OpenSessionFacts, stored: readonly StayPlace[], rebuilt: readonly ParticipantStay[]): StayOrder | null {
+  const storedOf = new Map<string, StayPlace[]>();
+  for (const place of [...stored].sort((a, b) => a.seq - b.seq)) storedOf.set(participantOf(place), [...(storedOf.get(participantOf(place)) ?? []), place]);
+  const taken = new Map<string, number>();
+  const stays: Array<{ seq: number; stay: ParticipantStay }> = [];
+  let next = before.stay_count;
+  // `rebuilt` is in compareStayOrder, each participant's stays in their own order: the i-th
+  // of a participant is its i-th stored stay, or a new one (which opens after every stored one).
+  for (const stay of rebuilt) {
+    const i = taken.get(participantOf(stay)) ?? 0;
+    taken.set(participantOf(stay), i + 1);
+    const place = storedOf.get(participantOf(stay))?.[i];
+    if (place === undefined) {
+      if (openedAt(stay) <= before.last_event_at) return null;
+      stays.push({ seq: next++, stay });
+    } else if (openedAt(place) !== openedAt(stay)) return null;
+    else stays.push({ seq: place.seq, stay });
+  }
+  for (const [participant, places] of storedOf) if ((taken.get(participant) ?? 0) < places.length) return null;
+  return { stays, moves: [], others: [] };
+}
+
+function participantOf(stay: Pick<ParticipantStay, 'user_svc_id' | 'user_id'>): string {
+  return JSON.stringify([stay.user_svc_id, stay.user_id]);
+}
+
+/**
+ * Any events: the other participants' stays keep their order, the participants' rebuilt
+ * stays go where compareStayOrder puts them (never tied with another participant's), and
+ * every stay from there on shifts by how many of theirs now come before it.
+ */
+function merged(places: readonly StayPlace[], stored: readonly StayPlace[], rebuilt: readonly ParticipantStay[]): StayOrder {
+  const mine = new Set(stored.map((s) => s.seq));
+  const others = places.filter((p) => !mine.has(p.seq)).sort((a, b) => a.seq - b.seq);
+  const stays: Array<{ seq: number; stay: ParticipantStay }> = [];
+  const moves: Array<{ from: number; to: number }> = [];
+  let o = 0;
+  let r = 0;
+  while (o < others.length || r < rebuilt.length) {
+    const other = others[o];
+    const stay = rebuilt[r];
+    const seq = o + r;
+    if (stay === undefined || (other !== undefined && compareStayPlace(other, stay) < 0)) {
+      const from = (other as StayPlace).seq;
+      if (from !== seq) moves.push({ from, to: seq });
+      o++;
+    } else {
+      stays.push({ seq, stay });
+      r++;
+    }
+  }
+  return { stays, moves, others };
+}
+
+function compareStayPlace(a: Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'joined_at' | 'left_at'>, b: ParticipantStay): number {
+  return compareStayOrder(a as ParticipantStay, b);
+}
+
+/**
+ * peak_stays (§1.7) when every change comes after the stored events: every join and leave
+ * up to `last_event_at` is as stored, so the stored peak is the peak until then; after it,
+ * the count starts at the stays still open and moves only with the participants' joins and
  * leaves past it, a leave before a join at the same instant (as peakOpenStays).
  */
 function peakAfter(before: OpenSessionFacts, stays: readonly ParticipantStay[]): number {

@@ -1,5 +1,13 @@
 import type { GroupCallEvent } from '../../domain/group-call-event.js';
-import { canExtendGroupSession, extendGroupSession, type OpenSessionFacts, type ParticipantHistory } from '../../domain/group/extend-group-session.js';
+import {
+  canUpdateOpenSession,
+  needsEveryStayPlace,
+  type OpenSessionFacts,
+  type ParticipantHistory,
+  type SessionUpdate,
+  type StayPlace,
+  updateOpenSession,
+} from '../../domain/group/extend-group-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
 import type { GroupCallEventRecord, RecordResult } from '../port.js';
 import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf } from './group-call-rows.js';
@@ -34,52 +42,103 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   }
   const candidates = [...fresh.keys()].filter((sid) => !rebuild.has(sid)).sort();
   const stored = yield* selectBySid(dialect, 'SELECT * FROM group_sessions', candidates);
-  const stayCounts = yield* selectBySid(dialect, STAY_COUNTS, candidates, ' GROUP BY sid');
-  const extensible: Array<{ row: GroupSessionsTable; facts: OpenSessionFacts; events: GroupCallEvent[] }> = [];
+  const updatable: Array<{ row: GroupSessionsTable; facts: StoredOpenFacts; events: GroupCallEvent[]; late: boolean }> = [];
   for (const sid of candidates) {
     const row = stored.get(sid)?.[0] as GroupSessionsTable | undefined;
     const events = fresh.get(sid) as GroupCallEvent[];
-    const facts = row === undefined ? null : openFactsOf(row, stayCounts.get(sid)?.[0]);
-    if (row === undefined || facts === null || !canExtendGroupSession(facts, events)) rebuild.add(sid);
-    else extensible.push({ row, facts, events });
+    const facts = row === undefined ? null : openFactsOf(row);
+    if (row === undefined || facts === null || !canUpdateOpenSession(facts, events)) rebuild.add(sid);
+    else updatable.push({ row, facts, events, late: needsEveryStayPlace(facts, events) });
   }
-  const participants = extensible.flatMap(({ row, events }) => participantsOf(row.sid, events));
+  // Events in order need the stays' counts; a late one, every stay's place.
+  const counts = yield* selectBySid(dialect, STAY_COUNTS, updatable.filter((u) => !u.late).map((u) => u.row.sid), ' GROUP BY sid');
+  const places = yield* selectBySid(dialect, STAY_PLACES, updatable.filter((u) => u.late).map((u) => u.row.sid));
+  const participants = updatable.flatMap(({ row, events }) => participantsOf(row.sid, events));
   const histories = yield* selectParticipantHistories(dialect, participants);
   const starts: number[] = [];
-  for (const { row, facts, events } of extensible) {
-    const mine = participantsOf(row.sid, events).map((p) => histories.get(participantKey(p)) as StoredHistory);
-    const extension = extendGroupSession(facts, events, mine);
-    if (extension === null) {
-      rebuild.add(row.sid);
+  for (const { row, facts, events, late } of updatable) {
+    const sid = row.sid;
+    const mine = participantsOf(sid, events).map((p) => histories.get(participantKey(p)) as StoredHistory);
+    const count = counts.get(sid)?.[0];
+    const update = updateOpenSession(
+      { ...facts, stay_count: Number(count?.stay_count ?? 0), open_stays: Number(count?.open_stays ?? 0) },
+      events,
+      mine,
+      late ? (places.get(sid) ?? []).map(stayPlaceOf) : null,
+    );
+    if (update === null) {
+      rebuild.add(sid);
       continue;
     }
-    yield* updateChanged('group_sessions', row, { sid: row.sid, ...extension.session, flags: JSON.stringify(extension.session.flags) }, ['sid']);
-    const storedStays = new Map(mine.flatMap((h) => h.rows).map((s) => [Number(s.seq), s]));
-    const added: GroupStaysTable[] = [];
-    for (const { seq, stay } of extension.stays) {
-      const stayRow = groupStayRowOf(row.sid, seq, stay);
-      const before = storedStays.get(seq);
-      if (before === undefined) added.push(stayRow);
-      else yield* updateChanged('group_stays', before, stayRow, ['sid', 'seq']);
-    }
-    for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
+    yield* updateChanged('group_sessions', row, { sid, ...update.session, flags: JSON.stringify(update.session.flags) }, ['sid']);
+    yield* writeStays(sid, update, new Map(mine.flatMap((h) => h.rows).map((r) => [Number(r.seq), r])));
     starts.push(Number(row.started_at));
   }
   yield* markGroupSlotsStale(starts);
   yield* rebuildGroupSessions([...rebuild].sort());
 }
 
+/**
+ * Writes an update's stays: the participants' seqs no stay takes again deleted, the other
+ * stays that move shifted, the participants' stays updated in place or inserted. A move
+ * goes through a negative seq (-1 - its new seq) and back, so that no two rows ever hold
+ * one seq, whatever order the database updates rows in.
+ */
+function* writeStays(sid: string, update: SessionUpdate, storedRows: ReadonlyMap<number, GroupStaysTable>): SqlSteps<void> {
+  for (const seq of update.vacated) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq = ?', sid, seq);
+  for (const run of runsOf(update.moves)) {
+    yield sql('UPDATE group_stays SET seq = -1 - (seq + ?) WHERE sid = ? AND seq >= ? AND seq <= ?', run.shift, sid, run.from, run.to);
+  }
+  const added: GroupStaysTable[] = [];
+  for (const { seq, stay } of update.stays) {
+    const stayRow = groupStayRowOf(sid, seq, stay);
+    const before = storedRows.get(seq);
+    if (before === undefined) added.push(stayRow);
+    else yield* updateChanged('group_stays', before, stayRow, ['sid', 'seq']);
+  }
+  for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
+  if (update.moves.length > 0) yield sql('UPDATE group_stays SET seq = -1 - seq WHERE sid = ? AND seq < 0', sid);
+}
+
+/** Moves as runs of consecutive seqs that shift alike (one statement each; a late join shifts everything after it by one). */
+function runsOf(moves: SessionUpdate['moves']): Array<{ from: number; to: number; shift: number }> {
+  const runs: Array<{ from: number; to: number; shift: number }> = [];
+  for (const { from, to } of moves) {
+    const run = runs.at(-1);
+    if (run !== undefined && run.to === from - 1 && run.shift === to - from) run.to = from;
+    else runs.push({ from, to: from, shift: to - from });
+  }
+  return runs;
+}
+
 /** How many stays a session has, and how many of them joined and have not left. */
 const STAY_COUNTS = `SELECT sid, COUNT(*) AS stay_count, SUM(CASE WHEN joined_at IS NOT NULL AND left_at IS NULL THEN 1 ELSE 0 END) AS open_stays
   FROM group_stays`;
 
-/** What extendGroupSession needs of a stored session; null when it must be rebuilt (ended, or built by older rules). */
-function openFactsOf(row: GroupSessionsTable, counts: Record<string, unknown> | undefined): OpenSessionFacts | null {
+/** Where each stay of a session stands (StayPlace). */
+const STAY_PLACES = 'SELECT sid, seq, user_svc_id, user_id, joined_at, left_at FROM group_stays';
+
+function stayPlaceOf(row: Record<string, unknown>): StayPlace {
+  return {
+    seq: Number(row.seq),
+    user_svc_id: String(row.user_svc_id),
+    user_id: String(row.user_id),
+    joined_at: nullableNumber(row.joined_at as number | string | null),
+    left_at: nullableNumber(row.left_at as number | string | null),
+  };
+}
+
+/** OpenSessionFacts but for the stay counts, which only events in order need (STAY_COUNTS). */
+type StoredOpenFacts = Omit<OpenSessionFacts, 'stay_count' | 'open_stays'>;
+
+/** What updateOpenSession needs of a stored session (its stay counts aside); null when it must be rebuilt (ended, or built by older rules). */
+function openFactsOf(row: GroupSessionsTable): StoredOpenFacts | null {
   if (row.ended_at !== null || Number(row.rules_version) !== GROUP_RULES_VERSION) return null;
   return {
     sid: row.sid,
     svc_id: row.svc_id,
     id: row.id,
+    started_at: Number(row.started_at),
     last_event_at: Number(row.last_event_at),
     participants: Number(row.participants),
     peak_online: Number(row.peak_online),
@@ -87,8 +146,6 @@ function openFactsOf(row: GroupSessionsTable, counts: Record<string, unknown> | 
     peak_stays: Number(row.peak_stays),
     event_count: Number(row.event_count),
     flags: JSON.parse(row.flags),
-    stay_count: Number(counts?.stay_count ?? 0),
-    open_stays: Number(counts?.open_stays ?? 0),
   };
 }
 
@@ -164,7 +221,7 @@ function* selectParticipantHistories(dialect: SqlDialectName, participants: read
     histories.set(key, {
       events: events.get(key) as GroupCallEvent[],
       rows,
-      stays: rows.map((r) => ({ seq: Number(r.seq), joined_at: nullableNumber(r.joined_at), left_at: nullableNumber(r.left_at) })),
+      stays: rows.map((r) => stayPlaceOf(r as unknown as Record<string, unknown>)),
     });
   }
   return histories;

@@ -7,10 +7,10 @@
  *  - group-N: Group Call Events of simulated rooms of up to N participants
  *    (src/simulate/group/: joins, media switches, leaves, time-outs, kicks, refusals,
  *    rooms that never end, some events sent twice), many rooms' events interleaved in the
- *    order LINE Planet would send them live. A stored event that comes after its room's
- *    stored ones extends the session; a late or reordered one, a start, an end, rebuild
- *    the whole room from its events (storage/sql/apply-group-events.ts): the large-room
- *    cases show what that costs.
+ *    order LINE Planet would send them live. A stored event updates its open room through
+ *    its participant (a late one also reads where every stay stands); a start, an end or
+ *    a conflicting version rebuilds the whole room from its events
+ *    (storage/sql/apply-group-events.ts): the large-room cases show what both cost.
  * Reported per case (medians over interleaved rounds): events/s, latency, the server's CPU
  * time per request (/metrics), and the cost of a group event relative to a 1-to-1 event,
  * one-to-one events/s ÷ group events/s (target: at most 1.5), and the same in server CPU

@@ -44,7 +44,9 @@ const LOCK_SIDS = `SELECT pg_advisory_xact_lock(?, hashtext(s))
  * One Group Call Event delivery, in the batch's transaction (docs/spec/callbacks.md §2.3):
  * the first version of its key is the event, an identical repeat a duplicate, a differing
  * one a conflicting version kept in callback_conflicts. `rawIdOf` writes (or names) the
- * delivery's raw request once its result is known and returns its id.
+ * delivery's raw request once its result is known and returns its id. SQLite runs it per
+ * delivery; PostgreSQL records a whole batch in a few statements (recordGroupEvents in
+ * postgres/record-callbacks.ts) with the same results (test/contract/group-event-batches.test.ts).
  */
 export function* recordGroupEvent(
   record: GroupCallEventRecord,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { groupCallEventKeyOf } from '../../src/domain/canonical-group-call-event.js';
+import { groupCallEventHashOf, groupCallEventKeyOf } from '../../src/domain/canonical-group-call-event.js';
 import type { GroupCallEvent } from '../../src/domain/group-call-event.js';
 import { buildGroupSession } from '../../src/domain/group/build-group-session.js';
 import type { GroupClock } from '../../src/domain/group/group-session.js';
@@ -109,6 +109,48 @@ export function describeGroupCallsContract(name: string, open: StoreFactory, opt
         const [entry] = await store.listQuarantine({ limit: 10 });
         assert.deepEqual(entry?.reasons.map((r) => r.field).sort(), ['online', 'sc', 'ts']);
         assert.equal(entry?.path, '/callbacks/group-call-event');
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('when one batch holds new events of several rooms, repeats and versions of stored keys and keys repeated within it, then each result and stored row is that of recording them one by one', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const a = validGroupCallEvent({ sc: 'S', ts: T0 });
+        const b = validGroupCallEvent({ sc: 'S', ts: T0 });
+        const a2 = validGroupCallEvent({ sid: a.sid, user_id: 'bob', ts: T0 + 1_000, online: 2 });
+        const c = validGroupCallEvent({ sc: 'S', ts: T0 + 2_000 });
+        const d = validGroupCallEvent({ sc: 'S', ts: T0 + 3_000 });
+        assert.deepEqual(await store.recordCallbacks([deliveryOfEvent(a), deliveryOfEvent(b)]), ['accepted', 'accepted']);
+        const batch = [
+          c, // a new room
+          a2, // a new key of a stored room
+          a, // a stored key, identical: duplicate
+          { ...a, online: 7 }, // a stored key, differing: conflict
+          { ...a, online: 7 }, // the same version again: duplicate
+          { ...b, online: 3 }, // a version of another room's stored key: conflict
+          c, // a key stored earlier in the batch, identical: duplicate
+          { ...c, online: 4 }, // a key stored earlier in the batch, differing: conflict
+          { ...a, online: 8 }, // a second version of one key: conflict
+          d, // a third new room
+        ].map(deliveryOfEvent);
+        assert.deepEqual(await store.recordCallbacks(batch), ['accepted', 'accepted', 'duplicate', 'conflict', 'duplicate', 'conflict', 'duplicate', 'conflict', 'conflict', 'accepted']);
+        assert.deepEqual(await store.recordCallbacks([{ ...a, online: 7 }, { ...c, online: 4 }, { ...b, online: 5 }].map(deliveryOfEvent)), ['duplicate', 'duplicate', 'conflict'],
+          'each conflicting version is kept once, across batches too');
+
+        // One event per key: its first version, the raw request that brought it, its versions counted.
+        const raws = await store.derivedRows().rawRequestsAfter(0, 100);
+        const rawIdAt = (n: number) => (raws[n] as { id: number }).id;
+        const storedEvent = (event: GroupCallEvent, rawAt: number, conflicts: number) =>
+          ({ raw_request_id: rawIdAt(rawAt), sid: event.sid, key: groupCallEventKeyOf(event), content_hash: groupCallEventHashOf(event), conflicts });
+        assert.deepEqual(await store.derivedRows().groupEventsAfter(0, 100), [
+          storedEvent(a, 0, 2), storedEvent(b, 1, 2), storedEvent(c, 2, 1), storedEvent(a2, 3, 0), storedEvent(d, 11, 0),
+        ]);
+        assert.deepEqual(raws.map((r) => r.result), ['accepted', 'accepted', 'accepted', 'accepted', 'duplicate', 'conflict', 'duplicate', 'conflict', 'duplicate', 'conflict', 'conflict', 'accepted', 'duplicate', 'duplicate', 'conflict']);
+        // The sessions were rebuilt for rooms that only gained a conflicting version too.
+        const sessions = await Promise.all([a, b, c, d].map((e) => store.getGroupCall(e.sid, clock)));
+        assert.deepEqual(sessions.map((s) => [s?.event_count, s?.conflicts]), [[2, 2], [1, 2], [1, 1], [1, 0]]);
       } finally {
         await cleanup();
       }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { GROUP_CALL_FIELDS } from '../../src/domain/group-call-event.js';
 import { migratePostgres, POSTGRES_DIALECT } from '../../src/storage/postgres/migrate.js';
 import { openPostgres } from '../../src/storage/postgres/open-postgres.js';
-import { GROUP_EVENT_INSERT_COLUMNS } from '../../src/storage/sql/group-call-rows.js';
+import { GROUP_EVENT_INSERT_TYPED_COLUMNS } from '../../src/storage/sql/group-call-rows.js';
 import { columnTypeSql, type SqlDialect } from '../../src/storage/sql/sql-dialect.js';
 import { migrateSqlite, SQLITE_DIALECT } from '../../src/storage/sqlite/migrate.js';
 import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
@@ -48,9 +48,10 @@ describe('the group_call_events table on SQLite', () => {
     }
   });
 
-  it('when the recorder inserts an event, then every column it names exists', () => {
-    const names = new Set(expectedGroupEventColumns(SQLITE_DIALECT).map((c) => c.name));
-    assert.deepEqual(GROUP_EVENT_INSERT_COLUMNS.filter((c) => !names.has(c)), []);
+  it('when the recorder inserts an event, then every column it names exists, of the type its PostgreSQL batch casts to', () => {
+    // PostgreSQL's types: SQLite's INTEGER would not tell int32 from int64.
+    const types = new Map(expectedGroupEventColumns(POSTGRES_DIALECT).map((c) => [c.name, c.type]));
+    assert.deepEqual(GROUP_EVENT_INSERT_TYPED_COLUMNS.filter((c) => types.get(c.name) !== columnTypeSql(POSTGRES_DIALECT, c.column)), []);
   });
 });
 

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { canonicalizeEvent } from '../../domain/canonical-event.js';
+import { GROUP_EVENT_KEY_FIELDS } from '../../domain/canonical-group-call-event.js';
 import { type CallbackRecord, type GroupCallEventRecord, type KeyedCallbackRecord, type RawRequest, type RecordOptions, type RecordResult, relayedOf, type StoredCallbackRecord, type StoredRecordResult, sidOfRecord } from '../port.js';
-import { CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
+import { type CallColumn, CALL_INSERT_COLUMNS, newCallValues } from '../sql/call-columns.js';
 import { keyedRowOf } from '../sql/keyed-callback-columns.js';
 import type { ColumnType } from '../sql/sql-dialect.js';
 import { enqueueRelayPostgres } from './relay-outbox.js';
@@ -9,7 +10,8 @@ import { addCallsToRollupsPostgres } from './rollups.js';
 import { lifecycleAfter, lifecycleBefore, lifecycleSids } from '../sql/lifecycle-rollups.js';
 import { runStepsOnClient } from './sql-step-runner.js';
 import { applyGroupEvents } from '../sql/apply-group-events.js';
-import { groupSidsOf, lockGroupSids, recordGroupEvent } from '../sql/record-group-events.js';
+import { GROUP_CONFLICT_KIND, groupSidsOf, lockGroupSids } from '../sql/record-group-events.js';
+import { GROUP_EVENT_INSERT_COLUMNS, GROUP_EVENT_INSERT_TYPED_COLUMNS, groupEventValues } from '../sql/group-call-rows.js';
 
 /** Longest sid text kept with a malformed request, for searching the quarantine. */
 const MAX_RAW_SID_CHARS = 64;
@@ -33,7 +35,7 @@ const ALLOCATE_IDS = `SELECT nextval(pg_get_serial_sequence('raw_requests', 'id'
 /** The element type of an `unnest` parameter for a column type. */
 const ARRAY_TYPES: Record<ColumnType, string> = { text: 'text', int32: 'int', int64: 'bigint' };
 const CALL_COLUMNS = ['id', ...CALL_INSERT_COLUMNS.map((c) => c.name)].join(', ');
-const CALL_ARRAYS = [{ column: 'int64' as const }, ...CALL_INSERT_COLUMNS].map((c, i) => `$${i + 1}::${ARRAY_TYPES[c.column]}[]`).join(', ');
+const CALL_ARRAYS = unnestParams([{ column: 'int64' }, ...CALL_INSERT_COLUMNS]);
 // ON CONFLICT waits for a concurrent transaction inserting the same sid, then skips the row:
 // exactly one receiver stores each sid.
 const INSERT_CALLS = `INSERT INTO calls (${CALL_COLUMNS})
@@ -66,6 +68,30 @@ const DELETE_QUARANTINE = 'DELETE FROM quarantine WHERE raw_request_id = ANY($1:
 // A replay first locks the entries it replays: a second replay of the same entries waits, then finds them gone.
 const CLAIM_QUARANTINED = `SELECT raw_request_id FROM quarantine WHERE raw_request_id = ANY($1::bigint[])
   ORDER BY raw_request_id FOR UPDATE`;
+
+// Group Call Events: the same, by event key. The sids' advisory locks (lockGroupSids) keep
+// other writers of these sids out, so ON CONFLICT only meets keys stored before the batch.
+const GROUP_EVENT_COLUMNS = GROUP_EVENT_INSERT_COLUMNS.join(', ');
+const GROUP_KEY = GROUP_EVENT_KEY_FIELDS.join(', ');
+/** Where each key column is in GROUP_EVENT_INSERT_COLUMNS. */
+const GROUP_KEY_AT = GROUP_EVENT_KEY_FIELDS.map((name) => GROUP_EVENT_INSERT_COLUMNS.indexOf(name));
+const GROUP_KEY_ARRAYS = unnestParams(GROUP_KEY_AT.map((at) => GROUP_EVENT_INSERT_TYPED_COLUMNS[at] as CallColumn));
+const INSERT_GROUP_EVENTS = `INSERT INTO group_call_events (${GROUP_EVENT_COLUMNS})
+  SELECT * FROM unnest(${unnestParams(GROUP_EVENT_INSERT_TYPED_COLUMNS)}) AS t(${GROUP_EVENT_COLUMNS})
+  ORDER BY ${GROUP_KEY}
+  ON CONFLICT (${GROUP_KEY}) DO NOTHING
+  RETURNING ${GROUP_KEY}`;
+const SELECT_GROUP_HASHES = `SELECT ${GROUP_KEY}, content_hash FROM group_call_events
+  WHERE (${GROUP_KEY}) IN (SELECT * FROM unnest(${GROUP_KEY_ARRAYS}))`;
+const INSERT_GROUP_CONFLICTS = `INSERT INTO callback_conflicts (kind, sid, content_hash, content, received_at, raw_request_id)
+  SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+    AS t(sid, content_hash, content, received_at, raw_request_id)
+  ORDER BY sid, content_hash
+  ON CONFLICT (kind, sid, content_hash) DO NOTHING
+  RETURNING sid, content_hash`;
+const COUNT_GROUP_CONFLICTS = `UPDATE group_call_events AS g SET conflicts = g.conflicts + c.n
+  FROM unnest(${GROUP_KEY_ARRAYS}, $${GROUP_KEY_AT.length + 1}::int[]) AS c(${GROUP_KEY}, n)
+  WHERE (${GROUP_EVENT_KEY_FIELDS.map((name) => `g.${name}`).join(', ')}) = (${GROUP_EVENT_KEY_FIELDS.map((name) => `c.${name}`).join(', ')})`;
 
 /** How a batch's raw requests are written: new (live), updated in place (replay), or copied with their ids (rebuild). */
 export type RecordMode = { mode: 'live' } | { mode: 'replay' | 'rebuild'; dryRun?: boolean };
@@ -260,17 +286,95 @@ async function recordRepeats(db: Querier, repeats: Array<{ index: number; record
   if (perSid.size > 0) await db.query(COUNT_CONFLICTS, [[...perSid.keys()], [...perSid.values()]]);
 }
 
+/** A Group Call Event of the batch, with its row's values as stored and its key as text. */
+interface GroupDelivery {
+  index: number;
+  record: GroupCallEventRecord;
+  /** The values of GROUP_EVENT_INSERT_COLUMNS, text through pgText. */
+  values: unknown[];
+  /** The values of its key columns (GROUP_EVENT_KEY_FIELDS), and the same as one text (groupKeyText). */
+  keyValues: unknown[];
+  key: string;
+}
+
+function groupDeliveryOf(index: number, record: GroupCallEventRecord, rawId: number): GroupDelivery {
+  const values = groupEventValues(record, rawId, pgText);
+  const keyValues = GROUP_KEY_AT.map((at) => values[at]);
+  return { index, record, values, keyValues, key: groupKeyText(keyValues) };
+}
+
 /**
- * Group Call Events, one by one in input order under their sids' locks (a room's events
- * come a few at a time), then each changed room session brought up to date (apply-group-events.ts).
+ * Group Call Events, in a few statements whatever the batch's size, under their sids'
+ * locks (a room's events come a few at a time), then each changed room session brought
+ * up to date (apply-group-events.ts). Results are those of recording them one by one in input
+ * order (recordGroupEvent, which SQLite runs): the first delivery of a new key is the
+ * event, an identical repeat a duplicate, a differing one a conflicting version kept once.
  */
 async function recordGroupEvents(db: Querier, group: Array<{ index: number; record: GroupCallEventRecord }>, rawIds: number[], results: RecordResult[]) {
   if (group.length === 0) return;
   await runStepsOnClient(db, lockGroupSids('postgres', groupSidsOf(group.map((g) => g.record))));
-  for (const { index, record } of group) {
-    results[index] = await runStepsOnClient(db, recordGroupEvent(record, () => rawIds[index] as number, pgText));
+  const deliveries = group.map(({ index, record }) => groupDeliveryOf(index, record, rawIds[index] as number));
+  // The first delivery of each key in the batch may become the event.
+  const firstOfKey = new Map<string, GroupDelivery>();
+  for (const d of deliveries) if (!firstOfKey.has(d.key)) firstOfKey.set(d.key, d);
+  const inserted = await insertGroupEvents(db, [...firstOfKey.values()]);
+  const repeats: GroupDelivery[] = [];
+  for (const d of deliveries) {
+    if (inserted.has(d.key) && firstOfKey.get(d.key) === d) results[d.index] = 'accepted';
+    else repeats.push(d);
   }
+  await recordGroupRepeats(db, repeats, rawIds, results);
   await runStepsOnClient(db, applyGroupEvents('postgres', group.map(({ index, record }) => ({ record, result: results[index] as RecordResult }))));
+}
+
+/** Inserts the candidate events; returns the keys (groupKeyText) this transaction stored. */
+async function insertGroupEvents(db: Querier, candidates: GroupDelivery[]): Promise<Set<string>> {
+  if (candidates.length === 0) return new Set();
+  const inserted = await db.query<Record<string, unknown>>(INSERT_GROUP_EVENTS, columns(candidates.map((d) => d.values)));
+  return new Set(inserted.rows.map(groupKeyOfRow));
+}
+
+/**
+ * Deliveries of keys already stored (before the batch or by an earlier delivery of it), in
+ * input order: the stored content is a duplicate; new content is a conflicting version,
+ * kept once per (sid, content_hash) as recordGroupEvent keeps it, and counted on the event.
+ */
+async function recordGroupRepeats(db: Querier, repeats: GroupDelivery[], rawIds: number[], results: RecordResult[]) {
+  if (repeats.length === 0) return;
+  const keys = [...new Map(repeats.map((d) => [d.key, d.keyValues])).values()];
+  const stored = new Map((await db.query<Record<string, unknown>>(SELECT_GROUP_HASHES, columns(keys))).rows
+    .map((r) => [groupKeyOfRow(r), r.content_hash]));
+  const candidates = new Map<string, GroupDelivery>();
+  for (const d of repeats) {
+    const version = `${d.record.groupEvent.sid} ${d.record.contentHash}`;
+    if (stored.get(d.key) === d.record.contentHash || candidates.has(version)) results[d.index] = 'duplicate';
+    else candidates.set(version, d);
+  }
+  if (candidates.size === 0) return;
+  const rows = [...candidates.values()].map(({ index, record }) =>
+    [record.groupEvent.sid, record.contentHash, pgText(record.content), record.raw.receivedAt, rawIds[index]]);
+  const inserted = await db.query<{ sid: string; content_hash: string }>(INSERT_GROUP_CONFLICTS, [GROUP_CONFLICT_KIND, ...columns(rows)]);
+  const fresh = new Set(inserted.rows.map((r) => `${r.sid} ${r.content_hash}`));
+  for (const [version, d] of candidates) results[d.index] = fresh.has(version) ? 'conflict' : 'duplicate';
+  await countGroupConflicts(db, [...candidates].flatMap(([version, d]) => (fresh.has(version) ? [d] : [])));
+}
+
+/** Adds each new conflicting version to its event's conflict count (several versions of one key: one row, +n). */
+async function countGroupConflicts(db: Querier, conflicts: GroupDelivery[]) {
+  if (conflicts.length === 0) return;
+  const perKey = new Map<string, { keyValues: unknown[]; n: number }>();
+  for (const d of conflicts) perKey.set(d.key, { keyValues: d.keyValues, n: (perKey.get(d.key)?.n ?? 0) + 1 });
+  const counted = [...perKey.values()];
+  await db.query(COUNT_GROUP_CONFLICTS, [...columns(counted.map((c) => c.keyValues)), counted.map((c) => c.n)]);
+}
+
+/** A group event's key as text, from its key columns' values as stored (PostgreSQL's int8 may come back as text). */
+function groupKeyText(keyValues: readonly unknown[]): string {
+  return JSON.stringify(keyValues.map(String));
+}
+
+function groupKeyOfRow(row: Record<string, unknown>): string {
+  return groupKeyText(GROUP_EVENT_KEY_FIELDS.map((name) => row[name]));
 }
 
 /**
@@ -300,6 +404,11 @@ function rawRow(record: CallbackRecord, id: number, result: RecordResult): unkno
   return [id, r.receivedAt, r.method, pgText(r.path), pgText(r.query), nullableText(r.body),
     nullableText(r.contentType), r.sourceIp, result, nullableText(sid),
     r.unreadReasons == null ? null : pgText(JSON.stringify(r.unreadReasons))];
+}
+
+/** `$1::type[], $2::type[], …`: an `unnest` parameter per column, typed as the column. */
+function unnestParams(columns: ReadonlyArray<{ column: ColumnType }>): string {
+  return columns.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c.column]}[]`).join(', ');
 }
 
 /** Rows to columns: the parameters of an `unnest($1::type[], …)` insert. */

@@ -1,10 +1,24 @@
 import { GROUP_CALL_FIELDS, type GroupCallEvent } from '../../domain/group-call-event.js';
 import type { GroupSession, ParticipantStay } from '../../domain/group/group-session.js';
 import type { GroupCallSummary, GroupCallEventRecord, GroupStateClock, StoredGroupCall } from '../port.js';
+import type { CallColumn } from './call-columns.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
 
-/** The columns of group_call_events a delivery fills (migration 15): its fields in spec order, then what callevt knows of it. */
-export const GROUP_EVENT_INSERT_COLUMNS: readonly string[] = [...GROUP_CALL_FIELDS.map((f) => f.name), 'extra', 'content_hash', 'received_at', 'raw_request_id'];
+/**
+ * The columns of group_call_events a delivery fills (migration 15) with their types: its
+ * fields in spec order, then what callevt knows of it. PostgreSQL's batch insert casts its
+ * `unnest` arrays by these types.
+ */
+export const GROUP_EVENT_INSERT_TYPED_COLUMNS: readonly CallColumn[] = [
+  ...GROUP_CALL_FIELDS,
+  { name: 'extra', column: 'text' },
+  { name: 'content_hash', column: 'text' },
+  { name: 'received_at', column: 'int64' },
+  { name: 'raw_request_id', column: 'int64' },
+];
+
+/** The names of GROUP_EVENT_INSERT_TYPED_COLUMNS, in order. */
+export const GROUP_EVENT_INSERT_COLUMNS: readonly string[] = GROUP_EVENT_INSERT_TYPED_COLUMNS.map((c) => c.name);
 
 /** The values of GROUP_EVENT_INSERT_COLUMNS for one event; `text` adapts strings to the database (PostgreSQL: no U+0000). */
 export function groupEventValues(record: GroupCallEventRecord, rawRequestId: number, text: (s: string) => string = (s) => s): unknown[] {

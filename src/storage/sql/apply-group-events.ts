@@ -15,7 +15,7 @@ import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { rebuildGroupSessions } from './record-group-events.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
 import { type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
-import { INSERT_CHUNK, insertRows, updateChanged } from './write-changed-rows.js';
+import { INSERT_CHUNK, insertRows, updateChangedRows } from './write-changed-rows.js';
 
 /** A group delivery of the batch and what recording it gave. */
 export interface RecordedGroupEvent {
@@ -55,6 +55,7 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   const places = yield* selectBySid(dialect, STAY_PLACES, updatable.filter((u) => u.late).map((u) => u.row.sid));
   const participants = updatable.flatMap(({ row, events }) => participantsOf(row.sid, events));
   const histories = yield* selectParticipantHistories(dialect, participants);
+  const writes: StayWrites = { sessions: [], stays: [], added: [], reordered: [] };
   const starts: number[] = [];
   for (const { row, facts, events, late } of updatable) {
     const sid = row.sid;
@@ -70,34 +71,52 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
       rebuild.add(sid);
       continue;
     }
-    yield* updateChanged('group_sessions', row, { sid, ...update.session, flags: JSON.stringify(update.session.flags) }, ['sid']);
-    yield* writeStays(sid, update, new Map(mine.flatMap((h) => h.rows).map((r) => [Number(r.seq), r])));
+    addWrites(writes, row, update, new Map(mine.flatMap((h) => h.rows).map((r) => [Number(r.seq), r])));
     starts.push(Number(row.started_at));
   }
+  yield* writeUpdates(dialect, writes);
   yield* markGroupSlotsStale(starts);
   yield* rebuildGroupSessions([...rebuild].sort());
 }
 
-/**
- * Writes an update's stays: the participants' seqs no stay takes again deleted, the other
- * stays that move shifted, the participants' stays updated in place or inserted. A move
- * goes through a negative seq (-1 - its new seq) and back, so that no two rows ever hold
- * one seq, whatever order the database updates rows in.
- */
-function* writeStays(sid: string, update: SessionUpdate, storedRows: ReadonlyMap<number, GroupStaysTable>): SqlSteps<void> {
-  for (const seq of update.vacated) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq = ?', sid, seq);
-  for (const run of runsOf(update.moves)) {
-    yield sql('UPDATE group_stays SET seq = -1 - (seq + ?) WHERE sid = ? AND seq >= ? AND seq <= ?', run.shift, sid, run.from, run.to);
-  }
-  const added: GroupStaysTable[] = [];
+/** The writes of a batch's session updates, gathered so that PostgreSQL makes them a few statements for the whole batch. */
+interface StayWrites {
+  sessions: Array<{ stored: object; row: object }>;
+  stays: Array<{ stored: object; row: object }>;
+  added: GroupStaysTable[];
+  /** Sessions whose stays are deleted or move. */
+  reordered: Array<{ sid: string; vacated: number[]; moves: SessionUpdate['moves'] }>;
+}
+
+function addWrites(writes: StayWrites, stored: GroupSessionsTable, update: SessionUpdate, storedStays: ReadonlyMap<number, GroupStaysTable>): void {
+  const sid = stored.sid;
+  writes.sessions.push({ stored, row: { sid, ...update.session, flags: JSON.stringify(update.session.flags) } });
   for (const { seq, stay } of update.stays) {
-    const stayRow = groupStayRowOf(sid, seq, stay);
-    const before = storedRows.get(seq);
-    if (before === undefined) added.push(stayRow);
-    else yield* updateChanged('group_stays', before, stayRow, ['sid', 'seq']);
+    const row = groupStayRowOf(sid, seq, stay);
+    const before = storedStays.get(seq);
+    if (before === undefined) writes.added.push(row);
+    else writes.stays.push({ stored: before, row });
   }
-  for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
-  if (update.moves.length > 0) yield sql('UPDATE group_stays SET seq = -1 - seq WHERE sid = ? AND seq < 0', sid);
+  if (update.vacated.length > 0 || update.moves.length > 0) writes.reordered.push({ sid, vacated: update.vacated, moves: update.moves });
+}
+
+/**
+ * Writes the updates: the participants' seqs no stay takes again deleted, the other stays
+ * that move shifted, the sessions and the participants' stays updated in place or inserted.
+ * A move goes through a negative seq (-1 - its new seq) and back, so that no two rows ever
+ * hold one seq, whatever order the database updates rows in.
+ */
+function* writeUpdates(dialect: SqlDialectName, writes: StayWrites): SqlSteps<void> {
+  for (const { sid, vacated, moves } of writes.reordered) {
+    for (const seq of vacated) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq = ?', sid, seq);
+    for (const run of runsOf(moves)) {
+      yield sql('UPDATE group_stays SET seq = -1 - (seq + ?) WHERE sid = ? AND seq >= ? AND seq <= ?', run.shift, sid, run.from, run.to);
+    }
+  }
+  yield* updateChangedRows(dialect, 'group_sessions', ['sid'], writes.sessions);
+  yield* updateChangedRows(dialect, 'group_stays', ['sid', 'seq'], writes.stays);
+  for (let i = 0; i < writes.added.length; i += INSERT_CHUNK) yield insertRows('group_stays', writes.added.slice(i, i + INSERT_CHUNK));
+  for (const { sid, moves } of writes.reordered) if (moves.length > 0) yield sql('UPDATE group_stays SET seq = -1 - seq WHERE sid = ? AND seq < 0', sid);
 }
 
 /** Moves as runs of consecutive seqs that shift alike (one statement each; a late join shifts everything after it by one). */

@@ -22,7 +22,8 @@ const GROUP_ROLLUP_LOCK_SPACE = 16;
 // mark's row lock, so a refresh deleting the mark waits for the marking commit and then
 // reads its sessions (DO NOTHING would let the refresh clear a mark whose session it cannot
 // see yet, and lose it).
-const MARK = 'INSERT INTO group_rollups_stale (width, slot) VALUES (?, ?) ON CONFLICT (width, slot) DO UPDATE SET slot = excluded.slot';
+const mark = (n: number) => `INSERT INTO group_rollups_stale (width, slot) VALUES ${Array.from({ length: n }, () => '(?, ?)').join(', ')}
+  ON CONFLICT (width, slot) DO UPDATE SET slot = excluded.slot`;
 const SELECT_STALE = 'SELECT slot FROM group_rollups_stale WHERE width = ? AND slot >= ? AND slot < ? ORDER BY slot';
 const ANY_STALE = `SELECT 1 AS stale FROM group_rollups_stale WHERE ${GROUP_SLOT_WIDTHS.map((w) => `(width = ${w} AND slot >= ? AND slot < ?)`).join(' OR ')} LIMIT 1`;
 const CLEAR = 'DELETE FROM group_rollups_stale WHERE width = ? AND slot = ?';
@@ -48,7 +49,8 @@ export function groupQuarterOf(startedAtMs: number): number {
  */
 export function* markGroupSlotsStale(startedAtMs: Iterable<number>): SqlSteps<void> {
   const quarters = [...new Set([...startedAtMs].map(groupQuarterOf))].sort((a, b) => a - b);
-  for (const slot of quarters) yield sql(MARK, QUARTER_SEC, slot);
+  // One statement (a round trip on PostgreSQL); its rows go in the order given.
+  if (quarters.length > 0) yield sql(mark(quarters.length), ...quarters.flatMap((slot) => [QUARTER_SEC, slot]));
 }
 
 /**
@@ -94,7 +96,7 @@ export function* refreshGroupSlot(dialect: SqlDialectName, width: GroupSlotWidth
     yield sql(INSERT_ROWS + rows.map(() => ROW_VALUES).join(', '), ...rows.flatMap(({ dim, value, cell }) => [width, slot, dim, value, ...groupRollupValues(cell)]));
   }
   const wider = GROUP_SLOT_WIDTHS[index + 1];
-  if (wider !== undefined) yield sql(MARK, wider, slot - (slot % wider));
+  if (wider !== undefined) yield sql(mark(1), wider, slot - (slot % wider));
   return true;
 }
 

@@ -32,13 +32,19 @@ export interface OpenSessionFacts {
 /** What decides whether new events can update a session through their participants alone. */
 export type SessionRoomFacts = Pick<OpenSessionFacts, 'sid' | 'svc_id' | 'id' | 'started_at' | 'last_event_at'>;
 
-/** What orders a stored stay among the others (compareStayOrder), and what peak_stays reads of it. */
-export type StayPlace = { seq: number } & Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'joined_at' | 'left_at'>;
+/**
+ * Where a stored stay stands: its seq, and its join and leave, which give its opening (the
+ * first key of compareStayOrder) and what peak_stays reads of it.
+ */
+export type StayPlace = { seq: number } & Pick<ParticipantStay, 'joined_at' | 'left_at'>;
 
-/** One participant the new events are about: all their events (the new ones included) and their stored stays by seq. */
+/** A stored stay of a participant the new events are about. */
+export type ParticipantPlace = StayPlace & Pick<ParticipantStay, 'user_svc_id' | 'user_id'>;
+
+/** One participant the new events are about: all their events (the new ones included) and their stored stays. */
 export interface ParticipantHistory {
   events: readonly GroupCallEvent[];
-  stays: readonly StayPlace[];
+  stays: readonly ParticipantPlace[];
 }
 
 /** The session after the new events: its changed columns, the participants' stays at their seqs, and the other stays that move. */
@@ -64,20 +70,60 @@ export function canUpdateOpenSession(before: SessionRoomFacts, fresh: readonly G
     e.sc === 'C' && e.ts > before.started_at && e.ts !== before.last_event_at && e.sid === before.sid && e.svc_id === before.svc_id && e.id === before.id);
 }
 
-/** Whether an update needs the place of every stored stay: some fresh event comes before the session's last one. */
-export function needsEveryStayPlace(before: SessionRoomFacts, fresh: readonly GroupCallEvent[]): boolean {
-  return fresh.some((e) => e.ts < before.last_event_at);
+/**
+ * What an update reads besides the participants' histories, the least that gives the exact
+ * answer: `none` when no stay opens and no join or leave moves that could change
+ * peak_stays (a media change; a leave after every stored event); `counts` (how many stays,
+ * how many open) when stays open after every stored event; `places` (every stay's place)
+ * when a late event moves a join or a leave, or opens or removes a stay, anywhere.
+ */
+export type StaysNeeded = 'none' | 'counts' | 'places';
+
+/** What updateOpenSession will need for these events (StaysNeeded). */
+export function staysNeeded(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): StaysNeeded {
+  return planOf(before, fresh, histories).needs;
+}
+
+/** The participants' stays rebuilt from their own events, beside their stored places, and what the update needs. */
+interface Plan {
+  rebuilt: ParticipantStay[];
+  stored: ParticipantPlace[];
+  participants: number;
+  needs: StaysNeeded;
+}
+
+function planOf(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): Plan {
+  const rebuilt: ParticipantStay[] = [];
+  const stored: ParticipantPlace[] = [];
+  let participants = 0;
+  let sameTimes = true;
+  let opens = false;
+  for (const history of histories) {
+    const stays = staysOfParticipant(orderGroupEvents(history.events), null);
+    const places = [...history.stays].sort((a, b) => a.seq - b.seq);
+    rebuilt.push(...stays);
+    stored.push(...places);
+    participants += Number(stays.some(joined)) - Number(places.some(joined));
+    opens ||= stays.length > places.length;
+    sameTimes &&= stays.length === places.length &&
+      places.every((place, i) => place.joined_at === stays[i]?.joined_at && place.left_at === stays[i]?.left_at);
+  }
+  // Stable: one participant's stays keep their order (compareStayOrder).
+  rebuilt.sort(compareStayOrder);
+  const late = fresh.some((e) => e.ts < before.last_event_at);
+  const needs: StaysNeeded = sameTimes ? 'none' : late ? 'places' : opens ? 'counts' : 'none';
+  return { rebuilt, stored, participants, needs };
 }
 
 /**
  * The session buildGroupSession would give for the stored events and `fresh` ones (which
  * must pass canUpdateOpenSession), worked out from the stored session and the histories of
  * `fresh`'s participants (their stays rebuilt from their own events, §2): a cost that does
- * not grow with the room when the events come in order. `places` holds every stored
- * stay's place when needsEveryStayPlace() (a late event can move stays and change the peak
- * anywhere), else null. Null when the stored stays are not those their events give (the
- * session is then rebuilt whole). The property test in extend-group-session.property.test.ts
- * holds it to the builder.
+ * not grow with the room unless a late event moves a join or a leave. `before.stay_count`
+ * and `open_stays` are read only when staysNeeded() says `counts`; `places` must hold every
+ * stored stay's place when it says `places`. Null when the stored stays are not those
+ * their events give (the session is then rebuilt whole). The property test in
+ * extend-group-session.property.test.ts holds it to the builder.
  */
 export function updateOpenSession(
   before: OpenSessionFacts,
@@ -85,37 +131,36 @@ export function updateOpenSession(
   histories: readonly ParticipantHistory[],
   places: readonly StayPlace[] | null,
 ): SessionUpdate | null {
-  const rebuilt: ParticipantStay[] = [];
-  const storedPlaces: StayPlace[] = [];
-  let participants = before.participants;
-  for (const history of histories) {
-    const stays = staysOfParticipant(orderGroupEvents(history.events), null);
-    rebuilt.push(...stays);
-    storedPlaces.push(...history.stays);
-    participants += Number(stays.some(joined)) - Number(history.stays.some(joined));
+  const { rebuilt, stored, participants, needs } = planOf(before, fresh, histories);
+  let order: StayOrder | null;
+  let peakStays: number;
+  if (needs === 'places') {
+    if (places === null) throw new Error('updateOpenSession: every stay\'s place is needed (staysNeeded)');
+    order = merged(places, stored, rebuilt);
+    peakStays = order === null ? 0 : peakOpenStays([...order.others, ...rebuilt]);
+  } else {
+    order = appended(before, stored, rebuilt);
+    peakStays = needs === 'counts' ? peakAfter(before, rebuilt) : before.peak_stays;
   }
-  // Stable: one participant's stays keep their order (compareStayOrder).
-  rebuilt.sort(compareStayOrder);
-  const order = places === null ? appended(before, storedPlaces, rebuilt) : merged(places, storedPlaces, rebuilt);
   if (order === null) return null;
   const ordered = orderGroupEvents(fresh);
   const last = ordered.at(-1) as GroupCallEvent;
   const lastIsFresh = last.ts > before.last_event_at;
   const peakOnline = Math.max(before.peak_online, ...fresh.map((e) => e.online));
-  const peakStays = places === null ? peakAfter(before, rebuilt) : peakOpenStays([...order.others, ...rebuilt]);
+  const done = order;
   return {
     session: {
       last_event_at: lastIsFresh ? last.ts : before.last_event_at,
-      participants,
+      participants: before.participants + participants,
       peak_online: peakOnline,
       final_online: lastIsFresh ? last.online : before.final_online,
       peak_stays: peakStays,
       event_count: before.event_count + ordered.length,
       flags: withOnlineCheck(before.flags, peakOnline, peakStays),
     },
-    stays: order.stays,
-    vacated: storedPlaces.map((p) => p.seq).filter((seq) => !order.stays.some((s) => s.seq === seq)),
-    moves: order.moves,
+    stays: done.stays,
+    vacated: stored.map((p) => p.seq).filter((seq) => !done.stays.some((s) => s.seq === seq)),
+    moves: done.moves,
   };
 }
 
@@ -135,8 +180,8 @@ interface StayOrder {
  * event after a stay's opening never moves it), the stays they open take the next seqs,
  * and nothing else moves. Null when the stored stays do not open where their events say.
  */
-function appended(before: OpenSessionFacts, stored: readonly StayPlace[], rebuilt: readonly ParticipantStay[]): StayOrder | null {
-  const storedOf = new Map<string, StayPlace[]>();
+function appended(before: OpenSessionFacts, stored: readonly ParticipantPlace[], rebuilt: readonly ParticipantStay[]): StayOrder | null {
+  const storedOf = new Map<string, ParticipantPlace[]>();
   for (const place of [...stored].sort((a, b) => a.seq - b.seq)) storedOf.set(participantOf(place), [...(storedOf.get(participantOf(place)) ?? []), place]);
   const taken = new Map<string, number>();
   const stays: Array<{ seq: number; stay: ParticipantStay }> = [];
@@ -163,10 +208,12 @@ function participantOf(stay: Pick<ParticipantStay, 'user_svc_id' | 'user_id'>): 
 
 /**
  * Any events: the other participants' stays keep their order, the participants' rebuilt
- * stays go where compareStayOrder puts them (never tied with another participant's), and
- * every stay from there on shifts by how many of theirs now come before it.
+ * stays go where compareStayOrder puts them, and every stay from there on shifts by how many
+ * of theirs now come before it. Null when one of theirs opens at the very millisecond of
+ * another participant's stay (compareStayOrder would then compare the participants, which
+ * the places leave out: the session is rebuilt).
  */
-function merged(places: readonly StayPlace[], stored: readonly StayPlace[], rebuilt: readonly ParticipantStay[]): StayOrder {
+function merged(places: readonly StayPlace[], stored: readonly StayPlace[], rebuilt: readonly ParticipantStay[]): StayOrder | null {
   const mine = new Set(stored.map((s) => s.seq));
   const others = places.filter((p) => !mine.has(p.seq)).sort((a, b) => a.seq - b.seq);
   const stays: Array<{ seq: number; stay: ParticipantStay }> = [];
@@ -177,20 +224,18 @@ function merged(places: readonly StayPlace[], stored: readonly StayPlace[], rebu
     const other = others[o];
     const stay = rebuilt[r];
     const seq = o + r;
-    if (stay === undefined || (other !== undefined && compareStayPlace(other, stay) < 0)) {
+    const order = other === undefined ? 1 : stay === undefined ? -1 : openedAt(other) - openedAt(stay);
+    if (order === 0) return null;
+    if (order < 0) {
       const from = (other as StayPlace).seq;
       if (from !== seq) moves.push({ from, to: seq });
       o++;
     } else {
-      stays.push({ seq, stay });
+      stays.push({ seq, stay: stay as ParticipantStay });
       r++;
     }
   }
   return { stays, moves, others };
-}
-
-function compareStayPlace(a: Pick<ParticipantStay, 'user_svc_id' | 'user_id' | 'joined_at' | 'left_at'>, b: ParticipantStay): number {
-  return compareStayOrder(a as ParticipantStay, b);
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { GroupCallEvent } from '../../domain/group-call-event.js';
 import {
   canUpdateOpenSession,
-  needsEveryStayPlace,
   type OpenSessionFacts,
   type ParticipantHistory,
   type SessionUpdate,
+  type ParticipantPlace,
   type StayPlace,
+  staysNeeded,
   updateOpenSession,
 } from '../../domain/group/extend-group-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
@@ -42,30 +43,33 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   }
   const candidates = [...fresh.keys()].filter((sid) => !rebuild.has(sid)).sort();
   const stored = yield* selectBySid(dialect, 'SELECT * FROM group_sessions', candidates);
-  const updatable: Array<{ row: GroupSessionsTable; facts: StoredOpenFacts; events: GroupCallEvent[]; late: boolean }> = [];
+  const updatable: Array<{ row: GroupSessionsTable; facts: StoredOpenFacts; events: GroupCallEvent[] }> = [];
   for (const sid of candidates) {
     const row = stored.get(sid)?.[0] as GroupSessionsTable | undefined;
     const events = fresh.get(sid) as GroupCallEvent[];
     const facts = row === undefined ? null : openFactsOf(row);
     if (row === undefined || facts === null || !canUpdateOpenSession(facts, events)) rebuild.add(sid);
-    else updatable.push({ row, facts, events, late: needsEveryStayPlace(facts, events) });
+    else updatable.push({ row, facts, events });
   }
-  // Events in order need the stays' counts; a late one, every stay's place.
-  const counts = yield* selectBySid(dialect, STAY_COUNTS, updatable.filter((u) => !u.late).map((u) => u.row.sid), ' GROUP BY sid');
-  const places = yield* selectBySid(dialect, STAY_PLACES, updatable.filter((u) => u.late).map((u) => u.row.sid));
   const participants = updatable.flatMap(({ row, events }) => participantsOf(row.sid, events));
   const histories = yield* selectParticipantHistories(dialect, participants);
+  const planned = updatable.map((u) => {
+    const mine = participantsOf(u.row.sid, u.events).map((p) => histories.get(participantKey(p)) as StoredHistory);
+    return { ...u, mine, needs: staysNeeded(u.facts, u.events, mine) };
+  });
+  // What else each update reads: nothing, the stays' counts, or every stay's place (StaysNeeded).
+  const counts = yield* selectBySid(dialect, STAY_COUNTS, planned.filter((u) => u.needs === 'counts').map((u) => u.row.sid), ' GROUP BY sid');
+  const places = yield* selectBySid(dialect, stayPlacesSql(dialect), planned.filter((u) => u.needs === 'places').map((u) => u.row.sid), ' GROUP BY sid');
   const writes: StayWrites = { sessions: [], stays: [], added: [], reordered: [] };
   const starts: number[] = [];
-  for (const { row, facts, events, late } of updatable) {
+  for (const { row, facts, events, mine, needs } of planned) {
     const sid = row.sid;
-    const mine = participantsOf(sid, events).map((p) => histories.get(participantKey(p)) as StoredHistory);
     const count = counts.get(sid)?.[0];
     const update = updateOpenSession(
       { ...facts, stay_count: Number(count?.stay_count ?? 0), open_stays: Number(count?.open_stays ?? 0) },
       events,
       mine,
-      late ? (places.get(sid) ?? []).map(stayPlaceOf) : null,
+      needs === 'places' ? stayPlacesOf(places.get(sid)?.[0]?.places) : null,
     );
     if (update === null) {
       rebuild.add(sid);
@@ -115,7 +119,10 @@ function* writeUpdates(dialect: SqlDialectName, writes: StayWrites): SqlSteps<vo
   }
   yield* updateChangedRows(dialect, 'group_sessions', ['sid'], writes.sessions);
   yield* updateChangedRows(dialect, 'group_stays', ['sid', 'seq'], writes.stays);
-  for (let i = 0; i < writes.added.length; i += INSERT_CHUNK) yield insertRows('group_stays', writes.added.slice(i, i + INSERT_CHUNK));
+  // PostgreSQL: many rows a statement (a round trip each); SQLite: one row a statement, whose
+  // one text stays prepared (a text per row count would be prepared again and again).
+  const perInsert = dialect === 'postgres' ? INSERT_CHUNK : 1;
+  for (let i = 0; i < writes.added.length; i += perInsert) yield insertRows('group_stays', writes.added.slice(i, i + perInsert));
   for (const { sid, moves } of writes.reordered) if (moves.length > 0) yield sql('UPDATE group_stays SET seq = -1 - seq WHERE sid = ? AND seq < 0', sid);
 }
 
@@ -134,20 +141,36 @@ function runsOf(moves: SessionUpdate['moves']): Array<{ from: number; to: number
 const STAY_COUNTS = `SELECT sid, COUNT(*) AS stay_count, SUM(CASE WHEN joined_at IS NOT NULL AND left_at IS NULL THEN 1 ELSE 0 END) AS open_stays
   FROM group_stays`;
 
-/** Where each stay of a session stands (StayPlace). */
-const STAY_PLACES = 'SELECT sid, seq, user_svc_id, user_id, joined_at, left_at FROM group_stays';
+/**
+ * Where each stay of a session stands (StayPlace), as one text per session: `seq join leave`
+ * triples, `-` for none. A room's hundreds of stays come back as one value instead of a row
+ * each, which the drivers would build into an object each (the index group_stays_places
+ * holds every column read: the stays' rows are not read).
+ */
+function stayPlacesSql(dialect: SqlDialectName): string {
+  const place = "CAST(seq AS TEXT) || ' ' || COALESCE(CAST(joined_at AS TEXT), '-') || ' ' || COALESCE(CAST(left_at AS TEXT), '-')";
+  return `SELECT sid, ${dialect === 'postgres' ? `string_agg(${place}, ' ')` : `group_concat(${place}, ' ')`} AS places FROM group_stays`;
+}
 
-function stayPlaceOf(row: Record<string, unknown>): StayPlace {
+function stayPlacesOf(text: unknown): StayPlace[] {
+  const parts = typeof text === 'string' && text !== '' ? text.split(' ') : [];
+  const places: StayPlace[] = [];
+  const at = (i: number) => (parts[i] === '-' ? null : Number(parts[i]));
+  for (let i = 0; i + 2 < parts.length; i += 3) places.push({ seq: Number(parts[i]), joined_at: at(i + 1), left_at: at(i + 2) });
+  return places;
+}
+
+function participantPlaceOf(row: GroupStaysTable): ParticipantPlace {
   return {
     seq: Number(row.seq),
-    user_svc_id: String(row.user_svc_id),
-    user_id: String(row.user_id),
-    joined_at: nullableNumber(row.joined_at as number | string | null),
-    left_at: nullableNumber(row.left_at as number | string | null),
+    user_svc_id: row.user_svc_id,
+    user_id: row.user_id,
+    joined_at: nullableNumber(row.joined_at),
+    left_at: nullableNumber(row.left_at),
   };
 }
 
-/** OpenSessionFacts but for the stay counts, which only events in order need (STAY_COUNTS). */
+/** OpenSessionFacts but for the stay counts, which only some updates read (STAY_COUNTS). */
 type StoredOpenFacts = Omit<OpenSessionFacts, 'stay_count' | 'open_stays'>;
 
 /** What updateOpenSession needs of a stored session (its stay counts aside); null when it must be rebuilt (ended, or built by older rules). */
@@ -240,7 +263,7 @@ function* selectParticipantHistories(dialect: SqlDialectName, participants: read
     histories.set(key, {
       events: events.get(key) as GroupCallEvent[],
       rows,
-      stays: rows.map((r) => stayPlaceOf(r as unknown as Record<string, unknown>)),
+      stays: rows.map(participantPlaceOf),
     });
   }
   return histories;

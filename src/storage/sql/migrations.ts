@@ -573,6 +573,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX group_sessions_open_started ON group_sessions (started_at, last_event_at, media_type) WHERE ended_at IS NULL;
     `,
   },
+  {
+    // Group session updates (storage/sql/apply-group-events.ts): a late event that moves a
+    // join or a leave reads where every stay of its room stands (seq, participant, join,
+    // leave), and events in order that open stays read their counts. From this index alone:
+    // the stays' own rows carry long text (explanations, media changes), which SQLite would
+    // otherwise read past for two numbers a row.
+    version: 17,
+    name: 'group stay places',
+    sql: () => 'CREATE INDEX group_stays_places ON group_stays (sid, seq, user_svc_id, user_id, joined_at, left_at);',
+  },
 ];
 
 /** The table of applied steps, made by each adapter's runner before the first step. */

@@ -8,7 +8,7 @@ import {
   type StayPlace,
   staysNeeded,
   updateOpenSession,
-} from '../../domain/group/extend-group-session.js';
+} from '../../domain/group/update-open-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
 import type { GroupCallEventRecord, RecordResult } from '../port.js';
 import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf } from './group-call-rows.js';
@@ -26,12 +26,13 @@ export interface RecordedGroupEvent {
 
 /**
  * Brings every room session a batch changed up to date (docs/spec/group-calls.md §1-3).
- * Live, a room's events come in order: a session that has not ended, given events that all
- * come after its stored ones, is extended from its stored row and the new events'
- * participants alone (extendGroupSession), a cost that does not grow with the room. Any
- * other change (a late or out-of-order event, a start, an end, a conflicting version, a
- * session of older rules) rebuilds the session from all its events. Both write the rows a
- * rebuild from scratch would (test/contract/group-call-rebuild-rows.test.ts).
+ * A session that has not ended, given changes (`sc=C`) of its room, is updated through the
+ * new events' participants alone (updateOpenSession): their stays rebuilt from their own
+ * events, the session's columns from its stored row, plus what staysNeeded() asks for (the
+ * stays' counts when stays open in order; every stay's place when a late event moves a
+ * join or a leave). Any other change (a start, an end, a conflicting version, a session of
+ * older rules, a tie the places cannot order) rebuilds the session from all its events.
+ * Both write the rows a rebuild from scratch would (test/contract/group-call-rebuild-rows.test.ts).
  */
 export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly RecordedGroupEvent[]): SqlSteps<void> {
   const fresh = new Map<string, GroupCallEvent[]>();

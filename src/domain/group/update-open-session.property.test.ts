@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { buildGroupSession } from './build-group-session.js';
-import { canUpdateOpenSession, type OpenSessionFacts, staysNeeded, updateOpenSession } from './extend-group-session.js';
+import { canUpdateOpenSession, type OpenSessionFacts, staysNeeded, updateOpenSession } from './update-open-session.js';
 import type { GroupSession, ParticipantStay } from './group-session.js';
 import { orderGroupEvents } from './order-group-events.js';
 

@@ -123,7 +123,7 @@ function planOf(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], hist
  * and `open_stays` are read only when staysNeeded() says `counts`; `places` must hold every
  * stored stay's place when it says `places`. Null when the stored stays are not those
  * their events give (the session is then rebuilt whole). The property test in
- * extend-group-session.property.test.ts holds it to the builder.
+ * update-open-session.property.test.ts holds it to the builder.
  */
 export function updateOpenSession(
   before: OpenSessionFacts,

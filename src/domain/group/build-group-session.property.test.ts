@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
+import { anyRoomEvent } from '../../../test/fixtures/group-event-arbitrary.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { buildGroupSession } from './build-group-session.js';
 import { STAY_STATUSES } from './stay-status.js';
@@ -11,31 +11,10 @@ const RUNS = { numRuns: 300 };
 const T0 = 1_700_000_000_000;
 const CLOCK = { now: T0 + 60_000, deadlineMs: 30_000 };
 
-/**
- * Any event of one room: few participants and a few seconds of time, so that keys
- * collide (versions of one event), times tie and every msc meets every state of a stay.
- */
-const anyEvent = (sid: string) =>
-  fc
-    .record({
-      user_id: fc.constantFrom('a', 'b', 'c'),
-      sc: fc.constantFrom('S' as const, 'C' as const, 'E' as const),
-      msc: fc.constantFrom('C' as const, 'D' as const, 'T' as const, 'M' as const),
-      ts: fc.integer({ min: 0, max: 20 }).map((s) => T0 + s * 1000),
-      online: fc.integer({ min: 0, max: 4 }),
-      media_type: fc.constantFrom('A' as const, 'V' as const),
-      ue_type: fc.constantFrom('ANDROID', 'IOS'),
-      display_name: fc.option(fc.constantFrom('Ann', 'Bo'), { nil: null }),
-      disconnect_reason: fc.option(fc.constantFrom(1001, 1002, 1301, 1401, 1402, 1405, 1399), { nil: null }),
-      releaser_type: fc.option(fc.constantFrom(3, 4, 5), { nil: null }),
-      id: fc.constantFrom('room-1', 'room-1', 'room-1', 'room-2'),
-    })
-    .map((fields) => validGroupCallEvent({ sid, ...fields }));
-
 /** A room's events, and the same events shuffled with some delivered again. */
 const roomAndRedelivery = fc
   .stringMatching(/^[0-9a-f]{32}$/)
-  .chain((sid) => fc.array(anyEvent(sid), { minLength: 1, maxLength: 25 }))
+  .chain((sid) => fc.array(anyRoomEvent(sid), { minLength: 1, maxLength: 25 }))
   .chain((events) =>
     fc.tuple(
       fc.constant(events),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.js';
+import { anyRoomEvent } from '../../../test/fixtures/group-event-arbitrary.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { buildGroupSession } from './build-group-session.js';
 import { canUpdateOpenSession, type OpenSessionFacts, staysNeeded, updateOpenSession } from './update-open-session.js';
@@ -13,22 +14,8 @@ const T0 = 1_700_000_000_000;
 const CLOCK = { now: 0, deadlineMs: 0 };
 const SID = '0123456789abcdef0123456789abcdef';
 
-/** Events of one room: few participants and seconds, so times tie and every msc meets every state of a stay. */
-const anyEvent = fc
-  .record({
-    user_id: fc.constantFrom('a', 'b', 'c', 'd'),
-    sc: fc.constantFrom('S' as const, 'C' as const, 'C' as const, 'C' as const, 'C' as const, 'E' as const),
-    msc: fc.constantFrom('C' as const, 'D' as const, 'T' as const, 'M' as const),
-    ts: fc.integer({ min: 0, max: 12 }).map((s) => T0 + s * 1000),
-    online: fc.integer({ min: 0, max: 4 }),
-    media_type: fc.constantFrom('A' as const, 'V' as const),
-    ue_type: fc.constantFrom('ANDROID', 'IOS'),
-    display_name: fc.option(fc.constantFrom('Ann', 'Bo'), { nil: null }),
-    disconnect_reason: fc.option(fc.constantFrom(1001, 1301, 1401, 1405), { nil: null }),
-    releaser_type: fc.option(fc.constantFrom(3, 4, 5), { nil: null }),
-    id: fc.constantFrom('room-1', 'room-1', 'room-1', 'room-1', 'room-2'),
-  })
-  .map((fields) => validGroupCallEvent({ sid: SID, ...fields }));
+/** Events of one room, mostly changes (sc=C), which are what an update takes. */
+const anyEvent = anyRoomEvent(SID, { users: ['a', 'b', 'c', 'd'], seconds: 12, sc: ['S', 'C', 'C', 'C', 'C', 'E'] });
 
 /** A room's distinct events split in two: what is stored, and what a batch brings; in order (`live`) or any. */
 const storedAndFresh = fc

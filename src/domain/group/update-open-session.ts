@@ -1,33 +1,22 @@
 import type { GroupCallEvent } from '../group-call-event.js';
 import { onlineDisagrees, peakOpenStays } from './build-group-session.js';
 import { compareStayOrder, openedAt, staysOfParticipant } from './build-participant-stays.js';
-import type { ParticipantStay } from './group-session.js';
+import type { GroupSession, ParticipantStay } from './group-session.js';
 import { orderGroupEvents } from './order-group-events.js';
 import type { GroupFlag } from './stay-status.js';
 
 /**
  * What a stored session that has not ended says of itself: the columns an update changes,
- * and what identifies its room (docs/spec/group-calls.md §1).
+ * what identifies its room (docs/spec/group-calls.md §1), and its stays' counts.
  */
-export interface OpenSessionFacts {
-  sid: string;
-  svc_id: string;
-  id: string;
-  /** Unix milliseconds: the session's start. */
-  started_at: number;
+export type OpenSessionFacts = Pick<GroupSession, 'sid' | 'svc_id' | 'id' | 'started_at' | 'participants' | 'peak_online' | 'final_online' | 'peak_stays' | 'event_count' | 'flags'> & {
   /** Unix milliseconds: the latest `ts` among its events. */
   last_event_at: number;
-  participants: number;
-  peak_online: number;
-  final_online: number;
-  peak_stays: number;
-  event_count: number;
-  flags: GroupFlag[];
   /** How many stays are stored (the next new stay's seq). */
   stay_count: number;
   /** How many stored stays joined and have not left. */
   open_stays: number;
-}
+};
 
 /** What decides whether new events can update a session through their participants alone. */
 export type SessionRoomFacts = Pick<OpenSessionFacts, 'sid' | 'svc_id' | 'id' | 'started_at' | 'last_event_at'>;

@@ -5,9 +5,9 @@ import { planGroupTraffic } from '../../src/simulate/group/plan-group-traffic.js
  * Rooms live at once (BENCH_GROUP_LIVE_ROOMS, 100, whatever their size): each plan draws
  * that many rooms and interleaves their events in time order; plans follow one another.
  * Live, a service receiving events of many rooms seldom gets two of one room in one commit
- * batch, so each event rebuilds its whole room alone; with fewer live rooms than the
- * connections, events of one room share a batch and its one rebuild (record-group-events.ts
- * rebuilds each sid of a batch once), which flatters large rooms (bench/README.md). Few
+ * batch, so each event updates (or rebuilds) its room alone; with fewer live rooms than the
+ * connections, events of one room share a batch and its one update (apply-group-events.ts
+ * updates each sid of a batch once), which flatters large rooms (bench/README.md). Few
  * enough that a run of seconds sees rooms of up to 50 through to their end: with thousands
  * at once, a short run would only see the first events of each room.
  */
@@ -20,7 +20,7 @@ export interface GroupDeliveryPool {
   /** Rooms live at once (one plan). */
   liveRooms: number;
   paths: string[];
-  /** Per path: how many events its room holds once it is stored (what its rebuild reads); 0 for a duplicate. */
+  /** Per path: how many events its room holds once it is stored (what a rebuild of it would read); 0 for a duplicate. */
   rebuilt: Int32Array;
   rooms: number;
   /** Mean participants per room (host included, distinct users). */
@@ -63,7 +63,7 @@ export function planGroupDeliveries(maxParticipants: number, minRequests: number
     const seenKeys = new Set<string>();
     for (const d of deliveries) {
       paths.push(`/callbacks/group-call-event?${d.query}`);
-      // Whichever copy of an event comes first is stored and rebuilds its room; the other is a duplicate.
+      // Whichever copy of an event comes first is stored and updates its room; the other is a duplicate.
       const first = !seenKeys.has(d.key);
       seenKeys.add(d.key);
       const stored = (storedPerRoom.get(d.sid) ?? 0) + (first ? 1 : 0);

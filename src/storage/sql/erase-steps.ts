@@ -1,14 +1,16 @@
 import { eraseTargetFromCanonicalEvent, eraseTargetFromGroupCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
 import { GROUP_PARTICIPANT_DATA_KEYS } from '../../domain/privacy/erasure-target.js';
-import { GROUP_CONFLICT_KIND, rebuildGroupSessions } from './record-group-events.js';
+import { GROUP_CONFLICT_KIND, lockGroupSids, rebuildGroupSessions } from './record-group-events.js';
 import { eraseTargetFromForm } from '../../domain/privacy/scrub-form.js';
 import type { ErasureTarget } from '../../domain/privacy/erasure-target.js';
-import { placeholders, type SqlSteps, sql } from './sql-steps.js';
+import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
 
 /** Rows read or written per statement, under both databases' parameter limits. */
 const CHUNK = 500;
 /** What the steps of one erasure share: earlier steps find raw requests the last one rewrites. */
 export interface ErasureContext {
+  /** The database the steps run on (PostgreSQL takes the group rooms' locks). */
+  dialect: SqlDialectName;
   target: ErasureTarget;
   /** The random replacement of the user id in this erasure (the same in every row). */
   pseudonym: string;
@@ -175,11 +177,23 @@ export function* eraseFromGroupCallEvents(ctx: ErasureContext): SqlSteps<number>
     'SELECT sid, raw_request_id FROM group_call_events WHERE (user_id = ? AND user_svc_id = ?) OR (host_id = ? AND host_svc_id = ?)',
     u, s, u, s,
   );
-  const sids = [...new Set(rows.map((r) => String(r.sid)))].sort();
+  const found = [...new Set(rows.map((r) => String(r.sid)))].sort();
   for (const row of rows) ctx.rawRequestIds.add(Number(row.raw_request_id));
+  // The rooms' locks first, as ingest takes them (lockGroupSids): a batch of one of these
+  // rooms that read the events before the rewrite commits first, and the rebuild below
+  // then reads its events too; no batch reads them again before this erasure commits.
+  yield* lockGroupSids(ctx.dialect, found);
   const cleared = GROUP_PARTICIPANT_DATA_KEYS.map((key) => `${key} = NULL`).join(', ');
-  yield sql(`UPDATE group_call_events SET user_id = ?, ${cleared}, extra = '{}' WHERE user_id = ? AND user_svc_id = ?`, ctx.pseudonym, u, s);
-  yield sql('UPDATE group_call_events SET host_id = ? WHERE host_id = ? AND host_svc_id = ?', ctx.pseudonym, u, s);
+  const asParticipant = yield sql(`UPDATE group_call_events SET user_id = ?, ${cleared}, extra = '{}' WHERE user_id = ? AND user_svc_id = ? RETURNING sid, raw_request_id`, ctx.pseudonym, u, s);
+  const asHost = yield sql('UPDATE group_call_events SET host_id = ? WHERE host_id = ? AND host_svc_id = ? RETURNING sid, raw_request_id', ctx.pseudonym, u, s);
+  // A room the target joined between the read and the locks is rewritten too, and rebuilt
+  // (its lock taken after the others: should a batch hold it and wait for one of those,
+  // PostgreSQL ends one of the two as a deadlock, and the erasure can be asked again).
+  const rewritten = [...asParticipant.rows, ...asHost.rows];
+  for (const row of rewritten) ctx.rawRequestIds.add(Number(row.raw_request_id));
+  const late = [...new Set(rewritten.map((r) => String(r.sid)))].filter((sid) => !found.includes(sid)).sort();
+  yield* lockGroupSids(ctx.dialect, late);
+  const sids = [...found, ...late].sort();
   for (let i = 0; i < sids.length; i += CHUNK) {
     const chunk = sids.slice(i, i + CHUNK);
     const others = yield sql(`SELECT id FROM raw_requests WHERE sid IN (${placeholders(chunk.length)}) AND result <> 'accepted'`, ...chunk);

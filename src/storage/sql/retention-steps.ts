@@ -1,4 +1,4 @@
-import { GROUP_CONFLICT_KIND } from './record-group-events.js';
+import { GROUP_CONFLICT_KIND, lockGroupSids } from './record-group-events.js';
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { truncateIpsInCanonicalEvent } from '../../domain/privacy/scrub-canonical-event.js';
 import { truncateIpsInForm } from '../../domain/privacy/scrub-form.js';
@@ -274,10 +274,14 @@ export function* countKeyedCallbacks(beforeSec: number): SqlSteps<Record<string,
  * stays and conflicting versions go with them, oldest first. Their raw requests follow the
  * raw limit, as every other's.
  */
-export function* removeGroupCalls(beforeSec: number, size: number): SqlSteps<BatchOutcome> {
+export function* removeGroupCalls(beforeSec: number, size: number, dialect: SqlDialectName = 'sqlite'): SqlSteps<BatchOutcome> {
   const { rows } = yield sql('SELECT sid, started_at FROM group_sessions WHERE started_at < ? ORDER BY started_at, sid LIMIT ?', beforeSec * 1000, size);
   if (rows.length === 0) return { counts: { group_sessions: 0, group_call_events: 0 }, more: false };
   const sids = rows.map((r) => String(r.sid));
+  // The rooms' locks, as ingest takes them: a batch with a late event of one of these rooms
+  // commits before the room goes (and its event goes with it), or waits and starts a new
+  // session; it never updates stays whose session is gone.
+  yield* lockGroupSids(dialect, sids);
   const list = placeholders(sids.length);
   const events = yield sql(`DELETE FROM group_call_events WHERE sid IN (${list})`, ...sids);
   yield sql(`DELETE FROM group_stays WHERE sid IN (${list})`, ...sids);

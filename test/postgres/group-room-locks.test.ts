@@ -8,7 +8,7 @@ import { createTestSchema, describePostgres, withClient } from './pg-test-schema
 const T0 = 1_700_000_000_000;
 const CLOCK = { now: T0 + 60_000, deadlineMs: 3_600_000 };
 
-describePostgres('erasure of a group participant on PostgreSQL', (url) => {
+describePostgres('erasure and retention of group rooms on PostgreSQL', (url) => {
   it('when a batch of the room holds its lock, then the erasure waits for it, and the room it rebuilds names the participant nowhere', { timeout: 30_000 }, async () => {
     const schema = await createTestSchema(url);
     const store = await createPostgresStore(schema.url);
@@ -37,6 +37,30 @@ describePostgres('erasure of a group participant on PostgreSQL', (url) => {
       await store.recordCallbacks([groupDeliveryOf(groupCallValuesOf(validGroupCallEvent({ sid, sc: 'C', msc: 'M', user_id: 'host', host_id: 'host', ts: T0 + 2_000, online: 2 })))]);
       const after = await store.getGroupCall(sid, CLOCK);
       assert.deepEqual(after?.stays.map((s) => s.user_id).sort(), ['erased-1', 'host']);
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+
+  it('when a batch of an old room holds its lock, then retention waits for it before the room goes', { timeout: 30_000 }, async () => {
+    const schema = await createTestSchema(url);
+    const store = await createPostgresStore(schema.url);
+    try {
+      const sid = newGroupSid();
+      await store.recordCallbacks([groupDeliveryOf(groupCallValuesOf(validGroupCallEvent({ sid, sc: 'S', msc: 'C', user_id: 'host', host_id: 'host', ts: T0 })))]);
+      const policy = { rawDays: null, quarantineDays: null, callsDays: 1, rollupsDays: null, truncateIpsDays: null };
+      await withClient(url, async (batch) => {
+        await batch.query('BEGIN');
+        await batch.query('SELECT pg_advisory_xact_lock(15, hashtext($1))', [sid]);
+        let settled = false;
+        const retention = store.applyRetention({ policy, now: T0 + 3 * 86_400_000, batchSize: 10 }).finally(() => { settled = true; });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(settled, false, 'retention waits for the room lock');
+        await batch.query('COMMIT');
+        assert.equal((await retention).removed.group_sessions, 1);
+      });
+      assert.equal(await store.getGroupCall(sid, CLOCK), null);
     } finally {
       await store.close();
       await schema.drop();

@@ -47,19 +47,15 @@ const LOCK_SIDS = `SELECT pg_advisory_xact_lock(?, k)
  * the first version of its key is the event, an identical repeat a duplicate, a differing
  * one a conflicting version kept in callback_conflicts. `rawIdOf` writes (or names) the
  * delivery's raw request once its result is known and returns its id. SQLite runs it per
- * delivery; PostgreSQL records a whole batch in a few statements (recordGroupEvents in
+ * delivery (its text columns take any string); PostgreSQL records a whole batch in a few statements (recordGroupEvents in
  * postgres/record-callbacks.ts) with the same results (test/contract/group-event-batches.test.ts).
  */
-export function* recordGroupEvent(
-  record: GroupCallEventRecord,
-  rawIdOf: (result: RecordResult) => number,
-  text: (s: string) => string = (s) => s,
-): SqlSteps<RecordResult> {
+export function* recordGroupEvent(record: GroupCallEventRecord, rawIdOf: (result: RecordResult) => number): SqlSteps<RecordResult> {
   const e = record.groupEvent;
-  const key = [e.sid, e.user_svc_id, e.user_id, e.sc, e.msc, e.ts].map((v) => (typeof v === 'string' ? text(v) : v));
+  const key = [e.sid, e.user_svc_id, e.user_id, e.sc, e.msc, e.ts];
   const stored = (yield sql(SELECT_EVENT_HASH, ...key)).rows[0];
   if (stored === undefined) {
-    yield sql(INSERT_EVENT, ...groupEventValues(record, rawIdOf('accepted'), text));
+    yield sql(INSERT_EVENT, ...groupEventValues(record, rawIdOf('accepted')));
     return 'accepted';
   }
   if (stored.content_hash === record.contentHash) {
@@ -72,7 +68,7 @@ export function* recordGroupEvent(
     return 'duplicate';
   }
   yield sql(`INSERT INTO callback_conflicts (kind, sid, content_hash, content, received_at, raw_request_id) VALUES (?, ?, ?, ?, ?, ?)`,
-    GROUP_CONFLICT_KIND, e.sid, record.contentHash, text(record.content), record.raw.receivedAt, rawIdOf('conflict'));
+    GROUP_CONFLICT_KIND, e.sid, record.contentHash, record.content, record.raw.receivedAt, rawIdOf('conflict'));
   yield sql(COUNT_CONFLICT, ...key);
   return 'conflict';
 }

@@ -40,6 +40,8 @@ export class GroupCommitter<T, R> {
        * turn of the event loop). For writes nobody waits on, so that they share a transaction.
        */
       gatherMs?: number;
+      /** How long a commit waits for the disk before the next batch is written anyway, in ms (default SLOW_SYNC_MS). */
+      slowSyncMs?: number;
     } = {},
   ) {}
 
@@ -90,7 +92,7 @@ export class GroupCommitter<T, R> {
       await Promise.race([written, settled]);
       const before = previous;
       previous = settled;
-      await Promise.all([this.restAfter(holdMs()), settledOrSlow(settled), before]);
+      await Promise.all([this.restAfter(holdMs()), settledOrSlow(settled, this.options.slowSyncMs ?? SLOW_SYNC_MS), before]);
     }
     this.running = false;
     for (const wake of this.idleWaiters.splice(0)) wake();
@@ -151,15 +153,15 @@ export const MAX_REST_MS = 10;
 export const SLOW_SYNC_MS = 3;
 
 /**
- * Resolves when the commit is durable or has waited SLOW_SYNC_MS for the disk, whichever
+ * Resolves when the commit is durable or has waited `slowMs` for the disk, whichever
  * comes first. The timer is cleared once the commit is durable: at 1,000 Notifies/s there
  * is a commit a millisecond, and a timer left to fire 3 ms later woke the event loop once
  * more for each of them (bench/notify: about a tenth more CPU per Notify).
  */
-function settledOrSlow(settled: Promise<void>): Promise<void> {
+function settledOrSlow(settled: Promise<void>, slowMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const slow = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, SLOW_SYNC_MS);
+    timer = setTimeout(resolve, slowMs);
   });
   return Promise.race([settled, slow]).finally(() => clearTimeout(timer));
 }

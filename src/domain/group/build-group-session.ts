@@ -54,23 +54,39 @@ function stateOf(endedAt: number | null, dueAt: number | null, now: number): Ses
   return dueAt !== null && now > dueAt ? 'end_missing' : 'in_progress';
 }
 
-/** The most joined stays open at one instant, each over [joined_at, left_at): a leave at t comes before a join at t. */
-export function peakOpenStays(stays: ReadonlyArray<Pick<ParticipantStay, 'joined_at' | 'left_at'>>): number {
+/**
+ * The most joined stays open at one instant, each over [joined_at, left_at): a leave at t comes before a join at t.
+ * With `from`, the count goes on from an earlier one, with only the joins and leaves after `from.after`.
+ */
+export function peakOpenStays(stays: ReadonlyArray<Pick<ParticipantStay, 'joined_at' | 'left_at'>>, from: PeakSoFar = NOTHING_SO_FAR): number {
   const changes: Array<[number, number]> = [];
   for (const stay of stays) {
     if (stay.joined_at === null) continue;
-    changes.push([stay.joined_at, 1]);
-    if (stay.left_at !== null) changes.push([stay.left_at, -1]);
+    if (stay.joined_at > from.after) changes.push([stay.joined_at, 1]);
+    if (stay.left_at !== null && stay.left_at > from.after) changes.push([stay.left_at, -1]);
   }
   changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let open = 0;
-  let peak = 0;
+  let open = from.open;
+  let peak = from.peak;
   for (const [, change] of changes) {
     open += change;
     peak = Math.max(peak, open);
   }
   return peak;
 }
+
+/**
+ * Where a count of open stays stands at an instant: the stays open then and the peak until
+ * then. peakOpenStays goes on from it with the joins and leaves after it alone.
+ */
+export interface PeakSoFar {
+  /** Unix milliseconds. */
+  after: number;
+  open: number;
+  peak: number;
+}
+
+const NOTHING_SO_FAR: PeakSoFar = { after: Number.NEGATIVE_INFINITY, open: 0, peak: 0 };
 
 interface SessionFacts {
   hasStart: boolean;

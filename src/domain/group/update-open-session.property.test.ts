@@ -5,7 +5,7 @@ import { validGroupCallEvent } from '../../../test/fixtures/group-call-fixture.j
 import { anyRoomEvent } from '../../../test/fixtures/group-event-arbitrary.js';
 import type { GroupCallEvent } from '../group-call-event.js';
 import { buildGroupSession } from './build-group-session.js';
-import { canUpdateOpenSession, type OpenSessionFacts, staysNeeded, updateOpenSession } from './update-open-session.js';
+import { canUpdateOpenSession, type OpenSessionFacts, planOpenSessionUpdate, updateOpenSession } from './update-open-session.js';
 import type { GroupSession, ParticipantStay } from './group-session.js';
 import { orderGroupEvents } from './order-group-events.js';
 
@@ -74,10 +74,11 @@ describe('updateOpenSession (docs/spec/group-calls.md §1-2)', () => {
           events: [...stored, ...fresh].filter((e) => e.user_id === user),
           stays: before.stays.flatMap((stay, seq) => (stay.user_id === user ? [participantPlaceOf(stay, seq)] : [])),
         }));
-        // Only what staysNeeded() asks for is given: the counts are wrong unless asked for.
-        const needs = staysNeeded(facts, fresh, histories);
+        // Only what the plan needs is given: the counts are wrong unless asked for.
+        const plan = planOpenSessionUpdate(facts, fresh, histories);
+        const needs = plan.needs;
         const counted = needs === 'counts' ? facts : { ...facts, stay_count: -100, open_stays: -100 };
-        const update = updateOpenSession(counted, fresh, histories, needs === 'places' ? before.stays.map(placeOf) : null);
+        const update = updateOpenSession(counted, fresh, plan, needs === 'places' ? before.stays.map(placeOf) : null);
         const after = buildGroupSession([...stored, ...fresh], CLOCK) as GroupSession;
         if (update === null) {
           // Only when one of the participants' stays opens at the very millisecond of another's (the session is rebuilt).

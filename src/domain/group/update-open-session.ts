@@ -68,20 +68,20 @@ export function canUpdateOpenSession(before: SessionRoomFacts, fresh: readonly G
  */
 export type StaysNeeded = 'none' | 'counts' | 'places';
 
-/** What updateOpenSession will need for these events (StaysNeeded). */
-export function staysNeeded(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): StaysNeeded {
-  return planOf(before, fresh, histories).needs;
+/**
+ * An update worked out as far as the participants' histories go: their stays rebuilt from
+ * their own events (sorted by compareStayOrder), their stored places, how many
+ * participants it adds, and what else updateOpenSession needs read (StaysNeeded).
+ */
+export interface OpenSessionPlan {
+  readonly rebuilt: readonly ParticipantStay[];
+  readonly stored: readonly ParticipantPlace[];
+  readonly participants: number;
+  readonly needs: StaysNeeded;
 }
 
-/** The participants' stays rebuilt from their own events, beside their stored places, and what the update needs. */
-interface Plan {
-  rebuilt: ParticipantStay[];
-  stored: ParticipantPlace[];
-  participants: number;
-  needs: StaysNeeded;
-}
-
-function planOf(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): Plan {
+/** Plans an update of `before` by `fresh` from their participants' histories (OpenSessionPlan). */
+export function planOpenSessionUpdate(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], histories: readonly ParticipantHistory[]): OpenSessionPlan {
   const rebuilt: ParticipantStay[] = [];
   const stored: ParticipantPlace[] = [];
   let participants = 0;
@@ -106,37 +106,29 @@ function planOf(before: SessionRoomFacts, fresh: readonly GroupCallEvent[], hist
 
 /**
  * The session buildGroupSession would give for the stored events and `fresh` ones (which
- * must pass canUpdateOpenSession), worked out from the stored session and the histories of
- * `fresh`'s participants (their stays rebuilt from their own events, §2): a cost that does
- * not grow with the room unless a late event moves a join or a leave. `before.stay_count`
- * and `open_stays` are read only when staysNeeded() says `counts`; `places` must hold every
- * stored stay's place when it says `places`. Null when the stored stays are not those
- * their events give (the session is then rebuilt whole). The property test in
- * update-open-session.property.test.ts holds it to the builder.
+ * must pass canUpdateOpenSession), worked out from the stored session and the plan of
+ * `fresh`'s participants (planOpenSessionUpdate: their stays rebuilt from their own events,
+ * §2): a cost that does not grow with the room unless a late event moves a join or a
+ * leave. `before.stay_count` and `open_stays` are read only when the plan needs `counts`;
+ * `places` must hold every stored stay's place when it needs `places`. Null when the stored
+ * stays are not those their events give (the session is then rebuilt whole). The property
+ * test in update-open-session.property.test.ts holds it to the builder.
  */
 export function updateOpenSession(
   before: OpenSessionFacts,
   fresh: readonly GroupCallEvent[],
-  histories: readonly ParticipantHistory[],
+  plan: OpenSessionPlan,
   places: readonly StayPlace[] | null,
 ): SessionUpdate | null {
-  const { rebuilt, stored, participants, needs } = planOf(before, fresh, histories);
-  let order: StayOrder | null;
-  let peakStays: number;
-  if (needs === 'places') {
-    if (places === null) throw new Error('updateOpenSession: every stay\'s place is needed (staysNeeded)');
-    order = merged(places, stored, rebuilt);
-    peakStays = order === null ? 0 : peakOpenStays([...order.others, ...rebuilt]);
-  } else {
-    order = appended(before, stored, rebuilt);
-    peakStays = needs === 'counts' ? peakAfter(before, rebuilt) : before.peak_stays;
-  }
+  const { rebuilt, stored, participants, needs } = plan;
+  if (needs === 'places' && places === null) throw new Error('updateOpenSession: every stay\'s place is needed (the plan says so)');
+  const order = needs === 'places' ? merged(places as readonly StayPlace[], stored, rebuilt) : appended(before, stored, rebuilt);
   if (order === null) return null;
+  const peakStays = needs === 'places' ? peakOpenStays([...order.others, ...rebuilt]) : needs === 'counts' ? peakAfter(before, rebuilt) : before.peak_stays;
   const ordered = orderGroupEvents(fresh);
   const last = ordered.at(-1) as GroupCallEvent;
   const lastIsFresh = last.ts > before.last_event_at;
   const peakOnline = Math.max(before.peak_online, ...fresh.map((e) => e.online));
-  const done = order;
   return {
     session: {
       last_event_at: lastIsFresh ? last.ts : before.last_event_at,
@@ -147,9 +139,9 @@ export function updateOpenSession(
       event_count: before.event_count + ordered.length,
       flags: withOnlineCheck(before.flags, peakOnline, peakStays),
     },
-    stays: done.stays,
-    vacated: stored.map((p) => p.seq).filter((seq) => !done.stays.some((s) => s.seq === seq)),
-    moves: done.moves,
+    stays: order.stays,
+    vacated: stored.map((p) => p.seq).filter((seq) => !order.stays.some((s) => s.seq === seq)),
+    moves: order.moves,
   };
 }
 
@@ -229,25 +221,11 @@ function merged(places: readonly StayPlace[], stored: readonly StayPlace[], rebu
 
 /**
  * peak_stays (§1.7) when every change comes after the stored events: every join and leave
- * up to `last_event_at` is as stored, so the stored peak is the peak until then; after it,
- * the count starts at the stays still open and moves only with the participants' joins and
- * leaves past it, a leave before a join at the same instant (as peakOpenStays).
+ * up to `last_event_at` is as stored, so the stored peak is the peak until then, and the
+ * count goes on from the stays still open with the participants' joins and leaves past it.
  */
 function peakAfter(before: OpenSessionFacts, stays: readonly ParticipantStay[]): number {
-  const changes: Array<[number, number]> = [];
-  for (const stay of stays) {
-    if (stay.joined_at === null) continue;
-    if (stay.joined_at > before.last_event_at) changes.push([stay.joined_at, 1]);
-    if (stay.left_at !== null && stay.left_at > before.last_event_at) changes.push([stay.left_at, -1]);
-  }
-  changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let open = before.open_stays;
-  let peak = before.peak_stays;
-  for (const [, change] of changes) {
-    open += change;
-    peak = Math.max(peak, open);
-  }
-  return peak;
+  return peakOpenStays(stays, { after: before.last_event_at, open: before.open_stays, peak: before.peak_stays });
 }
 
 /** The stored flags with online_disagrees (always the last, §1.7) said again for the new counts; no other flag can change. */

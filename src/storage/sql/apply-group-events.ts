@@ -6,7 +6,7 @@ import {
   type SessionUpdate,
   type ParticipantPlace,
   type StayPlace,
-  staysNeeded,
+  planOpenSessionUpdate,
   updateOpenSession,
 } from '../../domain/group/update-open-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
@@ -28,7 +28,7 @@ export interface RecordedGroupEvent {
  * Brings every room session a batch changed up to date (docs/spec/group-calls.md §1-3).
  * A session that has not ended, given changes (`sc=C`) of its room, is updated through the
  * new events' participants alone (updateOpenSession): their stays rebuilt from their own
- * events, the session's columns from its stored row, plus what staysNeeded() asks for (the
+ * events, the session's columns from its stored row, plus what its plan needs read (the
  * stays' counts when stays open in order; every stay's place when a late event moves a
  * join or a leave). Any other change (a start, an end, a conflicting version, a session of
  * older rules, a tie the places cannot order) rebuilds the session from all its events.
@@ -56,21 +56,21 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   const histories = yield* selectParticipantHistories(dialect, participants);
   const planned = updatable.map((u) => {
     const mine = participantsOf(u.row.sid, u.events).map((p) => histories.get(participantKey(p)) as StoredHistory);
-    return { ...u, mine, needs: staysNeeded(u.facts, u.events, mine) };
+    return { ...u, mine, plan: planOpenSessionUpdate(u.facts, u.events, mine) };
   });
-  // What else each update reads: nothing, the stays' counts, or every stay's place (StaysNeeded).
-  const counts = yield* selectBySid(dialect, STAY_COUNTS, planned.filter((u) => u.needs === 'counts').map((u) => u.row.sid), ' GROUP BY sid');
-  const places = yield* selectBySid(dialect, stayPlacesSql(dialect), planned.filter((u) => u.needs === 'places').map((u) => u.row.sid), ' GROUP BY sid');
+  // What else each update reads: nothing, the stays' counts, or every stay's place (its plan's StaysNeeded).
+  const counts = yield* selectBySid(dialect, STAY_COUNTS, planned.filter((u) => u.plan.needs === 'counts').map((u) => u.row.sid), ' GROUP BY sid');
+  const places = yield* selectBySid(dialect, stayPlacesSql(dialect), planned.filter((u) => u.plan.needs === 'places').map((u) => u.row.sid), ' GROUP BY sid');
   const writes: StayWrites = { sessions: [], stays: [], added: [], reordered: [] };
   const starts: number[] = [];
-  for (const { row, facts, events, mine, needs } of planned) {
+  for (const { row, facts, events, mine, plan } of planned) {
     const sid = row.sid;
     const count = counts.get(sid)?.[0];
     const update = updateOpenSession(
       { ...facts, stay_count: Number(count?.stay_count ?? 0), open_stays: Number(count?.open_stays ?? 0) },
       events,
-      mine,
-      needs === 'places' ? stayPlacesOf(places.get(sid)?.[0]?.places) : null,
+      plan,
+      plan.needs === 'places' ? stayPlacesOf(places.get(sid)?.[0]?.places) : null,
     );
     if (update === null) {
       rebuild.add(sid);

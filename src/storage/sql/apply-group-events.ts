@@ -11,7 +11,7 @@ import {
 } from '../../domain/group/update-open-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
 import type { GroupCallEventRecord, RecordResult } from '../port.js';
-import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf } from './group-call-rows.js';
+import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf, groupSummaryOfRow, nullableNumber } from './group-call-rows.js';
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { rebuildGroupSessions } from './record-group-events.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
@@ -44,18 +44,17 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   }
   const candidates = [...fresh.keys()].filter((sid) => !rebuild.has(sid)).sort();
   const stored = yield* selectBySid(dialect, 'SELECT * FROM group_sessions', candidates);
-  const updatable: Array<{ row: GroupSessionsTable; facts: StoredOpenFacts; events: GroupCallEvent[] }> = [];
+  const updatable: Array<{ row: GroupSessionsTable; facts: StoredOpenFacts; events: GroupCallEvent[]; participants: SessionParticipant[] }> = [];
   for (const sid of candidates) {
     const row = stored.get(sid)?.[0] as GroupSessionsTable | undefined;
     const events = fresh.get(sid) as GroupCallEvent[];
     const facts = row === undefined ? null : openFactsOf(row);
     if (row === undefined || facts === null || !canUpdateOpenSession(facts, events)) rebuild.add(sid);
-    else updatable.push({ row, facts, events });
+    else updatable.push({ row, facts, events, participants: participantsOf(sid, events) });
   }
-  const participants = updatable.flatMap(({ row, events }) => participantsOf(row.sid, events));
-  const histories = yield* selectParticipantHistories(dialect, participants);
+  const histories = yield* selectParticipantHistories(dialect, updatable.flatMap((u) => u.participants));
   const planned = updatable.map((u) => {
-    const mine = participantsOf(u.row.sid, u.events).map((p) => histories.get(participantKey(p)) as StoredHistory);
+    const mine = u.participants.map((p) => histories.get(participantKey(p)) as StoredHistory);
     return { ...u, mine, plan: planOpenSessionUpdate(u.facts, u.events, mine) };
   });
   // What else each update reads: nothing, the stays' counts, or every stay's place (its plan's StaysNeeded).
@@ -176,20 +175,9 @@ type StoredOpenFacts = Omit<OpenSessionFacts, 'stay_count' | 'open_stays'>;
 
 /** What updateOpenSession needs of a stored session (its stay counts aside); null when it must be rebuilt (ended, or built by older rules). */
 function openFactsOf(row: GroupSessionsTable): StoredOpenFacts | null {
-  if (row.ended_at !== null || Number(row.rules_version) !== GROUP_RULES_VERSION) return null;
-  return {
-    sid: row.sid,
-    svc_id: row.svc_id,
-    id: row.id,
-    started_at: Number(row.started_at),
-    last_event_at: Number(row.last_event_at),
-    participants: Number(row.participants),
-    peak_online: Number(row.peak_online),
-    final_online: Number(row.final_online),
-    peak_stays: Number(row.peak_stays),
-    event_count: Number(row.event_count),
-    flags: JSON.parse(row.flags),
-  };
+  // The clock only decides in_progress against end_missing, which plays no part here.
+  const session = groupSummaryOfRow(row, { now: 0, deadlineMs: 0 });
+  return session.ended_at !== null || session.rules_version !== GROUP_RULES_VERSION ? null : session;
 }
 
 /** A participant of a session. */
@@ -268,8 +256,4 @@ function* selectParticipantHistories(dialect: SqlDialectName, participants: read
     });
   }
   return histories;
-}
-
-function nullableNumber(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
 }

@@ -197,6 +197,7 @@ export function stayOfRow(row: GroupStaysTable): ParticipantStay {
   };
 }
 
-function nullableNumber(value: number | string | null): number | null {
+/** A nullable integer column's value as a number (PostgreSQL's int8 comes back as text). */
+export function nullableNumber(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
+import { type Answered, createSocketClient } from './socket-client.js';
 
 /** Longest talk time of the varied traffic, in seconds. */
 const MAX_TALK_SEC = 1_200;
@@ -31,6 +32,41 @@ export function liveCallbackQuery(sid: string = randomUUID()): string {
     sid, setup_time: String(end - talk - 5), start_time: String(end - talk), end_time: String(end), duration: String(talk), billing_sec: String(talk),
   });
   return new URLSearchParams(values).toString();
+}
+
+/**
+ * Which client sends the requests (BENCH_GENERATOR): 'sockets', a lean keep-alive client on
+ * raw TCP connections (socket-client.ts, the default), or 'node-http', node:http's Agent, as
+ * before 2026-12-05. The generator shares the machine with the server: the leaner it is, the
+ * less of its own delay counts as the server's latency. Run against the bare server, either
+ * shows its own floor (bench/ingest/run.ts' `bare-fixed` case).
+ */
+export type GeneratorClient = 'sockets' | 'node-http';
+
+export function generatorClient(): GeneratorClient {
+  const chosen = process.env.BENCH_GENERATOR ?? 'sockets';
+  if (chosen !== 'sockets' && chosen !== 'node-http') throw new Error(`BENCH_GENERATOR must be sockets or node-http, not ${chosen}`);
+  return chosen;
+}
+
+/** Sends one GET and tells its status (0: no answer); `close` lets go of the connections. */
+interface Sender {
+  get(path: string, answered: Answered): void;
+  close(): void;
+}
+
+function nodeHttpSender(hostname: string, port: number, connections: number): Sender {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  return {
+    get(path, answered) {
+      const request = get({ agent, host: hostname, port, path }, (res) => {
+        res.resume();
+        res.once('end', () => answered(res.statusCode ?? 0));
+      });
+      request.once('error', () => answered(0));
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 /** How long the generator waits for answers still in flight after the last request is due, in milliseconds. */
@@ -68,17 +104,18 @@ function percentile(sorted: readonly number[], p: number): number {
  * requests fall due) would otherwise count as the server's latency.
  */
 export async function runFixedRate(url: string, rate: number, seconds: number, connections: number, before: string, after: string, varied = false, warmupSeconds = 0): Promise<FixedRateResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const { hostname, port } = new URL(url);
+  const sender = generatorClient() === 'sockets' ? createSocketClient(hostname, Number(port), connections) : nodeHttpSender(hostname, Number(port), connections);
   try {
-    if (warmupSeconds > 0) await loadAtRate(agent, url, rate, warmupSeconds, before, after, varied);
-    return await loadAtRate(agent, url, rate, seconds, before, after, varied);
+    if (warmupSeconds > 0) await loadAtRate(sender, url, rate, warmupSeconds, before, after, varied);
+    return await loadAtRate(sender, url, rate, seconds, before, after, varied);
   } finally {
-    agent.destroy();
+    sender.close();
   }
 }
 
-function loadAtRate(agent: Agent, url: string, rate: number, seconds: number, before: string, after: string, varied: boolean): Promise<FixedRateResult> {
-  const { hostname, port, pathname } = new URL(url);
+function loadAtRate(sender: Sender, url: string, rate: number, seconds: number, before: string, after: string, varied: boolean): Promise<FixedRateResult> {
+  const { pathname } = new URL(url);
   const endpoint = pathname === '/' ? '/callbacks/call-event' : pathname;
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
@@ -124,11 +161,7 @@ function loadAtRate(agent: Agent, url: string, rate: number, seconds: number, be
     const send = (due: number) => {
       const sid = randomUUID();
       const sentAt = performance.now();
-      const request = get({ agent, host: hostname, port, path: `${endpoint}?${varied ? liveCallbackQuery(sid) : `${before}${sid}${after}`}` }, (res) => {
-        res.resume();
-        res.once('end', () => answered(due, sentAt, sid, (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
-      });
-      request.once('error', () => answered(due, sentAt, sid, false));
+      sender.get(`${endpoint}?${varied ? liveCallbackQuery(sid) : `${before}${sid}${after}`}`, (status) => answered(due, sentAt, sid, status >= 200 && status < 300));
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);

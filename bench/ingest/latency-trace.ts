@@ -7,6 +7,7 @@
  * reports its slowest 1 %; the slow requests are grouped into episodes (slow requests due
  * within 50 ms of each other), and each episode is printed with what overlapped it.
  * Run: TRACE_RATE=2500 TRACE_SECONDS=10 npx tsx bench/ingest/latency-trace.ts
+ * (TRACE_CHECKPOINT_MS: the checkpoint thread's interval instead of its default; BENCH_GENERATOR as in run.ts)
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ import { runFixedRateInChild, type SlowRequest } from './fixed-rate-load.js';
 const RATE = Number(process.env.TRACE_RATE ?? 2_500);
 const SECONDS = Number(process.env.TRACE_SECONDS ?? 10);
 const CONNECTIONS = 50;
+/** TRACE_CHECKPOINT_MS: the checkpoint thread's interval, to compare settings (default: the store's own). */
+const checkpointInterval = process.env.TRACE_CHECKPOINT_MS ? { intervalMs: Number(process.env.TRACE_CHECKPOINT_MS) } : {};
 /** The generator's own warm-up before the measured load, on the same connections (0: none, as run.ts did before). */
 const GENERATOR_WARMUP_SEC = Number(process.env.TRACE_GENERATOR_WARMUP_SEC ?? 1);
 /** Slow requests due within this many ms of each other belong to one episode. */
@@ -71,7 +74,7 @@ function tracedWalSync(file: string) {
 
 /** The store with recordCallbacks timed (the rest passed through). */
 function tracedStore(file: string): CallStore {
-  const store = createSqliteStore(file, { walSync: tracedWalSync(file), walCheckpoints: { onPass: (p) => passes.push(p) } });
+  const store = createSqliteStore(file, { walSync: tracedWalSync(file), walCheckpoints: { onPass: (p) => passes.push(p), ...checkpointInterval } });
   const traced = Object.create(store) as CallStore;
   traced.recordCallbacks = async (records, onCommitted) => {
     const held = store.walHeldCommits;

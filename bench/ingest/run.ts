@@ -8,12 +8,15 @@
  *      from a process of its own (fixed-rate-load.ts), latency counted from each request's
  *      due time (no coordinated omission); and the same with live talk times of 1–1,200 s
  *      (`fixed-varied`), whose duration histograms make every rollup row the batch touches large;
+ *      the same open loop against the bare server (`bare-fixed`): the generator's own floor.
+ *      The open loop sends from a lean socket client by default (BENCH_GENERATOR=sockets;
+ *      `node-http`: node:http's Agent, as before);
  *  (e) the disk alone (`disk`, bench/notify/disk-floor.ts): the fixed case's commits a second,
  *      each writing as many bytes as that server wrote to storage per commit (/proc/<pid>/io),
  *      then fdatasync, no HTTP, no SQLite: the floor under the fixed case's latency.
  * Beside each case: the server's own event-loop delay during the load (p50, p99 and max beyond
  * the 10 ms sampling interval, from perf_hooks.monitorEventLoopDelay through /metrics'
- * nodejs_eventloop_lag_* gauges).
+ * nodejs_eventloop_lag_* gauges), and its CPU per request and main thread's busy share (/proc).
  * Every request carries a distinct sid. Servers run as child processes; autocannon
  * drives them from this process. The cases run interleaved for several rounds (other
  * work on a shared machine then disturbs them alike) and medians are reported.
@@ -33,7 +36,7 @@ import Database from 'better-sqlite3';
 import { validCallbackValues } from '../../test/fixtures/callback-fixture.js';
 import { measureDiskFloor } from '../notify/disk-floor.js';
 import { fillCalls } from './fill-calls.js';
-import { type FixedRateResult, runFixedRateInChild } from './fixed-rate-load.js';
+import { type FixedRateResult, generatorClient, runFixedRateInChild } from './fixed-rate-load.js';
 import { wrkAvailable, wrkLoad } from './wrk-load.js';
 import { benchPostgresUrl, createBenchSchema } from '../postgres/bench-schema.js';
 
@@ -61,7 +64,31 @@ interface Measured extends LoadOutcome {
   /** Commit transactions a second during the load (callevt_commit_batch_size_count), and the bytes the server wrote to storage per commit (/proc/<pid>/io write_bytes: WAL and checkpoints). */
   commitsPerSec?: number;
   bytesPerCommit?: number;
+  /**
+   * The server's CPU during the load (/proc/<pid>/stat, every thread), µs per answered request,
+   * and the share of the load's wall time its main thread was on a core: half the closed-loop
+   * rate is not half the work when commits hold fewer deliveries.
+   */
+  cpuPerRequestUs?: number;
+  mainBusy?: number;
 }
+
+/** CPU seconds a process (every thread) and its main thread have used (NaN where /proc cannot tell). */
+function cpuSeconds(pid: number | undefined): { all: number; main: number } {
+  const ticks = (path: string) => {
+    try {
+      // utime and stime: fields 14 and 15, counted after the command name's closing parenthesis.
+      const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return { all: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/** Linux's USER_HZ, which /proc/<pid>/stat counts in (100 on every common kernel; `getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SEC = 100;
 
 /** What a server child has written to storage so far and how many commits it made (NaN where it cannot be read). */
 async function writesAndCommits(pid: number | undefined, url: string): Promise<{ bytes: number; commits: number }> {
@@ -182,15 +209,18 @@ async function measure(name: string, args: string[], env: Record<string, string>
     await drive(url, WARMUP_SEC, dir);
     await eventLoopDelay(url); // starts the delay histogram afresh
     const before = await writesAndCommits(child.pid, url);
+    const cpuBefore = cpuSeconds(child.pid);
     const loadStarted = performance.now();
     const outcome = await drive(url, DURATION_SEC, dir);
     const loadSec = (performance.now() - loadStarted) / 1000;
+    const cpuAfter = cpuSeconds(child.pid);
     const loop = await eventLoopDelay(url);
     const after = await writesAndCommits(child.pid, url);
     const commits = after.commits - before.commits;
     const measured: Measured = {
       name, ...outcome, loopP50: loop.p50, loopP99: loop.p99, loopMax: loop.max,
       commitsPerSec: commits / loadSec, bytesPerCommit: (after.bytes - before.bytes) / commits,
+      cpuPerRequestUs: ((cpuAfter.all - cpuBefore.all) * 1e6) / (outcome.ok + outcome.failed), mainBusy: (cpuAfter.main - cpuBefore.main) / loadSec,
     };
     if (db !== undefined && existsSync(`${db}-wal`)) measured.walMiB = statSync(`${db}-wal`).size / 2 ** 20;
     return measured;
@@ -286,6 +316,8 @@ async function main(): Promise<void> {
     emptyCase('group', 'callevt, group commit, empty db'),
     ...((await wrkAvailable()) ? [emptyCase('wrk', 'callevt, group commit, empty db, driven by wrk', root, {}, wrkDriver)] : []),
     emptyCase('fixed', 'callevt, group commit, empty db, fixed rate: half of the group case', root, {}, fixedRateDriver(halfRate)),
+    // The generator's own floor: the same open loop at the same rate against the bare server.
+    { key: 'bare-fixed', name: 'bare node:http, fixed rate: half of the group case (the generator\'s floor)', run: (d: string) => measure('bare-fixed', [join(root, 'bench/ingest/bare-server.ts')], {}, undefined, fixedRateDriver(halfRate), d) },
     emptyCase('fixed-varied', 'callevt, group commit, empty db, fixed rate: half of the group case, talk times 1–1,200 s', root, {}, fixedRateDriver(halfRate, true)),
     {
       key: 'disk',
@@ -327,8 +359,9 @@ async function main(): Promise<void> {
         if (c.key === 'fixed') latestFixed = m;
         const wal = (m.walMiB === undefined ? '' : `, WAL ${m.walMiB.toFixed(1)} MiB at the end`) +
           (m.commitsPerSec === undefined ? '' : `, ${m.commitsPerSec.toFixed(0)} commits/s, ${((m.bytesPerCommit ?? Number.NaN) / 1024).toFixed(1)} KiB written per commit`);
+        const cpu = m.cpuPerRequestUs === undefined ? '' : `, server CPU ${m.cpuPerRequestUs.toFixed(0)} µs per request, main thread busy ${((m.mainBusy ?? Number.NaN) * 100).toFixed(0)} %`;
         process.stdout.write(`  round ${round} ${c.key}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, p99.9 ${m.p999} ms, ` +
-          `max ${m.max} ms, event loop p50 ${m.loopP50.toFixed(1)} p99 ${m.loopP99.toFixed(1)} ms max ${m.loopMax.toFixed(1)} ms, failed ${m.failed}${wal}\n`);
+          `max ${m.max} ms, event loop p50 ${m.loopP50.toFixed(1)} p99 ${m.loopP99.toFixed(1)} ms max ${m.loopMax.toFixed(1)} ms, failed ${m.failed}${wal}${cpu}\n`);
       }
     }
     report(cases.map((c) => ({ name: c.name, rounds: byCase.get(c.name) ?? [] })));
@@ -349,8 +382,9 @@ function report(results: Array<{ name: string; rounds: Measured[] }>): void {
   const cpu = cpus()[0]?.model ?? 'unknown';
   process.stdout.write(`\n${cpus().length} CPUs (${cpu}), Node ${process.version}, ${CONNECTIONS} connections, ` +
     `${ROUNDS} interleaved rounds of ${DURATION_SEC} s (after ${WARMUP_SEC} s warm-up) per case; medians over rounds\n\n`);
-  process.stdout.write('| case | req/s | ratio to first row (per-round range) | p50 ms | p99 ms | p99.9 ms | max ms (worst round) | loop p50 ms | loop p99 ms | loop max ms (worst round) | 2xx | failed |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+  process.stdout.write(`generator: ${generatorClient()} (BENCH_GENERATOR)\n\n`);
+  process.stdout.write('| case | req/s | ratio to first row (per-round range) | p50 ms | p99 ms | p99.9 ms | max ms (worst round) | loop p50 ms | loop p99 ms | loop max ms (worst round) | server CPU µs/request | main thread busy | 2xx | failed |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   const base = results[0];
   for (const r of results) {
     const rps = median(r.rounds.map((m) => m.rps));
@@ -362,7 +396,8 @@ function report(results: Array<{ name: string; rounds: Measured[] }>): void {
     const worst = (pick: (m: Measured) => number) => Math.max(...r.rounds.map(pick)).toFixed(1);
     process.stdout.write(`| ${r.name} | ${rps.toFixed(0)} | ${ratio.toFixed(2)}× (${range}) | ${median(r.rounds.map((m) => m.p50))} | ` +
       `${median(r.rounds.map((m) => m.p99))} | ${median(r.rounds.map((m) => m.p999))} | ${worst((m) => m.max)} | ` +
-      `${median(r.rounds.map((m) => m.loopP50)).toFixed(1)} | ${median(r.rounds.map((m) => m.loopP99)).toFixed(1)} | ${worst((m) => m.loopMax)} | ${ok} | ${failed} |\n`);
+      `${median(r.rounds.map((m) => m.loopP50)).toFixed(1)} | ${median(r.rounds.map((m) => m.loopP99)).toFixed(1)} | ${worst((m) => m.loopMax)} | ` +
+      `${median(r.rounds.map((m) => m.cpuPerRequestUs ?? Number.NaN)).toFixed(0)} | ${(median(r.rounds.map((m) => m.mainBusy ?? Number.NaN)) * 100).toFixed(0)} % | ${ok} | ${failed} |\n`);
   }
 }
 

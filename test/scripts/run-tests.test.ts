@@ -20,12 +20,13 @@ function runnerPath(): string {
  * Runs the test runner on one compiled test file with exactly `env` for its switches
  * (the REQUIRE_* and CI of this process are left out, and so is node:test's own context).
  */
-function runOn(testSource: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+function runOn(testSource: string | Record<string, string>, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'callevt-runner-'));
   try {
     mkdirSync(join(dir, 'dist'));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-    writeFileSync(join(dir, 'dist', 'fixture.test.js'), `import { describe, it } from 'node:test';\n${testSource}\n`);
+    const sources = typeof testSource === 'string' ? { 'fixture.test.js': testSource } : testSource;
+    for (const [name, source] of Object.entries(sources)) writeFileSync(join(dir, 'dist', name), `import { describe, it } from 'node:test';\n${source}\n`);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('REQUIRE_') && key !== 'CI' && key !== 'NODE_TEST_CONTEXT'));
     const run = spawnSync(process.execPath, [runnerPath()], { cwd: dir, env: { ...inherited, ...env }, encoding: 'utf8' });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -76,5 +77,23 @@ describe('scripts/run-tests.js', () => {
     const run = runOn(`${PASSING} it('breaks', () => { throw new Error('broken'); });`, {});
     assert.notEqual(run.status, 0);
     assert.match(run.stdout, /^tests: 2 passed, 1 failed, 0 skipped$/m);
+  });
+
+  it('when files are named to run beside the others (TESTS_BESIDE), then both runners run, their counts add up, and a failure beside fails the run', () => {
+    const run = runOn({
+      'first.test.js': PASSING,
+      'waits.test.js': "it('waits', async () => { await new Promise((r) => setTimeout(r, 50)); }); it('breaks beside', () => { throw new Error('broken'); });",
+    }, { TESTS_BESIDE: 'waits.test' });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stdout, /^# beside the others: dist\/waits\.test\.js$/m);
+    assert.match(run.stdout, /breaks beside/);
+    assert.match(run.stdout, /^tests: 3 passed, 1 failed, 0 skipped$/m);
+  });
+
+  it('when a test skips in the runner beside the others under REQUIRE_PG=1, then the run fails and names it', () => {
+    const run = runOn({ 'first.test.js': PASSING, 'waits.test.js': "it('needs a database', (t) => { t.skip('no database'); });" }, { TESTS_BESIDE: 'waits.test', REQUIRE_PG: '1' });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stdout, /^skipped: dist\/waits\.test\.js > needs a database \(no database\)$/m);
+    assert.match(run.stdout, /^tests: 2 passed, 0 failed, 1 skipped$/m);
   });
 });

@@ -11,7 +11,8 @@ import {
 } from '../../domain/group/update-open-session.js';
 import { GROUP_RULES_VERSION } from '../../domain/group/stay-status.js';
 import type { GroupCallEventRecord, RecordResult } from '../port.js';
-import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf, groupSummaryOfRow, nullableNumber } from './group-call-rows.js';
+import { GROUP_EVENT_BUILD_COLUMNS, groupEventOfBuildRow, groupStayRowOf, groupSummaryOfRow } from './group-call-rows.js';
+import { nullableNumber } from './column-values.js';
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { rebuildGroupSessions } from './record-group-events.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';

@@ -3,6 +3,7 @@ import type { GroupSession, ParticipantStay } from '../../domain/group/group-ses
 import type { GroupCallSummary, GroupCallEventRecord, GroupStateClock, StoredGroupCall } from '../port.js';
 import type { CallColumn } from './call-columns.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
+import { nullableNumber } from './column-values.js';
 
 /**
  * The columns of group_call_events a delivery fills (migration 15) with their types: its
@@ -197,7 +198,3 @@ export function stayOfRow(row: GroupStaysTable): ParticipantStay {
   };
 }
 
-/** A nullable integer column's value as a number (PostgreSQL's int8 comes back as text). */
-export function nullableNumber(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
-}

@@ -2,6 +2,7 @@ import type { CallType } from '../../domain/call-event.js';
 import type { GroupClock, SessionState } from '../../domain/group/group-session.js';
 import type { ValuedSession } from '../../domain/group/group-stats-query.js';
 import type { StayStatus } from '../../domain/group/stay-status.js';
+import { nullableNumber } from './column-values.js';
 
 /** The group_sessions columns the statistics read. */
 export const STATS_SESSION_COLUMNS = [
@@ -56,8 +57,4 @@ export function statsSessionsOf(
       stays: stays.get(sid) ?? [],
     };
   });
-}
-
-function nullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
 }

@@ -2,6 +2,7 @@ import { contributionsOf } from '../../domain/stats/lifecycle/lifecycle-contribu
 import type { LifecycleFacts } from '../../domain/stats/lifecycle/lifecycle-facts.js';
 import { type CallbackRecord, sidOfRecord } from '../port.js';
 import { placeholders, type SqlSteps, sql, type SqlDialectName } from './sql-steps.js';
+import { nullableNumber } from './column-values.js';
 
 
 /**
@@ -189,8 +190,4 @@ export function* rebuildLifecycleRollups(dialect: SqlDialectName): SqlSteps<numb
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += SIDS_PER_STATEMENT) yield items.slice(i, i + SIDS_PER_STATEMENT);
-}
-
-function nullableNumber(v: unknown): number | null {
-  return v === null || v === undefined ? null : Number(v);
 }

@@ -37,7 +37,7 @@ export function liveCallbackQuery(sid: string = randomUUID()): string {
 /**
  * Which client sends the requests (BENCH_GENERATOR): 'sockets', a lean keep-alive client on
  * raw TCP connections (socket-client.ts, the default), or 'node-http', node:http's Agent, as
- * before 2026-12-05. The generator shares the machine with the server: the leaner it is, the
+ * before 2026-12-04. The generator shares the machine with the server: the leaner it is, the
  * less of its own delay counts as the server's latency. Run against the bare server, either
  * shows its own floor (bench/ingest/run.ts' `bare-fixed` case).
  */

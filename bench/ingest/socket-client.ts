@@ -115,7 +115,8 @@ export function createSocketClient(host: string, port: number, connections: numb
       const answered = c.current;
       c.current = null;
       answered?.(0);
-      if (!closed) free(open()); // keep the pool at its size
+      // A new connection for what waits; an idle pool is refilled by get() (no reconnecting in a loop while the server is down).
+      if (!closed && waiting.length > 0) free(open());
     });
     return c;
   };
@@ -124,7 +125,7 @@ export function createSocketClient(host: string, port: number, connections: numb
   return {
     get(path, answered) {
       if (closed) return answered(0);
-      const c = idle.pop();
+      const c = idle.pop() ?? (all.size < connections ? open() : undefined);
       if (c === undefined) waiting.push({ path, answered });
       else send(c, path, answered);
     },

@@ -94,6 +94,26 @@ describe('the benchmark socket client', () => {
     }
   });
 
+  it('when the server is gone, fails each request once and does not reconnect with nothing to send', async () => {
+    const { server, port } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+    });
+    const client = createSocketClient('127.0.0.1', port, 2);
+    try {
+      assert.equal(await get(client, '/before'), 200);
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+      assert.deepEqual(await Promise.all([get(client, '/a'), get(client, '/b'), get(client, '/c')]), [0, 0, 0]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const sockets = process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap');
+      assert.deepEqual(sockets, [], 'no connection is being opened again and again');
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers requests still queued with 0 when closed', async () => {
     const { port } = await serve(() => {
       // never answers

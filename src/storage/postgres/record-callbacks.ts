@@ -266,24 +266,49 @@ async function recordRepeats(db: Querier, repeats: Array<{ index: number; record
   const sids = [...new Set(repeats.map((e) => e.record.event.sid))];
   const stored = new Map((await db.query<{ sid: string; content_hash: string }>(SELECT_CALL_HASHES, [sids])).rows
     .map((r) => [r.sid, r.content_hash]));
-  const candidates = new Map<string, { index: number; record: EventRecord }>();
-  for (const e of repeats) {
-    const key = `${e.record.event.sid} ${e.record.contentHash}`;
-    if (stored.get(e.record.event.sid) === e.record.contentHash || candidates.has(key)) results[e.index] = 'duplicate';
-    else candidates.set(key, e);
-  }
+  const candidates = newVersionsOf(repeats, (e) => stored.get(e.record.event.sid), (e) => e.record.event.sid, results);
   if (candidates.size === 0) return;
   const rows = [...candidates.values()].map(({ index, record }) =>
     [record.event.sid, record.contentHash, pgText(canonicalizeEvent(record.event)), record.raw.receivedAt, rawIds[index]]);
   const inserted = await db.query<{ sid: string; content_hash: string }>(INSERT_CONFLICTS, columns(rows));
-  const fresh = new Set(inserted.rows.map((r) => `${r.sid} ${r.content_hash}`));
   const perSid = new Map<string, number>();
-  for (const [key, e] of candidates) {
-    const isNew = fresh.has(key);
-    results[e.index] = isNew ? 'conflict' : 'duplicate';
-    if (isNew) perSid.set(e.record.event.sid, (perSid.get(e.record.event.sid) ?? 0) + 1);
-  }
+  for (const e of settleVersions(candidates, inserted.rows, results)) perSid.set(e.record.event.sid, (perSid.get(e.record.event.sid) ?? 0) + 1);
   if (perSid.size > 0) await db.query(COUNT_CONFLICTS, [[...perSid.keys()], [...perSid.values()]]);
+}
+
+/** A repeat of a stored delivery: its place in the batch and its content's hash. */
+interface Repeat {
+  index: number;
+  record: { contentHash: string };
+}
+
+/**
+ * The first step with repeats of stored deliveries, in input order: one whose content is the
+ * stored one (`storedHash`), or a version already met in the batch, is a duplicate (its result
+ * set here); the others are candidate conflicting versions, one per (sid, content_hash).
+ */
+function newVersionsOf<R extends Repeat>(repeats: readonly R[], storedHash: (repeat: R) => unknown, sidOf: (repeat: R) => string, results: RecordResult[]): Map<string, R> {
+  const candidates = new Map<string, R>();
+  for (const r of repeats) {
+    const version = `${sidOf(r)} ${r.record.contentHash}`;
+    if (storedHash(r) === r.record.contentHash || candidates.has(version)) results[r.index] = 'duplicate';
+    else candidates.set(version, r);
+  }
+  return candidates;
+}
+
+/**
+ * The last step: each candidate whose (sid, content_hash) row this transaction inserted is a
+ * conflict, the others (kept by another receiver meanwhile) duplicates. Returns the conflicts.
+ */
+function settleVersions<R extends Repeat>(candidates: Map<string, R>, inserted: ReadonlyArray<{ sid: string; content_hash: string }>, results: RecordResult[]): R[] {
+  const fresh = new Set(inserted.map((r) => `${r.sid} ${r.content_hash}`));
+  const conflicts: R[] = [];
+  for (const [version, r] of candidates) {
+    results[r.index] = fresh.has(version) ? 'conflict' : 'duplicate';
+    if (fresh.has(version)) conflicts.push(r);
+  }
+  return conflicts;
 }
 
 /** A Group Call Event of the batch, with its row's values as stored and its key as text. */
@@ -344,19 +369,12 @@ async function recordGroupRepeats(db: Querier, repeats: GroupDelivery[], rawIds:
   const keys = [...new Map(repeats.map((d) => [d.key, d.keyValues])).values()];
   const stored = new Map((await db.query<Record<string, unknown>>(SELECT_GROUP_HASHES, columns(keys))).rows
     .map((r) => [groupKeyOfRow(r), r.content_hash]));
-  const candidates = new Map<string, GroupDelivery>();
-  for (const d of repeats) {
-    const version = `${d.record.groupEvent.sid} ${d.record.contentHash}`;
-    if (stored.get(d.key) === d.record.contentHash || candidates.has(version)) results[d.index] = 'duplicate';
-    else candidates.set(version, d);
-  }
+  const candidates = newVersionsOf(repeats, (d) => stored.get(d.key), (d) => d.record.groupEvent.sid, results);
   if (candidates.size === 0) return;
   const rows = [...candidates.values()].map(({ index, record }) =>
     [record.groupEvent.sid, record.contentHash, pgText(record.content), record.raw.receivedAt, rawIds[index]]);
   const inserted = await db.query<{ sid: string; content_hash: string }>(INSERT_GROUP_CONFLICTS, [GROUP_CONFLICT_KIND, ...columns(rows)]);
-  const fresh = new Set(inserted.rows.map((r) => `${r.sid} ${r.content_hash}`));
-  for (const [version, d] of candidates) results[d.index] = fresh.has(version) ? 'conflict' : 'duplicate';
-  await countGroupConflicts(db, [...candidates].flatMap(([version, d]) => (fresh.has(version) ? [d] : [])));
+  await countGroupConflicts(db, settleVersions(candidates, inserted.rows, results));
 }
 
 /** Adds each new conflicting version to its event's conflict count (several versions of one key: one row, +n). */

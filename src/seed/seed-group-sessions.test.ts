@@ -31,7 +31,7 @@ function storedAndRebuilt(db: SqliteDatabase) {
   const stored = { sessions: sessionRows(db), stays: stayRows(db) };
   const sids = (db.prepare('SELECT DISTINCT sid FROM group_call_events ORDER BY sid').all() as Array<{ sid: string }>).map((r) => r.sid);
   const execute = createSqliteExecutor(db);
-  db.transaction(() => driveSync(rebuildGroupSessions(sids), execute)).immediate();
+  db.transaction(() => driveSync(rebuildGroupSessions('sqlite', sids), execute)).immediate();
   return { stored, rebuilt: { sessions: sessionRows(db), stays: stayRows(db) }, sids };
 }
 

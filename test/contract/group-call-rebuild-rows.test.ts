@@ -99,7 +99,7 @@ describeRebuildRows('sqlite', async () => {
       try {
         const stored = rows();
         db.exec('DELETE FROM group_stays; DELETE FROM group_sessions');
-        driveSync(rebuildGroupSessions(sids), execute);
+        driveSync(rebuildGroupSessions('sqlite', sids), execute);
         return { stored, rebuilt: rows() };
       } finally {
         db.exec('ROLLBACK');
@@ -108,7 +108,7 @@ describeRebuildRows('sqlite', async () => {
     async dropEvents(sid, userId) {
       db.transaction(() => {
         db.prepare('DELETE FROM group_call_events WHERE sid = ? AND (? IS NULL OR user_id = ?)').run(sid, userId, userId);
-        driveSync(rebuildGroupSessions([sid]), execute);
+        driveSync(rebuildGroupSessions('sqlite', [sid]), execute);
       }).immediate();
     },
     async cleanup() {
@@ -138,7 +138,7 @@ describePostgres('postgres: group rebuild rows', (url) => {
             const stored = await rows();
             await client.query('DELETE FROM group_stays');
             await client.query('DELETE FROM group_sessions');
-            await runStepsOnClient(client, rebuildGroupSessions(sids));
+            await runStepsOnClient(client, rebuildGroupSessions('postgres', sids));
             return { stored, rebuilt: await rows() };
           } finally {
             await client.query('ROLLBACK');
@@ -149,7 +149,7 @@ describePostgres('postgres: group rebuild rows', (url) => {
           await client.query(`SET search_path TO ${schema.schema}`);
           await client.query('BEGIN');
           await client.query('DELETE FROM group_call_events WHERE sid = $1 AND ($2::text IS NULL OR user_id = $2)', [sid, userId]);
-          await runStepsOnClient(client, rebuildGroupSessions([sid]));
+          await runStepsOnClient(client, rebuildGroupSessions('postgres', [sid]));
           await client.query('COMMIT');
         }),
       async cleanup() {

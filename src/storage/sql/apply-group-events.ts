@@ -81,7 +81,7 @@ export function* applyGroupEvents(dialect: SqlDialectName, recorded: readonly Re
   }
   yield* writeUpdates(dialect, writes);
   yield* markGroupSlotsStale(starts);
-  yield* rebuildGroupSessions([...rebuild].sort());
+  yield* rebuildGroupSessions(dialect, [...rebuild].sort());
 }
 
 /** The writes of a batch's session updates, gathered so that PostgreSQL makes them a few statements for the whole batch. */

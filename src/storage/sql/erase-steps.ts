@@ -206,6 +206,6 @@ export function* eraseFromGroupCallEvents(ctx: ErasureContext): SqlSteps<number>
       ctx.rawRequestIds.add(Number(row.raw_request_id));
     }
   }
-  yield* rebuildGroupSessions(sids);
+  yield* rebuildGroupSessions(ctx.dialect, sids);
   return rows.length;
 }

@@ -4,7 +4,7 @@ import { GROUP_EVENT_BUILD_COLUMNS, GROUP_EVENT_INSERT_COLUMNS, groupEventOfBuil
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import type { GroupStaysTable } from './schema-types.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
-import { INSERT_CHUNK, insertRows, updateChanged } from './write-changed-rows.js';
+import { INSERT_CHUNK, insertRows, updateChanged, updateChangedRows } from './write-changed-rows.js';
 
 /** The kind callback_conflicts files a group event's conflicting versions under. */
 export const GROUP_CONFLICT_KIND = 'group-call-event';
@@ -79,8 +79,10 @@ export function* recordGroupEvent(record: GroupCallEventRecord, rawIdOf: (result
  * events, whatever order and repeats they came in. Only what changed is written: the
  * session row's changed columns, the stays (by seq) whose columns changed, the new stays,
  * and the stays past the new last seq; the rows left are those a full rewrite would store.
+ * A session's changed stays are one statement on PostgreSQL (updateChangedRows): an `sc=E`
+ * closes every open stay of its room at once.
  */
-export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
+export function* rebuildGroupSessions(dialect: SqlDialectName, sids: readonly string[]): SqlSteps<void> {
   // The group rollups' quarter-hours of each session's start before and after (a late sc=S
   // moves it), marked stale for the next statistics query to rebuild (group-rollup-refresh.ts).
   const starts: number[] = [];
@@ -110,11 +112,13 @@ export function* rebuildGroupSessions(sids: readonly string[]): SqlSteps<void> {
     const stays = groupStayRowsOf(session);
     const bySeq = new Map(storedStays.map((s) => [Number(s.seq), s]));
     const added: GroupStaysTable[] = [];
+    const kept: Array<{ stored: object; row: GroupStaysTable }> = [];
     for (const stay of stays) {
       const before = bySeq.get(stay.seq);
       if (before === undefined) added.push(stay);
-      else yield* updateChanged('group_stays', before, stay, ['sid', 'seq']);
+      else kept.push({ stored: before, row: stay });
     }
+    yield* updateChangedRows(dialect, 'group_stays', ['sid', 'seq'], kept);
     for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
     if (storedStays.length > stays.length) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq >= ?', sid, stays.length);
   }

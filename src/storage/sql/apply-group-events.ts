@@ -17,7 +17,7 @@ import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import { rebuildGroupSessions } from './record-group-events.js';
 import type { GroupSessionsTable, GroupStaysTable } from './schema-types.js';
 import { type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
-import { INSERT_CHUNK, insertRows, updateChangedRows } from './write-changed-rows.js';
+import { insertRowsIn, updateChangedRows } from './write-changed-rows.js';
 
 /** A group delivery of the batch and what recording it gave. */
 export interface RecordedGroupEvent {
@@ -120,10 +120,7 @@ function* writeUpdates(dialect: SqlDialectName, writes: StayWrites): SqlSteps<vo
   }
   yield* updateChangedRows(dialect, 'group_sessions', ['sid'], writes.sessions);
   yield* updateChangedRows(dialect, 'group_stays', ['sid', 'seq'], writes.stays);
-  // PostgreSQL: many rows a statement (a round trip each); SQLite: one row a statement, whose
-  // one text stays prepared (a text per row count would be prepared again and again).
-  const perInsert = dialect === 'postgres' ? INSERT_CHUNK : 1;
-  for (let i = 0; i < writes.added.length; i += perInsert) yield insertRows('group_stays', writes.added.slice(i, i + perInsert));
+  yield* insertRowsIn(dialect, 'group_stays', writes.added);
   for (const { sid, moves } of writes.reordered) if (moves.length > 0) yield sql('UPDATE group_stays SET seq = -1 - seq WHERE sid = ? AND seq < 0', sid);
 }
 

@@ -4,7 +4,7 @@ import { GROUP_EVENT_BUILD_COLUMNS, GROUP_EVENT_INSERT_COLUMNS, groupEventOfBuil
 import { markGroupSlotsStale } from './group-rollup-refresh.js';
 import type { GroupStaysTable } from './schema-types.js';
 import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-steps.js';
-import { INSERT_CHUNK, insertRows, updateChanged, updateChangedRows } from './write-changed-rows.js';
+import { insertRows, insertRowsIn, updateChanged, updateChangedRows } from './write-changed-rows.js';
 
 /** The kind callback_conflicts files a group event's conflicting versions under. */
 export const GROUP_CONFLICT_KIND = 'group-call-event';
@@ -119,7 +119,7 @@ export function* rebuildGroupSessions(dialect: SqlDialectName, sids: readonly st
       else kept.push({ stored: before, row: stay });
     }
     yield* updateChangedRows(dialect, 'group_stays', ['sid', 'seq'], kept);
-    for (let i = 0; i < added.length; i += INSERT_CHUNK) yield insertRows('group_stays', added.slice(i, i + INSERT_CHUNK));
+    yield* insertRowsIn(dialect, 'group_stays', added);
     if (storedStays.length > stays.length) yield sql('DELETE FROM group_stays WHERE sid = ? AND seq >= ?', sid, stays.length);
   }
   yield* markGroupSlotsStale(starts);

@@ -6,7 +6,7 @@ import { placeholders, type SqlDialectName, type SqlSteps, sql } from './sql-ste
  */
 
 /** Rows per INSERT: far below SQLite's and PostgreSQL's bound parameters per statement. */
-export const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 500;
 
 /** A stored value and a value to store are the same when they would store the same (PostgreSQL's int8 may come back as text). */
 function sameValue(stored: unknown, value: unknown): boolean {
@@ -34,6 +34,16 @@ export function insertRows(table: string, rows: readonly object[]) {
   const values = `(${placeholders(columns.length)})`;
   return sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map(() => values).join(', ')}`,
     ...rows.flatMap((r) => Object.values(r)));
+}
+
+/**
+ * New rows of one table, inserted: on PostgreSQL INSERT_CHUNK rows a statement (a round trip
+ * each); on SQLite, which has no round trip, one row a statement, whose one text stays
+ * prepared (a text per row count would be prepared again and again).
+ */
+export function* insertRowsIn(dialect: SqlDialectName, table: string, rows: readonly object[]): SqlSteps<void> {
+  const perInsert = dialect === 'postgres' ? INSERT_CHUNK : 1;
+  for (let i = 0; i < rows.length; i += perInsert) yield insertRows(table, rows.slice(i, i + perInsert));
 }
 
 /**
